@@ -1,0 +1,3 @@
+from ogptui.cli import main
+
+raise SystemExit(main())
