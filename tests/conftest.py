@@ -1,0 +1,47 @@
+"""Test-wide fixtures: an isolated data home, no network but loopback, snapshots in top-level snapshots/."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SNAPSHOT_DIR = ROOT / "snapshots"
+
+# The fake OGP site fixtures (`fake_site`) live with the fake site itself.
+if (Path(__file__).parent / "fakesite" / "pytest_plugin.py").exists():
+    pytest_plugins = ["tests.fakesite.pytest_plugin"]
+
+
+def _patch_snapshot_dir() -> None:
+    """pytest-textual-snapshot (pinned 1.1.0) stores SVGs beside the tests; keep them in snapshots/."""
+    try:
+        from pytest_textual_snapshot import SVGImageExtension
+    except ImportError:  # plugin not installed: snapshot tests are skipped by their own import
+        return
+
+    @classmethod
+    def dirname(cls, *, test_location) -> str:  # noqa: ARG001
+        return str(SNAPSHOT_DIR / Path(test_location.filepath).stem)
+
+    SVGImageExtension.dirname = dirname
+
+
+_patch_snapshot_dir()
+
+
+@pytest.fixture(autouse=True)
+def ogptui_home(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own empty data home; nothing touches the user's real data."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("OGPTUI_HOME", str(home))
+    monkeypatch.setenv("OGPTUI_NO_AUTOSYNC", "1")
+    monkeypatch.delenv("OGPTUI_SOURCE", raising=False)
+    return home
+
+
+def pytest_configure(config) -> None:
+    # Subprocesses started by tests must not find the user's real data either.
+    os.environ.setdefault("OGPTUI_TEST", "1")
