@@ -1,0 +1,26 @@
+"""SQLite storage: cache.db (rebuildable) and user.db (the user's watchlist; never rebuilt)."""
+
+from ogptui.store.db import CorruptDatabase, StoreError
+from ogptui.store.store import (
+    ChangeRow,
+    Freshness,
+    MemberSummary,
+    Store,
+    SyncRun,
+    WriteResult,
+    open_store,
+    utcnow,
+)
+
+__all__ = [
+    "ChangeRow",
+    "CorruptDatabase",
+    "Freshness",
+    "MemberSummary",
+    "Store",
+    "StoreError",
+    "SyncRun",
+    "WriteResult",
+    "open_store",
+    "utcnow",
+]

@@ -1,0 +1,557 @@
+"""The Store: cache.db (rebuildable from the network) and user.db (the user's own: never rebuilt).
+
+One Store object belongs to one thread (sqlite connections are not shared); open another per worker.
+Every member is written with all its children and its http_state row in one `BEGIN IMMEDIATE`
+transaction, so readers never see half a member and a reader never makes the writer fail busy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlite_utils
+
+from ogptui import config
+from ogptui.model import Commitment, CommitmentPage, Member, stable_hash
+from ogptui.store import db as dbmod
+from ogptui.store.rows import (
+    CHILD_TABLES,
+    Change,
+    apply_detail,
+    child_rows,
+    detail_row,
+    diff_members,
+    member_from_rows,
+    member_row,
+    search_rows,
+)
+from ogptui.store.schema import CACHE_MIGRATIONS, USER_MIGRATIONS
+
+DATA_TABLES = ("members", *CHILD_TABLES, "commitment_details")
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class WriteResult:
+    written: bool
+    rows: int = 0
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass
+class MemberSummary:
+    slug: str
+    name: str
+    level: str | None
+    member_since: int | None
+    action_plan: int | None
+    commitment_count: int
+    resource_count: int
+    fetched_at: str | None
+    checked_at: str | None
+    last_error: str | None
+    failures: int
+    gone_at: str | None
+    embedded: bool
+    captured_at: str | None
+    watched: bool
+
+
+@dataclass
+class Freshness:
+    fetched_at: str | None
+    checked_at: str | None
+    last_error: str | None
+    failures: int
+    gone_at: str | None
+    embedded: bool
+    captured_at: str | None
+
+
+@dataclass
+class ChangeRow:
+    run_id: int | None
+    at: str
+    member_slug: str | None
+    member_name: str | None
+    action: str
+    kind: str
+    key: str | None
+    summary: str | None
+
+
+@dataclass
+class SyncRun:
+    id: int
+    started_at: str
+    finished_at: str | None
+    outcome: str
+    summary: str | None
+    source: str | None
+    counters: dict[str, Any]
+
+
+class Store:
+    def __init__(self, paths: config.Paths | None = None, *, seed: bool = True):
+        self.paths = config.ensure_home(paths)
+        self.notices: list[str] = []
+        self.cache = self._open_cache()
+        self.user: sqlite_utils.Database | None = self._open_user()
+        if seed and self.cache.execute("SELECT 1 FROM members LIMIT 1").fetchone() is None:
+            from ogptui.store.embedded import load_embedded
+
+            load_embedded(self)
+
+    # ---- opening -------------------------------------------------------------------------------
+    def _open_cache(self) -> sqlite_utils.Database:
+        path = self.paths.cache_db
+        try:
+            cache = dbmod.connect(path)
+            dbmod.check_identity(cache, dbmod.CACHE_APP_ID, str(path))
+            problem = dbmod.quick_check(cache) if path.exists() and path.stat().st_size else None
+            if problem is None:
+                dbmod.migrate(cache, CACHE_MIGRATIONS, dbmod.CACHE_APP_ID)
+                return cache
+        except sqlite3.DatabaseError as e:
+            problem = str(e)
+            cache = None
+        if cache is not None:
+            cache.close()
+        moved = dbmod.move_aside(path, problem)
+        self.notices.append(
+            f"the cache database was damaged ({problem}); it was moved to {moved} and rebuilt from the "
+            "embedded sample; run `ogptui sync` to refill it"
+        )
+        cache = dbmod.connect(path)
+        dbmod.migrate(cache, CACHE_MIGRATIONS, dbmod.CACHE_APP_ID)
+        return cache
+
+    def _open_user(self) -> sqlite_utils.Database | None:
+        path = self.paths.user_db
+        try:
+            user = dbmod.connect(path, synchronous="FULL")
+            dbmod.check_identity(user, dbmod.USER_APP_ID, str(path))
+            problem = dbmod.quick_check(user)
+            if problem is None:
+                dbmod.migrate(user, USER_MIGRATIONS, dbmod.USER_APP_ID)
+                return user
+        except (sqlite3.DatabaseError, dbmod.StoreError) as e:
+            problem = str(e)
+        self.notices.append(
+            f"your watchlist file {path} cannot be read ({problem}); it was left untouched and the "
+            "watchlist is off until you repair or move it"
+        )
+        return None
+
+    def close(self) -> None:
+        self.cache.close()
+        if self.user is not None:
+            self.user.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite_utils.Database]:
+        """An immediate transaction: takes the write lock up front (busy_timeout waits for it)."""
+        db = self.cache
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    # ---- writing -------------------------------------------------------------------------------
+    def write_member(
+        self,
+        member: Member,
+        *,
+        http: dict[str, Any] | None = None,
+        run_id: int | None = None,
+        embedded: bool = False,
+        captured_at: str | None = None,
+    ) -> WriteResult:
+        """Store a parsed member if its record changed; always refresh its http_state row. One transaction."""
+        new_hash = member.record_hash()
+        now = utcnow()
+        with self._write() as db:
+            row = db.execute(
+                "SELECT record_hash, embedded, gone_at FROM members WHERE slug = ?", [member.slug]
+            ).fetchone()
+            changed = row is None or row[0] != new_hash or bool(row[1]) != embedded or row[2] is not None
+            result = WriteResult(written=False)
+            if changed:
+                old = self._load_member(member.slug) if row is not None else None
+                result = WriteResult(
+                    written=True,
+                    changes=diff_members(old, member) if row is None or row[0] != new_hash else [],
+                )
+                for t in CHILD_TABLES:
+                    db.execute(f"DELETE FROM {t} WHERE member_slug = ?", [member.slug])
+                db.execute("DELETE FROM search_index WHERE member_slug = ?", [member.slug])
+                db["members"].upsert(
+                    member_row(member, embedded=embedded, captured_at=captured_at), pk="slug"
+                )
+                result.rows = 1
+                for t, rows in child_rows(member).items():
+                    if rows:
+                        db[t].insert_all(rows)
+                        result.rows += len(rows)
+                db["search_index"].insert_all(search_rows(member))
+                self._record_changes(db, run_id, member, result.changes, now)
+            if http is not None:
+                self._upsert_http(
+                    db, {**http, "kind": "member", "member_slug": member.slug, "record_hash": new_hash}, now
+                )
+        return result
+
+    def write_commitment(
+        self,
+        page: CommitmentPage,
+        member_slug: str | None,
+        *,
+        http: dict[str, Any] | None = None,
+        run_id: int | None = None,
+    ) -> WriteResult:
+        """Store a commitment page's details (keyed by commitment ID) if changed, with its http_state."""
+        row = detail_row(page, member_slug)
+        new_hash = stable_hash({k: v for k, v in row.items() if k not in ("fetched_at", "warnings")})
+        row["record_hash"] = new_hash
+        now = utcnow()
+        with self._write() as db:
+            old = db.execute(
+                "SELECT record_hash FROM commitment_details WHERE id = ?", [row["id"]]
+            ).fetchone()
+            result = WriteResult(written=False)
+            if old is None or old[0] != new_hash:
+                db["commitment_details"].upsert(row, pk="id")
+                name = self._member_name(member_slug)
+                text = " ".join(
+                    x for x in (page.description, page.lead_institution, page.support_institutions) if x
+                )
+                db.execute(
+                    "UPDATE search_index SET body = ?, extra = extra || ' ' || ? WHERE kind = 'commitment' AND ref = ?",
+                    [text, ", ".join(page.policy_areas), row["id"]],
+                )
+                action = "added" if old is None else "changed"
+                ch = Change(
+                    action,
+                    "commitment",
+                    row["id"],
+                    f"{name or member_slug}: commitment {row['id']} "
+                    + ("details added" if old is None else "updated"),
+                )
+                result = WriteResult(written=True, rows=1, changes=[ch])
+                if old is not None:
+                    self._record_changes(db, run_id, None, [ch], now, slug=member_slug, name=name)
+            if http is not None:
+                self._upsert_http(
+                    db,
+                    {**http, "kind": "commitment", "member_slug": member_slug, "record_hash": new_hash},
+                    now,
+                )
+        return result
+
+    def note_http(self, url: str, **fields: Any) -> None:
+        """Bookkeeping for a URL (not-modified, failure): its own short transaction."""
+        with self._write() as db:
+            self._upsert_http(db, {**fields}, utcnow(), url=url)
+
+    def _upsert_http(
+        self, db: sqlite_utils.Database, fields: dict[str, Any], now: str, url: str | None = None
+    ) -> None:
+        url = url or fields.pop("url")
+        fields.pop("url", None)
+        fields.setdefault("checked_at", now)
+        existing = db.execute("SELECT 1 FROM http_state WHERE url = ?", [url]).fetchone()
+        if existing:
+            if fields:
+                sets = ", ".join(f"{k} = ?" for k in fields)
+                db.execute(f"UPDATE http_state SET {sets} WHERE url = ?", [*fields.values(), url])
+        else:
+            db["http_state"].insert({"url": url, **fields})
+
+    def record_not_found(self, url: str, member_slug: str | None, status: int) -> bool:
+        """Count a 404/410; the second in a row marks the URL (and its member) gone. Returns gone."""
+        now = utcnow()
+        with self._write() as db:
+            row = db.execute("SELECT not_found FROM http_state WHERE url = ?", [url]).fetchone()
+            count = (row[0] if row else 0) + 1
+            gone = count >= 2
+            self._upsert_http(
+                db,
+                {
+                    "not_found": count,
+                    "status": status,
+                    "last_error": f"page not found ({status})",
+                    "gone_at": now if gone else None,
+                    "member_slug": member_slug,
+                },
+                now,
+                url=url,
+            )
+            if gone and member_slug:
+                kind = db.execute("SELECT kind FROM http_state WHERE url = ?", [url]).fetchone()
+                if kind and kind[0] == "member":
+                    db.execute(
+                        "UPDATE members SET gone_at = COALESCE(gone_at, ?) WHERE slug = ?", [now, member_slug]
+                    )
+        return gone
+
+    def _record_changes(
+        self,
+        db,
+        run_id,
+        member: Member | None,
+        changes: list[Change],
+        now: str,
+        slug: str | None = None,
+        name: str | None = None,
+    ) -> None:
+        if not changes:
+            return
+        db["changes"].insert_all(
+            {
+                "run_id": run_id,
+                "at": now,
+                "member_slug": member.slug if member else slug,
+                "member_name": member.name if member else name,
+                "action": c.action,
+                "kind": c.kind,
+                "key": c.key,
+                "summary": c.summary,
+            }
+            for c in changes
+        )
+
+    def begin_run(self, source: str, target: str) -> int:
+        with self._write() as db:
+            cur = db.execute(
+                "INSERT INTO sync_runs (started_at, source, target) VALUES (?, ?, ?)",
+                [utcnow(), source, target],
+            )
+            return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, **counters: Any) -> None:
+        counters.setdefault("finished_at", utcnow())
+        with self._write() as db:
+            sets = ", ".join(f"{k} = ?" for k in counters)
+            db.execute(f"UPDATE sync_runs SET {sets} WHERE id = ?", [*counters.values(), run_id])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write() as db:
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.cache.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    # ---- reading -------------------------------------------------------------------------------
+    def _member_name(self, slug: str | None) -> str | None:
+        row = self.cache.execute("SELECT name FROM members WHERE slug = ?", [slug]).fetchone()
+        return row[0] if row else None
+
+    def _load_member(self, slug: str) -> Member | None:
+        rows = list(self.cache.query("SELECT * FROM members WHERE slug = ?", [slug]))
+        if not rows:
+            return None
+        children = {
+            t: list(self.cache.query(f"SELECT * FROM {t} WHERE member_slug = ? ORDER BY position", [slug]))
+            for t in CHILD_TABLES
+        }
+        return member_from_rows(rows[0], children)
+
+    def get_member(self, slug: str) -> Member | None:
+        """A member with its children; commitments carry their page details when synced."""
+        slug = slug.strip().lower()
+        m = self._load_member(slug)
+        if m is None:
+            return None
+        if m.commitments:
+            details = {
+                r["id"]: r
+                for r in self.cache.query(
+                    "SELECT d.* FROM commitment_details d JOIN commitments c ON c.id = d.id WHERE c.member_slug = ?",
+                    [slug],
+                )
+            }
+            for c in m.commitments:
+                if c.id.upper() in details:
+                    apply_detail(c, details[c.id.upper()])
+        return m
+
+    def get_commitment(self, slug: str, commitment_id: str) -> Commitment | None:
+        m = self.get_member(slug)
+        if m is None:
+            return None
+        for c in m.commitments:
+            if c.id.upper() == commitment_id.upper():
+                return c
+        return None
+
+    def member_slugs(self) -> list[str]:
+        return [r[0] for r in self.cache.execute("SELECT slug FROM members ORDER BY name COLLATE NOCASE")]
+
+    def list_members(self) -> list[MemberSummary]:
+        watched = set(self.watchlist())
+        sql = """
+            SELECT m.slug, m.name, m.level, m.member_since, m.action_plan, m.fetched_at, m.gone_at,
+                   m.embedded, m.captured_at,
+                   (SELECT count(*) FROM commitments c WHERE c.member_slug = m.slug) AS ncommit,
+                   (SELECT count(*) FROM resources r WHERE r.member_slug = m.slug) AS nres,
+                   h.checked_at, h.last_error, COALESCE(h.failures, 0) AS failures
+            FROM members m
+            LEFT JOIN http_state h ON h.member_slug = m.slug AND h.kind = 'member'
+            ORDER BY m.name COLLATE NOCASE
+        """
+        out = []
+        for r in self.cache.query(sql):
+            out.append(
+                MemberSummary(
+                    slug=r["slug"],
+                    name=r["name"],
+                    level=r["level"],
+                    member_since=r["member_since"],
+                    action_plan=r["action_plan"],
+                    commitment_count=r["ncommit"],
+                    resource_count=r["nres"],
+                    fetched_at=r["fetched_at"],
+                    checked_at=r["checked_at"],
+                    last_error=r["last_error"],
+                    failures=r["failures"],
+                    gone_at=r["gone_at"],
+                    embedded=bool(r["embedded"]),
+                    captured_at=r["captured_at"],
+                    watched=r["slug"] in watched,
+                )
+            )
+        return out
+
+    def freshness(self, slug: str) -> Freshness | None:
+        for s in self.list_members():
+            if s.slug == slug:
+                return Freshness(
+                    s.fetched_at, s.checked_at, s.last_error, s.failures, s.gone_at, s.embedded, s.captured_at
+                )
+        return None
+
+    def find_slug(self, text: str) -> list[str]:
+        """Close matches for a mistyped slug or name (for 'did you mean')."""
+        text = text.strip().lower()
+        names = {r[0]: r[1] for r in self.cache.execute("SELECT slug, name FROM members")}
+        by_name = {n.lower(): s for s, n in names.items()}
+        hits = difflib.get_close_matches(text, list(names), n=3, cutoff=0.6)
+        hits += [by_name[n] for n in difflib.get_close_matches(text, list(by_name), n=3, cutoff=0.6)]
+        hits += [s for s in names if text and text in s]
+        seen: list[str] = []
+        for h in hits:
+            if h not in seen:
+                seen.append(h)
+        return seen[:3]
+
+    def http_state(self, url: str) -> dict[str, Any] | None:
+        rows = list(self.cache.query("SELECT * FROM http_state WHERE url = ?", [url]))
+        return rows[0] if rows else None
+
+    def recent_changes(self, limit: int = 200, run_id: int | None = None) -> list[ChangeRow]:
+        where, args = ("WHERE run_id = ?", [run_id]) if run_id is not None else ("", [])
+        rows = self.cache.query(f"SELECT * FROM changes {where} ORDER BY id DESC LIMIT ?", [*args, limit])
+        return [
+            ChangeRow(
+                r["run_id"],
+                r["at"],
+                r["member_slug"],
+                r["member_name"],
+                r["action"],
+                r["kind"],
+                r["key"],
+                r["summary"],
+            )
+            for r in rows
+        ]
+
+    def runs(self, limit: int = 20) -> list[SyncRun]:
+        out = []
+        for r in self.cache.query("SELECT * FROM sync_runs ORDER BY id DESC LIMIT ?", [limit]):
+            counters = {
+                k: r[k]
+                for k in (
+                    "members",
+                    "updated",
+                    "unchanged",
+                    "failed",
+                    "requests",
+                    "conditional",
+                    "not_modified",
+                    "bytes",
+                    "written",
+                    "duration",
+                )
+            }
+            out.append(
+                SyncRun(
+                    r["id"],
+                    r["started_at"],
+                    r["finished_at"],
+                    r["outcome"],
+                    r["summary"],
+                    r["source"],
+                    counters,
+                )
+            )
+        return out
+
+    def last_run(self) -> SyncRun | None:
+        runs = self.runs(1)
+        return runs[0] if runs else None
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to cache.db (cheap to poll)."""
+        return int(self.cache.execute("PRAGMA data_version").fetchone()[0])
+
+    def counts(self) -> dict[str, int]:
+        return {t: self.cache.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in DATA_TABLES}
+
+    # ---- user.db -------------------------------------------------------------------------------
+    def watchlist(self) -> list[str]:
+        if self.user is None:
+            return []
+        return [r[0] for r in self.user.execute("SELECT slug FROM watchlist ORDER BY added_at, slug")]
+
+    def is_watched(self, slug: str) -> bool:
+        return slug in self.watchlist()
+
+    def _user_db(self) -> sqlite_utils.Database:
+        if self.user is None:
+            raise dbmod.StoreError(
+                f"the watchlist file {self.paths.user_db} cannot be read; repair or move it"
+            )
+        return self.user
+
+    def watch(self, slug: str) -> None:
+        u = self._user_db()
+        with u.atomic():
+            u.execute("INSERT OR IGNORE INTO watchlist (slug, added_at) VALUES (?, ?)", [slug, utcnow()])
+
+    def unwatch(self, slug: str) -> None:
+        u = self._user_db()
+        with u.atomic():
+            u.execute("DELETE FROM watchlist WHERE slug = ?", [slug])
+
+
+def open_store(paths: config.Paths | None = None, *, seed: bool = True) -> Store:
+    return Store(paths or config.paths(), seed=seed)
