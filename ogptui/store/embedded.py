@@ -21,6 +21,7 @@ def load_embedded(store: Store) -> bool:
     man = embedded_manifest()
     text = resources.files("ogptui.data").joinpath(man["file"]).read_text(encoding="utf-8")
     captured = man["captured_before"]
-    member = parse_page(text, url=man["url"], kind="member", fetched_at=f"{captured}T00:00:00Z")
+    # fetched_at stays None: the capture date is not known exactly, only that it is older than `captured`.
+    member = parse_page(text, url=man["url"], kind="member")
     store.write_member(member, embedded=True, captured_at=captured)
     return True

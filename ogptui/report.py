@@ -1,0 +1,130 @@
+"""Plain-text rendering of records for the terminal (`ogptui show`, `ogptui parse`). No Textual."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ogptui.model import CommitmentPage, DirectoryPage, DocumentPage, Member
+
+
+def _v(x: object) -> str:
+    return "unknown" if x in (None, "", []) else str(x)
+
+
+def _section(title: str, lines: Iterable[str]) -> list[str]:
+    body = list(lines)
+    return ["", title, "-" * len(title), *(body or ["(none on the page)"])]
+
+
+def member_text(m: Member, freshness: str | None = None) -> str:
+    cp = m.current_plan
+    out = [m.name, "=" * len(m.name)]
+    out.append(
+        f"{m.level.title()} member · Member since {_v(m.member_since)} · Action plan {_v(m.action_plan)}"
+    )
+    if freshness:
+        out.append(freshness)
+    out += _section(
+        "Current action plan",
+        [
+            f"Years: {_v(cp.years)}   Plan: {_v(cp.number)}   Commitments: {_v(cp.commitment_count)}",
+            f"Policy area focus: {_v(cp.policy_area_focus)}",
+            *([f"{cp.summary}"] if cp.summary else []),
+            *([f"More: {cp.summary_url}"] if cp.summary_url else []),
+        ],
+    )
+    out += _section(
+        f"Contacts ({len(m.contacts)})",
+        (
+            "  ".join(x for x in (c.name, c.role or "", c.email or "", f"({c.side})" if c.side else "") if x)
+            for c in m.contacts
+        ),
+    )
+    out += _section(
+        f"Commitments ({len(m.commitments)})",
+        (
+            f"{c.id:<9} {c.year or '':<5} {c.title or ''}"
+            + (f"  [{c.policy_area}]" if c.policy_area else "")
+            + (f"  status: {c.status}" if c.status else "")
+            + (f"  early results: {c.early_results}" if c.early_results else "")
+            for c in m.commitments
+        ),
+    )
+    out += _section(
+        f"Resources ({len(m.resources)})",
+        (
+            f"{r.year or '    '}  {r.title}  ({', '.join(x for x in (r.type, r.format) if x)})"
+            for r in m.resources
+        ),
+    )
+    perf = []
+    for p in m.performance:
+        if p.major is None and p.outstanding is None and p.starred is None:
+            perf.append(f"Action Plan {p.action_plan}: unknown (raw {p.raw})")
+        else:
+            perf.append(
+                f"Action Plan {p.action_plan}: major {_v(p.major)}, outstanding {_v(p.outstanding)}, "
+                f"starred {_v(p.starred)}"
+            )
+    perf += [f"{b.scope.title()} — {b.label}: {', '.join(map(str, b.raw))}" for b in m.benchmarks]
+    out += _section("Starred metrics (commitment performance)", perf)
+    part = [f"{p.phase.title()} · Action Plan {p.action_plan}: {_v(p.level)}" for p in m.participation]
+    out += _section("Public participation", part)
+    out += _section(
+        "OGP Global Report (2019)",
+        (f"{g.area}: {', '.join(i or '—' for i in g.implications) or 'none'}" for g in m.global_report),
+    )
+    out += _section("Recent posts", (f"{p.title}" + (f" — {p.teaser}" if p.teaser else "") for p in m.posts))
+    if m.warnings:
+        out += _section("Parser warnings", m.warnings)
+    return "\n".join(out)
+
+
+def commitment_text(c: CommitmentPage) -> str:
+    out = [f"{c.title or ''} ({c.id})", f"Member: {_v(c.member)}"]
+    for label, key in [
+        ("Action plan", "action_plan"),
+        ("Action plan cycle", "action_plan_cycle"),
+        ("Status", "status"),
+        ("Lead institution", "lead_institution"),
+        ("Support institutions", "support_institutions"),
+        ("Policy areas", "policy_areas"),
+        ("IRM reports", "irm_reports"),
+        ("Starred", "starred"),
+        ("Early results", "early_results"),
+        ("Verifiable", "verifiable"),
+        ("Relevant to OGP values", "relevant_to_ogp_values"),
+        ("Ambition", "ambition"),
+        ("Potential impact", "potential_impact"),
+        ("Completion", "completion"),
+    ]:
+        v = getattr(c, key)
+        out.append(f"{label}: {', '.join(v) if isinstance(v, list) and v else _v(v)}")
+    if c.description:
+        out += _section("Description", [c.description])
+    return "\n".join(out)
+
+
+def document_text(d: DocumentPage) -> str:
+    out = [d.title or "(untitled document)"]
+    if d.summary:
+        out += ["", d.summary]
+    if d.at_a_glance:
+        out += _section("At a glance", (f"{k}: {v}" for k, v in d.at_a_glance.items()))
+    return "\n".join(out)
+
+
+def directory_text(d: DirectoryPage) -> str:
+    return "\n".join(f"{e.slug:<30} {e.name}  ({e.level or 'unknown level'})" for e in d.members)
+
+
+def record_text(rec: object) -> str:
+    if isinstance(rec, Member):
+        return member_text(rec)
+    if isinstance(rec, CommitmentPage):
+        return commitment_text(rec)
+    if isinstance(rec, DocumentPage):
+        return document_text(rec)
+    if isinstance(rec, DirectoryPage):
+        return directory_text(rec)
+    raise TypeError(type(rec))
