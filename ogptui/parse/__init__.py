@@ -1,0 +1,106 @@
+"""Parse OGP pages (HTML or text renderings) into records.
+
+    parse_page(content, url=..., kind=..., fetched_at=...) -> Member | CommitmentPage | DocumentPage | DirectoryPage
+
+`PageRejected` is the only exception it raises, whatever the input.
+"""
+
+from __future__ import annotations
+
+from ogptui.model import CommitmentPage, DirectoryPage, DocumentPage, Member, PageRejected, validate_member
+from ogptui.parse.blocks import Block, capture_header, html_to_blocks, parse_html, text_to_blocks
+from ogptui.parse.clean import clean_multiline, clean_text
+from ogptui.parse.commitment import parse_commitment
+from ogptui.parse.common import flatten, lang_from_url
+from ogptui.parse.detect import KINDS, kind_from_content, kind_from_url, looks_like_html, rejection
+from ogptui.parse.directory import parse_directory
+from ogptui.parse.document import parse_document
+from ogptui.parse.member import parse_member
+
+__all__ = [
+    "Block",
+    "PageRejected",
+    "capture_header",
+    "clean_multiline",
+    "clean_text",
+    "html_to_blocks",
+    "parse_page",
+    "text_to_blocks",
+]
+
+MAX_CHARS = 8_000_000
+# Tests set this to True so that parser bugs surface as themselves instead of as PageRejected.
+STRICT = False
+
+_KIND_WORDS = {
+    "member": "a member page",
+    "commitment": "a commitment page",
+    "document": "a document page",
+    "directory": "the members directory",
+}
+
+
+def parse_page(
+    content: str | bytes,
+    *,
+    url: str | None = None,
+    kind: str | None = None,
+    fetched_at: str | None = None,
+) -> Member | CommitmentPage | DocumentPage | DirectoryPage:
+    """Parse one page. Raises PageRejected (only) when it is not an OGP page of the expected kind."""
+    try:
+        return _parse(content, url=url, kind=kind, fetched_at=fetched_at)
+    except PageRejected:
+        raise
+    except Exception as exc:  # the promise is: nothing but PageRejected, ever
+        if STRICT:
+            raise
+        raise PageRejected(f"the page could not be read ({type(exc).__name__})") from exc
+
+
+def _parse(content: str | bytes, *, url: str | None, kind: str | None, fetched_at: str | None):
+    if kind is not None and kind not in KINDS:
+        raise PageRejected(f"unknown page kind {clean_text(str(kind), cap=40)!r}")
+    if isinstance(content, bytes | bytearray | memoryview):
+        content = bytes(content[: MAX_CHARS * 2]).decode("utf-8", errors="replace")
+    if not isinstance(content, str):
+        raise PageRejected("the page is not text")
+    content = content[:MAX_CHARS]
+    url = clean_text(url, cap=2000) or None if url else None
+    want = _KIND_WORDS.get(kind or "", "an OGP page")
+
+    title, has_password = "", False
+    if looks_like_html(content):
+        page = parse_html(content)
+        blocks, title, has_password = page.blocks, page.title, page.has_password
+    else:
+        header = capture_header(content)
+        url = url or header.get("url") or None
+        blocks = text_to_blocks(content)
+    if not blocks:
+        raise PageRejected(f"the page is empty, not {want}")
+    reason = rejection(blocks, title, has_password)
+    if reason:
+        raise PageRejected(f"{reason}, not {want}")
+
+    lines = flatten(blocks)
+    found = kind_from_url(url) or kind_from_content(lines)
+    if kind is not None and found is not None and found != kind:
+        raise PageRejected(f"the page is {_KIND_WORDS[found]}, not {want}")
+    kind = kind or found
+    if kind is None:
+        raise PageRejected(
+            "the page does not look like an OGP member, commitment, document or directory page"
+        )
+    lang = lang_from_url(url)
+    if kind == "member":
+        member = parse_member(blocks, url=url, fetched_at=fetched_at, lang=lang)
+        problems = validate_member(member)
+        if problems:
+            raise PageRejected(f"{problems[0]}, so it cannot be stored as a member")
+        return member
+    if kind == "commitment":
+        return parse_commitment(blocks, url=url, fetched_at=fetched_at, lang=lang)
+    if kind == "document":
+        return parse_document(blocks, url=url, fetched_at=fetched_at)
+    return parse_directory(blocks, url=url, fetched_at=fetched_at)

@@ -1,0 +1,349 @@
+"""Stage 1: a page (HTML or text rendering) → a flat list of blocks.
+
+Only tags, structure and visible text are used, never CSS class names. All text is cleaned here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser
+
+from ogptui.parse.clean import clean_text
+
+
+@dataclass(slots=True)
+class Block:
+    """One visible unit of a page.
+
+    kind: "heading" | "paragraph" | "item" | "link". `lines` are the visual lines (a list item's title and
+    meta lines; a paragraph's lines; a table row's cells, which are also in `cells`). `links` are the
+    (text, href) pairs inside the block, `href` the first of them.
+    """
+
+    kind: str
+    text: str
+    level: int | None = None
+    ordinal: int | None = None
+    href: str | None = None
+    lines: list[str] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)
+    cells: list[str] | None = None
+
+
+# ---------------------------------------------------------------------------------------------- HTML
+
+_DROP_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "svg",
+    "template",
+    "iframe",
+    "nav",
+    "footer",
+    "form",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "object",
+    "canvas",
+    "math",
+    "head",
+]
+_DROP_SELECTORS = (
+    "header:has(nav)",
+    "[role=navigation]",
+    "[role=banner]",
+    "[role=contentinfo]",
+    "[role=search]",
+    "[aria-hidden=true]",
+    "[hidden]",
+)
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "center",
+        "details",
+        "dialog",
+        "div",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "header",
+        "hgroup",
+        "hr",
+        "main",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "caption",
+        "body",
+        "html",
+    ]
+)
+_MAX_DEPTH = 150
+_MAX_BLOCKS = 20_000
+
+
+class _Walker:
+    """Depth-first walk that turns element structure into blocks."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.buf: list[str] = []
+        self.lines: list[str] = []
+        self.links: list[tuple[str, str]] = []
+
+    def flush(self) -> None:
+        if self.buf:
+            self.lines.append("".join(self.buf))
+            self.buf = []
+        lines = [t for t in (clean_text(x) for x in self.lines) if t]
+        if lines:
+            href = self.links[0][1] if self.links else None
+            self.blocks.append(Block("paragraph", " ".join(lines), href=href, lines=lines, links=self.links))
+        self.lines = []
+        self.links = []
+
+    def walk(self, node, depth: int = 0) -> None:  # noqa: C901 - a tag dispatch
+        for child in node.iter(include_text=True):
+            if len(self.blocks) > _MAX_BLOCKS:
+                return
+            tag = child.tag
+            if tag == "-text":
+                self.buf.append(child.text_content or "")
+            elif tag == "-comment":
+                continue
+            elif depth > _MAX_DEPTH:
+                self.buf.append(child.text(deep=True) or "")
+            elif tag == "br":
+                self.lines.append("".join(self.buf))
+                self.buf = []
+            elif tag == "a":
+                text = child.text(deep=True) or ""
+                href = _href(child)
+                self.buf.append(text)
+                if href:
+                    self.links.append((clean_text(text), href))
+            elif tag in _HEADINGS:
+                self.flush()
+                text = clean_text(child.text(deep=True))
+                if text:
+                    a = child.css_first("a[href]")
+                    href = _href(a) if a is not None else None
+                    links = [(text, href)] if href else []
+                    self.blocks.append(
+                        Block("heading", text, level=_HEADINGS[tag], href=href, lines=[text], links=links)
+                    )
+            elif tag in ("ol", "ul", "menu"):
+                self.flush()
+                self.walk_list(child, ordered=tag == "ol", depth=depth + 1)
+            elif tag == "li":
+                self.flush()
+                self.item(child, None, depth + 1)
+            elif tag == "tr":
+                self.flush()
+                self.row(child)
+            elif tag == "dl":
+                self.flush()
+                self.walk_dl(child, depth + 1)
+            elif tag in _BLOCK_TAGS or tag in ("dt", "dd", "td", "th"):
+                self.flush()
+                self.walk(child, depth + 1)
+                self.flush()
+            else:
+                self.walk(child, depth + 1)
+
+    def walk_list(self, node, ordered: bool, depth: int) -> None:
+        n = _int_attr(node, "start", 1) if ordered else None
+        for li in node.iter():
+            if li.tag == "li":
+                self.item(li, n, depth)
+                if n is not None:
+                    n += 1
+            else:
+                self.walk(li, depth)
+                self.flush()
+
+    def item(self, li, ordinal: int | None, depth: int) -> None:
+        sub = _Walker()
+        sub.walk(li, depth)
+        sub.flush()
+        lines: list[str] = []
+        links: list[tuple[str, str]] = []
+        for b in sub.blocks:
+            lines.extend(b.lines)
+            links.extend(b.links)
+        if lines:
+            href = links[0][1] if links else None
+            self.blocks.append(Block("item", lines[0], ordinal=ordinal, href=href, lines=lines, links=links))
+
+    def row(self, tr) -> None:
+        cells = [clean_text(c.text(deep=True)) for c in tr.iter() if c.tag in ("td", "th")]
+        cells = [c for c in cells if c]
+        if cells:
+            links = [(clean_text(a.text(deep=True)), h) for a in tr.css("a[href]") if (h := _href(a))]
+            href = links[0][1] if links else None
+            self.blocks.append(
+                Block("paragraph", " ".join(cells), href=href, lines=cells, links=links, cells=cells)
+            )
+
+    def walk_dl(self, dl, depth: int) -> None:
+        term: str | None = None
+        for c in dl.iter():
+            if c.tag == "dt":
+                if term is not None:
+                    self.blocks.append(Block("paragraph", term, lines=[term]))
+                term = clean_text(c.text(deep=True))
+            elif c.tag == "dd":
+                value = clean_text(c.text(deep=True))
+                if term:
+                    sep = " " if term.endswith(":") else ": "
+                    text = clean_text(f"{term}{sep}{value}")
+                else:
+                    text = value
+                if text:
+                    links = [(clean_text(a.text(deep=True)), h) for a in c.css("a[href]") if (h := _href(a))]
+                    href = links[0][1] if links else None
+                    self.blocks.append(Block("paragraph", text, href=href, lines=[text], links=links))
+                term = None
+            else:
+                self.walk(c, depth)
+                self.flush()
+        if term:
+            self.blocks.append(Block("paragraph", term, lines=[term]))
+
+
+def _href(node) -> str | None:
+    if node is None:
+        return None
+    raw = node.attributes.get("href")
+    href = clean_text(raw or "", cap=2000)
+    if not href or href.startswith("#") or href.lower().startswith(("javascript:", "data:", "vbscript:")):
+        return None
+    return href
+
+
+def _int_attr(node, name: str, default: int) -> int:
+    try:
+        return int(node.attributes.get(name) or default)
+    except (TypeError, ValueError):
+        return default
+
+
+@dataclass(slots=True)
+class HtmlPage:
+    """What the HTML gives besides blocks: the <title> and whether a password field was present."""
+
+    blocks: list[Block]
+    title: str = ""
+    has_password: bool = False
+
+
+def parse_html(html: str) -> HtmlPage:
+    """HTML → blocks, plus the page title and a password-form flag (for login-wall detection)."""
+    tree = LexborHTMLParser(html)
+    title_node = tree.css_first("title")
+    title = clean_text(title_node.text(deep=True)) if title_node is not None else ""
+    has_password = tree.css_first("input[type=password]") is not None
+    for sel in _DROP_SELECTORS:
+        for n in tree.css(sel):
+            n.decompose()
+    tree.strip_tags(_DROP_TAGS)
+    root = tree.body or tree.root
+    walker = _Walker()
+    if root is not None:
+        walker.walk(root)
+        walker.flush()
+    return HtmlPage(walker.blocks, title, has_password)
+
+
+def html_to_blocks(html: str) -> list[Block]:
+    """HTML → blocks, chrome (script/style/nav/footer/svg/forms/header nav) dropped."""
+    return parse_html(html).blocks
+
+
+# ---------------------------------------------------------------------------------------------- text
+
+_HEADER = re.compile(r"^(URL|CAPTURE):\s*(.*)$")
+_NUMBERED = re.compile(r"^(\s+)(\d{1,4})[.)]\s+(\S.*)$")
+_BULLET = re.compile(r"^(\s*)[•◦▪‣·]\s*(\S.*)$|^(\s+)[-*]\s+(\S.*)$")
+_ROW = re.compile(r"\S(?: {2,}|\t+)\S")
+_CELL_SPLIT = re.compile(r"(?: {2,}|\t+)")
+
+
+def capture_header(text: str) -> dict[str, str]:
+    """The `URL: …` / `CAPTURE: …` header lines of a text capture, as {"url": …, "capture": …}."""
+    out: dict[str, str] = {}
+    for line in text.lstrip("\ufeff").split("\n", 3)[:3]:
+        m = _HEADER.match(line.strip())
+        if m:
+            out[m.group(1).lower()] = clean_text(m.group(2))
+    return out
+
+
+def text_to_blocks(text: str) -> list[Block]:
+    """Text rendering → blocks: `  1. Title` items with indented meta lines, `  • X` bullets, paragraphs."""
+    raw_lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    start = 0
+    while start < min(len(raw_lines), 3) and _HEADER.match(raw_lines[start].strip()):
+        start += 1
+    blocks: list[Block] = []
+    para: list[str] = []
+    item: Block | None = None
+    item_indent = 0
+
+    def flush_para() -> None:
+        lines = [t for t in (clean_text(x) for x in para) if t]
+        if lines:
+            blocks.append(Block("paragraph", " ".join(lines), lines=lines))
+        para.clear()
+
+    for raw in raw_lines[start:]:
+        line = raw.replace("\xa0", " ").expandtabs(4) if "\t" in raw or "\xa0" in raw else raw
+        stripped = line.strip()
+        if not stripped:
+            flush_para()
+            continue
+        indent = len(line) - len(line.lstrip())
+        m = _NUMBERED.match(line)
+        b = None if m else _BULLET.match(line)
+        if m or b:
+            flush_para()
+            if m:
+                ordinal, first, item_indent = int(m.group(2)), m.group(3), len(m.group(1))
+            else:
+                ordinal, first = None, b.group(2) or b.group(4)
+                item_indent = len(b.group(1) or b.group(3) or "")
+            first = clean_text(first)
+            item = Block("item", first, ordinal=ordinal, lines=[first] if first else [])
+            blocks.append(item)
+            continue
+        if item is not None and indent > item_indent:
+            t = clean_text(stripped)
+            if t:
+                item.lines.append(t)
+                if not item.text:
+                    item.text = t
+            continue
+        item = None
+        if _ROW.search(stripped):
+            flush_para()
+            cells = [t for t in (clean_text(c) for c in _CELL_SPLIT.split(stripped)) if t]
+            blocks.append(Block("paragraph", " ".join(cells), lines=cells, cells=cells))
+            continue
+        para.append(stripped)
+    flush_para()
+    return [b for b in blocks if b.lines]

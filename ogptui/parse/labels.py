@@ -1,0 +1,315 @@
+"""Visible labels of OGP pages in English, Spanish and French, and how to match them.
+
+Each table maps a key to its labels per language. Matching is on `norm()`: case-folded, accents removed,
+curly apostrophes straightened, whitespace collapsed, a trailing colon (and a trailing glossary `i`) dropped.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+LANGS = ("en", "es", "fr")
+
+# Section headings of a member page.
+MEMBER_SECTIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "on_the_page": {
+        "en": ("On the page",),
+        "es": ("En esta página",),
+        "fr": ("Sur la page", "Sur cette page"),
+    },
+    "current_plan": {
+        "en": ("Current Action Plan",),
+        "es": ("Plan de acción actual",),
+        "fr": ("Plan d'action actuel",),
+    },
+    "contact": {
+        "en": ("Contact", "Contacts", "Point of Contact", "Points of Contact"),
+        "es": ("Contacto", "Contactos", "Punto de contacto", "Puntos de contacto"),
+        "fr": ("Point de contact", "Points de contact"),
+    },
+    "commitments": {"en": ("Commitments",), "es": ("Compromisos",), "fr": ("Engagements",)},
+    "resources": {"en": ("Resources",), "es": ("Recursos",), "fr": ("Ressources",)},
+    "current_data": {"en": ("Current Data",), "es": ("Datos actuales",), "fr": ("Données actuelles",)},
+    "performance": {
+        "en": ("Commitment Performance",),
+        "es": ("Desempeño de los compromisos",),
+        "fr": ("Performance des engagements",),
+    },
+    "starred_help": {
+        "en": ("How to Get More Starred Commitments",),
+        "es": ("Cómo obtener más compromisos estelares",),
+        "fr": ("Comment obtenir plus d'engagements étoilés",),
+    },
+    "participation": {
+        "en": ("Public Participation",),
+        "es": ("Participación pública",),
+        "fr": ("Participation publique",),
+    },
+    "global_report": {
+        "en": ("OGP Global Report Data",),
+        "es": ("Datos del Informe Global de OGP",),
+        "fr": ("Données du rapport mondial de l'OGP",),
+    },
+    "posts": {
+        "en": ("Recent Posts",),
+        "es": ("Publicaciones recientes", "Entradas recientes"),
+        "fr": ("Articles récents", "Publications récentes"),
+    },
+}
+
+# Words that end a section without starting a new one.
+SHOW_MORE = {"en": ("Show More",), "es": ("Ver más", "Mostrar más"), "fr": ("Voir plus", "Afficher plus")}
+
+# Lines of site chrome that are never a page title.
+CHROME = {
+    "en": ("Skip Navigation", "Skip to content", "Skip to main content", "Menu", "Search", "Home"),
+    "es": ("Saltar navegación", "Saltar al contenido", "Inicio", "Buscar"),
+    "fr": ("Aller au contenu", "Passer la navigation", "Accueil", "Rechercher"),
+}
+
+# Member-page line patterns (regex alternations, already lower-case and accent-free via norm()).
+MEMBER_SINCE = {"en": ("member since",), "es": ("miembro desde",), "fr": ("membre depuis",)}
+ACTION_PLAN = {"en": ("action plan",), "es": ("plan de accion",), "fr": ("plan d'action",)}
+NUMBER_OF_COMMITMENTS = {
+    "en": ("number of commitments",),
+    "es": ("numero de compromisos",),
+    "fr": ("nombre d'engagements",),
+}
+POLICY_AREA_FOCUS = {
+    "en": ("policy area focus",),
+    "es": ("enfoque de area de politica", "area de politica prioritaria"),
+    "fr": ("domaine politique prioritaire", "domaines politiques prioritaires"),
+}
+MORE_LINK = ("more", "(more)", "mas", "(mas)", "plus", "(plus)", "en savoir plus", "leer mas")
+NARRATIVE_COUNT = (
+    r"implementing\s+(\d+)\s+commitments",
+    r"implementando\s+(\d+)\s+compromisos",
+    r"met\s+en\s+(?:oe|œ)uvre\s+(\d+)\s+engagements",
+)
+
+# Contacts: side markers.
+SIDES = {
+    "government": ("Government", "Gobierno", "Gouvernement"),
+    "civil society": ("Civil Society", "Sociedad Civil", "Société civile", "Societe civile"),
+}
+
+# Performance chart and benchmarks.
+BENCHMARK_SCOPES = {"global": ("Global",), "regional": ("Regional", "Régional")}
+PHASES = {
+    "development": ("Development", "Desarrollo", "Élaboration", "Développement"),
+    "implementation": (
+        "Implementation",
+        "Implementación",
+        "Mise en œuvre",
+        "Mise en oeuvre",
+        "Implémentation",
+    ),
+}
+PARTICIPATION_LEVELS = {
+    "Collaborate": ("Collaborate", "Colaborar", "Collaborer"),
+    "Involve": ("Involve", "Involucrar", "Impliquer"),
+    "Consult": ("Consult", "Consultar", "Consulter"),
+    "Inform": ("Inform", "Informar", "Informer"),
+    "No Consultation": ("No Consultation", "Sin consulta", "Pas de consultation"),
+}
+
+# Global Report block.
+GLOBAL_REPORT_AREAS = {
+    "Anti-Corruption": ("Anti-Corruption", "Anticorrupción", "Lutte contre la corruption", "Anti-corruption"),
+    "Civic Space": ("Civic Space", "Espacio cívico", "Espace civique"),
+    "Open Policy Making": (
+        "Open Policy Making",
+        "Elaboración de políticas abiertas",
+        "Élaboration de politiques ouvertes",
+    ),
+    "Access to Information": ("Access to Information", "Acceso a la información", "Accès à l'information"),
+    "Fiscal Openness": ("Fiscal Openness", "Apertura fiscal", "Ouverture fiscale"),
+}
+ACTION_IMPLICATIONS = ("Action Implications", "Implicaciones de acción", "Implications pour l'action")
+IMPLICATION_VALUES = (
+    "Consider Action",
+    "Implement for Results",
+    "Considerar acción",
+    "Implementar para obtener resultados",
+    "Envisager une action",
+    "Mettre en œuvre pour des résultats",
+)
+
+# Commitment page: `Label: value` fields, and bare section headings.
+COMMITMENT_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "action_plan": {"en": ("Action Plan",), "es": ("Plan de acción",), "fr": ("Plan d'action",)},
+    "action_plan_cycle": {
+        "en": ("Action Plan Cycle",),
+        "es": ("Ciclo del plan de acción",),
+        "fr": ("Cycle du plan d'action",),
+    },
+    "status": {"en": ("Status",), "es": ("Estado",), "fr": ("Statut",)},
+    "lead_institution": {
+        "en": ("Lead Institution",),
+        "es": ("Institución líder",),
+        "fr": ("Institution chef de file",),
+    },
+    "support_institutions": {
+        "en": ("Support Institution(s)", "Support Institutions"),
+        "es": ("Institución(es) de apoyo", "Instituciones de apoyo"),
+        "fr": ("Institution(s) de soutien",),
+    },
+    "policy_areas": {"en": ("Policy Areas",), "es": ("Áreas de política",), "fr": ("Domaines politiques",)},
+    "irm_reports": {
+        "en": ("IRM Report", "IRM Reports"),
+        "es": ("Informe del IRM", "Informes del IRM"),
+        "fr": ("Rapport IRM", "Rapports IRM"),
+    },
+    "starred": {"en": ("Starred",), "es": ("Estelar",), "fr": ("Étoilé",)},
+    "early_results": {
+        "en": ("Early Results",),
+        "es": ("Resultados iniciales",),
+        "fr": ("Premiers résultats",),
+    },
+    "verifiable": {"en": ("Verifiable",), "es": ("Verificable",), "fr": ("Vérifiable",)},
+    "relevant_to_ogp_values": {
+        "en": ("Relevant to OGP Values",),
+        "es": ("Relevante para los valores de OGP",),
+        "fr": ("Pertinent pour les valeurs OGP",),
+    },
+    "ambition": {
+        "en": ("Ambition (see definition)", "Ambition"),
+        "es": ("Ambición (ver definición)", "Ambición"),
+        "fr": ("Ambition (voir définition)",),
+    },
+    "potential_impact": {
+        "en": ("Potential Impact",),
+        "es": ("Impacto potencial",),
+        "fr": ("Impact potentiel",),
+    },
+    "completion": {"en": ("Completion",), "es": ("Finalización",), "fr": ("Achèvement",)},
+}
+COMMITMENT_SECTIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "overview": {"en": ("Overview",), "es": ("Resumen",), "fr": ("Aperçu",)},
+    "at_a_glance": {
+        "en": ("At-a-Glance", "At a Glance"),
+        "es": ("De un vistazo", "En un vistazo"),
+        "fr": ("En bref", "En un coup d'œil"),
+    },
+    "institutions": {"en": ("Institutions",), "es": ("Instituciones",)},
+    "policy_areas": {"en": ("Policy Areas",), "es": ("Áreas de política",), "fr": ("Domaines politiques",)},
+    "irm_review": {"en": ("IRM Review",), "es": ("Revisión del IRM",), "fr": ("Revue IRM",)},
+    "design": {"en": ("Design",), "es": ("Diseño",), "fr": ("Conception",)},
+    "implementation": {"en": ("Implementation",), "es": ("Implementación",), "fr": ("Implémentation",)},
+    "description": {"en": ("Description",), "es": ("Descripción",)},
+}
+
+# Directory page.
+DIRECTORY_HEADINGS = ("Members", "Miembros", "Membres")
+JOINED = (r"joined in\s+(\d{4})", r"se unio en\s+(\d{4})", r"a rejoint (?:l'ogp )?en\s+(\d{4})")
+IMAGE_ALT_PREFIX = ("image for ", "imagen de ", "image pour ")
+
+# Document page.
+DOCUMENT_MARKERS = (
+    "at a glance",
+    "table i. at a glance",
+    "type of report",
+    "dates under review",
+    "report publication year",
+    "action plan under review",
+    "tipo de informe",
+    "type de rapport",
+)
+
+# Rejections: lines that mean the page is not an OGP content page.
+ERROR_MARKERS = (
+    "page not found",
+    "404",
+    "404 not found",
+    "not found",
+    "error 404",
+    "404 error",
+    "500 internal server error",
+    "internal server error",
+    "502 bad gateway",
+    "503 service unavailable",
+    "service unavailable",
+    "bad gateway",
+    "pagina no encontrada",
+    "page introuvable",
+    "page non trouvee",
+    "oops! that page can't be found.",
+    "nothing found",
+)
+CHALLENGE_MARKERS = (
+    "just a moment...",
+    "just a moment",
+    "checking your browser",
+    "checking your browser before accessing",
+    "enable javascript and cookies to continue",
+    "attention required! | cloudflare",
+    "verify you are human",
+    "verifying you are human. this may take a few seconds.",
+    "please complete the security check to access",
+    "ddos protection by cloudflare",
+    "un momento...",
+    "un instant...",
+)
+CHALLENGE_SUBSTRINGS = (
+    "cloudflare",
+    "cf-ray",
+    "ray id:",
+    "checking your browser",
+    "enable javascript and cookies",
+)
+LOGIN_MARKERS = (
+    "log in",
+    "login",
+    "sign in",
+    "sign in to continue",
+    "log in to continue",
+    "please log in",
+    "please sign in",
+    "iniciar sesion",
+    "se connecter",
+    "connexion",
+    "username or email address",
+    "lost your password?",
+)
+
+
+def strip_accents(s: str) -> str:
+    if s.isascii():
+        return s
+    s = s.replace("œ", "oe").replace("Œ", "OE")
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+def fold(s: str) -> str:
+    """Case-folded, accent-free, straight apostrophes, single spaces."""
+    s = strip_accents(s.replace("’", "'").replace("‘", "'").replace("ʼ", "'")).casefold()
+    return " ".join(s.split())
+
+
+@lru_cache(maxsize=4096)
+def norm(s: str) -> str:
+    """Comparison form of a label or heading line (fold, minus a trailing colon or glossary `i`)."""
+    s = fold(s)
+    if s.endswith(" i"):
+        s = s[:-2]
+    return s.rstrip(" :").strip()
+
+
+def norm_set(labels) -> frozenset[str]:
+    return frozenset(norm(x) for x in labels)
+
+
+def table_index(table: dict[str, dict[str, tuple[str, ...]]]) -> dict[str, tuple[str, str]]:
+    """{norm(label): (key, lang)} for a {key: {lang: labels}} table."""
+    out: dict[str, tuple[str, str]] = {}
+    for key, by_lang in table.items():
+        for lang, labels in by_lang.items():
+            for label in labels:
+                out.setdefault(norm(label), (key, lang))
+    return out
+
+
+def flat_index(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """{norm(label): key} for a {key: labels} table."""
+    return {norm(label): key for key, labels in table.items() for label in labels}
