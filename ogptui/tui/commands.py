@@ -1,0 +1,168 @@
+"""The one command list: bindings, footer, command palette and help are all generated from it.
+
+Each command names its scope: `app` (everywhere), a screen's scope, or `lists` (focused tables). A screen
+declares `SCOPE` and gets `BINDINGS = bindings("its scope")`; the palette offers the commands of the active
+screen plus the app-wide ones; the help screen lists them all. Ids let users remap keys (`App.set_keymap`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+@dataclass(frozen=True)
+class Command:
+    id: str
+    keys: str  # Textual key names, comma-separated ("question_mark,f1")
+    footer: str  # short label shown in the footer
+    description: str  # one line for help and the palette
+    action: str  # action string, run on the scope's namespace (app or screen)
+    scope: str  # "app", "members", "member", "commitment", "resource", "changes", "help", "lists"
+    show: bool = True  # shown in the footer
+    palette: bool = True  # offered in the command palette
+    priority: bool = False
+
+
+SCOPE_TITLES = {
+    "app": "Everywhere",
+    "members": "Members list",
+    "member": "Member",
+    "commitment": "Commitment detail",
+    "resource": "Resource",
+    "changes": "What changed",
+    "help": "Help",
+    "lists": "Tables and lists",
+}
+
+_TABS = ("overview", "commitments", "resources", "metrics", "contacts", "participation", "posts")
+_TAB_TITLES = (
+    "Overview",
+    "Commitments",
+    "Resources",
+    "Starred metrics",
+    "Contacts",
+    "Participation & Global Report",
+    "Recent posts",
+)
+
+COMMANDS: tuple[Command, ...] = (
+    # --- everywhere ---
+    Command("help", "question_mark,f1", "Help", "Show every key", "app.help", "app"),
+    Command("palette", "ctrl+p", "Commands", "Open the command palette", "app.command_palette", "app", False),
+    Command("changes", "c", "Changes", "What changed in recent syncs", "app.changes", "app"),
+    Command(
+        "autosync", "a", "Auto-sync", "Turn automatic sync on or off", "app.toggle_autosync", "app", False
+    ),
+    Command("quit", "q", "Quit", "Quit ogptui", "app.quit", "app"),
+    # --- members list ---
+    Command("members.open", "enter", "Open", "Open the selected member", "open_selected", "members"),
+    Command("members.filter", "slash", "Filter", "Filter members as you type", "filter", "members"),
+    Command("members.watch", "w", "Watch", "Watch or unwatch the selected member", "toggle_watch", "members"),
+    Command("members.sync", "s", "Sync", "Sync the watchlist now", "sync", "members"),
+    # --- member ---
+    *(
+        Command(
+            f"member.tab.{name}",
+            str(i + 1),
+            title,
+            f"Show the {title} tab",
+            f"tab('{name}')",
+            "member",
+            False,
+        )
+        for i, (name, title) in enumerate(zip(_TABS, _TAB_TITLES, strict=True))
+    ),
+    Command("member.back", "escape", "Back", "Back to the members list", "back", "member"),
+    Command(
+        "member.open", "enter", "Open", "Open the selected commitment or resource", "open_selected", "member"
+    ),
+    Command("member.filter", "slash", "Filter", "Filter this tab's table as you type", "filter", "member"),
+    Command("member.types", "t", "Type", "Resources: cycle the type filter", "cycle_type", "member"),
+    Command("member.copy", "y", "Copy", "Copy the selected link or email", "copy", "member"),
+    Command("member.browse", "o", "Open link", "Open the selected link in a browser", "browse", "member"),
+    Command("member.watch", "w", "Watch", "Watch or unwatch this member", "toggle_watch", "member"),
+    Command("member.sync", "s", "Sync", "Sync this member now", "sync", "member"),
+    # --- commitment detail ---
+    Command("commitment.back", "escape", "Back", "Back to the member", "back", "commitment"),
+    Command("commitment.copy", "y", "Copy link", "Copy the commitment's link", "copy", "commitment"),
+    Command(
+        "commitment.browse", "o", "Open link", "Open the commitment page in a browser", "browse", "commitment"
+    ),
+    # --- resource ---
+    Command("resource.back", "escape", "Back", "Close the resource", "back", "resource"),
+    Command("resource.copy", "y", "Copy link", "Copy the resource's link", "copy", "resource"),
+    Command("resource.browse", "o", "Open link", "Open the resource in a browser", "browse", "resource"),
+    # --- what changed / help ---
+    Command("changes.back", "escape", "Back", "Close what changed", "back", "changes"),
+    Command("help.back", "escape", "Close", "Close help", "back", "help"),
+    # --- any table or list ---
+    Command("lists.down", "j", "Down", "Move down", "cursor_down", "lists", False, False),
+    Command("lists.up", "k", "Up", "Move up", "cursor_up", "lists", False, False),
+    Command("lists.top", "g", "Top", "Go to the first row", "scroll_top", "lists", False, False),
+    Command("lists.bottom", "G", "Bottom", "Go to the last row", "scroll_bottom", "lists", False, False),
+)
+
+
+def commands(scope: str) -> list[Command]:
+    return [c for c in COMMANDS if c.scope == scope]
+
+
+def bindings(scope: str) -> list[Binding]:
+    return [
+        Binding(c.keys, c.action.removeprefix("app.") if scope == "app" else c.action, c.footer,
+                show=c.show, id=c.id, priority=c.priority, tooltip=c.description)
+        for c in commands(scope)
+    ]  # fmt: skip
+
+
+_KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "escape": "esc",
+    "enter": "enter",
+    "ctrl+p": "ctrl+p",
+    "f1": "F1",
+}
+
+
+def key_display(keys: str) -> str:
+    return " / ".join(_KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+def help_rows() -> list[tuple[str, str, str]]:
+    """(scope title, keys, description) for every command, in list order."""
+    return [(SCOPE_TITLES[c.scope], key_display(c.keys), c.description) for c in COMMANDS]
+
+
+class OgpCommands(Provider):
+    """Command palette provider: the active screen's commands and the app-wide ones."""
+
+    def _available(self) -> Iterable[Command]:
+        scope = getattr(self.screen, "SCOPE", None)
+        for c in COMMANDS:
+            if c.palette and c.scope in ("app", scope) and c.id != "palette":
+                yield c
+
+    async def _run(self, command: Command) -> None:
+        target = self.app if command.scope == "app" else self.screen
+        await self.app.run_action(command.action.removeprefix("app."), target)
+
+    def _prompt(self, command: Command) -> str:
+        return f"{command.description} ({key_display(command.keys)})"
+
+    async def discover(self) -> Hits:
+        for c in self._available():
+            yield DiscoveryHit(self._prompt(c), partial(self._run, c), help=c.footer)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for c in self._available():
+            prompt = self._prompt(c)
+            score = matcher.match(prompt)
+            if score > 0:
+                yield Hit(score, matcher.highlight(prompt), partial(self._run, c), text=prompt, help=c.footer)

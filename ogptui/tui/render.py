@@ -1,0 +1,254 @@
+"""Text builders for the read-only panes (overview, starred metrics, participation & Global Report).
+
+Everything scraped goes into `rich.text.Text` as plain text (never markup). No Textual imports here, so these
+are cheap to unit-test.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+
+from rich.text import Text
+
+from ogptui.model import Commitment, Member
+
+LABEL = "bold"
+DIM = "dim"
+BAR = "█"
+HALF = "▌"
+
+
+def fold(s: str | None) -> str:
+    """Case- and accent-insensitive form for filtering ("peru" finds "Perú")."""
+    if not s:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", s)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def matches(query: str, *fields: object) -> bool:
+    words = fold(query).split()
+    if not words:
+        return True
+    hay = " ".join(fold(str(f)) for f in fields if f not in (None, ""))
+    return all(w in hay for w in words)
+
+
+def plain(value: object, empty: str = "—") -> Text:
+    if value is None or value == "" or value == []:
+        return Text(empty, style=DIM)
+    if isinstance(value, list):
+        return Text(", ".join(str(v) for v in value))
+    return Text(str(value))
+
+
+def clip(value: object, width: int, empty: str = "—") -> Text:
+    t = plain(value, empty)
+    if width > 0 and t.cell_len > width:
+        t.truncate(width, overflow="ellipsis")
+    return t
+
+
+def field_lines(pairs: Iterable[tuple[str, object]], label_width: int = 20) -> Text:
+    """`Label  value` lines; the value is plain text."""
+    out = Text()
+    for label, value in pairs:
+        out.append(f"{label:<{label_width}}", style=LABEL)
+        out.append_text(plain(value))
+        out.append("\n")
+    out.rstrip()
+    return out
+
+
+def overview_text(m: Member, freshness_line: str, watched: bool) -> Text:
+    cp = m.current_plan
+    plan = cp.years or None
+    if plan and cp.number:
+        plan = f"{plan} (Action Plan {cp.number})"
+    elif cp.number:
+        plan = f"Action Plan {cp.number}"
+    out = Text()
+    out.append(m.name, style="bold")
+    out.append(f"   {m.level} member", style=DIM)
+    if watched:
+        out.append("   ★ watched")
+    out.append("\n\n")
+    out.append_text(
+        field_lines(
+            [
+                ("Member Since", m.member_since),
+                ("Action Plan", m.action_plan),
+                ("Current plan", plan),
+                ("Commitments", cp.commitment_count if cp.commitment_count is not None else None),
+                ("Policy area focus", cp.policy_area_focus),
+                ("Contacts", len(m.contacts)),
+                ("Resources", len(m.resources)),
+                ("Commitments listed", len(m.commitments)),
+                ("Freshness", freshness_line),
+                ("Source", m.source_url),
+            ]
+        )
+    )
+    out.append("\n\n")
+    out.append("Summary\n", style=LABEL)
+    out.append_text(plain(cp.summary, "no summary on the page"))
+    if cp.summary_url:
+        out.append("\n")
+        out.append("More: ", style=LABEL)
+        out.append(cp.summary_url)
+    if m.warnings:
+        out.append("\n\n")
+        out.append("Parser notes\n", style=LABEL)
+        for w in m.warnings:
+            out.append(f"• {w}\n", style=DIM)
+        out.rstrip()
+    return out
+
+
+def bar(value: int | None, scale: float, width: int) -> Text:
+    """A bar of block characters followed by the number; unknown is the word, never an empty bar."""
+    if value is None:
+        return Text(f"{'unknown':<{width}}", style=DIM)
+    cells = value / scale if scale else 0
+    full = int(cells)
+    half = cells - full >= 0.5
+    body = BAR * full + (HALF if half else "")
+    if not body:
+        body = "·"
+    t = Text(body, style="bold")
+    t.append(f" {value}")
+    t.pad_right(max(0, width - t.cell_len))
+    return t
+
+
+def metrics_text(m: Member, width: int = 100) -> Text:
+    out = Text()
+    out.append("Commitment performance", style="bold")
+    out.append(" — did the commitment open government? (per action plan)\n\n", style=DIM)
+    rows = sorted(m.performance, key=lambda r: r.action_plan)
+    values = [v for r in rows for v in (r.major, r.outstanding, r.starred, *r.raw) if v is not None]
+    values += [v for b in m.benchmarks for v in b.raw]
+    col = max(14, min(24, (width - 18) // 3))
+    biggest = max(values, default=0)
+    scale = max(1.0, biggest / (col - 4)) if biggest else 1.0
+    if not rows:
+        out.append("No commitment performance data on the page (unknown).\n", style=DIM)
+    else:
+        out.append(f"{'':<16}", style=LABEL)
+        for name in ("Major", "Outstanding", "Starred"):
+            out.append(f"{name:<{col}}", style=LABEL)
+        out.append("\n")
+        for r in rows:
+            out.append(f"{'Action Plan ' + str(r.action_plan):<16}", style=LABEL)
+            if r.major is None and r.outstanding is None and r.starred is None:
+                raw = ", ".join(str(v) for v in r.raw) or "none"
+                out.append("unknown", style="italic")
+                out.append(f" (raw numbers: {raw}; the column cannot be told)", style=DIM)
+            else:
+                for v in (r.major, r.outstanding, r.starred):
+                    out.append_text(bar(v, scale, col))
+                if r.raw and [r.major, r.outstanding, r.starred] != r.raw:
+                    out.append(f" raw: {', '.join(map(str, r.raw))}", style=DIM)
+            out.append("\n")
+        if scale > 1:
+            out.append(f"(one {BAR} = {scale:.1f} commitments)\n", style=DIM)
+    out.append("\n")
+    out.append("Reference values", style="bold")
+    out.append(" — raw numbers as the page shows them (their meaning is not given)\n", style=DIM)
+    if not m.benchmarks:
+        out.append("unknown\n", style=DIM)
+    for b in m.benchmarks:
+        out.append(f"{b.scope.capitalize():<16}", style=LABEL)
+        out.append(f"{b.label}: ")
+        out.append(", ".join(str(v) for v in b.raw) or "unknown")
+        out.append("\n")
+    detailed = [c for c in m.commitments if c.has_details()]
+    out.append("\n")
+    out.append("Commitment details", style="bold")
+    if not detailed:
+        out.append(
+            " — early results and completion appear here once commitment pages are synced.\n", style=DIM
+        )
+    else:
+        out.append(f" — {len(detailed)} of {len(m.commitments)} commitments synced\n", style=DIM)
+        out.append_text(distribution(detailed, "early_results", "Early results", scale_width=col))
+        out.append_text(distribution(detailed, "completion", "Completion", scale_width=col))
+    out.rstrip()
+    return out
+
+
+def _plan_of(c: Commitment) -> str:
+    if c.action_plan:
+        return c.action_plan
+    if c.action_plan_cycle:
+        return f"Cycle {c.action_plan_cycle}"
+    return "Unknown action plan"
+
+
+def distribution(items: list[Commitment], attr: str, title: str, scale_width: int = 20) -> Text:
+    out = Text()
+    out.append(f"\n{title}\n", style=LABEL)
+    plans: dict[str, Counter[str]] = {}
+    for c in items:
+        value = getattr(c, attr) or "unknown"
+        plans.setdefault(_plan_of(c), Counter())[value] += 1
+    for plan in sorted(plans, reverse=True):
+        counts = plans[plan]
+        out.append("  ")
+        out.append(plan)
+        out.append("\n")
+        for value, n in counts.most_common():
+            out.append(f"    {value[:24]:<26}", style=DIM if value == "unknown" else "")
+            out.append(BAR * min(n, scale_width), style="bold")
+            out.append(f" {n}\n")
+    return out
+
+
+PARTICIPATION_LEVELS = ("Collaborate", "Involve", "Consult", "Inform", "No Consultation")
+
+
+def participation_text(m: Member) -> Text:
+    out = Text()
+    out.append("Public participation", style="bold")
+    out.append(" — level of public influence per action plan\n\n", style=DIM)
+    plans = sorted({p.action_plan for p in m.participation})
+    if not plans:
+        out.append("unknown — the page draws these levels as a chart that has no text form.\n", style=DIM)
+        out.append("Levels used: " + ", ".join(PARTICIPATION_LEVELS) + "\n", style=DIM)
+    else:
+        out.append(f"{'':<16}", style=LABEL)
+        for p in plans:
+            out.append(f"{'Plan ' + str(p):<17}", style=LABEL)
+        out.append("\n")
+        for phase in ("development", "implementation"):
+            out.append(f"{phase.capitalize():<16}", style=LABEL)
+            for p in plans:
+                level = next(
+                    (r.level for r in m.participation if r.phase == phase and r.action_plan == p), None
+                )
+                t = clip(level, 16, "unknown")
+                t.pad_right(17 - t.cell_len)
+                out.append_text(t)
+            out.append("\n")
+    out.append("\n")
+    out.append("OGP Global Report (2019)", style="bold")
+    out.append(" — action implications per policy area\n\n", style=DIM)
+    if not m.global_report:
+        out.append("No Global Report data on the page.\n", style=DIM)
+    for area in m.global_report:
+        out.append(f"{area.area:<24}", style=LABEL)
+        items = [i for i in area.implications]
+        if not items:
+            out.append("unknown", style=DIM)
+        for n, imp in enumerate(items):
+            if n:
+                out.append(" · ", style=DIM)
+            if imp:
+                out.append(imp)
+            else:
+                out.append("none", style=DIM)
+        out.append("\n")
+    out.rstrip()
+    return out

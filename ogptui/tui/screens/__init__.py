@@ -1,0 +1,1 @@
+"""The screens: members list, member (tabs), commitment detail, resource, what changed, help."""

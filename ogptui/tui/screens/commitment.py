@@ -1,0 +1,94 @@
+"""Commitment detail: every field of the commitment page; the description scrolls."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ogptui.model import Commitment
+from ogptui.tui import render
+from ogptui.tui.commands import bindings
+from ogptui.tui.widgets.common import DetailScroll, StatusBar, TitleBar
+
+FIELDS = (
+    ("ID", "id"),
+    ("Title", "title"),
+    ("Member", "member"),
+    ("Year", "year"),
+    ("Policy area", "policy_area"),
+    ("Action plan", "action_plan"),
+    ("Action plan cycle", "action_plan_cycle"),
+    ("Status", "status"),
+    ("Lead institution", "lead_institution"),
+    ("Support institutions", "support_institutions"),
+    ("Policy areas", "policy_areas"),
+    ("IRM reports", "irm_reports"),
+    ("Starred", "starred"),
+    ("Early results", "early_results"),
+    ("Verifiable", "verifiable"),
+    ("Relevant to OGP values", "relevant_to_ogp_values"),
+    ("Ambition", "ambition"),
+    ("Potential impact", "potential_impact"),
+    ("Completion", "completion"),
+    ("Language", "language"),
+    ("Link", "url"),
+)
+
+
+def commitment_text(c: Commitment) -> Text:
+    out = render.field_lines(((label, getattr(c, attr)) for label, attr in FIELDS), label_width=24)
+    out.append("\n\n")
+    if not c.has_details():
+        out.append(
+            "The commitment page has not been synced yet: press s on the member screen to fetch it.\n",
+            style="dim",
+        )
+    out.append("Description\n", style="bold")
+    out.append_text(render.plain(c.description, "no description in the cache"))
+    return out
+
+
+class CommitmentScreen(Screen):
+    SCOPE = "commitment"
+    BINDINGS = bindings("commitment")
+
+    def __init__(self, slug: str, commitment_id: str) -> None:
+        super().__init__(id="commitment-screen")
+        self.slug = slug
+        self.commitment_id = commitment_id
+        self.commitment: Commitment | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(id="title")
+        with DetailScroll(id="commitment-scroll"):
+            yield Static(id="commitment-text", classes="pane-text")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#commitment-scroll").focus()
+
+    def reload(self) -> bool:
+        c = self.app.store.get_commitment(self.slug, self.commitment_id)
+        if c is None:
+            return False
+        self.commitment = c
+        self.query_one("#title", TitleBar).set_title(
+            Text(self.commitment_id, style="bold"), Text(c.title or "untitled"), Text(self.slug)
+        )
+        self.query_one("#commitment-text", Static).update(commitment_text(c))
+        return True
+
+    def action_back(self) -> None:
+        self.app.go_back()
+
+    def action_copy(self) -> None:
+        url = self.commitment.url if self.commitment else None
+        self.app.copy_value(url, f"the link of {self.commitment_id}")
+
+    def action_browse(self) -> None:
+        url = self.commitment.url if self.commitment else None
+        self.app.open_link(url, f"the page of {self.commitment_id}")

@@ -1,0 +1,145 @@
+"""A member with its seven tabs (keys 1-7)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, TabbedContent, TabPane
+
+from ogptui.tui.commands import bindings
+from ogptui.tui.timefmt import freshness_text
+from ogptui.tui.widgets.common import StatusBar, TitleBar
+from ogptui.tui.widgets.panes import (
+    CommitmentsPane,
+    ContactsPane,
+    MetricsPane,
+    OverviewPane,
+    Pane,
+    PaneContext,
+    ParticipationPane,
+    PostsPane,
+    ResourcesPane,
+)
+
+TABS = (
+    ("overview", "1 Overview", OverviewPane),
+    ("commitments", "2 Commitments", CommitmentsPane),
+    ("resources", "3 Resources", ResourcesPane),
+    ("metrics", "4 Starred metrics", MetricsPane),
+    ("contacts", "5 Contacts", ContactsPane),
+    ("participation", "6 Participation & Global Report", ParticipationPane),
+    ("posts", "7 Posts", PostsPane),
+)
+
+# Which actions make sense on which tab (others are hidden from the footer).
+_ACTIONS_BY_TAB = {
+    "open_selected": {"commitments", "resources"},
+    "filter": {"commitments", "resources"},
+    "cycle_type": {"resources"},
+    "copy": {"overview", "commitments", "resources", "contacts", "posts"},
+    "browse": {"overview", "commitments", "resources", "posts"},
+}
+
+
+class MemberScreen(Screen):
+    SCOPE = "member"
+    BINDINGS = bindings("member")
+
+    def __init__(self, slug: str, tab: str = "overview") -> None:
+        super().__init__(id="member-screen")
+        self.slug = slug
+        self.initial_tab = tab
+        self.member = None
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(id="title")
+        with TabbedContent(initial=self.initial_tab, id="tabs"):
+            for tab_id, label, pane in TABS:
+                with TabPane(label, id=tab_id):
+                    yield pane(id=f"pane-{tab_id}")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.active_pane().focus_main()
+
+    def reload(self) -> bool:
+        store = self.app.store
+        member = store.get_member(self.slug)
+        if member is None:
+            return False
+        self.member = member
+        fresh = freshness_text(store.freshness(self.slug), self.app.now(), self.app.settings.stale_hours)
+        watched = store.is_watched(self.slug)
+        ctx = PaneContext(freshness_line=str(fresh), watched=watched, width=self.app.size.width)
+        for pane in self.query(Pane):
+            pane.show(member, ctx)
+        parts: list[str | Text] = [Text(member.name, style="bold"), f"{member.level} member"]
+        if watched:
+            parts.append("★ watched")
+        parts.append(str(fresh))
+        self.query_one("#title").set_title(*parts)
+        return True
+
+    def active_tab(self) -> str:
+        return self.query_one("#tabs", TabbedContent).active or "overview"
+
+    def active_pane(self) -> Pane:
+        return self.query_one(f"#pane-{self.active_tab()}", Pane)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        tabs = _ACTIONS_BY_TAB.get(action)
+        if tabs is None:
+            return True
+        return self.active_tab() in tabs
+
+    # --- actions (bound from the command list) ---
+    def action_tab(self, name: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = name
+        self.active_pane().focus_main()
+
+    def action_back(self) -> None:
+        self.app.go_back()
+
+    def action_filter(self) -> None:
+        self.active_pane().focus_filter()
+
+    def action_cycle_type(self) -> None:
+        pane = self.active_pane()
+        if isinstance(pane, ResourcesPane):
+            pane.cycle_type()
+
+    def action_open_selected(self) -> None:
+        pane = self.active_pane()
+        item = pane.selected()
+        if item is None:
+            return
+        if isinstance(pane, CommitmentsPane):
+            self.app.open_commitment(self.slug, item.id)
+        elif isinstance(pane, ResourcesPane):
+            self.app.open_resource(item)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_selected()
+
+    def action_copy(self) -> None:
+        value, what = self.active_pane().copy_value()
+        self.app.copy_value(value, what)
+
+    def action_browse(self) -> None:
+        value, what = self.active_pane().link_value()
+        self.app.open_link(value, what)
+
+    def action_toggle_watch(self) -> None:
+        self.app.toggle_watch(self.slug)
+        self.reload()
+
+    def action_sync(self) -> None:
+        name = self.member.name if self.member else self.slug
+        self.app.start_sync(slugs=[self.slug], what=name)

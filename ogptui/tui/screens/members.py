@@ -1,0 +1,105 @@
+"""The members list: every cached member, filter as you type, watch marks and freshness."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input
+
+from ogptui.tui import render
+from ogptui.tui.commands import bindings
+from ogptui.tui.timefmt import short_freshness
+from ogptui.tui.widgets.common import FilterInput, NavTable, StatusBar, TitleBar
+
+
+class MembersScreen(Screen):
+    SCOPE = "members"
+    BINDINGS = bindings("members")
+
+    def __init__(self) -> None:
+        super().__init__(id="members-screen")
+        self.summaries: list = []
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(id="title")
+        yield FilterInput("members-table", "/ filter members by name", id="members-filter")
+        yield NavTable(id="members-table")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.query_one("#members-table", NavTable)
+        for label, key in (("★", "watched"), ("Member", "name"), ("Level", "level"), ("Since", "since"),
+                           ("Plan", "plan"), ("Commitments", "commitments"), ("Resources", "resources"),
+                           ("Freshness", "freshness")):  # fmt: skip
+            t.add_column(label, key=key)
+        self.reload()
+        t.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.summaries = self.app.store.list_members()
+        self.refill()
+
+    def refill(self) -> None:
+        q = self.query_one("#members-filter", Input).value
+        now = self.app.now()
+        stale = self.app.settings.stale_hours
+        rows = []
+        for s in self.summaries:
+            if not render.matches(q, s.name, s.slug, s.level):
+                continue
+            rows.append(
+                (
+                    s.slug,
+                    [
+                        Text("★" if s.watched else " "),
+                        render.clip(s.name, 40),
+                        render.plain(s.level),
+                        render.plain(s.member_since),
+                        render.plain(s.action_plan),
+                        Text(str(s.commitment_count), justify="right"),
+                        Text(str(s.resource_count), justify="right"),
+                        Text(short_freshness(s, now, stale)),
+                    ],
+                )
+            )
+        self.query_one("#members-table", NavTable).refill(rows)
+        watched = sum(1 for s in self.summaries if s.watched)
+        shown = f"{len(rows)} of {len(self.summaries)}" if q else str(len(self.summaries))
+        self.query_one("#title", TitleBar).set_title("ogptui", f"Members ({shown})", f"★ watched: {watched}")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.refill()
+
+    def selected_slug(self) -> str | None:
+        return self.query_one("#members-table", NavTable).current_key()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_selected()
+
+    def action_open_selected(self) -> None:
+        slug = self.selected_slug()
+        if slug:
+            self.app.open_member(slug)
+
+    def action_filter(self) -> None:
+        self.query_one("#members-filter", Input).focus()
+
+    def action_toggle_watch(self) -> None:
+        slug = self.selected_slug()
+        if slug:
+            self.app.toggle_watch(slug)
+            self.reload()
+
+    def action_sync(self) -> None:
+        if self.app.store.watchlist():
+            self.app.start_sync(watchlist=True, what="the watchlist")
+        elif slug := self.selected_slug():
+            self.app.notify("The watchlist is empty (w watches a member): syncing the selected member.")
+            self.app.start_sync(slugs=[slug], what=slug)

@@ -1,0 +1,43 @@
+"""One resource, shown over the member screen (y copies its link, o opens it)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from ogptui.model import Resource
+from ogptui.tui import render
+from ogptui.tui.commands import bindings
+
+
+class ResourceScreen(ModalScreen[None]):
+    SCOPE = "resource"
+    BINDINGS = bindings("resource")
+
+    def __init__(self, resource: Resource) -> None:
+        super().__init__(id="resource-screen")
+        self.resource = resource
+
+    def compose(self) -> ComposeResult:
+        r = self.resource
+        with Vertical(id="resource-box"):
+            yield Static(
+                render.field_lines(
+                    [("Title", r.title), ("Year", r.year), ("Type", r.type), ("Format", r.format),
+                     ("Link", r.url or "no link in the cache")],
+                    label_width=10,
+                ),
+                id="resource-text",
+            )  # fmt: skip
+        yield Footer()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_copy(self) -> None:
+        self.app.copy_value(self.resource.url, "the resource link")
+
+    def action_browse(self) -> None:
+        self.app.open_link(self.resource.url, "the resource")

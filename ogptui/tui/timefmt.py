@@ -1,0 +1,104 @@
+"""Ages and freshness as words ("synced 3 h ago", "stale", "failed last sync: timeout").
+
+Pure functions with an explicit `now`, so the screens (and snapshot tests) can use a fixed clock.
+State is always a word plus a symbol, never colour alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt
+
+
+def ago(when: datetime | str | None, now: datetime) -> str:
+    """'just now', '5 min ago', '3 h ago', '2 days ago', '3 months ago'."""
+    if isinstance(when, str) or when is None:
+        when = parse_iso(when)  # type: ignore[arg-type]
+    if when is None:
+        return "never"
+    secs = (now - when).total_seconds()
+    if secs < 60:
+        return "just now"
+    mins = secs / 60
+    if mins < 60:
+        return f"{int(mins)} min ago"
+    hours = mins / 60
+    if hours < 48:
+        return f"{int(hours)} h ago"
+    days = hours / 24
+    if days < 60:
+        return f"{int(days)} days ago"
+    months = days / 30.4
+    if months < 24:
+        return f"{int(months)} months ago"
+    return f"{int(days / 365.25)} years ago"
+
+
+def short_date(value: str | None) -> str:
+    dt = parse_iso(value)
+    return dt.strftime("%Y-%m-%d") if dt else "unknown date"
+
+
+@dataclass(frozen=True)
+class FreshnessText:
+    symbol: str  # one character, meaningful without colour
+    state: str  # fresh | stale | failed | gone | embedded | never
+    text: str  # the full line
+
+    def __str__(self) -> str:
+        return f"{self.symbol} {self.text}"
+
+
+def freshness_text(fresh: Any, now: datetime, stale_hours: float = 24.0) -> FreshnessText:
+    """Describe a store `Freshness` (or `MemberSummary`, same fields) in words."""
+    if fresh is None:
+        return FreshnessText("?", "never", "not in the cache")
+    gone_at = getattr(fresh, "gone_at", None)
+    last_error = getattr(fresh, "last_error", None)
+    failures = getattr(fresh, "failures", 0) or 0
+    embedded = bool(getattr(fresh, "embedded", False))
+    fetched = parse_iso(getattr(fresh, "fetched_at", None))
+    checked = parse_iso(getattr(fresh, "checked_at", None))
+    seen = max((d for d in (fetched, checked) if d), default=None)
+    if gone_at:
+        return FreshnessText("†", "gone", f"gone from site since {short_date(gone_at)}")
+    if embedded and not seen:
+        base = f"embedded sample captured {short_date(getattr(fresh, 'captured_at', None))}"
+        if last_error and failures:
+            return FreshnessText("✗", "failed", f"failed last sync: {last_error} · {base}")
+        return FreshnessText("◆", "embedded", base)
+    if seen is None:
+        if last_error and failures:
+            return FreshnessText("✗", "failed", f"failed last sync: {last_error}")
+        return FreshnessText("?", "never", "never synced")
+    age = f"synced {ago(seen, now)}"
+    if last_error and failures:
+        return FreshnessText("✗", "failed", f"failed last sync: {last_error} · {age}")
+    if (now - seen).total_seconds() > stale_hours * 3600:
+        return FreshnessText("!", "stale", f"stale · {age}")
+    return FreshnessText("✓", "fresh", age)
+
+
+def short_freshness(fresh: Any, now: datetime, stale_hours: float = 24.0) -> str:
+    """Compact form for a table cell."""
+    f = freshness_text(fresh, now, stale_hours)
+    if f.state == "embedded":
+        return "◆ embedded sample"
+    if f.state == "failed":
+        return "✗ failed"
+    if f.state == "gone":
+        return "† gone"
+    return str(f)
