@@ -1,0 +1,556 @@
+"""The fake OGP site: a real HTTP/1.1 server on 127.0.0.1 in a thread, with validators, faults, counters."""
+
+from __future__ import annotations
+
+import gzip as gzip_mod
+import hashlib
+import re
+import secrets
+import socket
+import struct
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from email.utils import formatdate, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from ogptui.model import CommitmentPage, Member
+
+from . import render
+from .chrome import NONCE
+from .data import SiteData, default_site
+from .faults import MB, Fault, oversize_chunks, oversize_gzip, wrong_type_body
+
+_REASONS = {429: "Too Many Requests", 410: "Gone", 404: "Not Found", 500: "Internal Server Error"}
+_HTML = "text/html; charset=UTF-8"
+
+
+@dataclass
+class Counters:
+    requests: int = 0
+    by_path: Counter[str] = field(default_factory=Counter)
+    conditional: int = 0
+    not_modified: int = 0
+    bytes_sent: int = 0
+    statuses: Counter[int] = field(default_factory=Counter)
+    faults: int = 0
+    in_flight: int = 0
+    max_in_flight: int = 0
+
+
+def norm_path(path: str) -> str:
+    """The key used for faults and counters: decoded, no query, lower case, no trailing slash."""
+    p = unquote(urlsplit(path).path).lower()
+    return p.rstrip("/") or "/"
+
+
+@dataclass
+class _Page:
+    status: int
+    template: str | None = None  # HTML with the nonce placeholder
+    etag: str | None = None
+    mtime: int | None = None
+    location: str | None = None
+    body: bytes | None = None  # for non-HTML answers
+    content_type: str = _HTML
+
+
+class _Server(ThreadingHTTPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+    site: FakeSite
+
+    def handle_error(self, request: Any, client_address: Any) -> None:  # noqa: ARG002
+        import sys
+
+        self.site.errors.append(repr(sys.exc_info()[1]))
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "FakeOGP/1.0"
+    sys_version = ""
+    server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.site._track(self.connection, True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        except OSError:
+            pass
+        finally:
+            self.server.site._track(self.connection, False)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+    def do_GET(self) -> None:
+        self.server.site._handle(self, head=False)
+
+    def do_HEAD(self) -> None:
+        self.server.site._handle(self, head=True)
+
+
+class FakeSite:
+    """A fake opengovpartnership.org. Use as a context manager or call start()/stop().
+
+    `validators=False` sends no ETag/Last-Modified; `nonce=True` puts a fresh random token in every
+    response (the data and the ETag do not change); `gzip=True` compresses when the client accepts it;
+    `latency` is a delay (seconds) before every answer.
+    """
+
+    def __init__(
+        self,
+        data: SiteData | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        validators: bool = True,
+        nonce: bool = False,
+        gzip: bool = False,
+        latency: float = 0.0,
+    ) -> None:
+        data = data if data is not None else default_site()
+        self.host = host
+        self.port = port
+        self.validators = validators
+        self.nonce = nonce
+        self.gzip = gzip
+        self.latency = latency
+        self.counters = Counters()
+        self.errors: list[str] = []
+        self._members: dict[str, Member] = {m.slug.lower(): m for m in data.members}
+        self._commitments: dict[tuple[str, str], CommitmentPage] = {
+            (s.lower(), c.upper()): p for (s, c), p in data.commitments.items()
+        }
+        self._t0 = int(time.time()) - 86400
+        self._mtimes: dict[str, int] = {}
+        self._cache: dict[str, tuple[str, str]] = {}
+        self._faults: dict[str, list[Fault]] = {}
+        self._lock = threading.RLock()
+        self._conns: set[socket.socket] = set()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def start(self) -> FakeSite:
+        """Start serving (again on the same port after stop())."""
+        if self._server is not None:
+            return self
+        server = _Server((self.host, self.port), _Handler)
+        server.site = self
+        self.port = server.server_address[1]
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            daemon=True,
+            name=f"fakesite:{self.port}",
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop listening and drop every open connection (clients see the site go offline)."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        with self._lock:
+            conns = list(self._conns)
+        for c in conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeSite:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _track(self, conn: socket.socket, add: bool) -> None:
+        with self._lock:
+            if add:
+                self._conns.add(conn)
+            else:
+                self._conns.discard(conn)
+
+    # ------------------------------------------------------------------ content
+
+    def members(self) -> list[Member]:
+        with self._lock:
+            return list(self._members.values())
+
+    def member(self, slug: str) -> Member:
+        return self._members[slug.lower()]
+
+    def commitment(self, slug: str, cid: str) -> CommitmentPage:
+        return self._commitments[(slug.lower(), cid.upper())]
+
+    def member_url(self, slug: str) -> str:
+        return f"{self.url}/members/{slug}/"
+
+    def commitment_url(self, slug: str, cid: str) -> str:
+        return f"{self.url}/members/{slug}/commitments/{cid}/"
+
+    def _touch(self, key: str) -> None:
+        now = int(time.time())
+        self._mtimes[key] = max(now, self._mtimes.get(key, self._t0) + 1)
+        self._cache.clear()
+
+    def set_member(self, member: Member) -> None:
+        """Add or replace a member; its page's ETag and Last-Modified change."""
+        with self._lock:
+            slug = member.slug.lower()
+            self._members[slug] = member
+            self._touch(f"m:{slug}")
+
+    def set_commitment(self, page: CommitmentPage, slug: str | None = None) -> None:
+        """Add or replace a commitment page. The member slug comes from `slug`, `page.url` or the members."""
+        with self._lock:
+            slug = (slug or self._slug_for(page)).lower()
+            cid = page.id.upper()
+            self._commitments[(slug, cid)] = page
+            self._touch(f"c:{slug}:{cid.lower()}")
+
+    def _slug_for(self, page: CommitmentPage) -> str:
+        if page.url:
+            m = re.search(r"/members/([^/]+)/commitments/", page.url)
+            if m:
+                return m.group(1)
+        for slug, member in self._members.items():
+            if any(c.id.upper() == page.id.upper() for c in member.commitments):
+                return slug
+        raise ValueError(f"cannot tell which member commitment {page.id} belongs to; pass slug=")
+
+    def remove(self, path: str) -> None:
+        """Remove the member or commitment page at `path`; it then answers 404."""
+        key = norm_path(path)
+        with self._lock:
+            if m := re.fullmatch(r"/members/([^/]+)/commitments/([^/]+)", key):
+                self._commitments.pop((m.group(1), m.group(2).upper()), None)
+                self._touch(f"c:{m.group(1)}:{m.group(2)}")
+            elif m := re.fullmatch(r"/members/([^/]+)", key):
+                self._members.pop(m.group(1), None)
+                self._touch(f"m:{m.group(1)}")
+            else:
+                raise ValueError(f"{path} is not a member or commitment path")
+
+    # ------------------------------------------------------------------ faults and counters
+
+    def fault(self, path: str, kind: str, *, times: int | None = None, **options: Any) -> Fault:
+        """Inject a fault on `path` ("*" = every path), for the next `times` requests or until cleared."""
+        f = Fault(kind=kind, times=times, **options)
+        with self._lock:
+            self._faults.setdefault(path if path == "*" else norm_path(path), []).append(f)
+        return f
+
+    def clear_faults(self, path: str | None = None) -> None:
+        with self._lock:
+            if path is None:
+                self._faults.clear()
+            else:
+                self._faults.pop(path if path == "*" else norm_path(path), None)
+
+    def _take_fault(self, key: str) -> Fault | None:
+        with self._lock:
+            for k in (key, "*"):
+                lst = self._faults.get(k)
+                if not lst:
+                    continue
+                f = lst[0]
+                if f.times is not None:
+                    f.times -= 1
+                    if f.times <= 0:
+                        lst.pop(0)
+                        if not lst:
+                            del self._faults[k]
+                return f
+        return None
+
+    def hits(self, path: str) -> int:
+        """Requests seen for `path` (case, trailing slash and query ignored)."""
+        with self._lock:
+            return self.counters.by_path[norm_path(path)]
+
+    def reset_counters(self) -> None:
+        with self._lock:
+            in_flight = self.counters.in_flight
+            self.counters = Counters(in_flight=in_flight)
+
+    # ------------------------------------------------------------------ routing
+
+    def _mtime(self, key: str) -> int:
+        return self._mtimes.get(key, self._t0)
+
+    def _cached(self, key: str, make: Any) -> tuple[str, str]:
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is None:
+            html = make()
+            etag = '"' + hashlib.sha256(html.encode("utf-8")).hexdigest()[:32] + '"'
+            hit = (html, etag)
+            with self._lock:
+                self._cache[key] = hit
+        return hit
+
+    def _route(self, raw_path: str) -> _Page:
+        path = unquote(urlsplit(raw_path).path)
+        low = path.lower()
+        with self._lock:
+            if low in ("/", ""):
+                html, etag = self._cached("home", render.home_html)
+                return _Page(200, html, etag, self._t0)
+            if low == "/robots.txt":
+                return _Page(200, body=b"User-agent: *\nDisallow: /wp-admin/\n", content_type="text/plain")
+            if re.fullmatch(r"/local/participants/?", low):
+                members = list(self._members.values())
+                html, etag = self._cached("dir", lambda: render.directory_html(members))
+                mt = max([self._t0, *(self._mtime(f"m:{s}") for s in self._members)])
+                return _Page(200, html, etag, mt)
+            if m := re.fullmatch(r"/(?:countries|country)/([^/]+)/?", low):
+                return _Page(301, location=f"/members/{m.group(1)}/")
+            if m := re.fullmatch(r"/members/([^/]+)", low):
+                return _Page(301, location=f"/members/{m.group(1)}/")
+            if m := re.fullmatch(r"/members/([^/]+)/", low):
+                slug = m.group(1)
+                member = self._members.get(slug)
+                if member is not None:
+                    html, etag = self._cached(f"m:{slug}", lambda: render.member_html(member))
+                    return _Page(200, html, etag, self._mtime(f"m:{slug}"))
+            if m := re.fullmatch(r"/members/([^/]+)/commitments/([^/]+)/?", low):
+                slug, cid = m.group(1), m.group(2)
+                page = self._commitments.get((slug, cid.upper()))
+                if page is not None:
+                    html, etag = self._cached(f"c:{slug}:{cid}", lambda: render.commitment_html(page, slug))
+                    return _Page(200, html, etag, self._mtime(f"c:{slug}:{cid}"))
+            html, _ = self._cached("404", render.not_found_html)
+            return _Page(404, html)
+
+    # ------------------------------------------------------------------ serving
+
+    def _handle(self, h: _Handler, head: bool) -> None:
+        key = norm_path(h.path)
+        conditional = bool(h.headers.get("If-None-Match") or h.headers.get("If-Modified-Since"))
+        with self._lock:
+            c = self.counters
+            c.requests += 1
+            c.by_path[key] += 1
+            c.conditional += conditional
+            c.in_flight += 1
+            c.max_in_flight = max(c.max_in_flight, c.in_flight)
+        h._ogp_counters = self.counters  # the object to decrement, even if reset meanwhile
+        h._ogp_done = False
+        try:
+            if self.latency:
+                time.sleep(self.latency)
+            fault = self._take_fault(key)
+            if fault is not None:
+                with self._lock:
+                    self.counters.faults += 1
+                self._serve_fault(h, fault, head)
+            else:
+                self._serve_page(h, self._route(h.path), head)
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+            h.close_connection = True
+        finally:
+            self._done(h)
+
+    def _done(self, h: _Handler) -> None:
+        """Leave the in-flight count (before the answer goes out, so a client never sees N+1 overlap)."""
+        if not h._ogp_done:
+            h._ogp_done = True
+            with self._lock:
+                h._ogp_counters.in_flight -= 1
+
+    def _headers(self, h: _Handler, status: int, headers: list[tuple[str, str]]) -> None:
+        self._done(h)
+        with self._lock:
+            self.counters.statuses[status] += 1
+        h.send_response(status, _REASONS.get(status))
+        for k, v in headers:
+            h.send_header(k, v)
+        h.end_headers()
+
+    def _write(self, h: _Handler, data: bytes) -> None:
+        h.wfile.write(data)
+        with self._lock:
+            self.counters.bytes_sent += len(data)
+
+    def _send(
+        self,
+        h: _Handler,
+        status: int,
+        body: bytes,
+        head: bool,
+        content_type: str = _HTML,
+        extra: list[tuple[str, str]] | None = None,
+    ) -> None:
+        headers = [("Content-Type", content_type), *(extra or [])]
+        if self.gzip and body and "gzip" in (h.headers.get("Accept-Encoding") or ""):
+            body = gzip_mod.compress(body, 6)
+            headers += [("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")]
+        headers.append(("Content-Length", str(len(body))))
+        self._headers(h, status, headers)
+        if not head:
+            self._write(h, body)
+
+    def _validators(self, page: _Page) -> list[tuple[str, str]]:
+        if not self.validators or page.etag is None:
+            return []
+        return [("ETag", page.etag), ("Last-Modified", formatdate(page.mtime, usegmt=True))]
+
+    def _not_modified(self, h: _Handler, page: _Page) -> bool:
+        if not self.validators or page.etag is None:
+            return False
+        inm = h.headers.get("If-None-Match")
+        if inm:
+            tags = [t.strip().removeprefix("W/") for t in inm.split(",")]
+            return "*" in tags or page.etag in tags
+        ims = h.headers.get("If-Modified-Since")
+        if ims and page.mtime is not None:
+            try:
+                return page.mtime <= parsedate_to_datetime(ims).timestamp()
+            except (TypeError, ValueError):
+                return False
+        return False
+
+    def _body(self, page: _Page) -> bytes:
+        if page.template is None:
+            return page.body or b""
+        token = secrets.token_hex(12) if self.nonce else "static"
+        return page.template.replace(NONCE, token).encode("utf-8")
+
+    def _serve_page(
+        self, h: _Handler, page: _Page, head: bool, *, slow_body: float = 0.0, bad_utf8: bool = False
+    ):
+        if page.location is not None:
+            self._send(h, page.status, b"", head, extra=[("Location", page.location)])
+            return
+        validators = self._validators(page)
+        if page.status == 200 and self._not_modified(h, page):
+            with self._lock:
+                self.counters.not_modified += 1
+            self._headers(h, 304, validators)
+            return
+        body = self._body(page)
+        if bad_utf8:
+            body = body.replace(
+                b"Open Government Partnership</p>", b"Open Government \xff\xfe Partnership\xc3</p>", 1
+            )
+        extra = [*validators, ("Cache-Control", "max-age=0, must-revalidate")] if page.status == 200 else []
+        if slow_body and not head:
+            half = len(body) // 2
+            self._headers(
+                h,
+                page.status,
+                [("Content-Type", page.content_type), *extra, ("Content-Length", str(len(body)))],
+            )
+            self._write(h, body[:half])
+            h.wfile.flush()
+            time.sleep(slow_body)
+            self._write(h, body[half:])
+            return
+        self._send(h, page.status, body, head, page.content_type, extra)
+
+    def _reset(self, h: _Handler) -> None:
+        """Close with RST (SO_LINGER 0): the client sees a connection reset."""
+        h.close_connection = True
+        try:
+            h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            h.connection.close()
+        except OSError:
+            pass
+
+    def _serve_fault(self, h: _Handler, f: Fault, head: bool) -> None:
+        kind = f.kind
+        if kind in ("500", "503", "429", "404", "410"):
+            status = int(kind)
+            if status in (404, 410):
+                body = self._body(_Page(status, self._cached("404", render.not_found_html)[0]))
+            else:
+                body = render.error_html(status, _REASONS.get(status, "Service Unavailable")).encode()
+            extra = [("Retry-After", str(f.retry_after))] if f.retry_after is not None else []
+            self._send(h, status, body, head, extra=extra)
+        elif kind == "slow":
+            if f.where == "body":
+                self._serve_page(h, self._route(h.path), head, slow_body=f.delay)
+            else:
+                time.sleep(f.delay)
+                self._serve_page(h, self._route(h.path), head)
+        elif kind == "reset":
+            if f.where == "mid":
+                body = self._body(self._route(h.path))
+                self._headers(h, 200, [("Content-Type", _HTML), ("Content-Length", str(len(body)))])
+                self._write(h, body[: len(body) // 2])
+                h.wfile.flush()
+            self._done(h)
+            self._reset(h)
+        elif kind == "truncated":
+            body = self._body(self._route(h.path))
+            self._headers(h, 200, [("Content-Type", _HTML), ("Content-Length", str(len(body)))])
+            if not head:
+                self._write(h, body[: len(body) // 2])
+            h.close_connection = True
+        elif kind == "oversize":
+            self._serve_oversize(h, f, head)
+        elif kind == "wrong_type":
+            ctype = f.content_type or "application/pdf"
+            self._send(h, 200, wrong_type_body(ctype), head, ctype)
+        elif kind == "challenge":
+            extra = [("Server", "cloudflare"), ("cf-mitigated", "challenge"), ("Cache-Control", "no-store")]
+            self._send(h, f.status or 503, render.challenge_html().encode(), head, extra=extra)
+        elif kind == "redirect_loop":
+            split = urlsplit(h.path)
+            target = split.path if split.query else f"{split.path}?loop=1"
+            self._send(h, 302, b"", head, extra=[("Location", target)])
+        elif kind == "invalid_utf8":
+            self._serve_page(h, self._route(h.path), head, bad_utf8=True)
+
+    def _serve_oversize(self, h: _Handler, f: Fault, head: bool) -> None:
+        size = int(f.size_mb * MB)
+        if f.gzip:
+            body = oversize_gzip(size)
+            headers = [
+                ("Content-Type", _HTML),
+                ("Content-Encoding", "gzip"),
+                ("Content-Length", str(len(body))),
+            ]
+            self._headers(h, 200, headers)
+            if not head:
+                self._write(h, body)
+            return
+        headers = [("Content-Type", _HTML)]
+        if f.length:
+            headers.append(("Content-Length", str(size)))
+        else:
+            headers.append(("Connection", "close"))
+            h.close_connection = True
+        self._headers(h, 200, headers)
+        if head:
+            return
+        try:
+            for chunk in oversize_chunks(size):
+                self._write(h, chunk)
+        except OSError:
+            h.close_connection = True
