@@ -62,6 +62,37 @@ _DROP_SELECTORS = (
     "[aria-hidden=true]",
     "[hidden]",
 )
+_INLINE_TAGS = [
+    "span",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "small",
+    "abbr",
+    "cite",
+    "code",
+    "mark",
+    "q",
+    "s",
+    "sub",
+    "sup",
+    "time",
+    "font",
+    "label",
+    "bdi",
+    "bdo",
+    "dfn",
+    "kbd",
+    "samp",
+    "var",
+    "ins",
+    "del",
+    "big",
+    "tt",
+    "data",
+]
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _BLOCK_TAGS = frozenset(
     [
@@ -109,8 +140,10 @@ class _Walker:
     def flush(self) -> None:
         if self.buf:
             self.lines.append("".join(self.buf))
-            self.buf = []
-        lines = [t for t in (clean_text(x) for x in self.lines) if t]
+            self.buf.clear()
+        if not self.lines:
+            return
+        lines = [t for t in (clean_text(x) for x in self.lines if not x.isspace()) if t]
         if lines:
             href = self.links[0][1] if self.links else None
             self.blocks.append(Block("paragraph", " ".join(lines), href=href, lines=lines, links=self.links))
@@ -118,23 +151,24 @@ class _Walker:
         self.links = []
 
     def walk(self, node, depth: int = 0) -> None:  # noqa: C901 - a tag dispatch
+        if len(self.blocks) > _MAX_BLOCKS:
+            return
+        buf = self.buf
         for child in node.iter(include_text=True):
-            if len(self.blocks) > _MAX_BLOCKS:
-                return
             tag = child.tag
             if tag == "-text":
-                self.buf.append(child.text_content or "")
+                buf.append(child.text_content or "")
             elif tag == "-comment":
                 continue
             elif depth > _MAX_DEPTH:
-                self.buf.append(child.text(deep=True) or "")
+                buf.append(child.text(deep=True) or "")
             elif tag == "br":
-                self.lines.append("".join(self.buf))
-                self.buf = []
+                self.lines.append("".join(buf))
+                buf.clear()
             elif tag == "a":
                 text = child.text(deep=True) or ""
                 href = _href(child)
-                self.buf.append(text)
+                buf.append(text)
                 if href:
                     self.links.append((clean_text(text), href))
             elif tag in _HEADINGS:
@@ -161,7 +195,11 @@ class _Walker:
                 self.walk_dl(child, depth + 1)
             elif tag in _BLOCK_TAGS or tag in ("dt", "dd", "td", "th"):
                 self.flush()
-                self.walk(child, depth + 1)
+                first = child.child
+                if first is not None and first.tag == "-text" and first.next is None:
+                    buf.append(first.text_content or "")  # a leaf: no need to walk
+                else:
+                    self.walk(child, depth + 1)
                 self.flush()
             else:
                 self.walk(child, depth + 1)
@@ -262,6 +300,9 @@ def parse_html(html: str) -> HtmlPage:
         for n in tree.css(sel):
             n.decompose()
     tree.strip_tags(_DROP_TAGS)
+    # Fewer nodes for the Python walk: inline wrappers go, their text stays.
+    tree.unwrap_tags(_INLINE_TAGS)
+    tree.merge_text_nodes()
     root = tree.body or tree.root
     walker = _Walker()
     if root is not None:

@@ -34,6 +34,8 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 def _strip_controls(s: str) -> str:
+    if _INVISIBLE.search(s) is None:  # every escape sequence starts with ESC or a C1 control
+        return s
     return _INVISIBLE.sub("", _ESCAPES.sub("", s))
 
 

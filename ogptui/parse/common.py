@@ -144,6 +144,8 @@ def resolve(href: str | None, base: str | None) -> str | None:
     """Absolute form of a link when the page URL is known; the href as given otherwise."""
     if not href:
         return None
+    if href.startswith(("https://", "http://")):
+        return href
     if base and origin(base):
         try:
             return urljoin(base, href)

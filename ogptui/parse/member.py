@@ -332,6 +332,14 @@ def _global_report(lines: list[Line]) -> list[GlobalReportArea]:
             continue
         if area is None:
             continue
+        label, sep, value = line.text.partition(":")
+        if sep and norm(label) in _IMPLICATIONS:  # `Action Implications: Consider Action` on one line
+            if pending:
+                area.implications.append(None)
+            value = clean_text(value)
+            area.implications.append(value if norm(value) in _IMPLICATION_VALUES else None)
+            pending = False
+            continue
         if k in _IMPLICATIONS:
             if pending:
                 area.implications.append(None)
