@@ -158,4 +158,6 @@ def make_app(store=None, **kw):
     kw.setdefault("now", fixed_now)
     kw.setdefault("blink", False)
     kw.setdefault("poll_seconds", 0)
-    return OgpApp(store=store, **kw)
+    app = OgpApp(store=store, **kw)
+    app.animation_level = "none"  # no tab-underline or scroll animations: faster and deterministic
+    return app

@@ -70,6 +70,7 @@ class OgpApp(App[int]):
         self.start_slug = slug
         self.open_last = open_last
         self._store = store
+        self._owns_store = store is None
         self.now = now or _utcnow
         self.settings = settings or config.Settings.load()
         self.source = source or os.environ.get("OGPTUI_SOURCE") or self.settings.source
@@ -117,7 +118,7 @@ class OgpApp(App[int]):
             self.set_interval(600, self.check_auto_sync)
 
     def on_unmount(self) -> None:
-        if self._store is not None:
+        if self._store is not None and self._owns_store:
             try:
                 self._store.close()
             except Exception:
@@ -489,6 +490,9 @@ def run(slug: str | None = None) -> int:
     except Exception as e:  # a broken data folder must be one clear sentence, not a traceback
         print(f"ogptui: cannot open the data folder: {e}", file=sys.stderr)
         return 1
-    app = OgpApp(slug=slug, open_last=slug is None, store=store)
-    result = app.run()
+    try:
+        app = OgpApp(slug=slug, open_last=slug is None, store=store)
+        result = app.run()
+    finally:
+        store.close()
     return int(result or app.return_code or 0)
