@@ -36,6 +36,7 @@ class Counters:
     not_modified: int = 0
     bytes_sent: int = 0
     statuses: Counter[int] = field(default_factory=Counter)
+    user_agents: Counter[str] = field(default_factory=Counter)
     faults: int = 0
     in_flight: int = 0
     max_in_flight: int = 0
@@ -357,6 +358,7 @@ class FakeSite:
             c.requests += 1
             c.by_path[key] += 1
             c.conditional += conditional
+            c.user_agents[h.headers.get("User-Agent") or ""] += 1
             c.in_flight += 1
             c.max_in_flight = max(c.max_in_flight, c.in_flight)
         h._ogp_counters = self.counters  # the object to decrement, even if reset meanwhile

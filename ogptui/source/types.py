@@ -1,0 +1,73 @@
+"""What a fetch returns or raises, and the Source's counters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR_KINDS = frozenset(
+    {"offline", "connect", "timeout", "http", "too_large", "content_type", "redirects", "decode"}
+)
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """One answered fetch. 304 → `not_modified=True`, `text=None`; 404/410 → `status` set, `text=None`."""
+
+    url: str
+    final_url: str
+    status: int
+    text: str | None
+    etag: str | None
+    last_modified: str | None
+    content_type: str | None
+    nbytes: int  # decoded body bytes
+    elapsed: float  # seconds, all tries included
+    not_modified: bool = False
+    tries: int = 1
+    replaced_chars: int = 0  # invalid byte sequences replaced while decoding
+
+    @property
+    def gone(self) -> bool:
+        return self.status in (404, 410)
+
+
+class FetchError(Exception):
+    """A fetch that failed. `message` is one sentence for users; `kind` is one of ERROR_KINDS."""
+
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        *,
+        url: str | None = None,
+        status: int | None = None,
+        tries: int = 1,
+        retryable: bool = False,
+        retry_after: float | None = None,
+        no_connection: bool = False,
+    ) -> None:
+        assert kind in ERROR_KINDS, kind
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.url = url
+        self.status = status
+        self.tries = tries
+        # Internal: whether another try may help, the server's wait hint, and whether no connection was made.
+        self.retryable = retryable
+        self.retry_after = retry_after
+        self.no_connection = no_connection
+
+    def __repr__(self) -> str:
+        return f"FetchError(kind={self.kind!r}, status={self.status!r}, url={self.url!r}, message={self.message!r})"
+
+
+@dataclass
+class SourceStats:
+    requests: int = 0  # HTTP requests sent (each redirect hop and retry counts)
+    conditional: int = 0  # requests with If-None-Match / If-Modified-Since
+    not_modified: int = 0  # 304 answers
+    bytes: int = 0  # decoded body bytes read
+    retries: int = 0  # tries after the first
+    replaced_chars: int = 0  # invalid UTF-8 (or other charset) sequences replaced
+    probes: int = 0
