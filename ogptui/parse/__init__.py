@@ -67,7 +67,7 @@ def _parse(content: str | bytes, *, url: str | None, kind: str | None, fetched_a
         raise PageRejected("the page is not text")
     content = content[:MAX_CHARS]
     url = clean_text(url, cap=2000) or None if url else None
-    want = _KIND_WORDS.get(kind or "", "an OGP page")
+    want = _KIND_WORDS.get(kind or kind_from_url(url) or "", "an OGP page")
 
     title, has_password = "", False
     if looks_like_html(content):

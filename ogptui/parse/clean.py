@@ -13,12 +13,15 @@ MULTILINE_CAP = 100_000
 
 # Terminal escape sequences, 7-bit (ESC ...) and 8-bit (C1) forms. String-type sequences (OSC, DCS, SOS,
 # PM, APC) run to their terminator (BEL or ST); an unterminated one is removed up to the end of its line.
+# The 8-bit string forms must be terminated (a stray C1 byte from mojibake then only loses itself).
 _ESCAPES = re.compile(
     r"""
-      (?:\x1b\[|\x9b) [0-?]* [ -/]* [@-~]                 # CSI
-    | (?:\x1b\]|\x9d) [^\x07\x1b\x9c\n]* (?:\x07|\x1b\\|\x9c)?   # OSC (0/2 title, 8 hyperlink, 52 clipboard)
-    | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f]) [^\x1b\x9c\n]* (?:\x1b\\|\x9c)?  # DCS, SOS, PM, APC
-    | \x1b [ -/]* [0-~]                                  # other two/three-character escapes
+      (?:\x1b\[|\x9b) [0-?]* [ -/]* [@-~]                            # CSI
+    | \x1b\] [^\x07\x1b\x9c\n]* (?:\x07|\x1b\\|\x9c)?               # OSC (0/2 title, 8 link, 52 clipboard)
+    | \x9d [^\x07\x1b\x9c\n]* (?:\x07|\x1b\\|\x9c)                    # OSC, 8-bit
+    | \x1b[PX^_] [^\x1b\x9c\n]* (?:\x1b\\|\x9c)?                     # DCS, SOS, PM, APC
+    | [\x90\x98\x9e\x9f] [^\x1b\x9c\n]* (?:\x1b\\|\x9c)                # the same, 8-bit
+    | \x1b [ -/]* [0-~]                                             # other short escapes
     """,
     re.VERBOSE,
 )

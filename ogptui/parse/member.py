@@ -248,6 +248,8 @@ def _resources(lines: list[Line], url: str | None, warnings: list[str]):
         if r is None:
             warnings.append(f"resource {n} has no title")
             continue
+        if r.year is None:
+            warnings.append(f"resource {n} has no year line (the page may be cut short)")
         out.append(r)
     return out
 
