@@ -62,12 +62,26 @@ def cmd_show(args: argparse.Namespace) -> int:
     from ogptui.report import member_text
     from ogptui.tui.timefmt import freshness_text
 
+    fmt = args.format or ("json" if args.json else "text")
+    if args.json and fmt != "json":
+        raise UsageError(f"--json and --format {fmt} disagree; give one of them")
+    if args.table and fmt != "csv":
+        raise UsageError("--table only applies to --format csv")
     with _open_store() as store:
         m = _member_or_exit(store, args.slug)
-        if args.json:
-            _print_json(m.to_dict())
-        else:
-            print(member_text(m, freshness=str(freshness_text(store.freshness(m.slug), _now()))))
+        fresh = str(freshness_text(store.freshness(m.slug), _now()))
+    if fmt == "json":
+        _print_json(m.to_dict())
+    elif fmt == "md":
+        from ogptui.brief import member_markdown
+
+        sys.stdout.write(member_markdown(m, fresh))
+    elif fmt == "csv":
+        from ogptui.brief import member_csv
+
+        sys.stdout.write(member_csv(m, args.table or "commitments"))
+    else:
+        print(member_text(m, freshness=fresh))
     return EXIT_OK
 
 
@@ -188,7 +202,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = add("show", cmd_show, "Print a cached member: overview, contacts, commitments, resources, metrics.")
     s.add_argument("slug", help="member slug, e.g. peru")
-    s.add_argument("--json", action="store_true", help="print the member record as JSON")
+    s.add_argument("--json", action="store_true", help="print the member record as JSON (= --format json)")
+    s.add_argument(
+        "--format",
+        choices=["text", "md", "csv", "json"],
+        help="text (default), md (a Markdown brief), csv (one table, see --table) or json",
+    )
+    s.add_argument(
+        "--table",
+        choices=["commitments", "resources"],
+        help="which table --format csv prints (default commitments)",
+    )
 
     s = add("parse", cmd_parse, "Parse a saved OGP page (HTML or text rendering) and print its record.")
     s.add_argument("file", help="the saved page, or - for standard input")

@@ -1,0 +1,249 @@
+"""Exports for people: a Markdown brief of a member, and CSV of its commitments or resources.
+
+Used by `ogptui show SLUG --format md|csv` and by the TUI's `e` key (`write_brief`). Scraped text is
+always *escaped*, never interpreted: Markdown punctuation is backslash-escaped (so a `|` stays inside its
+table cell, a leading `#` does not make a heading, `[x](y)` is not a link, `&copy;` is not an entity),
+line breaks are folded to spaces, and links are emitted only when `ogptui.links.safe_link` allows them.
+CSV cells that a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, tab, CR) get a leading
+`'`. No Textual here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from ogptui import __version__
+from ogptui.links import safe_link
+from ogptui.model import Member
+
+TABLES = ("commitments", "resources")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SPACE = re.compile(r"\s+")
+_INLINE = re.compile(r"([\\`*_\[\]<>|~&!#])")
+_ORDERED = re.compile(r"^(\d{1,9})([.)])")
+
+
+def md_text(value: object) -> str:
+    """Scraped text as inert inline Markdown (one line, punctuation escaped, no leading block marker)."""
+    if value is None:
+        return ""
+    s = _SPACE.sub(" ", _CONTROL.sub("", str(value))).strip()
+    s = _INLINE.sub(r"\\\1", s)
+    if s[:1] in ("-", "+", "=", ">"):
+        s = "\\" + s
+    return _ORDERED.sub(r"\1\\\2", s)
+
+
+def _v(value: object) -> str:
+    return "—" if value in (None, "", []) else md_text(value)
+
+
+def md_link(text: object, url: str | None) -> str:
+    """`[text](<url>)` when the link is safe to open, else just the escaped text."""
+    label = md_text(text) or "link"
+    safe = safe_link(url)
+    if safe is None:
+        return label
+    quoted = safe.replace("<", "%3C").replace(">", "%3E").replace("(", "%28").replace(")", "%29")
+    return f"[{label}](<{quoted}>)"
+
+
+def _table(header: list[str], rows: Iterable[list[str]], align: list[str] | None = None) -> list[str]:
+    align = align or ["---"] * len(header)
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return out
+
+
+def member_markdown(member: Member, freshness_text: str | None = None) -> str:
+    """A one-file brief to read before a meeting or paste into a report."""
+    m = member
+    cp = m.current_plan
+    out = [f"# {md_text(m.name)}: OGP member brief", ""]
+    if freshness_text:
+        out += [
+            f"Data: {md_text(freshness_text)}. Exported {date.today().isoformat()} with ogptui {__version__}.",
+            "",
+        ]
+    if m.source_url:
+        out += [f"Source: {md_link('member page on the OGP site', m.source_url)}", ""]
+
+    out += ["## Overview", ""]
+    out += _table(
+        ["Figure", "Value"],
+        [
+            ["Level", _v((m.level or "").title())],
+            ["Member since", _v(m.member_since)],
+            ["Action plans", _v(m.action_plan)],
+            ["Commitments in the cache", str(len(m.commitments))],
+            ["Resources", str(len(m.resources))],
+            ["Contacts", str(len(m.contacts))],
+        ],
+        ["---", "---:"],
+    )
+
+    out += ["", "## Current action plan", ""]
+    out += [
+        f"- **Years:** {_v(cp.years)}",
+        f"- **Action plan:** {_v(cp.number)}",
+        f"- **Commitments:** {_v(cp.commitment_count)}",
+        f"- **Policy area focus:** {_v(cp.policy_area_focus)}",
+    ]
+    if cp.summary:
+        out += ["", md_text(cp.summary)]
+    if cp.summary_url and safe_link(cp.summary_url):
+        out += ["", md_link("Read the full summary", cp.summary_url)]
+
+    out += ["", "## Starred metrics (commitment performance)", ""]
+    if m.performance:
+        out += _table(
+            ["Action plan", "Major results", "Outstanding results", "Starred", "Raw values"],
+            (
+                [
+                    _v(p.action_plan),
+                    _v(p.major),
+                    _v(p.outstanding),
+                    _v(p.starred),
+                    md_text(", ".join(str(x) for x in p.raw)) or "—",
+                ]
+                for p in m.performance
+            ),
+            ["---", "---:", "---:", "---:", "---"],
+        )
+        out.append("")
+        out.append(
+            "— means the page did not say, or its chart could not be read unambiguously (see the raw values)."
+        )
+    else:
+        out.append("_Not on the cached page._")
+    if m.benchmarks:
+        out.append("")
+        out += [
+            f"- {md_text(b.scope.title())} benchmark, {md_text(b.label)}: {md_text(', '.join(map(str, b.raw)))}"
+            for b in m.benchmarks
+        ]
+
+    out += ["", f"## Contacts ({len(m.contacts)})", ""]
+    for c in m.contacts:
+        parts = [f"**{md_text(c.name)}**"]
+        if c.role:
+            parts.append(md_text(c.role))
+        if c.email:
+            parts.append(md_text(c.email))
+        if c.side:
+            parts.append(f"({md_text(c.side)})")
+        out.append("- " + " · ".join(parts))
+    if not m.contacts:
+        out.append("_None on the cached page._")
+
+    out += ["", f"## Commitments ({len(m.commitments)})", ""]
+    if m.commitments:
+        out += _table(
+            ["ID", "Year", "Title", "Policy area", "Status", "Early results"],
+            (
+                [
+                    md_link(c.id, c.url),
+                    _v(c.year),
+                    _v(c.title),
+                    _v(c.policy_area),
+                    _v(c.status),
+                    _v(c.early_results),
+                ]
+                for c in m.commitments
+            ),
+        )
+    else:
+        out.append("_None in the cache._")
+
+    out += ["", f"## Resources ({len(m.resources)})"]
+    years: dict[int | None, list[str]] = {}
+    for r in m.resources:
+        kind = ", ".join(md_text(x) for x in (r.type, r.format) if x)
+        years.setdefault(r.year, []).append(f"- {md_link(r.title, r.url)}" + (f" ({kind})" if kind else ""))
+    for year in sorted(years, key=lambda y: (y is None, -(y or 0))):
+        out += ["", f"### {year if year is not None else 'Year not given'}", "", *years[year]]
+    if not m.resources:
+        out += ["", "_None on the cached page._"]
+    return "\n".join(out) + "\n"
+
+
+_COLUMNS = {
+    "commitments": [
+        "id",
+        "title",
+        "year",
+        "policy_area",
+        "url",
+        "action_plan",
+        "status",
+        "lead_institution",
+        "support_institutions",
+        "starred",
+        "early_results",
+        "completion",
+        "ambition",
+        "potential_impact",
+    ],
+    "resources": ["year", "title", "type", "format", "url"],
+}
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = "; ".join(str(x) for x in value)
+    if isinstance(value, str):
+        value = _CONTROL.sub("", value)
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            return "'" + value
+    return value
+
+
+def member_csv(member: Member, table: str = "commitments") -> str:
+    """CSV (RFC 4180, header row, member slug first) of a member's commitments or resources."""
+    if table not in _COLUMNS:
+        raise ValueError(f"table must be one of {', '.join(TABLES)}, not {table!r}")
+    cols = _COLUMNS[table]
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["member", *cols])
+    items = member.commitments if table == "commitments" else member.resources
+    for item in items:
+        w.writerow([member.slug, *(_cell(getattr(item, c, None)) for c in cols)])
+    return buf.getvalue()
+
+
+def brief_filename(slug: str, day: date | None = None) -> str:
+    safe = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")[:60] or "member"
+    return f"ogp-{safe}-brief-{(day or date.today()).isoformat()}.md"
+
+
+def write_brief(member: Member, freshness_text: str | None = None, folder: Path | None = None) -> Path:
+    """Write the member's Markdown brief into `folder` (default: the user's documents folder).
+
+    The name is `ogp-<slug>-brief-<date>.md`; an existing file is never replaced (`-2`, `-3`, ... are
+    added). Returns the path written. Raises OSError when the folder cannot be created or written.
+    """
+    if folder is None:
+        import platformdirs
+
+        folder = Path(platformdirs.user_documents_dir())
+    folder.mkdir(parents=True, exist_ok=True)
+    text = member_markdown(member, freshness_text)
+    base = brief_filename(member.slug)
+    stem, suffix = base[: -len(".md")], ".md"
+    for n in range(1, 1000):
+        path = folder / (base if n == 1 else f"{stem}-{n}{suffix}")
+        try:
+            with path.open("x", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(f"too many briefs of {member.slug} in {folder} today; move some away")
