@@ -262,3 +262,83 @@ def test_default_site_shape():
     d = default_site()
     assert [m.slug for m in d.members] == ["peru", "valdoria", "port-esmer-valdoria", "norland"]
     assert all(d.commitment(m.slug, c.id) for m in d.members for c in m.commitments)
+
+
+# ------------------------------------------------------------------------------------- parser round trip
+
+
+def _norm(obj, base: str):
+    """Site-relative URLs, one kind of dash, paragraphs as lines (what the parser normalises)."""
+    if isinstance(obj, dict):
+        return {k: _norm(v, base) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_norm(v, base) for v in obj]
+    if isinstance(obj, str):
+        s = obj.removeprefix(base).replace("\u2013", "-")
+        return "\n".join(line for line in s.split("\n") if line.strip())
+    return obj
+
+
+def _member_view(d: dict, base: str) -> dict:
+    d = _norm(d, base)
+    for k in ("fetched_at", "source_url", "warnings"):
+        d.pop(k, None)
+    # Participation levels are chart data (data-level attributes in the fake markup, unseen on the real
+    # site); the parser keeps them unknown, so compare which phases/plans are listed.
+    d["participation"] = [{**p, "level": None} for p in d["participation"]]
+    return d
+
+
+def _commitment_view(d: dict, base: str) -> dict:
+    d = _norm(d, base)
+    for k in ("fetched_at", "url", "warnings"):
+        d.pop(k, None)
+    return d
+
+
+@pytest.fixture
+def strict_parser(monkeypatch):
+    parse = pytest.importorskip("ogptui.parse")
+    monkeypatch.setattr(parse, "STRICT", True)
+    return parse.parse_page
+
+
+@pytest.mark.parametrize("dataset", ["default", "synthetic"])
+def test_rendered_pages_parse_back_to_their_records(make_fake_site, client, strict_parser, dataset):
+    data = (
+        default_site() if dataset == "default" else synthetic_site(members=12, commitments=150, resources=300)
+    )
+    site = make_fake_site(data)
+    for m in data.members:
+        r = client.get(site.member_url(m.slug))
+        rec = strict_parser(r.text, url=str(r.url), kind="member")
+        assert _member_view(rec.to_dict(), site.url) == _member_view(m.to_dict(), site.url), m.slug
+    pages = list(data.commitments.items())
+    for (slug, cid), page in pages if dataset == "default" else pages[::10]:
+        r = client.get(site.commitment_url(slug, cid))
+        rec = strict_parser(r.text, url=str(r.url), kind="commitment")
+        assert _commitment_view(rec.to_dict(), site.url) == _commitment_view(page.to_dict(), site.url), cid
+    r = client.get(site.url + "/local/participants")
+    directory = strict_parser(r.text, url=str(r.url), kind="directory")
+    assert [(e.slug, e.name, e.level) for e in directory.members] == [
+        (m.slug, m.name, m.level) for m in data.members
+    ]
+
+
+@pytest.mark.parametrize("kind", ["challenge", "404"])
+def test_fault_pages_are_rejected_by_the_parser(fake_site, client, strict_parser, kind):
+    from ogptui.model import PageRejected
+
+    fake_site.fault("/members/peru/", kind, status=200)
+    r = client.get(fake_site.url + "/members/peru/")
+    with pytest.raises(PageRejected):
+        strict_parser(r.text, url=str(r.url), kind="member")
+
+
+def test_invalid_utf8_page_still_parses(fake_site, client, strict_parser):
+    fake_site.fault("/members/peru/", "invalid_utf8")
+    raw = client.get(fake_site.url + "/members/peru/").content
+    rec = strict_parser(
+        raw.decode("utf-8", errors="replace"), url=fake_site.member_url("peru"), kind="member"
+    )
+    assert rec.name == "Peru" and len(rec.resources) == 12

@@ -698,7 +698,8 @@ def _synthetic_member(
         posts=[
             Post(
                 title=f"{name}: {rng.choice(_TITLE_THINGS)} in Practice",
-                teaser=rng.choice(_SENTENCES),
+                teaser=" ".join(rng.sample(_SENTENCES, 2))[:100].rstrip(" .,")
+                + "...",  # excerpts, as on the site
                 url=f"/stories/{slug}-story-{k}/",
             )
             for k in range(rng.randint(0, 4))
