@@ -340,7 +340,7 @@ class OgpApp(App[int]):
         slug = getattr(ev, "slug", None) or ""
         if kind == "offline":
             self.online = False
-        elif kind in ("fetch", "member_done"):
+        elif kind == "member_done":
             self.online = True
         bar = ""
         if total:
@@ -367,9 +367,9 @@ class OgpApp(App[int]):
                 )
                 self.reload_screens()
         elif worker.group == "probe" and event.state == WorkerState.SUCCESS:
-            self._probe_done(bool(worker.result))
+            self._probe_done(*worker.result)
         elif worker.group == "probe" and event.state == WorkerState.ERROR:
-            self._probe_done(False)
+            self._probe_done(False, True)
 
     def _sync_finished(self, summary: Any) -> None:
         self.syncing = False
@@ -388,7 +388,18 @@ class OgpApp(App[int]):
             if self.auto_sync:
                 self._schedule_recheck()
         elif outcome == "failed":
-            self.notify(f"Sync failed: {text}", title="Sync", severity="error", timeout=8, markup=False)
+            reasons = "; ".join(
+                f"{slug}: {why}" for slug, why in (getattr(summary, "failed", None) or [])[:3]
+            )
+            self.notify(
+                f"Sync failed: {reasons or text}. Your cached data is unchanged.",
+                title="Sync",
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
+            # Is the source down, or only these pages? A cheap probe tells (and syncs nothing itself).
+            self._probe_worker(sync_after=False)
         else:
             self.online = True
             self._recheck_n = 0
@@ -446,17 +457,19 @@ class OgpApp(App[int]):
         _slugs, _watch, judge = self._auto_target()
         if not judge or not self._is_stale(judge):
             return
-        self._probe_worker()
+        self._probe_worker(sync_after=True)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="probe")
-    def _probe_worker(self) -> bool:
+    def _probe_worker(self, sync_after: bool) -> tuple[bool, bool]:
         probe = self._probe_fn or self._sync_api().source_reachable
-        return bool(probe(self.source))
+        return bool(probe(self.source)), sync_after
 
-    def _probe_done(self, ok: bool) -> None:
+    def _probe_done(self, ok: bool, sync_after: bool) -> None:
         was_offline = self.online is False
         self.online = ok
         self.refresh_status()
+        if not self.auto_sync or (ok and not sync_after):
+            return
         if not ok:
             self._schedule_recheck()
             return

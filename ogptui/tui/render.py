@@ -17,6 +17,8 @@ from ogptui.model import Commitment, Member
 LABEL = "bold"
 DIM = "dim"
 BAR = "█"
+# Major / Outstanding / Starred: distinct colours, but the column header and the number always say it too.
+BAR_STYLES = ("bold blue", "bold magenta", "bold yellow")
 HALF = "▌"
 
 
@@ -107,17 +109,15 @@ def overview_text(m: Member, freshness_line: str, watched: bool) -> Text:
     return out
 
 
-def bar(value: int | None, scale: float, width: int) -> Text:
-    """A bar of block characters followed by the number; unknown is the word, never an empty bar."""
+def bar(value: int | None, per: float, width: int, style: str = "bold") -> Text:
+    """A bar of block characters (`per` cells per unit) then the number; unknown is a word, never a bar."""
     if value is None:
         return Text(f"{'unknown':<{width}}", style=DIM)
-    cells = value / scale if scale else 0
+    cells = value * per
     full = int(cells)
     half = cells - full >= 0.5
     body = BAR * full + (HALF if half else "")
-    if not body:
-        body = "·"
-    t = Text(body, style="bold")
+    t = Text(body, style=style) if body else Text("·", style=DIM)
     t.append(f" {value}")
     t.pad_right(max(0, width - t.cell_len))
     return t
@@ -132,7 +132,7 @@ def metrics_text(m: Member, width: int = 100) -> Text:
     values += [v for b in m.benchmarks for v in b.raw]
     col = max(14, min(24, (width - 18) // 3))
     biggest = max(values, default=0)
-    scale = max(1.0, biggest / (col - 4)) if biggest else 1.0
+    per = min(3.0, (col - 5) / biggest) if biggest else 1.0
     if not rows:
         out.append("No commitment performance data on the page (unknown).\n", style=DIM)
     else:
@@ -147,13 +147,12 @@ def metrics_text(m: Member, width: int = 100) -> Text:
                 out.append("unknown", style="italic")
                 out.append(f" (raw numbers: {raw}; the column cannot be told)", style=DIM)
             else:
-                for v in (r.major, r.outstanding, r.starred):
-                    out.append_text(bar(v, scale, col))
+                for v, style in zip((r.major, r.outstanding, r.starred), BAR_STYLES, strict=True):
+                    out.append_text(bar(v, per, col, style))
                 if r.raw and [r.major, r.outstanding, r.starred] != r.raw:
                     out.append(f" raw: {', '.join(map(str, r.raw))}", style=DIM)
             out.append("\n")
-        if scale > 1:
-            out.append(f"(one {BAR} = {scale:.1f} commitments)\n", style=DIM)
+        out.append(f"{'':<16}bar length: {per:.2g} cells per commitment\n", style=DIM)
     out.append("\n")
     out.append("Reference values", style="bold")
     out.append(" — raw numbers as the page shows them (their meaning is not given)\n", style=DIM)
@@ -173,8 +172,8 @@ def metrics_text(m: Member, width: int = 100) -> Text:
         )
     else:
         out.append(f" — {len(detailed)} of {len(m.commitments)} commitments synced\n", style=DIM)
-        out.append_text(distribution(detailed, "early_results", "Early results", scale_width=col))
-        out.append_text(distribution(detailed, "completion", "Completion", scale_width=col))
+        out.append_text(distribution(detailed, "early_results", "Early results", per))
+        out.append_text(distribution(detailed, "completion", "Completion", per))
     out.rstrip()
     return out
 
@@ -187,7 +186,7 @@ def _plan_of(c: Commitment) -> str:
     return "Unknown action plan"
 
 
-def distribution(items: list[Commitment], attr: str, title: str, scale_width: int = 20) -> Text:
+def distribution(items: list[Commitment], attr: str, title: str, per: float = 2.0) -> Text:
     out = Text()
     out.append(f"\n{title}\n", style=LABEL)
     plans: dict[str, Counter[str]] = {}
@@ -201,8 +200,8 @@ def distribution(items: list[Commitment], attr: str, title: str, scale_width: in
         out.append("\n")
         for value, n in counts.most_common():
             out.append(f"    {value[:24]:<26}", style=DIM if value == "unknown" else "")
-            out.append(BAR * min(n, scale_width), style="bold")
-            out.append(f" {n}\n")
+            out.append_text(bar(n, per, 0, "bold"))
+            out.append("\n")
     return out
 
 

@@ -1,0 +1,57 @@
+"""Snapshot tests at 120x36 (SVGs under snapshots/test_tui_snapshots/).
+
+Deterministic: a fixed clock (`now`) for every "N ago", sample data with fixed dates, no cursor blink, no
+animations, no background sync, no data-version polling. Update with `pytest --snapshot-update` and look at
+the SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ogptui.store import open_store
+from tests.test_tui_support import fill_store, make_app
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def store():
+    s = open_store()
+    fill_store(s)
+    yield s
+    s.close()
+
+
+def test_members_list(snap_compare, store):
+    assert snap_compare(make_app(store=store), terminal_size=SIZE)
+
+
+def test_peru_overview(snap_compare):
+    assert snap_compare(make_app(slug="peru"), terminal_size=SIZE)
+
+
+def test_peru_resources(snap_compare):
+    assert snap_compare(make_app(slug="peru"), press=["3"], terminal_size=SIZE)
+
+
+def test_peru_metrics(snap_compare):
+    assert snap_compare(make_app(slug="peru"), press=["4"], terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("tab", ["1", "2", "3", "4", "5", "6", "7"])
+def test_member_tab(snap_compare, store, tab):
+    assert snap_compare(make_app(store=store, slug="testland"), press=[tab], terminal_size=SIZE)
+
+
+def test_commitment_detail(snap_compare, store):
+    assert snap_compare(make_app(store=store, slug="testland"), press=["2", "enter"], terminal_size=SIZE)
+
+
+def test_help(snap_compare, store):
+    assert snap_compare(make_app(store=store, slug="testland"), press=["question_mark"], terminal_size=SIZE)
+
+
+def test_resources_filtered_80x24(snap_compare, store):
+    app = make_app(store=store, slug="testland")
+    assert snap_compare(app, press=["3", "t", "slash", *"design"], terminal_size=(80, 24))
