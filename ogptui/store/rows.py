@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -259,50 +260,76 @@ def diff_members(old: Member | None, new: Member) -> list[Change]:
     return out
 
 
-def search_rows(m: Member) -> list[dict[str, Any]]:
-    """Rows of the FTS index for one member (member, commitments, resources, contacts)."""
+def _join(*parts: Any) -> str:
+    return " ".join(str(p) for p in parts if p not in (None, "", []))
+
+
+def commitment_search_row(slug: str, c: Commitment, detail: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The `search_docs` row of one commitment: list fields from the member page, text from its own page."""
+    d = detail or {}
+    areas = _unj(d.get("policy_areas"), [])
+    return {
+        "kind": "commitment",
+        "member_slug": slug,
+        "ref": c.id,
+        "title": c.title or d.get("title") or "",
+        "ident": c.id,
+        "body": _join(d.get("description"), d.get("lead_institution"), d.get("support_institutions")),
+        "extra": _join(c.policy_area, ", ".join(a for a in areas if isinstance(a, str))),
+        "year": c.year,
+        "type": c.policy_area,
+        "url": c.url or d.get("url"),
+    }
+
+
+def search_rows(m: Member, details: Mapping[str, Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Rows of `search_docs` for one member: itself, its commitments (with their page details, keyed by
+    upper-case commitment ID), resources and contacts. The FTS index follows by triggers."""
     s = m.slug
+    details = details or {}
     rows = [
         {
-            "title": m.name,
-            "body": m.current_plan.summary or "",
-            "extra": m.current_plan.policy_area_focus or "",
             "kind": "member",
             "member_slug": s,
             "ref": s,
+            "title": m.name,
+            "ident": None,
+            "body": m.current_plan.summary or "",
+            "extra": m.current_plan.policy_area_focus or "",
+            "year": None,
+            "type": m.level,
+            "url": m.source_url or m.current_plan.summary_url,
         }
     ]
-    for c in m.commitments:
-        rows.append(
-            {
-                "title": f"{c.id} {c.title or ''}",
-                "body": "",
-                "extra": c.policy_area or "",
-                "kind": "commitment",
-                "member_slug": s,
-                "ref": c.id,
-            }
-        )
+    rows += [commitment_search_row(s, c, details.get(c.id.upper())) for c in m.commitments]
     for i, r in enumerate(m.resources):
         rows.append(
             {
-                "title": r.title,
-                "body": "",
-                "extra": f"{r.type or ''} {r.year or ''}",
                 "kind": "resource",
                 "member_slug": s,
                 "ref": str(i),
+                "title": r.title or "",
+                "ident": None,
+                "body": "",
+                "extra": _join(r.type, r.format),
+                "year": r.year,
+                "type": r.type,
+                "url": r.url,
             }
         )
     for i, c in enumerate(m.contacts):
         rows.append(
             {
-                "title": c.name,
-                "body": c.role or "",
-                "extra": c.email or "",
                 "kind": "contact",
                 "member_slug": s,
                 "ref": str(i),
+                "title": c.name or "",
+                "ident": None,
+                "body": c.role or "",
+                "extra": c.email or "",
+                "year": None,
+                "type": c.side,
+                "url": None,
             }
         )
     return rows

@@ -148,7 +148,79 @@ def _cache_v1(db: sqlite_utils.Database) -> None:
     )
 
 
-CACHE_MIGRATIONS = [_cache_v1]
+# Search v2: the indexed text lives in `search_docs` (a plain table with an index per member, so a member's
+# rows are replaced without scanning the whole index); `search_index` is an external-content FTS5 table over
+# it, kept in step by triggers. Columns: title (weight 10), ident (commitment IDs, 10), body (1), extra (2),
+# and tags (0: filter tokens such as "kresource mperu y2021 tIRM Report", so filters are index lookups).
+SEARCH_WEIGHTS = (10.0, 10.0, 1.0, 2.0, 0.0)
+SEARCH_RANK = f"bm25({', '.join(map(str, SEARCH_WEIGHTS))})"
+
+
+def _cache_v2(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        f"""
+        DROP TABLE IF EXISTS search_index;
+        CREATE TABLE search_docs (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            member_slug TEXT NOT NULL,
+            ref TEXT NOT NULL,
+            title TEXT, ident TEXT, body TEXT, extra TEXT,
+            year INTEGER, type TEXT, url TEXT,
+            tags TEXT GENERATED ALWAYS AS (
+                'k' || kind || ' m' || member_slug || COALESCE(' y' || year, '') || COALESCE(' t' || type, '')
+            ) VIRTUAL
+        );
+        CREATE INDEX search_docs_member ON search_docs(member_slug);
+        CREATE INDEX search_docs_ident ON search_docs(ident COLLATE NOCASE);
+        CREATE VIRTUAL TABLE search_index USING fts5(
+            title, ident, body, extra, tags,
+            content = 'search_docs', content_rowid = 'id',
+            tokenize = "unicode61 remove_diacritics 2",
+            prefix = '1 2 3'
+        );
+        CREATE TRIGGER search_docs_ai AFTER INSERT ON search_docs BEGIN
+            INSERT INTO search_index (rowid, title, ident, body, extra, tags)
+            VALUES (new.id, new.title, new.ident, new.body, new.extra, new.tags);
+        END;
+        CREATE TRIGGER search_docs_ad AFTER DELETE ON search_docs BEGIN
+            INSERT INTO search_index (search_index, rowid, title, ident, body, extra, tags)
+            VALUES ('delete', old.id, old.title, old.ident, old.body, old.extra, old.tags);
+        END;
+        CREATE TRIGGER search_docs_au AFTER UPDATE ON search_docs BEGIN
+            INSERT INTO search_index (search_index, rowid, title, ident, body, extra, tags)
+            VALUES ('delete', old.id, old.title, old.ident, old.body, old.extra, old.tags);
+            INSERT INTO search_index (rowid, title, ident, body, extra, tags)
+            VALUES (new.id, new.title, new.ident, new.body, new.extra, new.tags);
+        END;
+        INSERT INTO search_index (search_index, rank) VALUES ('rank', '{SEARCH_RANK}');
+
+        -- Rebuild from the stored records (the same rows `search_rows()` writes).
+        INSERT INTO search_docs (kind, member_slug, ref, title, ident, body, extra, year, type, url)
+        SELECT 'member', slug, slug, name, NULL, COALESCE(plan_summary, ''),
+               COALESCE(plan_policy_area_focus, ''), NULL, level, COALESCE(source_url, plan_summary_url)
+        FROM members;
+        INSERT INTO search_docs (kind, member_slug, ref, title, ident, body, extra, year, type, url)
+        SELECT 'commitment', c.member_slug, c.id, COALESCE(c.title, d.title, ''), c.id,
+               trim(COALESCE(d.description, '') || ' ' || COALESCE(d.lead_institution, '') || ' '
+                    || COALESCE(d.support_institutions, '')),
+               trim(COALESCE(c.policy_area, '') || ' '
+                    || COALESCE((SELECT group_concat(value, ', ') FROM json_each(d.policy_areas)), '')),
+               c.year, c.policy_area, COALESCE(c.url, d.url)
+        FROM commitments c LEFT JOIN commitment_details d ON d.id = upper(c.id);
+        INSERT INTO search_docs (kind, member_slug, ref, title, ident, body, extra, year, type, url)
+        SELECT 'resource', member_slug, CAST(position AS TEXT), COALESCE(title, ''), NULL, '',
+               trim(COALESCE(type, '') || ' ' || COALESCE(format, '')), year, type, url
+        FROM resources;
+        INSERT INTO search_docs (kind, member_slug, ref, title, ident, body, extra, year, type, url)
+        SELECT 'contact', member_slug, CAST(position AS TEXT), COALESCE(name, ''), NULL, COALESCE(role, ''),
+               COALESCE(email, ''), NULL, side, NULL
+        FROM contacts;
+        """
+    )
+
+
+CACHE_MIGRATIONS = [_cache_v1, _cache_v2]
 
 
 def _user_v1(db: sqlite_utils.Database) -> None:

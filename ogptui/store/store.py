@@ -25,6 +25,7 @@ from ogptui.store.rows import (
     Change,
     apply_detail,
     child_rows,
+    commitment_search_row,
     detail_row,
     diff_members,
     member_from_rows,
@@ -202,7 +203,7 @@ class Store:
                 )
                 for t in CHILD_TABLES:
                     db.execute(f"DELETE FROM {t} WHERE member_slug = ?", [member.slug])
-                db.execute("DELETE FROM search_index WHERE member_slug = ?", [member.slug])
+                db.execute("DELETE FROM search_docs WHERE member_slug = ?", [member.slug])
                 db["members"].upsert(
                     member_row(member, embedded=embedded, captured_at=captured_at), pk="slug"
                 )
@@ -211,7 +212,7 @@ class Store:
                     if rows:
                         db[t].insert_all(rows)
                         result.rows += len(rows)
-                db["search_index"].insert_all(search_rows(member))
+                db["search_docs"].insert_all(search_rows(member, self._commitment_details(member)))
                 self._record_changes(db, run_id, member, result.changes, now)
             if http is not None:
                 self._upsert_http(
@@ -240,13 +241,7 @@ class Store:
             if old is None or old[0] != new_hash:
                 db["commitment_details"].upsert(row, pk="id")
                 name = self._member_name(member_slug)
-                text = " ".join(
-                    x for x in (page.description, page.lead_institution, page.support_institutions) if x
-                )
-                db.execute(
-                    "UPDATE search_index SET body = ?, extra = extra || ' ' || ? WHERE kind = 'commitment' AND ref = ?",
-                    [text, ", ".join(page.policy_areas), row["id"]],
-                )
+                self._reindex_commitment(db, row)
                 action = "added" if old is None else "changed"
                 ch = Change(
                     action,
@@ -265,6 +260,30 @@ class Store:
                     now,
                 )
         return result
+
+    def _commitment_details(self, member: Member) -> dict[str, dict[str, Any]]:
+        """Stored commitment-page details of a member's commitments, keyed by upper-case ID (for the index)."""
+        ids = sorted({c.id.upper() for c in member.commitments})
+        out: dict[str, dict[str, Any]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ", ".join("?" * len(chunk))
+            for r in self.cache.query(f"SELECT * FROM commitment_details WHERE id IN ({marks})", chunk):
+                out[r["id"]] = r
+        return out
+
+    def _reindex_commitment(self, db: sqlite_utils.Database, detail: dict[str, Any]) -> None:
+        """Refresh the search rows of the commitment a detail row belongs to (same transaction)."""
+        sql = """
+            SELECT s.id AS doc, c.* FROM search_docs s
+            JOIN commitments c ON c.member_slug = s.member_slug AND c.id = s.ref
+            WHERE s.ident = ? COLLATE NOCASE AND s.kind = 'commitment'
+        """
+        for r in list(db.query(sql, [detail["id"]])):
+            c = Commitment(r["id"], r["title"], r["year"], r["policy_area"], r["url"])
+            new = commitment_search_row(r["member_slug"], c, detail)
+            sets = ", ".join(f"{k} = ?" for k in new)
+            db.execute(f"UPDATE search_docs SET {sets} WHERE id = ?", [*new.values(), r["doc"]])
 
     def note_http(self, url: str, **fields: Any) -> None:
         """Bookkeeping for a URL (not-modified, failure): its own short transaction."""

@@ -1,0 +1,1 @@
+"""Benchmarks (run with `python -m bench`) and the large synthetic site generator."""

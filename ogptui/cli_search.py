@@ -1,0 +1,90 @@
+"""`ogptui search QUERY`: full-text search of the cache, grouped by kind, or `--json`."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from ogptui.cli import EXIT_OK, _open_store, _print_json
+
+KIND_TITLES = {
+    "member": "Members",
+    "commitment": "Commitments",
+    "resource": "Resources",
+    "contact": "Contacts",
+}
+
+
+def _year_arg(value: str) -> int:
+    v = value.strip()
+    if not (v.isascii() and v.isdigit() and len(v) == 4):
+        raise argparse.ArgumentTypeError(f"year must be four digits such as 2021, not '{value}'")
+    return int(v)
+
+
+def _limit_arg(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 1000:
+        raise argparse.ArgumentTypeError(f"limit must be a whole number from 1 to 1000, not '{value}'")
+    return n
+
+
+def _plain(text: str | None) -> str:
+    """One line of plain text: scraped text never carries escapes or line breaks to the terminal."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in (text or "")).split())
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from ogptui.search import KINDS, remember_search, search
+
+    with _open_store() as store:
+        hits = search(
+            store,
+            args.query,
+            member=args.member,
+            kind=args.kind,
+            type=args.type,
+            year=args.year,
+            limit=args.limit,
+        )
+        if hits:
+            remember_search(store, args.query)
+    if args.json:
+        _print_json([h.to_dict() for h in hits])
+        return EXIT_OK
+    if not hits:
+        print(f"No results for '{_plain(args.query)}'" + (" with these filters." if _filtered(args) else "."))
+        return EXIT_OK
+    for kind in KINDS:
+        group = [h for h in hits if h.kind == kind]
+        if not group:
+            continue
+        print(f"{KIND_TITLES[kind]} ({len(group)})")
+        for h in group:
+            label = h.id if h.kind == "commitment" else None
+            head = " ".join(x for x in (label, _plain(h.title)) if x)
+            meta = ", ".join(str(x) for x in (h.year, _plain(h.type)) if x)
+            print(f"  {head}" + (f"  ({meta})" if meta else ""))
+            print(f"    {_plain(h.member_name or h.member_slug)}: {_plain(h.snippet)}")
+            if h.url:
+                print(f"    {_plain(h.url)}")
+        print()
+    return EXIT_OK
+
+
+def _filtered(args: argparse.Namespace) -> bool:
+    return any(getattr(args, k) is not None for k in ("member", "kind", "type", "year"))
+
+
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    s = add("search", cmd_search, "Search everything cached: members, commitments, resources, contacts.")
+    s.add_argument("query", help='words to find, e.g. "design report" or a commitment ID such as PE0084')
+    s.add_argument("--member", metavar="SLUG", help="only this member")
+    s.add_argument("--kind", choices=["commitment", "resource", "member", "contact"], help="only this kind")
+    s.add_argument("--type", metavar="TYPE", help='only this resource type or policy area, e.g. "IRM Report"')
+    s.add_argument("--year", type=_year_arg, metavar="YYYY", help="only items of this year")
+    s.add_argument("--limit", type=_limit_arg, default=50, metavar="N", help="at most N results (default 50)")
+    s.add_argument("--json", action="store_true", help="print a JSON list of hits")

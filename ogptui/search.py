@@ -1,0 +1,287 @@
+"""Full-text search over the cache (FTS5), and the user's recent searches. No Textual here.
+
+Whatever a person types is searched as plain words: the text is cut into the same word tokens the index
+uses, each one quoted, so FTS5 operators, quotes, `NEAR(`, `*`, `-` or control characters can never make a
+query fail. Words are ANDed; every word matches as a prefix ("pe" finds "Perú") except commitment IDs
+("PE0084"), which match exactly. Ranking is bm25 with titles and IDs weighted above bodies.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from ogptui.store.schema import SEARCH_WEIGHTS
+
+if TYPE_CHECKING:
+    from ogptui.store.store import Store
+
+KINDS = ("member", "commitment", "resource", "contact")
+MAX_QUERY_CHARS = 256
+MAX_TERMS = 12
+MAX_LIMIT = 1000
+MAX_RECENT = 50
+SNIPPET_TOKENS = 16
+SNIPPET_CONTEXT = 4
+RANK_CAP = 2500  # rows ranked exactly per query; broader queries are narrowed (see _rank)
+FILTER_SLACK = 10  # extra rows fetched for the exact filter check
+TEXT_COLUMNS = "title ident body extra"
+TITLE_COLUMNS = "title ident"
+DEFAULT_MARKS = ("«", "»")
+
+_WORD = re.compile(r"[^\W_]+")
+_ID = re.compile(r"[a-z]{2,6}\d{4,}")  # a whole commitment ID, e.g. pe0084
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x1f\x7f-\x9f]")  # escape sequences too
+
+
+@dataclass
+class Hit:
+    kind: str  # member / commitment / resource / contact
+    member_slug: str
+    member_name: str | None
+    ref: str  # row in its pane: member slug, commitment ID, resource or contact position
+    id: str | None  # commitment ID, member slug, contact email; None for resources
+    title: str
+    url: str | None
+    snippet: str  # plain text with the matched words between the two marks
+    score: float  # higher is better
+    year: int | None
+    type: str | None  # resource type, commitment policy area, contact side, member level
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `ogptui search --json` shape."""
+        return {
+            "kind": self.kind,
+            "member": self.member_slug,
+            "id": self.id,
+            "title": self.title,
+            "url": self.url,
+            "snippet": self.snippet,
+            "score": self.score,
+        }
+
+
+def terms(text: str) -> list[str]:
+    """The words of a query, as the index tokenizes them (lower case; accents are folded by FTS5)."""
+    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", text or "")[:MAX_QUERY_CHARS]).lower()
+    return _WORD.findall(text)[:MAX_TERMS]
+
+
+def fts_query(text: str, columns: str = TEXT_COLUMNS) -> str | None:
+    """An FTS5 MATCH expression that always parses: quoted words, prefix on all but commitment IDs."""
+    words = " ".join(f'"{t}"' if _ID.fullmatch(t) else f'"{t}"*' for t in terms(text))
+    return f"{{{columns}}} : ({words})" if words else None
+
+
+def _tag(prefix: str, value: str) -> str:
+    """A phrase matching one filter token sequence of the `tags` column (see schema v2)."""
+    return 'tags : "' + " ".join(terms(prefix + value)) + '"'
+
+
+def search(
+    store: Store,
+    query: str,
+    *,
+    member: str | None = None,
+    kind: str | None = None,
+    type: str | None = None,
+    year: int | None = None,
+    limit: int = 50,
+    marks: tuple[str, str] = DEFAULT_MARKS,
+) -> list[Hit]:
+    """Best hits first. Never raises for any query text; an unknown `kind` is a ValueError."""
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    words = terms(query)
+    if not words:
+        return []
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    f = _Filters(member.strip().lower() if member else None, kind, type.strip() if type else None, year)
+    try:
+        ranked = _rank(store, query, f, limit + FILTER_SLACK)
+        hits = _hits(store, ranked, f, words, marks)
+    except sqlite3.OperationalError:  # e.g. a damaged index: no results rather than a crash
+        return []
+    ids = {t for t in words if _ID.fullmatch(t)}
+    # An exact commitment ID beats anything that merely mentions it.
+    hits.sort(key=lambda h: (not (h.kind == "commitment" and h.ref.lower() in ids), -h.score))
+    return hits[:limit]
+
+
+@dataclass
+class _Filters:
+    member: str | None
+    kind: str | None
+    type: str | None
+    year: int | None
+
+    def match(self) -> str:
+        """Extra MATCH terms: filters are index lookups, so the ranking only sees rows that pass."""
+        parts = []
+        if self.member:
+            parts.append(_tag("m", self.member))
+        if self.kind:
+            parts.append(_tag("k", self.kind))
+        if self.year is not None:
+            parts.append(_tag("y", str(self.year)))
+        if self.type:
+            parts.append(_tag("t", self.type))
+        return "".join(f" AND {p}" for p in parts if not p.endswith(' ""'))
+
+    def accepts(self, r: dict[str, Any]) -> bool:
+        """Exact check (a tag phrase can also match a longer slug or type)."""
+        return (
+            (self.member is None or r["member_slug"] == self.member)
+            and (self.kind is None or r["kind"] == self.kind)
+            and (self.year is None or r["year"] == self.year)
+            and (self.type is None or (r["type"] or "").casefold() == self.type.casefold())
+        )
+
+
+def _count(db: sqlite3.Connection | Any, match: str, cap: int) -> int:
+    sql = "SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)"
+    return db.execute(sql, [match, cap]).fetchone()[0]
+
+
+def _rank(store: Store, query: str, f: _Filters, n: int) -> list[tuple[int, float]]:
+    """(rowid, bm25) of the best `n` rows.
+
+    Exact bm25 over every match when there are at most RANK_CAP of them. A broader query (one or two
+    letters typed into a big cache) is ranked over title matches only, and if even those are too many,
+    over the first RANK_CAP of them plus every matching member, so a keystroke never waits on a full sort.
+    """
+    db = store.cache
+    bm25 = f"bm25(search_index, {', '.join(map(str, SEARCH_WEIGHTS))})"
+    filters = f.match()
+    for columns in (TEXT_COLUMNS, TITLE_COLUMNS):
+        match = f"{fts_query(query, columns)}{filters}"
+        if _count(db, match, RANK_CAP + 1) <= RANK_CAP:
+            sql = f"SELECT rowid, {bm25} AS r FROM search_index WHERE search_index MATCH ? ORDER BY r LIMIT ?"
+            return [(r[0], r[1]) for r in db.execute(sql, [match, n])]
+    sql = f"SELECT rowid, {bm25} FROM search_index WHERE search_index MATCH ? LIMIT ?"
+    rows = dict(db.execute(sql, [match, RANK_CAP]).fetchall())
+    if f.kind in (None, "member"):
+        rows.update(db.execute(sql, [f"{match} AND {_tag('k', 'member')}", RANK_CAP]).fetchall())
+    return sorted(rows.items(), key=lambda kv: kv[1])[:n]
+
+
+def _hits(
+    store: Store, ranked: list[tuple[int, float]], f: _Filters, words: list[str], marks: tuple[str, str]
+) -> list[Hit]:
+    if not ranked:
+        return []
+    marks_ = ", ".join("?" * len(ranked))
+    rows = {
+        r["id"]: r
+        for r in store.cache.query(
+            "SELECT d.*, m.name AS member_name FROM search_docs d "
+            f"LEFT JOIN members m ON m.slug = d.member_slug WHERE d.id IN ({marks_})",
+            [rowid for rowid, _ in ranked],
+        )
+    }
+    hits = []
+    for rowid, rank in ranked:
+        r = rows.get(rowid)
+        if r is None or not f.accepts(r):
+            continue
+        hits.append(
+            Hit(
+                kind=r["kind"],
+                member_slug=r["member_slug"],
+                member_name=r["member_name"],
+                ref=r["ref"],
+                id=_hit_id(r),
+                title=r["title"] or "",
+                url=r["url"],
+                snippet=snippet(r, words, marks),
+                score=round(-float(rank), 4),
+                year=r["year"],
+                type=r["type"],
+            )
+        )
+    return hits
+
+
+def _fold(word: str) -> str:
+    """Lower case without diacritics, like the index's tokenizer."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(ch))
+
+
+def _matches(token: str, words: list[str]) -> bool:
+    t = _fold(token)
+    return any(t == w if _ID.fullmatch(w) else t.startswith(w) for w in words)
+
+
+def snippet(row: dict[str, Any], words: list[str], marks: tuple[str, str] = DEFAULT_MARKS) -> str:
+    """Plain text around the matched words of the best field (title first), matches between `marks`."""
+    words = [_fold(w) for w in words]
+    best: tuple[int, str, list[re.Match[str]], list[int]] | None = None
+    for col in ("title", "body", "extra"):
+        text = row.get(col) or ""
+        tokens = list(_WORD.finditer(text))
+        hit = [i for i, m in enumerate(tokens) if _matches(m.group(), words)]
+        if hit and (best is None or len(hit) > best[0]):
+            best = (len(hit), text, tokens, hit)
+    if best is None:
+        return row.get("title") or ""
+    _, text, tokens, hit = best
+    start = max(0, hit[0] - SNIPPET_CONTEXT)
+    end = min(len(tokens), start + SNIPPET_TOKENS)
+    lo = 0 if start == 0 else tokens[start].start()
+    hi = len(text) if end == len(tokens) else tokens[end - 1].end()
+    out, pos = [], lo
+    for i in hit:
+        if start <= i < end:
+            m = tokens[i]
+            out += [text[pos : m.start()], marks[0], m.group(), marks[1]]
+            pos = m.end()
+    out.append(text[pos:hi])
+    return ("…" if lo > 0 else "") + "".join(out) + ("…" if hi < len(text) else "")
+
+
+def _hit_id(r: dict[str, Any]) -> str | None:
+    if r["kind"] == "commitment":
+        return r["ident"]
+    if r["kind"] == "member":
+        return r["member_slug"]
+    if r["kind"] == "contact":
+        return r["extra"] or None
+    return None
+
+
+# ---- recent searches (user.db) -------------------------------------------------------------------
+def remember_search(store: Store, query: str) -> None:
+    """Keep a query at the top of the recent list (best effort: never fails the search itself)."""
+    if store.user is None:
+        return
+    q = " ".join(_CONTROL.sub(" ", query or "").split())[:MAX_QUERY_CHARS]
+    if not q:
+        return
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        with store.user.atomic():
+            store.user.execute("INSERT OR REPLACE INTO recent_searches (query, at) VALUES (?, ?)", [q, now])
+            store.user.execute(
+                "DELETE FROM recent_searches WHERE rowid NOT IN "
+                "(SELECT rowid FROM recent_searches ORDER BY at DESC, rowid DESC LIMIT ?)",
+                [MAX_RECENT],
+            )
+    except sqlite3.Error:
+        return
+
+
+def recent_searches(store: Store, limit: int = 10) -> list[str]:
+    """Most recent first."""
+    if store.user is None:
+        return []
+    try:
+        rows = store.user.execute(
+            "SELECT query FROM recent_searches ORDER BY at DESC, rowid DESC LIMIT ?", [max(0, limit)]
+        ).fetchall()
+    except sqlite3.Error:
+        return []
+    return [r[0] for r in rows]
