@@ -100,7 +100,7 @@ def download(
     last_modified: str | None = None,
     max_bytes: int = MAX_BUNDLE_BYTES,
     on_progress: Callable[[int, int | None], None] | None = None,
-    attempts: int = 4,
+    attempts: int = 3,
     timeout: float = 30.0,
     transport: httpx.BaseTransport | None = None,
 ) -> Download:
@@ -198,7 +198,7 @@ def mirror_sync(
     *,
     on_event: Callable[[SyncEvent], None] | None = None,
     max_bytes: int = MAX_BUNDLE_BYTES,
-    attempts: int = 4,
+    attempts: int = 3,
     transport: httpx.BaseTransport | None = None,
 ) -> tuple[SyncSummary, ImportReport | None]:
     """Download the bundle at `url` if it changed and import it. Offline → outcome "offline", nothing changed.
