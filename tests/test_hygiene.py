@@ -40,10 +40,10 @@ def test_core_module_does_not_import_textual(module):
 @pytest.mark.parametrize("argv", [["where"], ["members"], ["show", "peru"], ["show", "peru", "--json"]])
 def test_non_tui_commands_do_not_import_textual(argv, ogptui_home):
     code = (
-        "import sys; from ogptui.cli import main; rc = main(%r); "
+        f"import sys; from ogptui.cli import main; rc = main({argv!r}); "
         "bad = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')]; "
         "print('TEXTUAL', bad, file=sys.stderr); sys.exit(rc)"
-    ) % (argv,)
+    )
     r = _run(code)
     assert r.returncode == 0, r.stderr
     assert "TEXTUAL []" in r.stderr

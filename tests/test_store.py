@@ -18,8 +18,8 @@ from ogptui.model import (
     PerformanceRow,
     Resource,
 )
-from ogptui.store import open_store
 from ogptui.store import db as dbmod
+from ogptui.store import open_store
 from ogptui.store.schema import CACHE_MIGRATIONS
 
 
@@ -35,7 +35,9 @@ def sample_member(slug: str = "ruritania", n_resources: int = 3) -> Member:
             Commitment(id="RU0001", title="Open budgets", year=2022, policy_area="Fiscal Openness"),
             Commitment(id="RU0002", title="Open courts", year=2022, policy_area="Justice"),
         ],
-        resources=[Resource(f"Ruritania Report {i}", 2020 + i, "IRM Report", "Web page") for i in range(n_resources)],
+        resources=[
+            Resource(f"Ruritania Report {i}", 2020 + i, "IRM Report", "Web page") for i in range(n_resources)
+        ],
         performance=[PerformanceRow(1, raw=[0]), PerformanceRow(2, 1, 0, 1, [1, 0, 1])],
         benchmarks=[Benchmark("global", "Most per action plan", [4, 7])],
         fetched_at="2026-01-01T00:00:00Z",
@@ -97,8 +99,14 @@ def test_changes_recorded_for_added_resource(store):
 
 def test_commitment_details_join_and_are_idempotent(store):
     store.write_member(sample_member())
-    page = CommitmentPage(id="RU0001", title="Open budgets", status="Active", policy_areas=["Fiscal Openness"],
-                          irm_reports=["Ruritania Design Report"], description="Line one\nLine two")
+    page = CommitmentPage(
+        id="RU0001",
+        title="Open budgets",
+        status="Active",
+        policy_areas=["Fiscal Openness"],
+        irm_reports=["Ruritania Design Report"],
+        description="Line one\nLine two",
+    )
     assert store.write_commitment(page, "ruritania").written
     assert not store.write_commitment(copy.deepcopy(page), "ruritania").written
     c = store.get_commitment("ruritania", "ru0001")

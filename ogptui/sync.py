@@ -1,0 +1,449 @@
+"""Sync: plan what is due, fetch politely, parse, validate, store only what changed, report.
+
+Used by `ogptui sync` and by the TUI's background worker (same API, same progress events).
+No Textual here. The store is used from the thread running the event loop only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from ogptui import config
+from ogptui.model import CommitmentPage, DirectoryPage, Member, PageRejected, validate_member
+from ogptui.source import FetchError, FetchResult, Source
+from ogptui.store import Store, open_store, utcnow
+
+DIRECTORY_PATH = "/local/participants"
+
+
+@dataclass
+class SyncEvent:
+    kind: str  # start | fetch | member_done | member_failed | offline | done
+    done: int
+    total: int
+    slug: str | None = None
+    message: str = ""
+
+
+@dataclass
+class SyncSummary:
+    outcome: str = "ok"  # ok | partial | offline | failed
+    members: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)
+    skipped: int = 0  # already done by an interrupted run this one resumed
+    commitments_updated: int = 0
+    commitments_failed: int = 0
+    requests: int = 0
+    conditional: int = 0
+    not_modified: int = 0
+    nbytes: int = 0
+    written: int = 0
+    seconds: float = 0.0
+    changes: list[str] = field(default_factory=list)
+    run_id: int | None = None
+    source: str = ""
+    message: str = ""  # the offline / failure sentence
+
+    def text(self) -> str:
+        if self.outcome == "offline":
+            return self.message
+        s = (
+            f"{self.members} member{'s' if self.members != 1 else ''}: {self.updated} updated, "
+            f"{self.unchanged} unchanged, {len(self.failed)} failed; {self.requests} requests, "
+            f"{self.not_modified} not modified, {_size(self.nbytes)}, {self.seconds:.1f} s"
+        )
+        if self.skipped:
+            s += f" (resumed: {self.skipped} already done)"
+        if self.commitments_failed:
+            s += f"; {self.commitments_failed} commitment pages failed"
+        return s
+
+
+def _size(n: int) -> str:
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f} MB"
+    if n >= 1_000:
+        return f"{n / 1_000:.0f} kB"
+    return f"{n} B"
+
+
+class Offline(Exception):
+    pass
+
+
+@dataclass
+class _Plan:
+    slugs: list[str]
+    target: str
+    resume_since: str | None  # URLs checked successfully after this time are already done
+
+
+class Syncer:
+    def __init__(
+        self,
+        store: Store,
+        source: Source,
+        *,
+        on_event: Callable[[SyncEvent], None] | None = None,
+        validators: bool = True,
+    ):
+        self.store = store
+        self.source = source
+        self.on_event = on_event or (lambda e: None)
+        self.validators = validators
+        self.summary = SyncSummary(source=source.base_url)
+        self.run_id: int | None = None
+        self.done = 0
+        self.total = 0
+
+    def _member_finished(self, kind: str, slug: str, message: str) -> None:
+        self.done += 1
+        self._emit(kind, slug, message)
+
+    def _emit(self, kind: str, slug: str | None = None, message: str = "") -> None:
+        try:
+            self.on_event(SyncEvent(kind, self.done, self.total, slug, message))
+        except Exception:  # a broken listener must not break the sync
+            pass
+
+    def url(self, path: str) -> str:
+        return urljoin(self.source.base_url.rstrip("/") + "/", path.lstrip("/"))
+
+    async def _get(self, url: str) -> tuple[FetchResult, dict | None]:
+        state = self.store.http_state(url)
+        etag = last_mod = None
+        if self.validators and state and state.get("gone_at") is None:
+            etag, last_mod = state.get("etag"), state.get("last_modified")
+        try:
+            res = await self.source.fetch(url, etag=etag, last_modified=last_mod)
+        except FetchError as e:
+            if self.source.offline:  # this failure (connect error or timeout) tipped the source offline
+                raise Offline(e.message) from e
+            raise
+        return res, state
+
+    def _http_ok(self, res: FetchResult, state: dict | None) -> dict:
+        now = utcnow()
+        return {
+            "url": res.url,
+            "etag": res.etag or (state or {}).get("etag") if res.not_modified else res.etag,
+            "last_modified": res.last_modified or (state or {}).get("last_modified")
+            if res.not_modified
+            else res.last_modified,
+            "status": res.status,
+            "fetched_at": (state or {}).get("fetched_at") if res.not_modified else now,
+            "checked_at": now,
+            "failures": 0,
+            "last_error": None,
+            "not_found": 0,
+            "gone_at": None,
+        }
+
+    def _fail(self, url: str, slug: str | None, reason: str, kind: str) -> None:
+        state = self.store.http_state(url) or {}
+        self.store.note_http(
+            url, kind=kind, member_slug=slug, failures=int(state.get("failures") or 0) + 1, last_error=reason
+        )
+
+    # ---- one member ---------------------------------------------------------------------------
+    async def sync_member(self, slug: str, resume_since: str | None) -> None:
+        url = self.url(f"/members/{slug}/")
+        if resume_since and _done_since(self.store.http_state(url), resume_since):
+            self.summary.skipped += 1
+            self._member_finished("member_done", slug, f"{slug}: already synced by the interrupted run")
+            await self.sync_commitments(slug, resume_since)
+            return
+        self._emit("fetch", slug, f"fetching {slug}")
+        try:
+            res, state = await self._get(url)
+        except FetchError as e:
+            self._fail(url, slug, e.message, "member")
+            self.summary.failed.append((slug, e.message))
+            self._member_finished("member_failed", slug, e.message)
+            return
+        if res.status in (404, 410):
+            gone = self.store.record_not_found(url, slug, res.status)
+            reason = f"page not found ({res.status})" + ("; marked gone" if gone else "; kept (first time)")
+            if gone:
+                self.summary.gone.append(slug)
+            self.summary.failed.append((slug, reason))
+            self._member_finished("member_failed", slug, reason)
+            return
+        if res.not_modified:
+            self.store.note_http(url, **{k: v for k, v in self._http_ok(res, state).items() if k != "url"})
+            self.summary.unchanged += 1
+            self._member_finished("member_done", slug, f"{slug}: not modified")
+            await self.sync_commitments(slug, resume_since)
+            return
+        from ogptui.parse import parse_page
+
+        try:
+            rec = parse_page(res.text or "", url=res.final_url or url, kind="member", fetched_at=utcnow())
+            if not isinstance(rec, Member):
+                raise PageRejected("the page is not a member page")
+            rec.slug = slug
+            problems = validate_member(rec)
+            if problems:
+                raise PageRejected("; ".join(problems))
+        except PageRejected as e:
+            reason = f"unusable page: {e.reason}"
+            self._fail(url, slug, reason, "member")
+            self.summary.failed.append((slug, reason))
+            self._member_finished("member_failed", slug, reason)
+            return
+        rec.source_url = url
+        result = self.store.write_member(rec, http=self._http_ok(res, state), run_id=self.run_id)
+        if result.written:
+            self.summary.updated += 1
+            self.summary.written += result.rows
+            self.summary.changes += [c.summary for c in result.changes]
+        else:
+            self.summary.unchanged += 1
+        self._member_finished(
+            "member_done", slug, f"{rec.name}: {'updated' if result.written else 'unchanged'}"
+        )
+        await self.sync_commitments(slug, resume_since)
+
+    async def sync_commitments(self, slug: str, resume_since: str | None) -> None:
+        member = self.store.get_member(slug)
+        if member is None or not member.commitments:
+            return
+        await asyncio.gather(
+            *(self.sync_commitment(slug, c.id, c.url, resume_since) for c in member.commitments)
+        )
+
+    async def sync_commitment(self, slug: str, cid: str, href: str | None, resume_since: str | None) -> None:
+        url = self.url(f"/members/{slug}/commitments/{cid}/")
+        if href and _same_site(href, self.source.base_url):
+            url = href
+        if resume_since and _done_since(self.store.http_state(url), resume_since):
+            return
+        try:
+            res, state = await self._get(url)
+        except FetchError as e:
+            self._fail(url, slug, e.message, "commitment")
+            self.summary.commitments_failed += 1
+            return
+        if res.status in (404, 410):
+            self.store.record_not_found(url, slug, res.status)
+            self.summary.commitments_failed += 1
+            return
+        if res.not_modified:
+            self.store.note_http(url, **{k: v for k, v in self._http_ok(res, state).items() if k != "url"})
+            return
+        from ogptui.parse import parse_page
+
+        try:
+            page = parse_page(
+                res.text or "", url=res.final_url or url, kind="commitment", fetched_at=utcnow()
+            )
+            if not isinstance(page, CommitmentPage):
+                raise PageRejected("the page is not a commitment page")
+        except PageRejected as e:
+            self._fail(url, slug, f"unusable page: {e.reason}", "commitment")
+            self.summary.commitments_failed += 1
+            return
+        page.id = cid.upper()
+        page.url = url
+        result = self.store.write_commitment(page, slug, http=self._http_ok(res, state), run_id=self.run_id)
+        if result.written:
+            self.summary.commitments_updated += 1
+            self.summary.written += result.rows
+
+    # ---- the run ------------------------------------------------------------------------------
+    async def discover(self) -> list[str]:
+        """Slugs from the directory page, plus those already cached."""
+        from ogptui.parse import parse_page
+
+        slugs = list(self.store.member_slugs())
+        try:
+            res, _ = await self._get(self.url(DIRECTORY_PATH))
+            if res.text and not res.not_modified:
+                page = parse_page(res.text, url=res.final_url or self.url(DIRECTORY_PATH), kind="directory")
+                if isinstance(page, DirectoryPage):
+                    for e in page.members:
+                        if e.slug and e.slug not in slugs:
+                            slugs.append(e.slug)
+                    self.store.set_meta("directory", json.dumps([e.slug for e in page.members]))
+            elif res.not_modified:
+                for s in json.loads(self.store.get_meta("directory") or "[]"):
+                    if s not in slugs:
+                        slugs.append(s)
+        except (FetchError, PageRejected) as e:
+            msg = getattr(e, "message", None) or getattr(e, "reason", str(e))
+            self.summary.failed.append(("(directory)", msg))
+        return slugs
+
+    async def run(self, plan: _Plan) -> SyncSummary:
+        t0 = time.monotonic()
+        self.run_id = self.store.begin_run(self.source.base_url, plan.target)
+        self.summary.run_id = self.run_id
+        self.total = len(plan.slugs)
+        self._emit("start", message=f"syncing {self.total} member{'s' if self.total != 1 else ''}")
+        try:
+            if plan.target == "--all":
+                plan.slugs = await self.discover()
+                self.total = len(plan.slugs)
+            tasks = [asyncio.create_task(self._one(s, plan.resume_since)) for s in plan.slugs]
+            try:
+                await asyncio.gather(*tasks)
+            except Offline as e:
+                for t in tasks:
+                    t.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                self.summary.outcome = "offline"
+                self.summary.message = (
+                    f"cannot reach {self.source.base_url}: {e}; cached data is unchanged"
+                    if not self.summary.updated
+                    else f"lost {self.source.base_url} part-way ({e}); what was fetched is saved, "
+                    "run `ogptui sync` again to finish"
+                )
+                self._emit("offline", message=self.summary.message)
+        finally:
+            self._finish(t0)
+        return self.summary
+
+    async def _one(self, slug: str, resume_since: str | None) -> None:
+        await self.sync_member(slug, resume_since)
+
+    def _finish(self, t0: float) -> None:
+        s = self.summary
+        s.members = self.total
+        s.seconds = time.monotonic() - t0
+        c = self.source.counters
+        s.requests, s.conditional, s.not_modified, s.nbytes = (
+            c.requests,
+            c.conditional,
+            c.not_modified,
+            c.bytes,
+        )
+        if s.outcome != "offline":
+            s.outcome = (
+                "ok" if not s.failed else ("failed" if len(s.failed) >= max(1, s.members) else "partial")
+            )
+        self.store.finish_run(
+            self.run_id,
+            outcome=s.outcome,
+            members=s.members,
+            updated=s.updated,
+            unchanged=s.unchanged,
+            failed=len(s.failed),
+            requests=s.requests,
+            conditional=s.conditional,
+            not_modified=s.not_modified,
+            bytes=s.nbytes,
+            written=s.written,
+            duration=round(s.seconds, 3),
+            summary=s.text(),
+        )
+        self._emit("done", message=s.text())
+
+
+def _done_since(state: dict | None, since: str) -> bool:
+    return bool(
+        state and state.get("checked_at") and state["checked_at"] >= since and not state.get("last_error")
+    )
+
+
+def _same_site(href: str, base: str) -> bool:
+    a, b = urlsplit(href), urlsplit(base)
+    return (a.scheme, a.netloc) == (b.scheme, b.netloc)
+
+
+def plan_sync(store: Store, *, slugs: list[str] | None, all_members: bool, watchlist: bool) -> _Plan:
+    if all_members:
+        chosen, target = [], "--all"
+    elif slugs:
+        chosen = list(dict.fromkeys(s.strip().lower() for s in slugs))
+        target = " ".join(chosen)
+    else:
+        chosen = store.watchlist() or ([] if watchlist else store.member_slugs())
+        target = "watchlist" if store.watchlist() else " ".join(chosen)
+    # Resume: an interrupted run (killed, or stopped offline) with the same target leaves its finished work.
+    resume = None
+    last = store.last_run()
+    if last and last.outcome in ("running", "offline") and _target_of(store, last.id) == target:
+        resume = last.started_at
+    return _Plan(chosen, target, resume)
+
+
+def _target_of(store: Store, run_id: int) -> str | None:
+    row = store.cache.execute("SELECT target FROM sync_runs WHERE id = ?", [run_id]).fetchone()
+    return row[0] if row else None
+
+
+async def run_sync(
+    store: Store,
+    *,
+    slugs: list[str] | None = None,
+    all_members: bool = False,
+    watchlist: bool = False,
+    source: str | None = None,
+    concurrency: int | None = None,
+    delay: float | None = None,
+    on_event: Callable[[SyncEvent], None] | None = None,
+    settings: config.Settings | None = None,
+    source_options: dict | None = None,
+) -> SyncSummary:
+    settings = settings or config.Settings.load(store.paths)
+    base = source or settings.source
+    plan = plan_sync(store, slugs=slugs, all_members=all_members, watchlist=watchlist)
+    runs_so_far = store.cache.execute("SELECT count(*) FROM sync_runs").fetchone()[0]
+    validators = settings.revalidate_every <= 0 or (runs_so_far + 1) % settings.revalidate_every != 0
+    opts = dict(source_options or {})
+    opts.setdefault("concurrency", concurrency or settings.concurrency)
+    if delay is not None:
+        opts["delay"] = delay
+    async with Source(base, **opts) as src:
+        syncer = Syncer(store, src, on_event=on_event, validators=validators)
+        if not plan.slugs and plan.target != "--all":
+            syncer.summary.message = (
+                "nothing to sync: name members, watch some (`ogptui watch SLUG`) or use --all"
+            )
+            return syncer.summary
+        return await syncer.run(plan)
+
+
+def sync_blocking(
+    *,
+    slugs: list[str] | None = None,
+    all_members: bool = False,
+    watchlist: bool = False,
+    source: str | None = None,
+    on_event: Callable[[SyncEvent], None] | None = None,
+    **kwargs,
+) -> SyncSummary:
+    """Run a whole sync in the calling thread with its own Store (for the TUI's thread worker)."""
+    with open_store() as store:
+        return asyncio.run(
+            run_sync(
+                store,
+                slugs=slugs,
+                all_members=all_members,
+                watchlist=watchlist,
+                source=source,
+                on_event=on_event,
+                **kwargs,
+            )
+        )
+
+
+def source_reachable(url: str, timeout: float = 3.0) -> bool:
+    """A cheap check that the source answers at all (for 'back online?' polling)."""
+
+    async def probe() -> bool:
+        async with Source(url, concurrency=1, delay=0) as src:
+            return await src.probe(timeout=timeout)
+
+    try:
+        return asyncio.run(probe())
+    except Exception:
+        return False
