@@ -175,6 +175,12 @@ def export_bundle(
         raise BundleError(f"{target} is a folder; give a file name such as {target / 'ogptui.bundle'}")
     if not target.parent.is_dir():
         raise BundleError(f"the folder {target.parent} does not exist; create it or choose another place")
+    try:
+        live = {store.paths.cache_db.resolve(), store.paths.user_db.resolve()}
+        if target.resolve() in live or target.resolve().parent == store.paths.home.resolve():
+            raise BundleError(f"{target} is inside ogptui's data folder; write the bundle somewhere else")
+    except OSError:
+        pass
     slugs = _chosen(store, members)
     _progress(on_progress, "snapshot", 0, 3)
     with tempfile.TemporaryDirectory(dir=store.paths.home, prefix=".export-") as work:
@@ -592,7 +598,8 @@ def _merge(store: Store, label: str, target: str) -> ImportReport:
     ).fetchall()
     member_sql = _copy_sql(db, "members", "slug = ?")
     child_sql = {t: _copy_sql(db, t, "member_slug = ?") for t in CHILD_TABLES}
-    touched: set[str] = set()
+    touched: set[str] = set()  # members whose search rows must be rebuilt
+    taken: set[str] = set()  # members copied from the bundle
     changes: list[tuple[str | None, str | None, Change]] = []
     for slug, name, fetched in theirs:
         if slug in ours and not newer(fetched, ours[slug]):
@@ -610,8 +617,9 @@ def _merge(store: Store, label: str, target: str) -> ImportReport:
         (report.updated if old is not None else report.added).append(new.name)
         changes += [(slug, new.name, c) for c in diff_members(old, new)]
         touched.add(slug)
+        taken.add(slug)
     _merge_details(store, report, changes, touched)
-    _merge_http_state(db)
+    _merge_http_state(db, kept={slug for slug, _, _ in theirs if slug not in taken})
     for slug in sorted(touched):
         _reindex(store, slug)
     for slug, name, c in changes:
@@ -666,11 +674,18 @@ def _merge_details(
             report.details_added += 1
 
 
-def _merge_http_state(db: Any) -> None:
-    """Per URL, the row with the newer fetch wins (its validators describe the data now stored)."""
+def _merge_http_state(db: Any, kept: set[str]) -> None:
+    """Per URL, the row with the newer fetch wins (its validators describe the data now stored).
+
+    A member page's row is taken only with the member itself: validators of a copy we did not take would
+    make the next sync accept a 304 for data the cache does not hold.
+    """
     ours = {r[0]: r[1] for r in db.execute("SELECT url, fetched_at FROM main.http_state")}
     sql = _copy_sql(db, "http_state", "url = ?")
-    for url, fetched in db.execute("SELECT url, fetched_at FROM b.http_state").fetchall():
+    rows = db.execute("SELECT url, fetched_at, kind, member_slug FROM b.http_state").fetchall()
+    for url, fetched, kind, slug in rows:
+        if kind == "member" and slug in kept:
+            continue
         if url not in ours or newer(fetched, ours[url]):
             db.execute(sql, [url])
 

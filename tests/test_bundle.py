@@ -170,7 +170,12 @@ def test_subset_export(fake_site, tmp_path, monkeypatch, capsys):
     assert rc == 2 and "no member 'atlantis'" in err and "Traceback" not in err
 
 
-def test_export_refuses_bad_targets(tmp_path, capsys):
+def test_export_refuses_bad_targets(tmp_path, capsys, ogptui_home):
+    run(capsys, "members")
+    before = sha(ogptui_home / "cache.db")
+    rc, _, err = run(capsys, "export", str(ogptui_home / "cache.db"))
+    assert rc == 2 and "inside ogptui's data folder" in err
+    assert sha(ogptui_home / "cache.db") == before
     rc, _, err = run(capsys, "export", str(tmp_path))
     assert rc == 2 and "is a folder" in err
     rc, _, err = run(capsys, "export", str(tmp_path / "missing" / "x.bundle"))
@@ -189,8 +194,12 @@ def test_merge_newer_wins_per_member_and_per_detail(tmp_path, monkeypatch):
         old_peru = dated(peru, "2026-01-01T00:00:00Z")
         old_peru.resources = [*old_peru.resources, copy.deepcopy(old_peru.resources[0])]
         old_peru.resources[-1].title = "Only in the old copy"
-        store.write_member(old_peru)
-        store.write_member(dated(valdoria, "2026-01-01T00:00:00Z"))
+        http = {"etag": '"old"', "fetched_at": "2026-01-01T00:00:00Z", "status": 200}
+        store.write_member(old_peru, http={**http, "url": "http://127.0.0.1:1/members/peru/"})
+        store.write_member(
+            dated(valdoria, "2026-01-01T00:00:00Z"),
+            http={**http, "url": "http://127.0.0.1:1/members/valdoria/"},
+        )
         p1 = copy.deepcopy(d1)
         p1.fetched_at, p1.status = "2026-09-01T00:00:00Z", "Completed (from bundle)"
         p2 = copy.deepcopy(d2)
@@ -228,6 +237,9 @@ def test_merge_newer_wins_per_member_and_per_detail(tmp_path, monkeypatch):
                 c["status"] = "Completed (from bundle)"
         assert after.to_dict() == expected
         assert store.get_member("norland") is not None  # members only in the cache stay
+        # Validators come only with the data they describe: Valdoria's were taken, old Peru's were not.
+        assert store.http_state("http://127.0.0.1:1/members/valdoria/")["etag"] == '"old"'
+        assert store.http_state("http://127.0.0.1:1/members/peru/") is None
 
         run_ = store.runs(1)[0]
         assert (
@@ -422,7 +434,7 @@ def test_failure_during_merge_rolls_everything_back(tmp_path, monkeypatch):
         pass
     before = sha(home / "cache.db")
 
-    def boom(db):
+    def boom(db, kept):
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(bundlemod, "_merge_http_state", boom)
