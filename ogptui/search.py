@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,9 @@ MAX_RECENT = 50
 SNIPPET_TOKENS = 16
 SNIPPET_CONTEXT = 4
 RANK_CAP = 2500  # rows ranked exactly per query; broader queries are narrowed (see _rank)
+BROAD_WINDOW = 1000  # rows ranked when even the title matches exceed RANK_CAP
+SEARCH_CACHE_KIB = 32_000  # page cache of the cache.db connection once it has searched
+MEMBER_SLOTS = 5  # members matching by name that are always in the results
 FILTER_SLACK = 10  # extra rows fetched for the exact filter check
 TEXT_COLUMNS = "title ident body extra"
 TITLE_COLUMNS = "title ident"
@@ -109,7 +113,12 @@ def search(
     ids = {t for t in words if _ID.fullmatch(t)}
     # An exact commitment ID beats anything that merely mentions it.
     hits.sort(key=lambda h: (not (h.kind == "commitment" and h.ref.lower() in ids), -h.score))
-    return hits[:limit]
+    # Members matching by name keep their places (up to MEMBER_SLOTS); the rest fill up by score.
+    members = [h for h in hits if h.kind == "member"][: min(MEMBER_SLOTS, limit)]
+    keep = {id(h) for h in members}
+    others = [h for h in hits if id(h) not in keep]
+    keep |= {id(h) for h in others[: limit - len(members)]}
+    return [h for h in hits if id(h) in keep]
 
 
 @dataclass
@@ -142,31 +151,54 @@ class _Filters:
         )
 
 
+_WARMED: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _warm(db: Any) -> None:
+    """A page cache big enough for the index (SQLite's default 2 MB thrashes at 100k rows; pages are
+    only allocated when used, so a small cache costs nothing). Once per connection."""
+    if db not in _WARMED:
+        db.execute(f"PRAGMA cache_size = -{SEARCH_CACHE_KIB}")
+        _WARMED.add(db)
+
+
 def _count(db: sqlite3.Connection | Any, match: str, cap: int) -> int:
     sql = "SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)"
     return db.execute(sql, [match, cap]).fetchone()[0]
 
 
 def _rank(store: Store, query: str, f: _Filters, n: int) -> list[tuple[int, float]]:
-    """(rowid, bm25) of the best `n` rows.
+    """(rowid, bm25) of the best `n` rows, plus the best members whose name matches.
 
     Exact bm25 over every match when there are at most RANK_CAP of them. A broader query (one or two
     letters typed into a big cache) is ranked over title matches only, and if even those are too many,
-    over the first RANK_CAP of them plus every matching member, so a keystroke never waits on a full sort.
+    over the first BROAD_WINDOW of them, so a keystroke never waits on a full sort. Members matching by name
+    are ranked on their own and always included: bm25 normalises by the whole row's length, so a
+    member's long plan summary would otherwise push "Kenya" below every "Kenya ... Report".
     """
     db = store.cache
+    _warm(db)
     bm25 = f"bm25(search_index, {', '.join(map(str, SEARCH_WEIGHTS))})"
+    ordered = f"SELECT rowid, {bm25} AS r FROM search_index WHERE search_index MATCH ? ORDER BY r LIMIT ?"
     filters = f.match()
+    rows: dict[int, float] = {}
+    if f.kind in (None, "member"):
+        by_name = f"{fts_query(query, TITLE_COLUMNS)}{filters} AND {_tag('k', 'member')}"
+        rows.update(db.execute(ordered, [by_name, MEMBER_SLOTS]).fetchall())
     for columns in (TEXT_COLUMNS, TITLE_COLUMNS):
         match = f"{fts_query(query, columns)}{filters}"
         if _count(db, match, RANK_CAP + 1) <= RANK_CAP:
-            sql = f"SELECT rowid, {bm25} AS r FROM search_index WHERE search_index MATCH ? ORDER BY r LIMIT ?"
-            return [(r[0], r[1]) for r in db.execute(sql, [match, n])]
-    sql = f"SELECT rowid, {bm25} FROM search_index WHERE search_index MATCH ? LIMIT ?"
-    rows = dict(db.execute(sql, [match, RANK_CAP]).fetchall())
-    if f.kind in (None, "member"):
-        rows.update(db.execute(sql, [f"{match} AND {_tag('k', 'member')}", RANK_CAP]).fetchall())
-    return sorted(rows.items(), key=lambda kv: kv[1])[:n]
+            rest = db.execute(ordered, [match, n]).fetchall()
+            break
+    else:
+        window = f"SELECT rowid, {bm25} FROM search_index WHERE search_index MATCH ? LIMIT ?"
+        rest = sorted(db.execute(window, [match, BROAD_WINDOW]).fetchall(), key=lambda r: r[1])[:n]
+    members = len(rows)
+    for rowid, rank in rest:
+        if len(rows) >= n + members:
+            break
+        rows.setdefault(rowid, rank)
+    return sorted(rows.items(), key=lambda kv: kv[1])
 
 
 def _hits(

@@ -358,3 +358,27 @@ def test_cli_subprocess(ogptui_home):
     )
     assert r.returncode == 0, r.stderr
     assert "Peru Design Report 2019-2021" in r.stdout
+
+
+def test_member_matching_by_name_is_always_listed(store):
+    m = member("kenya", "Kenya")
+    m.current_plan.summary = " ".join(["long plan summary text"] * 50)
+    m.resources = [Resource(f"Kenya Report {i}", 2000 + i % 20, "IRM Report") for i in range(120)]
+    store.write_member(m)
+    hits = search(store, "kenya", limit=10)
+    assert len(hits) == 10
+    assert [h.ref for h in hits if h.kind == "member"] == ["kenya"]
+
+
+def test_broad_queries_are_narrowed_not_slow(store, monkeypatch):
+    import ogptui.search as s
+
+    m = member("kenya", "Kenya")
+    m.resources = [Resource(f"Kenya Report {i}", 2000 + i % 20, "IRM Report") for i in range(60)]
+    store.write_member(m)
+    exact = titles(search(store, "k", limit=5))
+    monkeypatch.setattr(s, "RANK_CAP", 10)
+    monkeypatch.setattr(s, "BROAD_WINDOW", 20)
+    broad = search(store, "k", limit=5)
+    assert len(broad) == 5 and "Kenya" in titles(broad) and "Kenya" in exact
+    assert titles(search(store, "kenya report 59", kind="resource")) == ["Kenya Report 59"]
