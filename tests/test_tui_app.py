@@ -298,3 +298,22 @@ async def test_unknown_member_shows_notice_and_list(store):
         await pilot.pause()
         assert isinstance(app.screen, MembersScreen)
         assert any("atlantis" in n.message for n in app._notifications)
+
+
+async def test_refreshes_when_another_process_writes(store):
+    from tests.test_tui_support import sample_member
+
+    app = make_app(store=store, poll_seconds=0.1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Norland" not in column(table(app, "#members-table"), "name")
+        other = open_store()  # another connection, as `ogptui sync` in another terminal would use
+        try:
+            other.write_member(sample_member("norland", "Norland"))
+        finally:
+            other.close()
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if "Norland" in column(table(app, "#members-table"), "name"):
+                break
+        assert "Norland" in column(table(app, "#members-table"), "name")

@@ -254,7 +254,7 @@ class OgpApp(App[int]):
             else:
                 captured = self._embedded_captured()
                 if captured:
-                    t.append(f"◆ embedded sample captured {short_date(captured)}")
+                    t.append(f"◆ embedded sample captured before {short_date(captured)}")
                 else:
                     t.append("never synced")
         t.append("  ·  ", style="dim")
@@ -404,9 +404,9 @@ class OgpApp(App[int]):
             self.online = True
             self._recheck_n = 0
             changes = list(getattr(summary, "changes", []) or [])
-            body = text + ("\n" + "\n".join(changes[:5]) if changes else "")
-            if len(changes) > 5:
-                body += f"\n… and {len(changes) - 5} more (c shows what changed)"
+            body = text + ("\n" + "\n".join(changes[:3]) if changes else "")
+            if len(changes) > 3:
+                body += f"\n… and {len(changes) - 3} more (c shows what changed)"
             severity = "warning" if outcome == "partial" else "information"
             self.notify(body, title="Sync done" if not self._sync_auto else "Auto-sync done",
                         severity=severity, timeout=8, markup=False)  # fmt: skip

@@ -10,10 +10,12 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 
+from rich.console import Console
 from rich.text import Text
 
 from ogptui.model import Commitment, Member
 
+_CONSOLE = Console(width=200, color_system=None, force_terminal=False)
 LABEL = "bold"
 DIM = "dim"
 BAR = "█"
@@ -53,18 +55,28 @@ def clip(value: object, width: int, empty: str = "—") -> Text:
     return t
 
 
-def field_lines(pairs: Iterable[tuple[str, object]], label_width: int = 20) -> Text:
-    """`Label  value` lines; the value is plain text."""
+def field_lines(pairs: Iterable[tuple[str, object]], label_width: int = 20, width: int | None = None) -> Text:
+    """`Label  value` lines; the value is plain text, wrapped under itself (hanging indent) to `width`."""
     out = Text()
     for label, value in pairs:
         out.append(f"{label:<{label_width}}", style=LABEL)
-        out.append_text(plain(value))
+        t = plain(value)
+        room = (width or 0) - label_width
+        if room >= 20 and t.cell_len > room:
+            lines = t.wrap(_CONSOLE, room)
+            for n, line in enumerate(lines):
+                if n:
+                    out.append("\n" + " " * label_width)
+                line.rstrip()
+                out.append_text(line)
+        else:
+            out.append_text(t)
         out.append("\n")
     out.rstrip()
     return out
 
 
-def overview_text(m: Member, freshness_line: str, watched: bool) -> Text:
+def overview_text(m: Member, freshness_line: str, watched: bool, width: int | None = None) -> Text:
     cp = m.current_plan
     plan = cp.years or None
     if plan and cp.number:
@@ -86,11 +98,13 @@ def overview_text(m: Member, freshness_line: str, watched: bool) -> Text:
                 ("Commitments", cp.commitment_count if cp.commitment_count is not None else None),
                 ("Policy area focus", cp.policy_area_focus),
                 ("Contacts", len(m.contacts)),
+                *(("  " + (c.side or "contact"), _contact_line(c)) for c in m.contacts[:3]),
                 ("Resources", len(m.resources)),
                 ("Commitments listed", len(m.commitments)),
                 ("Freshness", freshness_line),
                 ("Source", m.source_url),
-            ]
+            ],
+            width=width,
         )
     )
     out.append("\n\n")
@@ -107,6 +121,10 @@ def overview_text(m: Member, freshness_line: str, watched: bool) -> Text:
             out.append(f"• {w}\n", style=DIM)
         out.rstrip()
     return out
+
+
+def _contact_line(c) -> str:
+    return " · ".join(x for x in (c.name, c.email) if x)
 
 
 def bar(value: int | None, per: float, width: int, style: str = "bold") -> Text:

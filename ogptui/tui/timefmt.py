@@ -76,7 +76,7 @@ def freshness_text(fresh: Any, now: datetime, stale_hours: float = 24.0) -> Fres
     if gone_at:
         return FreshnessText("†", "gone", f"gone from site since {short_date(gone_at)}")
     if embedded and not seen:
-        base = f"embedded sample captured {short_date(getattr(fresh, 'captured_at', None))}"
+        base = f"embedded sample captured before {short_date(getattr(fresh, 'captured_at', None))}"
         if last_error and failures:
             return FreshnessText("✗", "failed", f"failed last sync: {last_error} · {base}")
         return FreshnessText("◆", "embedded", base)

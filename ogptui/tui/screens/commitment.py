@@ -37,8 +37,10 @@ FIELDS = (
 )
 
 
-def commitment_text(c: Commitment) -> Text:
-    out = render.field_lines(((label, getattr(c, attr)) for label, attr in FIELDS), label_width=24)
+def commitment_text(c: Commitment, width: int | None = None) -> Text:
+    out = render.field_lines(
+        ((label, getattr(c, attr)) for label, attr in FIELDS), label_width=24, width=width
+    )
     out.append("\n\n")
     if not c.has_details():
         out.append(
@@ -79,8 +81,12 @@ class CommitmentScreen(Screen):
         self.query_one("#title", TitleBar).set_title(
             Text(self.commitment_id, style="bold"), Text(c.title or "untitled"), Text(self.slug)
         )
-        self.query_one("#commitment-text", Static).update(commitment_text(c))
+        self.query_one("#commitment-text", Static).update(commitment_text(c, self.app.size.width - 6))
         return True
+
+    def on_resize(self) -> None:
+        if self.commitment is not None:
+            self.reload()
 
     def action_back(self) -> None:
         self.app.go_back()

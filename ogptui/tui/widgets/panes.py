@@ -80,7 +80,7 @@ class TextPane(Pane):
 class OverviewPane(TextPane):
     def show(self, member: Member, ctx: PaneContext) -> None:
         super().show(member, ctx)
-        self.set_text(render.overview_text(member, ctx.freshness_line, ctx.watched))
+        self.set_text(render.overview_text(member, ctx.freshness_line, ctx.watched, ctx.width - 6))
 
     def link_value(self) -> tuple[str | None, str]:
         if self.member and self.member.current_plan.summary_url:
