@@ -391,7 +391,7 @@ def _read_manifest(zf: zipfile.ZipFile, src: Path) -> dict[str, Any]:
         raise BundleError(f"{src} has an implausibly large manifest; it is not a usable ogptui bundle")
     try:
         manifest = json.loads(zf.read(MANIFEST_NAME).decode("utf-8"))
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as e:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as e:
         raise BundleError(f"{src} is damaged ({e}); copy or download the bundle again") from e
     except ValueError as e:
         raise BundleError(f"{src} has an unreadable manifest ({e}); export the bundle again") from e
@@ -442,7 +442,7 @@ def _extract_db(zf: zipfile.ZipFile, src: Path, db: Path, manifest: dict[str, An
                     )
                 h.update(chunk)
                 out.write(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as e:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as e:
         raise BundleError(f"{src} is damaged ({e}); copy or download the bundle again") from e
     except OSError as e:
         raise BundleError(
