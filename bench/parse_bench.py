@@ -1,0 +1,125 @@
+"""Parse time per member page and per commitment page (p50/p95) and peak memory of parsing.
+
+Pages are rendered in-process by the fake site's renderer (the same HTML the site serves), then each is
+parsed with `ogptui.parse.parse_page` `reps` times; the figures are per page and per repetition.
+Peak memory is tracemalloc's peak while parsing one page (the largest member page, and a commitment page).
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+import tracemalloc
+
+from bench.common import pct, spread
+
+TARGET_P50_MS = 5.0
+
+
+def pages(members: int = 200, commitments: int = 5000, resources: int = 8000, n_commitments: int = 500):
+    from tests.fakesite import render, synthetic_site
+
+    data = synthetic_site(members=members, commitments=commitments, resources=resources, seed=0)
+    member_pages = [(f"/members/{m.slug}/", render.member_html(m)) for m in data.members]
+    step = max(1, len(data.commitments) // n_commitments)
+    items = list(data.commitments.items())[::step][:n_commitments]
+    commit_pages = [(f"/members/{s}/commitments/{c}/", render.commitment_html(p, s)) for (s, c), p in items]
+    return member_pages, commit_pages
+
+
+def _time(pages_: list[tuple[str, str]], kind: str, reps: int) -> dict:
+    from ogptui.parse import parse_page
+
+    per_rep: list[float] = []  # p50 of each repetition (for the spread)
+    per_rep_p95: list[float] = []
+    every: list[float] = []
+    for _ in range(reps):
+        times = []
+        gc.collect()
+        for path, html in pages_:
+            url = "http://127.0.0.1" + path
+            t0 = time.perf_counter()
+            parse_page(html, url=url, kind=kind)
+            times.append((time.perf_counter() - t0) * 1000)
+        per_rep.append(statistics.median(times))
+        per_rep_p95.append(pct(times, 95))
+        every += times
+    sizes = [len(h.encode("utf-8")) for _, h in pages_]
+    return {
+        "pages": len(pages_),
+        "reps": reps,
+        "page_kb_median": round(statistics.median(sizes) / 1000, 1),
+        "page_kb_max": round(max(sizes) / 1000, 1),
+        "p50_ms": round(statistics.median(every), 3),
+        "p95_ms": round(pct(every, 95), 3),
+        "max_ms": round(max(every), 3),
+        "p50_ms_per_rep": spread(per_rep),
+        "p95_ms_per_rep": spread(per_rep_p95),
+    }
+
+
+def _peak(html: str, path: str, kind: str) -> int:
+    from ogptui.parse import parse_page
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        parse_page(html, url="http://127.0.0.1" + path, kind=kind)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak
+
+
+def run(quick: bool = False, *, members: int = 200, commitments: int = 5000, resources: int = 8000) -> dict:
+    n_commit = 100 if quick else 500
+    reps = 2 if quick else 3
+    member_pages, commit_pages = pages(members, commitments, resources, n_commit)
+    if quick:
+        member_pages = member_pages[:50]
+    # warm up imports and selectolax
+    from ogptui.parse import parse_page
+
+    for path, html in member_pages[:3]:
+        parse_page(html, url="http://127.0.0.1" + path, kind="member")
+    member = _time(member_pages, "member", reps)
+    commit = _time(commit_pages, "commitment", reps)
+    biggest = max(member_pages, key=lambda p: len(p[1]))
+    member["peak_kb"] = round(_peak(biggest[1], biggest[0], "member") / 1000, 1)
+    member["peak_page_kb"] = round(len(biggest[1].encode()) / 1000, 1)
+    commit["peak_kb"] = round(_peak(commit_pages[0][1], commit_pages[0][0], "commitment") / 1000, 1)
+    commit["peak_page_kb"] = round(len(commit_pages[0][1].encode()) / 1000, 1)
+    return {
+        "member": member,
+        "commitment": commit,
+        "target_p50_ms": TARGET_P50_MS,
+        "met": member["p50_ms"] <= TARGET_P50_MS,
+    }
+
+
+def profile(n: int = 60) -> str:
+    """cProfile of parsing `n` member pages: the top functions by own time (for the report)."""
+    import cProfile
+    import io
+    import pstats
+
+    from ogptui.parse import parse_page
+
+    member_pages, _ = pages(n_commitments=1)
+    member_pages = member_pages[:n]
+    prof = cProfile.Profile()
+    prof.enable()
+    for path, html in member_pages:
+        parse_page(html, url="http://127.0.0.1" + path, kind="member")
+    prof.disable()
+    buf = io.StringIO()
+    pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(12)
+    return buf.getvalue()
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    print(json.dumps(run(quick="--quick" in sys.argv[1:]), indent=2))
