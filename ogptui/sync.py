@@ -368,10 +368,13 @@ def plan_sync(store: Store, *, slugs: list[str] | None, all_members: bool, watch
         chosen = store.watchlist() or ([] if watchlist else store.member_slugs())
         target = "watchlist" if store.watchlist() else " ".join(chosen)
     # Resume: an interrupted run (killed, or stopped offline) with the same target leaves its finished work.
+    # Runs killed one after another form a chain: resume from the first, or each kill would lose the work
+    # done by the runs before it (they skipped those pages, so they did not re-check them).
     resume = None
-    last = store.last_run()
-    if last and last.outcome in ("running", "offline") and _target_of(store, last.id) == target:
-        resume = last.started_at
+    for run in store.runs(100):  # newest first
+        if run.outcome not in ("running", "offline") or _target_of(store, run.id) != target:
+            break
+        resume = run.started_at
     return _Plan(chosen, target, resume)
 
 
@@ -402,6 +405,7 @@ async def run_sync(
     opts.setdefault("concurrency", concurrency or settings.concurrency)
     if delay is not None:
         opts["delay"] = delay
+    opts.setdefault("delay", settings.delay)
     async with Source(base, **opts) as src:
         syncer = Syncer(store, src, on_event=on_event, validators=validators)
         if not plan.slugs and plan.target != "--all":
