@@ -116,6 +116,17 @@ class OgpApp(App[int]):
         if self.auto_sync:
             self.call_after_refresh(self.check_auto_sync)
             self.set_interval(600, self.check_auto_sync)
+        if os.environ.get("OGPTUI_EXIT_AFTER_PAINT") == "1":
+            self._exit_after_paint()
+
+    def _exit_after_paint(self) -> None:
+        """Start-up benchmark hook (env OGPTUI_EXIT_AFTER_PAINT=1, set by `python -m bench`): exit with 0
+        right after the first screen shown (the member screen when one is opened) has been painted."""
+        screen = self.screen
+        if not screen.is_mounted:  # a pushed screen mounts a few messages later
+            self.call_later(self._exit_after_paint)
+            return
+        screen.call_after_refresh(self.exit, 0)
 
     def on_unmount(self) -> None:
         if self._store is not None and self._owns_store:

@@ -1,0 +1,133 @@
+"""`python -m bench`: every benchmark of issue 8, then BENCHMARKS.md and bench/out/results.json.
+
+    python -m bench                 # everything (under 10 minutes on 2 cores) → BENCHMARKS.md
+    python -m bench --quick         # a small subset (under 2 minutes) → bench/out/BENCHMARKS-quick.md
+    python -m bench --only parse,search   # some sections (report → bench/out/BENCHMARKS-partial.md)
+
+Sections: parse, sync, search (FTS p95 + filter keystroke-to-repaint at 1k/10k/100k rows), tui
+(start-up ratio, peak memory, keystroke-to-repaint on the 200-member cache).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import OUT, ROOT, log, machine
+
+SECTIONS = ("parse", "sync", "search", "tui")
+
+
+def run_parse(quick: bool) -> dict:
+    from bench import parse_bench
+
+    return parse_bench.run(quick)
+
+
+def run_sync(quick: bool) -> dict:
+    from bench import sync_bench
+
+    return sync_bench.run(quick)
+
+
+def run_search(quick: bool) -> dict:
+    """FTS query times from the search engineer's bench/search_bench.py, and on each of its caches the
+    members filter's keystroke-to-repaint."""
+    from bench import search_bench, tui_bench
+
+    sizes = search_bench.QUICK_SIZES if quick else search_bench.SIZES
+    out: dict = {"sizes": {}, "target_p95_ms": search_bench.TARGET_P95_MS}
+    old = os.environ.get("OGPTUI_HOME")
+    try:
+        for size in sizes:
+            with tempfile.TemporaryDirectory(prefix="ogptui-bench-search-") as tmp:
+                home = Path(tmp)
+                log(f"search: building a cache of ~{size:,} indexed rows")
+                t0 = time.perf_counter()
+                rows = search_bench.build(home, size)
+                build_s = time.perf_counter() - t0
+                log(f"search: {search_bench.QUERIES_PER_SIZE} queries on {rows:,} rows")
+                fig = search_bench.measure(home)
+                log("search: members filter keystroke-to-repaint")
+                keys = tui_bench.keystroke(home, "members", reps=3 if quick else 5)
+                out["sizes"][str(size)] = {
+                    "rows": rows,
+                    "members": tui_bench.member_count(home),
+                    "build_s": round(build_s, 1),
+                    **fig,
+                    "keystroke": keys,
+                }
+    finally:
+        if old is None:
+            os.environ.pop("OGPTUI_HOME", None)
+        else:
+            os.environ["OGPTUI_HOME"] = old
+    out["met"] = all(s["p95_ms"] <= out["target_p95_ms"] for s in out["sizes"].values())
+    return out
+
+
+def run_tui(quick: bool) -> dict:
+    from bench import tui_bench
+
+    size = {"members": 40, "commitments": 1000, "resources": 1600} if quick else {}
+    with tempfile.TemporaryDirectory(prefix="ogptui-bench-tui-") as tmp:
+        home = Path(tmp)
+        log("tui: writing the synthetic site's records into a cache")
+        info = tui_bench.build_cache(home, **size)
+        res: dict = {"cache": info}
+        res["startup"] = tui_bench.startup(home, info["slug"], info["name"], reps=3 if quick else 9)
+        res["memory"] = tui_bench.memory(home, info["slug"], info["name"], reps=1 if quick else 3)
+        log("tui: keystroke-to-repaint, members list and commitments tab")
+        res["keystroke_members"] = tui_bench.keystroke(home, "members", reps=3 if quick else 5)
+        res["keystroke_commitments"] = tui_bench.keystroke(
+            home, "commitments", slug=info["slug"], reps=3 if quick else 5
+        )
+    return res
+
+
+RUNNERS = {"parse": run_parse, "sync": run_sync, "search": run_search, "tui": run_tui}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="a small subset, under 2 minutes")
+    ap.add_argument("--only", help=f"comma-separated sections of {', '.join(SECTIONS)}")
+    ap.add_argument("--output", type=Path, help="the Markdown report (default: see above)")
+    a = ap.parse_args(argv)
+    sections = [s.strip() for s in a.only.split(",")] if a.only else list(SECTIONS)
+    unknown = [s for s in sections if s not in SECTIONS]
+    if unknown:
+        ap.error(f"unknown section(s): {', '.join(unknown)}")
+    partial = sections != list(SECTIONS)
+    OUT.mkdir(parents=True, exist_ok=True)
+    name = "quick" if a.quick else ("partial" if partial else "results")
+    report_path = a.output or (
+        OUT / f"BENCHMARKS-{name}.md" if (a.quick or partial) else ROOT / "BENCHMARKS.md"
+    )
+
+    results: dict = {"machine": machine(), "quick": a.quick, "sections": sections, "seconds": {}}
+    t_all = time.perf_counter()
+    for s in sections:
+        log(f"== {s}")
+        t0 = time.perf_counter()
+        results[s] = RUNNERS[s](a.quick)
+        results["seconds"][s] = round(time.perf_counter() - t0, 1)
+    results["seconds"]["total"] = round(time.perf_counter() - t_all, 1)
+    results["machine"]["load_avg_end"] = round(os.getloadavg()[0], 2)
+    json_path = OUT / f"{name}.json"
+    json_path.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+
+    from bench.report import render
+
+    report_path.write_text(render(results), encoding="utf-8")
+    log(f"wrote {report_path} and {json_path} in {results['seconds']['total']:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,284 @@
+"""TUI benchmarks: start-up against a bare Textual app, peak memory, keystroke-to-repaint of the filters.
+
+Start-up: each app runs in a subprocess on a pseudo-terminal (os.openpty, 120x40, TERM=xterm-256color)
+with OGPTUI_EXIT_AFTER_PAINT=1, which makes it exit right after its first screen is painted. Timed from
+just before the launch to (a) the first output containing the screen's text (the member's name; the bare
+app's label), and (b) the process exit. Both apps are started as `python -m ...` in the same run,
+alternating, so interpreter start-up and machine noise hit both alike.
+
+Peak memory: `ogptui open SLUG` on the pty with the full cache; the bench presses 2..7 and 1 (every tab)
+and q; the child's ru_maxrss comes from os.wait4.
+
+Keystroke-to-repaint: in-process, headless (`App.run_test` + Pilot): time from a key press in a filter box
+to the end of the first compositor refresh of the screen after the table was refilled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import os
+import re
+import select
+import statistics
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+from bench.common import ROOT, child_env, log, pct, spread
+
+TARGET_STARTUP_RATIO = 1.5
+TARGET_KEYSTROKE_MS = 50.0
+TARGET_RSS_MB = 150.0
+_ANSI = re.compile(
+    rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|[@-Z\\-_])"
+)
+
+
+# ---------------------------------------------------------------------------------------- the cache
+def build_cache(home: Path, members: int = 200, commitments: int = 5000, resources: int = 8000) -> dict:
+    """The synthetic site's records written into a cache at `home` (what a full sync stores)."""
+    sys.path.insert(0, str(ROOT))
+    from ogptui import config
+    from ogptui.store import open_store
+    from tests.fakesite import synthetic_site
+
+    data = synthetic_site(members=members, commitments=commitments, resources=resources, seed=0)
+    old = os.environ.get("OGPTUI_HOME")
+    os.environ["OGPTUI_HOME"] = str(home)
+    try:
+        with open_store(config.paths(), seed=False) as store:
+            for m in data.members:
+                store.write_member(m)
+            for (slug, _cid), page in data.commitments.items():
+                store.write_commitment(page, slug)
+    finally:
+        if old is None:
+            os.environ.pop("OGPTUI_HOME", None)
+        else:
+            os.environ["OGPTUI_HOME"] = old
+    biggest = max(data.members, key=lambda m: len(m.commitments) + len(m.resources))
+    return {
+        "slug": biggest.slug,
+        "name": biggest.name,
+        "commitments": len(biggest.commitments),
+        "resources": len(biggest.resources),
+        "db_bytes": sum(p.stat().st_size for p in home.glob("cache.db*") if p.is_file()),
+    }
+
+
+# ---------------------------------------------------------------------------------------- the pty
+def pty_run(
+    cmd: list[str],
+    env: dict[str, str],
+    marker: str,
+    *,
+    keys: list[bytes] = (),
+    key_pause: float = 0.3,
+    timeout: float = 60.0,
+    rows: int = 40,
+    cols: int = 120,
+) -> dict:
+    """Run `cmd` on a new pseudo-terminal; time to `marker` on screen and to exit; the child's max RSS."""
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    env = dict(env, TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows))
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+        close_fds=True,
+    )
+    os.close(slave)
+    buf = b""
+    seen_at = None
+    want = marker.encode()
+    deadline = t0 + timeout
+    pending = list(keys)
+    next_key_at = None
+    try:
+        while True:
+            now = time.perf_counter()
+            if now > deadline:
+                proc.kill()
+                break
+            if seen_at is not None and pending and next_key_at is not None and now >= next_key_at:
+                os.write(master, pending.pop(0))
+                next_key_at = now + key_pause
+            r, _, _ = select.select([master], [], [], 0.02)
+            if r:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                buf += chunk
+                if seen_at is None and want in _ANSI.sub(b"", buf[-200_000:]):
+                    seen_at = time.perf_counter()
+                    next_key_at = seen_at + key_pause
+            elif proc.poll() is not None:
+                break
+        _, status, usage = os.wait4(proc.pid, 0)
+        exit_at = time.perf_counter()
+    finally:
+        os.close(master)
+        proc.returncode = os.waitstatus_to_exitcode(status) if "status" in locals() else proc.poll()
+    return {
+        "paint_s": round(seen_at - t0, 4) if seen_at else None,
+        "exit_s": round(exit_at - t0, 4),
+        "exit_code": proc.returncode,
+        "maxrss_mb": round(usage.ru_maxrss / 1024, 1),
+        "output_bytes": len(buf),
+    }
+
+
+def startup(home: Path, slug: str, name: str, reps: int = 7) -> dict:
+    from bench.bare_app import MARKER
+
+    env = child_env(home, OGPTUI_EXIT_AFTER_PAINT="1")
+    ogp_cmd = [sys.executable, "-m", "ogptui", "open", slug]
+    bare_cmd = [sys.executable, "-m", "bench.bare_app"]
+    # one unmeasured run each: the first run writes settings (last member) and warms the OS page cache
+    pty_run(ogp_cmd, env, name)
+    pty_run(bare_cmd, env, MARKER)
+    ogp, bare = [], []
+    for i in range(reps):
+        log(f"tui: start-up run {i + 1}/{reps}")
+        bare.append(pty_run(bare_cmd, env, MARKER))
+        ogp.append(pty_run(ogp_cmd, env, name))
+    bad = [r for r in ogp + bare if r["paint_s"] is None or r["exit_code"] != 0]
+    out: dict = {
+        "reps": reps,
+        "ogptui": {
+            "paint_s": spread([r["paint_s"] or float("nan") for r in ogp], 4),
+            "exit_s": spread([r["exit_s"] for r in ogp], 4),
+        },
+        "bare": {
+            "paint_s": spread([r["paint_s"] or float("nan") for r in bare], 4),
+            "exit_s": spread([r["exit_s"] for r in bare], 4),
+        },
+        "failed_runs": len(bad),
+        "runs": {"ogptui": ogp, "bare": bare},
+        "command_ogptui": "OGPTUI_EXIT_AFTER_PAINT=1 python -m ogptui open SLUG  (on a 120x40 pty)",
+        "command_bare": "OGPTUI_EXIT_AFTER_PAINT=1 python -m bench.bare_app  (on a 120x40 pty)",
+    }
+    out["ratio_paint"] = round(out["ogptui"]["paint_s"]["median"] / out["bare"]["paint_s"]["median"], 3)
+    out["ratio_exit"] = round(out["ogptui"]["exit_s"]["median"] / out["bare"]["exit_s"]["median"], 3)
+    out["met"] = out["ratio_paint"] <= TARGET_STARTUP_RATIO
+    return out
+
+
+def memory(home: Path, slug: str, name: str, reps: int = 3) -> dict:
+    """Peak RSS of `ogptui open SLUG` going through every tab, and of the bare app for reference."""
+    from bench.bare_app import MARKER
+
+    env = child_env(home)
+    keys = [b"2", b"3", b"4", b"5", b"6", b"7", b"1", b"\x1b", b"q"]
+    runs = []
+    for i in range(reps):
+        log(f"tui: peak memory run {i + 1}/{reps}")
+        runs.append(pty_run([sys.executable, "-m", "ogptui", "open", slug], env, name, keys=keys))
+    bare = pty_run([sys.executable, "-m", "bench.bare_app"], env, MARKER, keys=[b"\x11"])  # ctrl+q
+    ok = [r for r in runs if r["exit_code"] == 0]
+    rss = spread([r["maxrss_mb"] for r in runs], 1)
+    return {
+        "maxrss_mb": rss,
+        "bare_maxrss_mb": bare["maxrss_mb"],
+        "clean_exits": len(ok),
+        "runs": runs,
+        "met": rss["max"] <= TARGET_RSS_MB,
+        "command": "python -m ogptui open SLUG; keys 2 3 4 5 6 7 1 escape q (on a 120x40 pty)",
+    }
+
+
+# ------------------------------------------------------------------------------ keystroke-to-repaint
+async def _keystrokes(home: Path, table: str, keys: list[str], reps: int, slug: str | None) -> list[float]:
+    from ogptui import config
+    from ogptui.store import open_store
+    from ogptui.tui.app import OgpApp
+
+    os.environ["OGPTUI_HOME"] = str(home)
+    samples: list[float] = []
+    with open_store(config.paths(), seed=False) as store:
+        app = OgpApp(
+            slug,
+            store=store,
+            settings=config.Settings(auto_sync=False),
+            auto_sync=False,
+            blink=False,
+            poll_seconds=0,
+        )
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause(0.2)
+            screen = app.screen
+            if table == "commitments":
+                await pilot.press("2")
+                await pilot.pause(0.1)
+            marks: dict[str, float] = {}
+            orig_refresh = screen._compositor_refresh
+
+            def refresh_hook() -> None:
+                orig_refresh()
+                marks.setdefault("paint", time.perf_counter()) if "refill" in marks else None
+
+            screen._compositor_refresh = refresh_hook
+            target = screen if table == "members" else screen.query_one("#pane-commitments")
+            orig_refill = target.refill
+
+            def refill_hook() -> None:
+                orig_refill()
+                marks["refill"] = time.perf_counter()
+
+            target.refill = refill_hook
+            await pilot.press("slash")
+            await pilot.pause(0.1)
+            for _ in range(reps):
+                for key in keys:
+                    marks.clear()
+                    t0 = time.perf_counter()
+                    await pilot.press(key)
+                    end = time.perf_counter() + 2.0
+                    while "paint" not in marks and time.perf_counter() < end:
+                        await asyncio.sleep(0.001)
+                    if "paint" in marks:
+                        samples.append((marks["paint"] - t0) * 1000)
+            await pilot.press("escape")
+    return samples
+
+
+def keystroke(home: Path, table: str = "members", slug: str | None = None, reps: int = 5) -> dict:
+    """Type 'per' and delete it again, `reps` times; per-keystroke press → repaint times."""
+    keys = ["p", "e", "r", "backspace", "backspace", "backspace"]
+    old = os.environ.get("OGPTUI_HOME")
+    try:
+        samples = asyncio.run(_keystrokes(home, table, keys, reps, slug))
+    finally:
+        if old is None:
+            os.environ.pop("OGPTUI_HOME", None)
+        else:
+            os.environ["OGPTUI_HOME"] = old
+    if not samples:
+        return {"samples": 0}
+    return {
+        "samples": len(samples),
+        "p50_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(pct(samples, 95), 2),
+        "max_ms": round(max(samples), 2),
+        "met": pct(samples, 95) <= TARGET_KEYSTROKE_MS,
+    }
+
+
+def member_count(home: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(home / "cache.db") as db:
+        return db.execute("SELECT count(*) FROM members").fetchone()[0]

@@ -1,0 +1,77 @@
+"""The benchmark code runs, on a tiny site, and its results keep the invariants that must hold.
+
+No timing thresholds here (benchmarks measure, tests do not time): only structure and invariants such as
+"a no-change re-sync writes 0 rows". Everything is served on 127.0.0.1 by a child process.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from bench import parse_bench, report, sync_bench, tui_bench
+from bench.common import machine, spread
+
+pytestmark = pytest.mark.timeout(60)
+
+TINY = sync_bench.Config(
+    members=3,
+    commitments=12,
+    resources=20,
+    full_reps={1: 1, 2: 1},
+    resync_reps=1,
+    hash_resync_reps=1,
+    wget_reps=1,
+    polite=False,
+    resume=False,
+)
+
+
+def test_spread_reports_median_and_range():
+    s = spread([3.0, 1.0, 2.0, 10.0])
+    assert (s["median"], s["min"], s["max"], s["n"]) == (2.5, 1.0, 10.0, 4)
+    assert s["p25"] <= s["median"] <= s["p75"]
+
+
+def test_parse_bench_structure():
+    r = parse_bench.run(quick=True, members=4, commitments=20, resources=30)
+    for kind in ("member", "commitment"):
+        x = r[kind]
+        assert x["pages"] > 0 and x["reps"] >= 1
+        assert 0 < x["p50_ms"] <= x["p95_ms"] <= x["max_ms"]
+        assert x["peak_kb"] > 0
+    assert r["target_p50_ms"] == 5.0
+
+
+def test_sync_bench_invariants():
+    cfg = TINY
+    if shutil.which("wget") is None:
+        cfg = sync_bench.Config(**{**TINY.__dict__, "wget": False})
+    r = sync_bench.run(config=cfg)
+    full = r["full"]
+    assert set(full) == {"1", "2"}
+    for f in full.values():
+        assert f["requests"]["median"] == 1 + 3 + 12  # directory + members + commitment pages
+        assert f["written"]["min"] > 0
+        assert all(run["outcome"] == "ok" for run in f["runs"])
+    v = r["resync_validators"]
+    assert v["written"]["max"] == 0  # nothing changed → nothing written
+    assert v["not_modified"]["median"] == 3 + 12  # every member and commitment page answered 304
+    assert v["bytes"]["median"] < full["2"]["bytes"]["median"]
+    h = r["resync_hash"]
+    assert h["written"]["max"] == 0  # record hash: full pages with a fresh nonce, still nothing written
+    assert h["not_modified"]["median"] == 0
+    if cfg.wget:
+        assert r["wget"]["first"]["bytes"]["median"] > 0
+    md = report.render({"machine": machine(), "seconds": {"total": 1.0}, "sync": r})
+    assert "No-change re-sync" in md and "Summary against the targets" in md
+
+
+def test_keystroke_bench_measures_repaints(tmp_path):
+    info = tui_bench.build_cache(tmp_path, members=3, commitments=12, resources=20)
+    assert tui_bench.member_count(tmp_path) == 3
+    k = tui_bench.keystroke(tmp_path, "members", reps=1)
+    assert k["samples"] == 6 and k["p50_ms"] > 0
+    k = tui_bench.keystroke(tmp_path, "commitments", slug=info["slug"], reps=1)
+    assert k["samples"] == 6
