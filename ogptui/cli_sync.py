@@ -30,6 +30,16 @@ def _concurrency_arg(value: str) -> int:
     return n
 
 
+def _delay_arg(value: str) -> float:
+    try:
+        d = float(value)
+    except ValueError:
+        d = -1.0
+    if not 0 <= d <= 60:
+        raise argparse.ArgumentTypeError(f"delay must be a number of seconds from 0 to 60, not '{value}'")
+    return d
+
+
 class _Progress:
     """Rich progress bar on a terminal; one plain line per member otherwise."""
 
@@ -86,6 +96,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 all_members=args.all,
                 source=args.source,
                 concurrency=args.concurrency,
+                delay=args.delay,
                 on_event=progress,
                 settings=settings,
             )
@@ -116,6 +127,11 @@ def register(add) -> None:
     s.add_argument("--all", action="store_true", help="every member listed on the site's directory page")
     s.add_argument("--source", type=_source_arg, help=f"site address (default {config.DEFAULT_SOURCE})")
     s.add_argument("--concurrency", type=_concurrency_arg, help="parallel requests, 1-16 (default 4)")
+    s.add_argument(
+        "--delay",
+        type=_delay_arg,
+        help="seconds between requests to the site (default 0.25; 0 for your own mirror)",
+    )
     s.add_argument("--quiet", action="store_true", help="no progress output")
     s.add_argument(
         "--mirror",

@@ -59,6 +59,7 @@ def ensure_home(p: Paths | None = None) -> Paths:
 class Settings:
     source: str = DEFAULT_SOURCE
     concurrency: int = 4
+    delay: float = 0.25  # seconds between request starts to one host (politeness)
     # Seconds between the starts of two requests to the same host (politeness; a local mirror can go lower).
     delay: float = 0.25
     auto_sync: bool = True
@@ -107,7 +108,7 @@ def _type_ok(name: str, value: object) -> bool:
     if "int" in t:
         return isinstance(value, int) and not isinstance(value, bool) and value > 0
     if "float" in t:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
     if "None" in t:
         return value is None or isinstance(value, str)
     return isinstance(value, str)

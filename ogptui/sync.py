@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,7 +54,7 @@ class SyncSummary:
     message: str = ""  # the offline / failure sentence
 
     def text(self) -> str:
-        if self.outcome == "offline":
+        if self.outcome in ("offline", "cancelled"):
             return self.message
         s = (
             f"{self.members} member{'s' if self.members != 1 else ''}: {self.updated} updated, "
@@ -79,6 +80,10 @@ class Offline(Exception):
     pass
 
 
+class Cancelled(Exception):
+    pass
+
+
 @dataclass
 class _Plan:
     slugs: list[str]
@@ -94,7 +99,11 @@ class Syncer:
         *,
         on_event: Callable[[SyncEvent], None] | None = None,
         validators: bool = True,
+        cancel: threading.Event | None = None,
     ):
+        self.cancel = cancel
+        self.answered = False  # did the server answer anything at all in this run?
+        self.unreachable: str | None = None  # the last could-not-connect message
         self.store = store
         self.source = source
         self.on_event = on_event or (lambda e: None)
@@ -122,12 +131,19 @@ class Syncer:
         etag = last_mod = None
         if self.validators and state and state.get("gone_at") is None:
             etag, last_mod = state.get("etag"), state.get("last_modified")
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled()
         try:
             res = await self.source.fetch(url, etag=etag, last_modified=last_mod)
         except FetchError as e:
             if self.source.offline:  # this failure (connect error or timeout) tipped the source offline
                 raise Offline(e.message) from e
+            if e.kind in ("connect", "timeout"):
+                self.unreachable = e.message
+            else:
+                self.answered = True
             raise
+        self.answered = True
         return res, state
 
     def _http_ok(self, res: FetchResult, state: dict | None) -> dict:
@@ -295,21 +311,31 @@ class Syncer:
             tasks = [asyncio.create_task(self._one(s, plan.resume_since)) for s in plan.slugs]
             try:
                 await asyncio.gather(*tasks)
-            except Offline as e:
+            except (Offline, Cancelled) as e:
                 for t in tasks:
                     t.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
-                self.summary.outcome = "offline"
-                self.summary.message = (
-                    f"cannot reach {self.source.base_url}: {e}; cached data is unchanged"
-                    if not self.summary.updated
-                    else f"lost {self.source.base_url} part-way ({e}); what was fetched is saved, "
-                    "run `ogptui sync` again to finish"
-                )
-                self._emit("offline", message=self.summary.message)
+                if isinstance(e, Cancelled):
+                    self.summary.outcome = "cancelled"
+                    self.summary.message = "sync cancelled; what was fetched is saved, the rest is unchanged"
+                else:
+                    self._go_offline(str(e))
+            if self.summary.outcome != "offline" and not self.answered and self.unreachable:
+                # Nothing answered at all (e.g. one member and the connection refused): that is offline too.
+                self._go_offline(self.unreachable)
         finally:
             self._finish(t0)
         return self.summary
+
+    def _go_offline(self, reason: str) -> None:
+        self.summary.outcome = "offline"
+        self.summary.message = (
+            f"cannot reach {self.source.base_url}: {reason}; cached data is unchanged"
+            if not self.summary.updated
+            else f"lost {self.source.base_url} part-way ({reason}); what was fetched is saved, "
+            "run `ogptui sync` again to finish"
+        )
+        self._emit("offline", message=self.summary.message)
 
     async def _one(self, slug: str, resume_since: str | None) -> None:
         await self.sync_member(slug, resume_since)
@@ -372,7 +398,7 @@ def plan_sync(store: Store, *, slugs: list[str] | None, all_members: bool, watch
     # done by the runs before it (they skipped those pages, so they did not re-check them).
     resume = None
     for run in store.runs(100):  # newest first
-        if run.outcome not in ("running", "offline") or _target_of(store, run.id) != target:
+        if run.outcome not in ("running", "offline", "cancelled") or _target_of(store, run.id) != target:
             break
         resume = run.started_at
     return _Plan(chosen, target, resume)
@@ -395,6 +421,7 @@ async def run_sync(
     on_event: Callable[[SyncEvent], None] | None = None,
     settings: config.Settings | None = None,
     source_options: dict | None = None,
+    cancel: threading.Event | None = None,
 ) -> SyncSummary:
     settings = settings or config.Settings.load(store.paths)
     base = source or settings.source
@@ -403,11 +430,10 @@ async def run_sync(
     validators = settings.revalidate_every <= 0 or (runs_so_far + 1) % settings.revalidate_every != 0
     opts = dict(source_options or {})
     opts.setdefault("concurrency", concurrency or settings.concurrency)
-    if delay is not None:
-        opts["delay"] = delay
+    opts.setdefault("delay", delay if delay is not None else settings.delay)
     opts.setdefault("delay", settings.delay)
     async with Source(base, **opts) as src:
-        syncer = Syncer(store, src, on_event=on_event, validators=validators)
+        syncer = Syncer(store, src, on_event=on_event, validators=validators, cancel=cancel)
         if not plan.slugs and plan.target != "--all":
             syncer.summary.message = (
                 "nothing to sync: name members, watch some (`ogptui watch SLUG`) or use --all"

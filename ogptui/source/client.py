@@ -303,6 +303,14 @@ class Source:
             )
         if status in GONE_STATUSES:
             return FetchResult(url, final_url, status, None, None, None, ctype, 0, 0.0)
+        if (resp.headers.get("cf-mitigated") or "").lower() == "challenge":
+            # A bot-check answers instead of the page; retrying at once only repeats it.
+            raise FetchError(
+                "challenge",
+                f"the site answered with a bot-check challenge (HTTP {status}) instead of the page; try again later",
+                url=url,
+                status=status,
+            )
         if status in RETRY_STATUSES:
             raise FetchError(
                 "http",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ERROR_KINDS = frozenset(
-    {"offline", "connect", "timeout", "http", "too_large", "content_type", "redirects", "decode"}
+    {"offline", "connect", "timeout", "http", "too_large", "content_type", "redirects", "decode", "challenge"}
 )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import webbrowser
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -78,6 +79,7 @@ class OgpApp(App[int]):
             auto_sync = self.settings.auto_sync and os.environ.get("OGPTUI_NO_AUTOSYNC") != "1"
         self.auto_sync = auto_sync
         self._sync_fn = sync_fn
+        self._sync_cancel = threading.Event()
         self._probe_fn = probe_fn
         self._open_url = open_url or (lambda url: webbrowser.open(url, new=2))
         self.blink = blink
@@ -129,6 +131,7 @@ class OgpApp(App[int]):
         screen.call_after_refresh(self.exit, 0)
 
     def on_unmount(self) -> None:
+        self._sync_cancel.set()
         if self._store is not None and self._owns_store:
             try:
                 self._store.close()
@@ -197,6 +200,7 @@ class OgpApp(App[int]):
             self.push_screen(ChangesScreen())
 
     def action_quit(self) -> None:  # type: ignore[override]
+        self._sync_cancel.set()  # a running sync stops at its next request instead of holding up the exit
         self.exit(0)
 
     # --- watch, copy, open ---------------------------------------------------------------------
@@ -328,6 +332,7 @@ class OgpApp(App[int]):
             return False
         self.syncing = True
         self._sync_auto = auto
+        self._sync_cancel = threading.Event()
         self.progress = f"{what}…" if what else "…"
         self.refresh_status()
         self._sync_worker(slugs, watchlist)
@@ -343,6 +348,14 @@ class OgpApp(App[int]):
             except RuntimeError:  # the app is closing
                 pass
 
+        if self._sync_fn is None:
+            return fn(
+                slugs=slugs,
+                watchlist=watchlist,
+                source=self.source,
+                on_event=on_event,
+                cancel=self._sync_cancel,
+            )
         return fn(slugs=slugs, watchlist=watchlist, source=self.source, on_event=on_event)
 
     def _on_sync_event(self, ev: Any) -> None:
@@ -390,7 +403,8 @@ class OgpApp(App[int]):
         if outcome == "offline":
             self.online = False
             self.notify(
-                f"Offline: {text}. Your cached data is unchanged; ogptui will retry when the source answers.",
+                f"Offline: {text}"
+                + ("; ogptui will retry when the source answers." if self.auto_sync else "."),
                 title="Sync",
                 severity="warning",
                 timeout=8,

@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-validators", action="store_true", help="send no ETag/Last-Modified")
     ap.add_argument("--nonce", action="store_true", help="a random token in every response")
     ap.add_argument("--gzip", action="store_true", help="compress answers when the client accepts gzip")
+    ap.add_argument("--port-file", help="write the port here once listening (use with --port 0)")
     ap.add_argument("--latency", type=float, default=0.0, help="seconds before every answer")
     a = ap.parse_args(argv)
     if a.members == 4 and a.commitments is None and a.resources is None:
@@ -42,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     ).start()
     print(f"fake OGP site: {len(data.members)} members, {len(data.commitments)} commitment pages", flush=True)
     print(site.url, flush=True)
+    if a.port_file:
+        from pathlib import Path
+
+        Path(a.port_file).write_text(str(site.port))
     try:
         while True:
             time.sleep(3600)

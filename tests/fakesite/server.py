@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip as gzip_mod
 import hashlib
+import json
 import re
 import secrets
 import socket
@@ -125,6 +126,7 @@ class FakeSite:
         self.gzip = gzip
         self.latency = latency
         self.counters = Counters()
+        self.request_log: list[str] = []
         self.errors: list[str] = []
         self._members: dict[str, Member] = {m.slug.lower(): m for m in data.members}
         self._commitments: dict[tuple[str, str], CommitmentPage] = {
@@ -351,7 +353,15 @@ class FakeSite:
     # ------------------------------------------------------------------ serving
 
     def _handle(self, h: _Handler, head: bool) -> None:
+        if h.path == "/__log__":  # test control: the request paths seen so far, in order
+            with self._lock:
+                body = json.dumps(self.request_log).encode()
+            h._ogp_done = True  # not counted as a page request
+            self._send(h, 200, body, head, content_type="application/json")
+            return
         key = norm_path(h.path)
+        with self._lock:
+            self.request_log.append(urlsplit(h.path).path)
         conditional = bool(h.headers.get("If-None-Match") or h.headers.get("If-Modified-Since"))
         with self._lock:
             c = self.counters
