@@ -34,7 +34,7 @@ import sqlite3
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,7 +43,7 @@ from typing import Any
 from ogptui import __version__
 from ogptui.store import Store, utcnow
 from ogptui.store import db as dbmod
-from ogptui.store.rows import CHILD_TABLES, Change, diff_members, search_rows
+from ogptui.store.rows import CHILD_TABLES, Change, diff_members
 from ogptui.store.schema import CACHE_MIGRATIONS
 
 BUNDLE_APP_ID = 0x4F475042  # "OGPB" (cache.db is "OGPC")
@@ -621,7 +621,7 @@ def _merge(store: Store, label: str, target: str) -> ImportReport:
     _merge_details(store, report, changes, touched)
     _merge_http_state(db, kept={slug for slug, _, _ in theirs if slug not in taken})
     for slug in sorted(touched):
-        _reindex(store, slug)
+        store.reindex_member(slug)
     for slug, name, c in changes:
         db.execute(
             "INSERT INTO changes (run_id, at, member_slug, member_name, action, kind, key, summary)"
@@ -688,28 +688,3 @@ def _merge_http_state(db: Any, kept: set[str]) -> None:
             continue
         if url not in ours or newer(fetched, ours[url]):
             db.execute(sql, [url])
-
-
-def _reindex(store: Store, slug: str) -> None:
-    """Replace the member's search rows with what a sync would write (the FTS index follows by trigger)."""
-    db = store.cache
-    db.execute("DELETE FROM main.search_docs WHERE member_slug = ?", [slug])
-    m = store.get_member(slug)
-    if m is None:
-        return
-    details = {
-        r["id"]: r
-        for r in db.query(
-            "SELECT d.* FROM main.commitment_details d JOIN main.commitments c ON d.id = upper(c.id)"
-            " WHERE c.member_slug = ?",
-            [slug],
-        )
-    }
-    _insert(db, "search_docs", search_rows(m, details))
-
-
-def _insert(db: Any, table: str, rows: Iterable[dict[str, Any]]) -> None:
-    for row in rows:
-        cols = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
-        db.execute(f"INSERT INTO main.{table} ({cols}) VALUES ({marks})", list(row.values()))

@@ -60,7 +60,7 @@ def _print_json(obj: Any) -> None:
 # ---- commands ------------------------------------------------------------------------------------
 def cmd_show(args: argparse.Namespace) -> int:
     from ogptui.report import member_text
-    from ogptui.tui.timefmt import freshness_text
+    from ogptui.timefmt import freshness_text
 
     fmt = args.format or ("json" if args.json else "text")
     if args.json and fmt != "json":
@@ -110,7 +110,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_members(args: argparse.Namespace) -> int:
-    from ogptui.tui.timefmt import freshness_text
+    from ogptui.timefmt import freshness_text
 
     now = _now()
     with _open_store() as store:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ogptui.model import PerformanceRow
+from ogptui.timefmt import ago, freshness_text
 from ogptui.tui import render
-from ogptui.tui.timefmt import ago, freshness_text
 from tests.test_tui_support import sample_member
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)

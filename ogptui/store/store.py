@@ -203,7 +203,6 @@ class Store:
                 )
                 for t in CHILD_TABLES:
                     db.execute(f"DELETE FROM {t} WHERE member_slug = ?", [member.slug])
-                db.execute("DELETE FROM search_docs WHERE member_slug = ?", [member.slug])
                 db["members"].upsert(
                     member_row(member, embedded=embedded, captured_at=captured_at), pk="slug"
                 )
@@ -212,7 +211,7 @@ class Store:
                     if rows:
                         db[t].insert_all(rows)
                         result.rows += len(rows)
-                db["search_docs"].insert_all(search_rows(member, self._commitment_details(member)))
+                self.reindex_member(member)
                 self._record_changes(db, run_id, member, result.changes, now)
             if http is not None:
                 self._upsert_http(
@@ -260,6 +259,21 @@ class Store:
                     now,
                 )
         return result
+
+    def reindex_member(self, member: Member | str) -> None:
+        """Replace a member's search rows (the FTS index follows by trigger).
+
+        Runs inside the caller's transaction: use it only within a write (write_member, a bundle merge).
+        """
+        if isinstance(member, str):
+            loaded = self._load_member(member)
+            self.cache.execute("DELETE FROM search_docs WHERE member_slug = ?", [member])
+            if loaded is None:
+                return
+            member = loaded
+        else:
+            self.cache.execute("DELETE FROM search_docs WHERE member_slug = ?", [member.slug])
+        self.cache["search_docs"].insert_all(search_rows(member, self._commitment_details(member)))
 
     def _commitment_details(self, member: Member) -> dict[str, dict[str, Any]]:
         """Stored commitment-page details of a member's commitments, keyed by upper-case ID (for the index)."""

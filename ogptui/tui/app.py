@@ -23,8 +23,8 @@ from textual.worker import Worker, WorkerState
 from ogptui import config
 from ogptui.links import check_link
 from ogptui.model import Resource
+from ogptui.timefmt import ago, freshness_text, short_date
 from ogptui.tui.commands import OgpCommands, bindings
-from ogptui.tui.timefmt import ago, freshness_text, short_date
 
 _OUTCOME = {
     "ok": "✓ ok",

@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ogptui.timefmt import ago
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
-from ogptui.tui.timefmt import ago
 from ogptui.tui.widgets.common import NavTable, StatusBar, TitleBar
 
 _ACTION_MARK = {"added": "+ added", "changed": "~ changed", "removed": "- removed"}

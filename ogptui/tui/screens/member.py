@@ -7,8 +7,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, TabbedContent, TabPane
 
+from ogptui.timefmt import freshness_text
 from ogptui.tui.commands import bindings
-from ogptui.tui.timefmt import freshness_text
 from ogptui.tui.widgets.common import StatusBar, TitleBar
 from ogptui.tui.widgets.panes import (
     CommitmentsPane,

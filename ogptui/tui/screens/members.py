@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input
 
+from ogptui.timefmt import short_freshness
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
-from ogptui.tui.timefmt import short_freshness
 from ogptui.tui.widgets.common import FilterInput, NavTable, StatusBar, TitleBar
 
 
