@@ -147,15 +147,21 @@ class Syncer:
         return res, state
 
     def _http_ok(self, res: FetchResult, state: dict | None) -> dict:
+        """The http_state row after a successful answer (a 304 keeps the validators and fetch time it had)."""
         now = utcnow()
+        prev = state or {}
+        if res.not_modified:
+            etag = res.etag or prev.get("etag")
+            last_modified = res.last_modified or prev.get("last_modified")
+            fetched_at = prev.get("fetched_at")
+        else:
+            etag, last_modified, fetched_at = res.etag, res.last_modified, now
         return {
             "url": res.url,
-            "etag": res.etag or (state or {}).get("etag") if res.not_modified else res.etag,
-            "last_modified": res.last_modified or (state or {}).get("last_modified")
-            if res.not_modified
-            else res.last_modified,
+            "etag": etag,
+            "last_modified": last_modified,
             "status": res.status,
-            "fetched_at": (state or {}).get("fetched_at") if res.not_modified else now,
+            "fetched_at": fetched_at,
             "checked_at": now,
             "failures": 0,
             "last_error": None,
