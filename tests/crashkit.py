@@ -42,14 +42,66 @@ def run_cli(home: Path, *args: str, timeout: float = 60, **popen: object) -> sub
     )
 
 
-def start_cli(home: Path, *args: str) -> subprocess.Popen:
+def start_cli(home: Path, *args: str, nice: int = 0) -> subprocess.Popen:
     return subprocess.Popen(
         [*OGPTUI, *args],
         env=cli_env(home),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=(lambda: os.nice(nice)) if nice else None,  # noqa: PLW1509
     )
+
+
+_SITE_CODE = """
+import sys, time
+from tests.crashkit import crash_site_data
+from tests.fakesite import FakeSite
+members, per_member, res, seed, latency = sys.argv[1:6]
+data = crash_site_data(int(members), int(per_member), int(res), int(seed))
+site = FakeSite(data, latency=float(latency)).start()
+print(site.url, flush=True)
+sys.stdin.read()  # serve until the test closes our stdin
+site.stop()
+"""
+
+
+def start_site_process(
+    members: int, per_member: int, resources: int, seed: int = 7, latency: float = 0.0, nice: int = 0
+) -> tuple[subprocess.Popen, str]:
+    """The fake site (crash_site_data) in its own process, so it takes no CPU or GIL from the test."""
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            _SITE_CODE,
+            str(members),
+            str(per_member),
+            str(resources),
+            str(seed),
+            str(latency),
+        ],
+        cwd=root,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=(lambda: os.nice(nice)) if nice else None,  # noqa: PLW1509
+    )
+    url = proc.stdout.readline().strip()
+    if not url.startswith("http://127.0.0.1:"):
+        proc.kill()
+        raise RuntimeError(f"fake site did not start: {url!r}")
+    return proc, url
+
+
+def stop_site_process(proc: subprocess.Popen) -> None:
+    proc.stdin.close()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def kill_after(proc: subprocess.Popen, seconds: float) -> bool:
@@ -68,10 +120,15 @@ def write_settings(home: Path, **fields: object) -> None:
     (home / "settings.json").write_text(json.dumps(fields), encoding="utf-8")
 
 
-def crash_site_data(members: int = 50, commitments_per_member: int = 2, seed: int = 7) -> SiteData:
+def crash_site_data(
+    members: int = 50, commitments_per_member: int = 2, resources_per_member: int = 6, seed: int = 7
+) -> SiteData:
     """A synthetic site plus Peru (so the embedded sample's member exists upstream too)."""
     data = synthetic_site(
-        members=members, commitments=members * commitments_per_member, resources=members * 6, seed=seed
+        members=members,
+        commitments=members * commitments_per_member,
+        resources=members * resources_per_member,
+        seed=seed,
     )
     peru = default_site()
     data.members.append(peru.member("peru"))
@@ -229,3 +286,76 @@ def report(name: str, **figures: object) -> None:
     if target:
         with open(target, "a", encoding="utf-8") as fh:
             fh.write(json.dumps({"test": name, **figures}) + "\n")
+
+
+# ---- a reader in its own process (for the concurrency tests) -------------------------------------------
+def reader_main(seconds: float, stop_file: str) -> None:
+    """Query the cache in a loop the way the TUI does, until `stop_file` exists; print timing as JSON.
+
+    Every operation is timed on its own; sqlite errors are collected (the store's search() would swallow
+    them, so the FTS table is queried directly as well).
+    """
+    import random as _random
+
+    from ogptui.store import open_store
+
+    rng = _random.Random(1)
+    store = open_store(seed=False)
+    store.cache.execute("PRAGMA busy_timeout = 0")  # a lock shows up as an error here, never as a wait
+    fts = fts_tables(store.cache.conn)
+    lat: list[float] = []
+    slow: list[tuple[float, int, float]] = []  # (wall ms, op, cpu ms) of operations over 20 ms
+    errors: list[str] = []
+    versions = set()
+    deadline = time.monotonic() + seconds
+    stop = Path(stop_file)
+    slugs: list[str] = []
+    n = 0
+    while time.monotonic() < deadline and not stop.exists():
+        n += 1
+        op = n % 4
+        t0 = time.perf_counter()
+        c0 = time.thread_time()
+        try:
+            if op == 0:
+                slugs = [s.slug for s in store.list_members()]
+            elif op == 1 and slugs:
+                store.get_member(rng.choice(slugs))
+            elif op == 2 and fts:
+                word = rng.choice(("open", "data", "report", "ministry", "action", "justice"))
+                store.cache.execute(
+                    f"SELECT count(*) FROM {fts[0]} WHERE {fts[0]} MATCH ?", [word]
+                ).fetchone()
+            else:
+                versions.add(store.data_version())
+        except sqlite3.Error as e:
+            errors.append(f"{type(e).__name__}: {e}")
+        took = time.perf_counter() - t0
+        lat.append(took)
+        if took > 0.02:
+            slow.append((round(took * 1000, 1), op, round((time.thread_time() - c0) * 1000, 1)))
+    store.close()
+    lat.sort()
+    print(
+        json.dumps(
+            {
+                "queries": len(lat),
+                "max_ms": round(lat[-1] * 1000, 2) if lat else None,
+                "p99_ms": round(lat[int(len(lat) * 0.99)] * 1000, 2) if lat else None,
+                "p50_ms": round(lat[len(lat) // 2] * 1000, 2) if lat else None,
+                "errors": errors[:10],
+                "n_errors": len(errors),
+                "versions_seen": len(versions),
+                "members_seen": len(slugs),
+                "slow_ops": sorted(slow, reverse=True)[:8],
+            }
+        )
+    )
+
+
+def start_reader(home: Path, seconds: float, stop_file: Path) -> subprocess.Popen:
+    root = Path(__file__).resolve().parent.parent
+    code = f"from tests.crashkit import reader_main; reader_main({seconds!r}, {str(stop_file)!r})"
+    return subprocess.Popen(
+        [sys.executable, "-c", code], env=cli_env(home), cwd=root, stdout=subprocess.PIPE, text=True
+    )
