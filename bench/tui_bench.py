@@ -81,6 +81,7 @@ def pty_run(
     timeout: float = 60.0,
     rows: int = 40,
     cols: int = 120,
+    cwd: Path = ROOT,
 ) -> dict:
     """Run `cmd` on a new pseudo-terminal; time to `marker` on screen and to exit; the child's max RSS."""
     master, slave = os.openpty()
@@ -93,7 +94,7 @@ def pty_run(
         stdout=slave,
         stderr=slave,
         env=env,
-        cwd=ROOT,
+        cwd=cwd,
         start_new_session=True,
         close_fds=True,
     )
@@ -136,6 +137,7 @@ def pty_run(
         "paint_s": round(seen_at - t0, 4) if seen_at else None,
         "exit_s": round(exit_at - t0, 4),
         "exit_code": proc.returncode,
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 4),  # to exit; steadier than wall time
         "maxrss_mb": round(usage.ru_maxrss / 1024, 1),
         "output_bytes": len(buf),
     }

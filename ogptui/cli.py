@@ -178,13 +178,14 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    slug = getattr(args, "slug", None)
-    if slug:
-        with _open_store() as store:
-            slug = _member_or_exit(store, slug).slug
     from ogptui.tui.app import run
 
-    return run(slug)
+    slug = getattr(args, "slug", None)
+    if not slug:
+        return run(None)
+    with _open_store() as store:  # one store for the check and the TUI: each open runs quick_check
+        slug = _member_or_exit(store, slug).slug
+        return run(slug, store=store)
 
 
 # ---- parser --------------------------------------------------------------------------------------

@@ -519,18 +519,21 @@ class OgpApp(App[int]):
         self._recheck_timer = self.set_timer(delay, self.check_auto_sync)
 
 
-def run(slug: str | None = None) -> int:
-    """Start the TUI; returns the exit code."""
-    try:
-        from ogptui.store import open_store
+def run(slug: str | None = None, store: Any = None) -> int:
+    """Start the TUI; returns the exit code. `store`: an open Store to use (the caller closes it)."""
+    owned = store is None
+    if owned:
+        try:
+            from ogptui.store import open_store
 
-        store = open_store()
-    except Exception as e:  # a broken data folder must be one clear sentence, not a traceback
-        print(f"ogptui: cannot open the data folder: {e}", file=sys.stderr)
-        return 1
+            store = open_store()
+        except Exception as e:  # a broken data folder must be one clear sentence, not a traceback
+            print(f"ogptui: cannot open the data folder: {e}", file=sys.stderr)
+            return 1
     try:
         app = OgpApp(slug=slug, open_last=slug is None, store=store)
         result = app.run()
     finally:
-        store.close()
+        if owned:
+            store.close()
     return int(result or app.return_code or 0)

@@ -35,9 +35,13 @@ class MembersScreen(Screen):
                            ("Freshness", "freshness")):  # fmt: skip
             t.add_column(label, key=key)
         self.reload()
+        self._just_loaded = True
         t.focus()
 
     def on_screen_resume(self) -> None:
+        if getattr(self, "_just_loaded", False):  # the first resume follows on_mount's load: skip the
+            self._just_loaded = False  # second full refill (it re-renders the whole table at start-up)
+            return
         self.reload()
 
     def reload(self) -> None:
