@@ -151,7 +151,10 @@ class OgpApp(App[int]):
             self.notify(f"Could not save settings: {e}", severity="warning", markup=False)
 
     # --- navigation ----------------------------------------------------------------------------
-    def open_member(self, slug: str, *, quiet: bool = False, tab: str = "overview") -> bool:
+    def open_member(
+        self, slug: str, *, quiet: bool = False, tab: str = "overview", select: str | None = None
+    ) -> bool:
+        """Push the member screen on `tab`; `select` is the key of the row to put the cursor on."""
         from ogptui.tui.screens.member import MemberScreen
 
         found = self.store.get_member(slug)
@@ -167,7 +170,7 @@ class OgpApp(App[int]):
                         markup=False,
                     )
                 return False
-        self.push_screen(MemberScreen(slug, tab=tab))
+        self.push_screen(MemberScreen(slug, tab=tab, select=select))
         if self.settings.last_member != slug:
             self.settings.last_member = slug
             self._save_settings()
@@ -192,6 +195,14 @@ class OgpApp(App[int]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_search(self) -> None:
+        from ogptui.tui.screens.search import SearchScreen
+
+        if isinstance(self.screen, SearchScreen):
+            self.screen.focus_input()
+        else:
+            self.push_screen(SearchScreen())
 
     def action_changes(self) -> None:
         from ogptui.tui.screens.changes import ChangesScreen

@@ -22,7 +22,7 @@ class Command:
     footer: str  # short label shown in the footer
     description: str  # one line for help and the palette
     action: str  # action string, run on the scope's namespace (app or screen)
-    scope: str  # "app", "members", "member", "commitment", "resource", "changes", "help", "lists"
+    scope: str  # "app", "members", "member", "commitment", "resource", "search", "changes", "help", "lists"
     show: bool = True  # shown in the footer
     palette: bool = True  # offered in the command palette
     priority: bool = False
@@ -34,6 +34,7 @@ SCOPE_TITLES = {
     "member": "Member",
     "commitment": "Commitment detail",
     "resource": "Resource",
+    "search": "Search",
     "changes": "What changed",
     "help": "Help",
     "lists": "Tables and lists",
@@ -54,6 +55,14 @@ COMMANDS: tuple[Command, ...] = (
     # --- everywhere ---
     Command("help", "question_mark,f1", "Help", "Show every key", "app.help", "app"),
     Command("palette", "ctrl+p", "Commands", "Open the command palette", "app.command_palette", "app", False),
+    Command(
+        "search",
+        "ctrl+f",
+        "Search",
+        "Search everything cached (members, commitments, resources, contacts)",
+        "app.search",
+        "app",
+    ),
     Command("changes", "c", "Changes", "What changed in recent syncs", "app.changes", "app"),
     Command(
         "autosync", "a", "Auto-sync", "Turn automatic sync on or off", "app.toggle_autosync", "app", False
@@ -87,6 +96,14 @@ COMMANDS: tuple[Command, ...] = (
     Command("member.browse", "o", "Open link", "Open the selected link in a browser", "browse", "member"),
     Command("member.watch", "w", "Watch", "Watch or unwatch this member", "toggle_watch", "member"),
     Command("member.sync", "s", "Sync", "Sync this member now", "sync", "member"),
+    Command(
+        "member.brief",
+        "e",
+        "Brief",
+        "Write this member's Markdown brief to your documents folder",
+        "brief",
+        "member",
+    ),
     # --- commitment detail ---
     Command("commitment.back", "escape", "Back", "Back to the member", "back", "commitment"),
     Command("commitment.copy", "y", "Copy link", "Copy the commitment's link", "copy", "commitment"),
@@ -97,6 +114,23 @@ COMMANDS: tuple[Command, ...] = (
     Command("resource.back", "escape", "Back", "Close the resource", "back", "resource"),
     Command("resource.copy", "y", "Copy link", "Copy the resource's link", "copy", "resource"),
     Command("resource.browse", "o", "Open link", "Open the resource in a browser", "browse", "resource"),
+    # --- search (keys work while typing in the search box) ---
+    Command(
+        "search.open",
+        "enter",
+        "Open",
+        "Open the highlighted result, or re-run a recent search",
+        "open_selected",
+        "search",
+        priority=True,
+    ),
+    Command("search.down", "down,ctrl+j", "Next", "Next result", "cursor_down", "search", False, False, True),
+    Command(
+        "search.up", "up,ctrl+k", "Previous", "Previous result", "cursor_up", "search", False, False, True
+    ),
+    Command(
+        "search.back", "escape", "Back", "Close search (back where you were)", "back", "search", priority=True
+    ),
     # --- what changed / help ---
     Command("changes.back", "escape", "Back", "Close what changed", "back", "changes"),
     Command("help.back", "escape", "Close", "Close help", "back", "help"),

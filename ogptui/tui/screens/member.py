@@ -5,11 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Input, TabbedContent, TabPane
 
 from ogptui.timefmt import freshness_text
 from ogptui.tui.commands import bindings
-from ogptui.tui.widgets.common import StatusBar, TitleBar
+from ogptui.tui.widgets.common import FilterInput, NavTable, StatusBar, TitleBar
 from ogptui.tui.widgets.panes import (
     CommitmentsPane,
     ContactsPane,
@@ -46,10 +46,11 @@ class MemberScreen(Screen):
     SCOPE = "member"
     BINDINGS = bindings("member")
 
-    def __init__(self, slug: str, tab: str = "overview") -> None:
+    def __init__(self, slug: str, tab: str = "overview", select: str | None = None) -> None:
         super().__init__(id="member-screen")
         self.slug = slug
         self.initial_tab = tab
+        self.initial_select = select
         self.member = None
 
     def compose(self) -> ComposeResult:
@@ -64,6 +65,8 @@ class MemberScreen(Screen):
     def on_mount(self) -> None:
         self.reload()
         self.active_pane().focus_main()
+        if self.initial_select is not None:
+            self.select_row(self.initial_tab, self.initial_select)
 
     def reload(self) -> bool:
         store = self.app.store
@@ -97,6 +100,29 @@ class MemberScreen(Screen):
         if tabs is None:
             return True
         return self.active_tab() in tabs
+
+    def select_row(self, tab: str, key: str | None) -> bool:
+        """Show `tab` with the cursor on the row `key` (global search's jump); filters are cleared first so
+        the row is there. False when the row does not exist (the cursor stays where it was)."""
+        self.action_tab(tab)
+        pane = self.active_pane()
+        if key is None or not pane.table_id:
+            return False
+        if isinstance(pane, ResourcesPane):
+            pane.type_index = 0
+        for box in pane.query(FilterInput):
+            with box.prevent(Input.Changed):
+                box.value = ""
+        refill = getattr(pane, "refill", None)
+        if refill is not None:
+            refill()
+        table = pane.query_one(f"#{pane.table_id}", NavTable)
+        try:
+            row = table.get_row_index(str(key))
+        except Exception:  # RowDoesNotExist: the item went away since the search
+            return False
+        table.move_cursor(row=row, animate=False, scroll=True)
+        return True
 
     # --- actions (bound from the command list) ---
     def action_tab(self, name: str) -> None:
@@ -139,6 +165,24 @@ class MemberScreen(Screen):
     def action_toggle_watch(self) -> None:
         self.app.toggle_watch(self.slug)
         self.reload()
+
+    def action_brief(self) -> None:
+        if self.member is None:
+            return
+        from ogptui.brief import write_brief
+
+        store = self.app.store
+        fresh = freshness_text(store.freshness(self.slug), self.app.now(), self.app.settings.stale_hours)
+        try:
+            path = write_brief(self.member, str(fresh))
+        except OSError as e:  # an unwritable or missing documents folder, a full disk
+            reason = e.strerror or str(e)
+            where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+            self.app.notify(f"Brief not written: {reason}{where}.", title="Brief", severity="error",
+                            timeout=8, markup=False)  # fmt: skip
+            return
+        self.app.notify(f"Brief of {self.member.name} written to {path}", title="Brief", timeout=8,
+                        markup=False)  # fmt: skip
 
     def action_sync(self) -> None:
         name = self.member.name if self.member else self.slug
