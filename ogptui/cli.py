@@ -7,7 +7,9 @@ Exit codes: 0 ok, 1 partial failure (some members failed, or the source was unre
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -284,6 +286,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except (sqlite3.Error, OSError) as e:  # disk full, read-only folder, damaged file met mid-run
+        print(f"ogptui: {_storage_problem(e)}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _storage_problem(e: BaseException) -> str:
+    """One sentence for a storage failure: what happened, that stored data is kept, what to do."""
+    home = config.paths().home
+    text = str(e.strerror if isinstance(e, OSError) and e.strerror else e)
+    low = text.lower()
+    if "full" in low or getattr(e, "errno", None) == errno.ENOSPC:
+        return f"the disk is full ({text}); what was stored before is kept; free some space and try again"
+    if "readonly" in low or "read-only" in low or getattr(e, "errno", None) in (errno.EROFS, errno.EACCES):
+        return (
+            f"cannot write to the data folder {home}: it is read-only ({text}); what was stored before is kept; "
+            "make it writable or point OGPTUI_HOME at another folder"
+        )
+    if isinstance(e, OSError):
+        return f"cannot use {e.filename or home}: {text}; what was stored before is kept"
+    return (
+        f"the database in {home} failed ({text}); what was stored before is kept; try again, "
+        "and if it keeps failing move cache.db away (it is rebuilt)"
+    )
 
 
 if __name__ == "__main__":
