@@ -54,7 +54,7 @@ class SyncSummary:
     message: str = ""  # the offline / failure sentence
 
     def text(self) -> str:
-        if self.outcome in ("offline", "cancelled"):
+        if self.outcome in ("offline", "cancelled") or (self.outcome == "failed" and self.message):
             return self.message
         s = (
             f"{self.members} member{'s' if self.members != 1 else ''}: {self.updated} updated, "
@@ -310,12 +310,13 @@ class Syncer:
         self.summary.run_id = self.run_id
         self.total = len(plan.slugs)
         self._emit("start", message=f"syncing {self.total} member{'s' if self.total != 1 else ''}")
+        tasks: list[asyncio.Task] = []
         try:
-            if plan.target == "--all":
-                plan.slugs = await self.discover()
-                self.total = len(plan.slugs)
-            tasks = [asyncio.create_task(self._one(s, plan.resume_since)) for s in plan.slugs]
             try:
+                if plan.target == "--all":
+                    plan.slugs = await self.discover()
+                    self.total = len(plan.slugs)
+                tasks = [asyncio.create_task(self._one(s, plan.resume_since)) for s in plan.slugs]
                 await asyncio.gather(*tasks)
             except (Offline, Cancelled) as e:
                 for t in tasks:
@@ -326,6 +327,13 @@ class Syncer:
                     self.summary.message = "sync cancelled; what was fetched is saved, the rest is unchanged"
                 else:
                     self._go_offline(str(e))
+            except Exception as e:  # e.g. the disk is full: stop every fetch, record the run as failed
+                for t in tasks:
+                    t.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                self.summary.outcome = "failed"
+                self.summary.message = f"the sync stopped: {e}"
+                raise
             if self.summary.outcome != "offline" and not self.answered and self.unreachable:
                 # Nothing answered at all (e.g. one member and the connection refused): that is offline too.
                 self._go_offline(self.unreachable)
@@ -357,7 +365,7 @@ class Syncer:
             c.not_modified,
             c.bytes,
         )
-        if s.outcome != "offline":
+        if s.outcome == "ok":  # not already offline, cancelled or stopped by an error
             s.outcome = (
                 "ok" if not s.failed else ("failed" if len(s.failed) >= max(1, s.members) else "partial")
             )
