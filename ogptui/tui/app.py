@@ -109,6 +109,9 @@ class OgpApp(App[int]):
         from ogptui.tui.screens.members import MembersScreen
 
         self.push_screen(MembersScreen())
+        # a damaged cache moved aside, an unreadable user.db: say so where the user looks
+        for notice in getattr(self.store, "notices", None) or []:
+            self.notify(notice[:1].upper() + notice[1:] + ".", severity="warning", timeout=20, markup=False)
         slug = self.start_slug or (self.settings.last_member if self.open_last else None)
         if slug:
             self.open_member(slug, quiet=self.start_slug is None)
@@ -216,12 +219,17 @@ class OgpApp(App[int]):
 
     # --- watch, copy, open ---------------------------------------------------------------------
     def toggle_watch(self, slug: str) -> None:
-        if self.store.is_watched(slug):
-            self.store.unwatch(slug)
-            self.notify(f"No longer watching {slug}.", markup=False)
-        else:
-            self.store.watch(slug)
-            self.notify(f"Watching {slug}: s on the members list syncs the watchlist.", markup=False)
+        from ogptui.store import StoreError
+
+        try:
+            if self.store.is_watched(slug):
+                self.store.unwatch(slug)
+                self.notify(f"No longer watching {slug}.", markup=False)
+            else:
+                self.store.watch(slug)
+                self.notify(f"Watching {slug}: s on the members list syncs the watchlist.", markup=False)
+        except StoreError as e:  # user.db is damaged: it is left alone, the watchlist is off
+            self.notify(f"Not changed: {e}.", severity="warning", markup=False)
         self.refresh_status()
 
     def _absolute(self, url: str | None) -> str | None:
