@@ -3,6 +3,7 @@
     python -m bench                 # everything (under 10 minutes on 2 cores) → BENCHMARKS.md
     python -m bench --quick         # a small subset (under 2 minutes) → bench/out/BENCHMARKS-quick.md
     python -m bench --only parse,search   # some sections (report → bench/out/BENCHMARKS-partial.md)
+    python -m bench --render bench/out/results.json   # re-write BENCHMARKS.md from saved results
 
 Sections: parse, sync, search (FTS p95 + filter keystroke-to-repaint at 1k/10k/100k rows), tui
 (start-up ratio, peak memory, keystroke-to-repaint on the 200-member cache).
@@ -98,7 +99,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="a small subset, under 2 minutes")
     ap.add_argument("--only", help=f"comma-separated sections of {', '.join(SECTIONS)}")
     ap.add_argument("--output", type=Path, help="the Markdown report (default: see above)")
+    ap.add_argument("--render", type=Path, metavar="JSON", help="only re-write the report from saved results")
     a = ap.parse_args(argv)
+    if a.render:
+        from bench.report import render
+
+        results = json.loads(a.render.read_text(encoding="utf-8"))
+        out = a.output or ROOT / "BENCHMARKS.md"
+        out.write_text(render(results), encoding="utf-8")
+        log(f"wrote {out} from {a.render}")
+        return 0
     sections = [s.strip() for s in a.only.split(",")] if a.only else list(SECTIONS)
     unknown = [s for s in sections if s not in SECTIONS]
     if unknown:

@@ -14,6 +14,8 @@ def _v(ok: bool | None) -> str:
 
 
 def _mb(s: dict) -> str:
+    if s["min"] == s["max"]:
+        return f"{size(s['median'])} (n={s['n']})"
     return f"{size(s['median'])} ({size(s['min'])}–{size(s['max'])}, n={s['n']})"
 
 
@@ -35,7 +37,7 @@ def summary_rows(r: dict) -> list[tuple[str, str, str, str]]:
             (
                 "Parse one member page, p50",
                 f"≤ {p['target_p50_ms']:g} ms",
-                f"{m['p50_ms']:.2f} ms",
+                f"{m['p50_ms']:.2f} ms (CPU {m.get('cpu_p50_ms', '-')} ms)",
                 _v(p["met"]),
             )
         )
@@ -199,15 +201,16 @@ def _parse(p: dict) -> list[str]:
         "serves); per page, in one process, GC collected between repetitions. Peak memory: tracemalloc peak "
         "while parsing one page. Command: `python -m bench.parse_bench`.",
         "",
-        "| Page | pages × reps | size (median / max) | p50 | p95 | max | p50 per rep | peak memory |",
-        "|---|---|---|---|---|---|---|---|",
+        "| Page | pages × reps | size (median / max) | p50 | p95 | max | p50 per rep | CPU p50 / p95 | peak memory |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for label, k in (("member", "member"), ("commitment", "commitment")):
         x = p[k]
         L.append(
             f"| {label} | {x['pages']} × {x['reps']} | {x['page_kb_median']} / {x['page_kb_max']} kB "
             f"| {x['p50_ms']:.2f} ms | {x['p95_ms']:.2f} ms | {x['max_ms']:.1f} ms "
-            f"| {fmt(x['p50_ms_per_rep'], ' ms')} | {x['peak_kb'] / 1000:.1f} MB for a {x['peak_page_kb']} kB page |"
+            f"| {fmt(x['p50_ms_per_rep'], ' ms')} | {x.get('cpu_p50_ms', '-')} / {x.get('cpu_p95_ms', '-')} ms "
+            f"| {x['peak_kb'] / 1000:.1f} MB for a {x['peak_page_kb']} kB page |"
         )
     L.append("")
     return L
@@ -381,11 +384,13 @@ def _tui(t: dict) -> list[str]:
         f"- ogptui: `{st['command_ogptui']}`",
         f"- bare Textual: `{st['command_bare']}` (Header, one Static, Footer)",
         "",
-        "| | to paint | to exit |",
-        "|---|---|---|",
-        f"| ogptui, member screen | {fmt(st['ogptui']['paint_s'], ' s', 3)} | {fmt(st['ogptui']['exit_s'], ' s', 3)} |",
-        f"| bare Textual app | {fmt(st['bare']['paint_s'], ' s', 3)} | {fmt(st['bare']['exit_s'], ' s', 3)} |",
-        f"| **ratio** | **{st['ratio_paint']:.2f}×** | {st['ratio_exit']:.2f}× |",
+        "| | to paint | to exit | CPU time (user + sys, to exit) |",
+        "|---|---|---|---|",
+        f"| ogptui, member screen | {fmt(st['ogptui']['paint_s'], ' s', 3)} "
+        f"| {fmt(st['ogptui']['exit_s'], ' s', 3)} | {fmt(st['ogptui']['cpu_s'], ' s', 3)} |",
+        f"| bare Textual app | {fmt(st['bare']['paint_s'], ' s', 3)} | {fmt(st['bare']['exit_s'], ' s', 3)} "
+        f"| {fmt(st['bare']['cpu_s'], ' s', 3)} |",
+        f"| **ratio** | **{st['ratio_paint']:.2f}×** | {st['ratio_exit']:.2f}× | {st['ratio_cpu']:.2f}× |",
         "",
     ]
     if st.get("failed_runs"):
@@ -393,7 +398,7 @@ def _tui(t: dict) -> list[str]:
     L += [
         "### Peak memory",
         "",
-        f"`{mem['command']}`; ru_maxrss of the child from `os.wait4`: **{fmt(mem['maxrss_mb'], ' MB', 0)}** "
+        f"`{mem['command']}`; peak resident size (VmHWM) of the app process: **{fmt(mem['maxrss_mb'], ' MB', 0)}** "
         f"(bare Textual app: {mem['bare_maxrss_mb']:.0f} MB). {mem['clean_exits']} of "
         f"{mem['maxrss_mb']['n']} runs exited cleanly.",
         "",

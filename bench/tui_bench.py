@@ -24,6 +24,7 @@ import statistics
 import struct
 import subprocess
 import sys
+import tempfile
 import termios
 import time
 from pathlib import Path
@@ -143,6 +144,15 @@ def pty_run(
     }
 
 
+def _read_kb(path: Path) -> float:
+    try:
+        kb = float(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return float("nan")
+    path.unlink()
+    return kb
+
+
 def startup(home: Path, slug: str, name: str, reps: int = 7) -> dict:
     from bench.bare_app import MARKER
 
@@ -163,10 +173,12 @@ def startup(home: Path, slug: str, name: str, reps: int = 7) -> dict:
         "ogptui": {
             "paint_s": spread([r["paint_s"] or float("nan") for r in ogp], 4),
             "exit_s": spread([r["exit_s"] for r in ogp], 4),
+            "cpu_s": spread([r["cpu_s"] for r in ogp], 4),
         },
         "bare": {
             "paint_s": spread([r["paint_s"] or float("nan") for r in bare], 4),
             "exit_s": spread([r["exit_s"] for r in bare], 4),
+            "cpu_s": spread([r["cpu_s"] for r in bare], 4),
         },
         "failed_runs": len(bad),
         "runs": {"ogptui": ogp, "bare": bare},
@@ -175,6 +187,7 @@ def startup(home: Path, slug: str, name: str, reps: int = 7) -> dict:
     }
     out["ratio_paint"] = round(out["ogptui"]["paint_s"]["median"] / out["bare"]["paint_s"]["median"], 3)
     out["ratio_exit"] = round(out["ogptui"]["exit_s"]["median"] / out["bare"]["exit_s"]["median"], 3)
+    out["ratio_cpu"] = round(out["ogptui"]["cpu_s"]["median"] / out["bare"]["cpu_s"]["median"], 3)
     out["met"] = out["ratio_paint"] <= TARGET_STARTUP_RATIO
     return out
 
@@ -183,22 +196,28 @@ def memory(home: Path, slug: str, name: str, reps: int = 3) -> dict:
     """Peak RSS of `ogptui open SLUG` going through every tab, and of the bare app for reference."""
     from bench.bare_app import MARKER
 
-    env = child_env(home)
     keys = [b"2", b"3", b"4", b"5", b"6", b"7", b"1", b"\x1b", b"q"]
+    wrap = [sys.executable, "-m", "bench.rss_wrap"]
     runs = []
-    for i in range(reps):
-        log(f"tui: peak memory run {i + 1}/{reps}")
-        runs.append(pty_run([sys.executable, "-m", "ogptui", "open", slug], env, name, keys=keys))
-    bare = pty_run([sys.executable, "-m", "bench.bare_app"], env, MARKER, keys=[b"\x11"])  # ctrl+q
+    with tempfile.TemporaryDirectory(prefix="ogptui-bench-rss-") as tmp:
+        rss_file = Path(tmp) / "vmhwm"
+        env = child_env(home, OGPTUI_BENCH_RSS_FILE=str(rss_file))
+        for i in range(reps):
+            log(f"tui: peak memory run {i + 1}/{reps}")
+            r = pty_run([*wrap, "ogptui", "open", slug], env, name, keys=keys)
+            r["maxrss_mb"] = _read_kb(rss_file) / 1024
+            runs.append(r)
+        bare = pty_run([*wrap, "bench.bare_app"], env, MARKER, keys=[b"\x11"])  # ctrl+q
+        bare["maxrss_mb"] = _read_kb(rss_file) / 1024
     ok = [r for r in runs if r["exit_code"] == 0]
     rss = spread([r["maxrss_mb"] for r in runs], 1)
     return {
         "maxrss_mb": rss,
-        "bare_maxrss_mb": bare["maxrss_mb"],
+        "bare_maxrss_mb": round(bare["maxrss_mb"], 1),
         "clean_exits": len(ok),
         "runs": runs,
         "met": rss["max"] <= TARGET_RSS_MB,
-        "command": "python -m ogptui open SLUG; keys 2 3 4 5 6 7 1 escape q (on a 120x40 pty)",
+        "command": "python -m bench.rss_wrap ogptui open SLUG; keys 2 3 4 5 6 7 1 escape q (120x40 pty)",
     }
 
 

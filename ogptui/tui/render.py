@@ -6,6 +6,7 @@ are cheap to unit-test.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -24,10 +25,13 @@ BAR_STYLES = ("bold blue", "bold magenta", "bold yellow")
 HALF = "▌"
 
 
+@functools.lru_cache(maxsize=65536)  # filter-as-you-type folds the same cell texts on every keystroke
 def fold(s: str | None) -> str:
     """Case- and accent-insensitive form for filtering ("peru" finds "Perú")."""
     if not s:
         return ""
+    if s.isascii():  # nothing to decompose: same result, without the per-character loop
+        return s.casefold()
     decomposed = unicodedata.normalize("NFKD", s)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
