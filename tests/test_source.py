@@ -150,8 +150,10 @@ async def test_challenge_with_error_status(fake_site, status):
     fake_site.fault(PERU, "challenge", status=status)
     async with Source(fake_site.url, **FAST) as src:
         err = await fetch_err(src)
-    assert err.kind == "http" and err.status == status
-    assert fake_site.hits(PERU) == (4 if status == 503 else 1)
+    # A bot-check is not retried at once (it would only answer the same): one request, a clear reason.
+    assert err.kind == "challenge" and err.status == status
+    assert "bot-check challenge" in err.message
+    assert fake_site.hits(PERU) == 1
 
 
 async def test_challenge_with_200_is_returned_for_the_parser_to_reject(fake_site):

@@ -303,7 +303,7 @@ class Source:
             )
         if status in GONE_STATUSES:
             return FetchResult(url, final_url, status, None, None, None, ctype, 0, 0.0)
-        if (resp.headers.get("cf-mitigated") or "").lower() == "challenge":
+        if status >= 400 and (resp.headers.get("cf-mitigated") or "").lower() == "challenge":
             # A bot-check answers instead of the page; retrying at once only repeats it.
             raise FetchError(
                 "challenge",
