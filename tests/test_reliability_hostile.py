@@ -1,0 +1,197 @@
+"""Hostile text: a fake-site member whose every text carries terminal escapes, controls and markup.
+
+After a sync: no control character is stored anywhere (every text column of every table is scanned), the
+CLI prints none, and the TUI shows the markup literally on every tab and the commitment detail, with no
+action run (the app keeps running, the title is unchanged).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import dataclasses
+import json
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from ogptui.parse import parse_page
+from ogptui.parse.clean import SINGLE_LINE_CAP
+from ogptui.store import open_store
+from ogptui.sync import run_sync
+from tests.crashkit import control_chars_in, report, run_cli, scan_controls
+from tests.fakesite import default_site
+from tests.test_tui_support import make_app
+
+FAST = {"delay": 0, "backoff_initial": 0.001, "backoff_max": 0.005, "backoff_jitter": 0}
+MARKUP = "[bold]B[/bold] [link=https://x.example]L[/link] [@click=app.quit]Q[/]"
+PAYLOADS = {
+    "csi": "\x1b[31mred\x1b[0m \x1b[2J\x1b[H",
+    "osc0-title": "\x1b]0;pwned title\x07",
+    "osc2-title-st": "\x1b]2;pwned title 2\x1b\\",
+    "osc8-link": "\x1b]8;;https://evil.example/\x1b\\click me\x1b]8;;\x1b\\",
+    "osc52-clipboard": "\x1b]52;c;cm0gLXJmIH4K\x07",
+    "dcs": "\x1bP+q544e\x1b\\",
+    "c1-csi": "\x9b31m8-bit\x9b0m",
+    "c1-osc": "\x9d0;eight bit title\x9c",
+    "c1-controls": "".join(chr(c) for c in range(0x80, 0xA0)),
+    "bel": "ding\x07\x07",
+    "nul": "nul\x00byte",
+    "bidi": "\u202eevil\u202c \u2066isolate\u2069 \u200fmark",
+    "markup": MARKUP,
+}
+ALL = " | ".join(PAYLOADS.values())
+LONG = "Long " + "x" * 60_000
+SLUG = "valdoria"
+
+
+def hostile(tag: str) -> str:
+    return f"{tag}: {ALL}"
+
+
+def hostile_site():
+    data = default_site()
+    base = data.member(SLUG)
+    m = copy.deepcopy(base)
+    m.name = "Valdoria \x1b]0;pwned\x07[@click=app.quit]Q[/] \u202eland"
+    plan = m.current_plan
+    m.current_plan = dataclasses.replace(
+        plan, summary=hostile("summary") + " " + LONG, policy_area_focus=hostile("focus"), years="2022–2024"
+    )
+    for i, c in enumerate(m.contacts):
+        m.contacts[i] = dataclasses.replace(c, name=hostile("contact"), role=hostile("role") + " " + LONG)
+    for i, c in enumerate(m.commitments):
+        m.commitments[i] = dataclasses.replace(
+            c, title=hostile(f"title {i}") + " " + LONG, policy_area=MARKUP
+        )
+    for i, r in enumerate(m.resources):
+        m.resources[i] = dataclasses.replace(r, title=hostile(f"resource {i}"), type=MARKUP)
+    for i, p in enumerate(m.posts):
+        m.posts[i] = dataclasses.replace(p, title=hostile("post"), teaser=hostile("teaser") + " " + LONG)
+    m.global_report = [dataclasses.replace(g, area=hostile("area")) for g in m.global_report[:2]]
+    details = {}
+    for (slug, cid), page in data.commitments.items():
+        if slug == SLUG:
+            details[(slug, cid)] = dataclasses.replace(
+                page,
+                title=hostile("detail title"),
+                lead_institution=hostile("lead"),
+                support_institutions=hostile("support"),
+                policy_areas=[MARKUP, hostile("area")],
+                irm_reports=[hostile("irm")],
+                description=hostile("description") + "\n" + LONG,
+                status=MARKUP,
+            )
+    data.members = [m if x.slug == SLUG else x for x in data.members]
+    data.commitments.update(details)
+    return data
+
+
+@pytest.fixture
+def hostile_home(make_fake_site, ogptui_home):
+    site = make_fake_site(hostile_site())
+    with open_store() as s:
+        summary = asyncio.run(run_sync(s, slugs=[SLUG, "peru"], source=site.url, source_options=FAST))
+        assert summary.outcome == "ok", summary.failed
+        assert summary.commitments_failed == 0
+    return ogptui_home
+
+
+def test_stored_clean_in_every_table(hostile_home):
+    found = scan_controls(hostile_home / "cache.db")
+    assert found == {}, found
+    with open_store(seed=False) as s:
+        m = s.get_member(SLUG)
+        assert "[@click=app.quit]Q[/]" in m.name  # literal text is kept, only controls go
+        c = m.commitments[0]
+        assert MARKUP in c.title and len(c.title) <= SINGLE_LINE_CAP
+        assert MARKUP in (c.description or "") and len(c.description) < 100_001
+        assert "pwned" not in m.name  # an OSC's payload goes with it
+        assert not any("pwned" in (x.title or "") for x in m.commitments)
+        n_rows = sum(s.counts().values())
+    report("hostile-stored", payloads=len(PAYLOADS), rows_scanned=n_rows, control_chars_found=0)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", SLUG],
+        ["show", SLUG, "--json"],
+        ["show", SLUG, "--format", "md"],
+        ["show", SLUG, "--format", "csv"],
+        ["show", SLUG, "--format", "csv", "--table", "resources"],
+        ["members"],
+        ["changes"],
+        ["search", "title"],
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_cli_output_has_no_control_characters(hostile_home, args):
+    r = run_cli(hostile_home, *args)
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    assert control_chars_in(r.stdout) == [] and control_chars_in(r.stderr) == []
+    if args[:2] == ["show", SLUG] and len(args) == 2:
+        assert "[@click=app.quit]Q[/]" in r.stdout
+
+
+def _texts(app) -> str:
+    parts = []
+    for w in app.screen.query(Static):
+        parts.append(str(w.render()))
+    for t in app.screen.query(DataTable):
+        for row in range(t.row_count):
+            parts += [getattr(v, "plain", str(v)) for v in t.get_row_at(row)]
+    return "\n".join(parts)
+
+
+async def test_tui_renders_everything_literally_and_runs_nothing(hostile_home):
+    app = make_app(slug=SLUG)
+    quits = []
+    app.action_quit = lambda: quits.append("quit")  # what [@click=app.quit] would call
+    seen = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        for key in "1234567":
+            await pilot.press(key)
+            await pilot.pause()
+            text = _texts(app)
+            seen.append(text)
+            assert control_chars_in(text) == [], (key, control_chars_in(text))
+            for x, y in ((2, 2), (10, 4), (30, 6), (5, 8), (60, 10)):  # click where markup could be
+                await pilot.click(offset=(x, y))
+            assert app.is_running and not quits
+        await pilot.press("2")
+        await pilot.pause()
+        app.screen.query_one("#commitments-table", DataTable).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = _texts(app)
+        assert MARKUP in detail and control_chars_in(detail) == []
+        for x, y in ((2, 2), (10, 4), (30, 6), (5, 8)):
+            await pilot.click(offset=(x, y))
+        svg = app.export_screenshot()
+        assert "[@click=app.quit]Q[/]" in svg
+        assert control_chars_in(svg) == []
+        assert app.is_running and not quits
+        assert app.title == "ogptui"
+    everything = "\n".join(seen)
+    assert "[@click=app.quit]Q[/]" in everything and "[link=https://x.example]L[/link]" in everything
+    report("hostile-tui", tabs=7, detail=True, actions_fired=len(quits))
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "&#27;[31mred&#x1b;]0;title&#7; &#x9b;31m &#0;nul &#x202e;rtl &#128;",
+        "<![CDATA[\x1b[31m]]> \x1b]52;c;aGk=\x07 plain",
+    ],
+)
+def test_entity_encoded_controls_are_removed_too(html):
+    page = (
+        "<html><head><title>Valdoria | Open Government Partnership</title></head><body>"
+        f"<h1>Valdoria {html}</h1><h2>Current Action Plan</h2><p>Summary {html}</p></body></html>"
+    )
+    m = parse_page(page, url="https://www.opengovpartnership.org/members/valdoria/", kind="member")
+    assert control_chars_in(m.name) == [] and "Valdoria" in m.name
+    assert control_chars_in(json.dumps(m.to_dict(), ensure_ascii=False)) == []
