@@ -98,6 +98,10 @@ def grouped(hits: Iterable[Hit]) -> list[tuple[str, str, list[Hit]]]:
     return [(kind, title, by_kind[kind]) for kind, title in GROUPS if by_kind.get(kind)]
 
 
+def _results(n: int) -> str:
+    return "1 result" if n == 1 else f"{n} results"
+
+
 class ResultList(OptionList, can_focus=False):
     """The results; focus stays in the search box, the screen's keys move the highlight."""
 
@@ -175,7 +179,7 @@ class SearchScreen(Screen):
             info = Text(style="dim")
             if self.hits:
                 n = len(self.hits)
-                info.append(f"{n} results" if n < LIMIT else f"best {n} results", style="")
+                info.append(_results(n) if n < LIMIT else f"best {n} results", style="")
                 info.append("  ·  ↑↓ move · enter open · esc back")
             else:
                 info.append("No results for ")
@@ -191,7 +195,7 @@ class SearchScreen(Screen):
             self._set_title()
 
     def _set_title(self) -> None:
-        what = f"{len(self.hits)} results" if self.query_text.strip() else "recent searches"
+        what = _results(len(self.hits)) if self.query_text.strip() else "recent searches"
         self.query_one("#title", TitleBar).set_title("ogptui", "Search", what)
 
     # --- actions (bound from the command list) -------------------------------------------------
