@@ -12,12 +12,17 @@ from ogptui.cli import EXIT_OK, EXIT_PARTIAL, UsageError, _open_store
 
 
 def _source_arg(value: str) -> str:
+    from ogptui.source.client import validate_base_url
+
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc or any(ord(ch) < 32 for ch in value):
         raise argparse.ArgumentTypeError(
             f"'{value}' is not an http(s) address such as https://www.opengovpartnership.org"
         )
-    return value.strip().rstrip("/")
+    try:  # the same check the client makes (spaces, port range), as a usage error instead of a traceback
+        return validate_base_url(value.strip())
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _concurrency_arg(value: str) -> int:
