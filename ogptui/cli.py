@@ -183,10 +183,11 @@ def cmd_tui(args: argparse.Namespace) -> int:
     from ogptui.tui.app import run
 
     slug = getattr(args, "slug", None)
-    if not slug:
-        return run(None)
-    with _open_store() as store:  # one store for the check and the TUI: each open runs quick_check
-        slug = _member_or_exit(store, slug).slug
+    # One store for the check and the TUI (each open runs quick_check); an unusable data folder is then a
+    # usage error (exit 2) like for every other command, and its notices are printed before the TUI starts.
+    with _open_store() as store:
+        if slug:
+            slug = _member_or_exit(store, slug).slug
         return run(slug, store=store)
 
 
