@@ -63,7 +63,8 @@ COMMANDS: tuple[Command, ...] = (
         "app.search",
         "app",
     ),
-    Command("changes", "c", "Changes", "What changed in recent syncs", "app.changes", "app"),
+    # Not in the footer (it would push "q Quit" off an 80-120 column footer); in help and the palette.
+    Command("changes", "c", "Changes", "What changed in recent syncs", "app.changes", "app", False),
     Command(
         "autosync", "a", "Auto-sync", "Turn automatic sync on or off", "app.toggle_autosync", "app", False
     ),
