@@ -60,8 +60,6 @@ class Settings:
     source: str = DEFAULT_SOURCE
     concurrency: int = 4
     delay: float = 0.25  # seconds between request starts to one host (politeness)
-    # Seconds between the starts of two requests to the same host (politeness; a local mirror can go lower).
-    delay: float = 0.25
     auto_sync: bool = True
     stale_hours: float = 24.0
     # Every N runs, fetch once without validators (some servers never update Last-Modified).

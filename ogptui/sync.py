@@ -445,7 +445,6 @@ async def run_sync(
     opts = dict(source_options or {})
     opts.setdefault("concurrency", concurrency or settings.concurrency)
     opts.setdefault("delay", delay if delay is not None else settings.delay)
-    opts.setdefault("delay", settings.delay)
     async with Source(base, **opts) as src:
         syncer = Syncer(store, src, on_event=on_event, validators=validators, cancel=cancel)
         if not plan.slugs and plan.target != "--all":

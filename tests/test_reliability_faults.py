@@ -85,7 +85,12 @@ FAULTS = [
         "partial",
         r"^expected a web page \(text/html\) but got application/json$",
     ),
-    ("challenge-200", {"kind": "challenge", "status": 200}, "partial", CHALLENGE.format(200)),
+    (
+        "challenge-200",
+        {"kind": "challenge", "status": 200},
+        "partial",
+        r"^unusable page: the page is a bot-check challenge, not a member page$",
+    ),
     ("challenge-403", {"kind": "challenge", "status": 403}, "partial", CHALLENGE.format(403)),
     ("challenge-503", {"kind": "challenge"}, "partial", CHALLENGE.format(503)),
     ("404", {"kind": "404"}, "partial", r"^page not found \(404\); kept \(first time\)$"),
