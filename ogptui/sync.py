@@ -286,15 +286,22 @@ class Syncer:
         from ogptui.parse import parse_page
 
         slugs = list(self.store.member_slugs())
+        url = self.url(DIRECTORY_PATH)
+        if self.store.get_meta("directory") is None:  # validators are useless without the list they guard
+            self.store.note_http(url, kind="directory", etag=None, last_modified=None)
         try:
-            res, _ = await self._get(self.url(DIRECTORY_PATH))
+            res, state = await self._get(url)
             if res.text and not res.not_modified:
-                page = parse_page(res.text, url=res.final_url or self.url(DIRECTORY_PATH), kind="directory")
+                page = parse_page(res.text, url=res.final_url or url, kind="directory")
                 if isinstance(page, DirectoryPage):
                     for e in page.members:
                         if e.slug and e.slug not in slugs:
                             slugs.append(e.slug)
+                    # The list first, then the validators: a kill in between only costs a full fetch.
                     self.store.set_meta("directory", json.dumps([e.slug for e in page.members]))
+                    http = self._http_ok(res, state)
+                    del http["url"]
+                    self.store.note_http(url, kind="directory", **http)
             elif res.not_modified:
                 for s in json.loads(self.store.get_meta("directory") or "[]"):
                     if s not in slugs:

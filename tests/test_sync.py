@@ -410,3 +410,12 @@ def _request_log(url: str) -> list[str]:
 
 def _is_page(path: str) -> bool:
     return path.startswith("/members/")
+
+
+def test_sync_all_revalidates_the_directory_page(store, fake_site):
+    asyncio.run(run_sync(store, all_members=True, source=fake_site.url, source_options=dict(FAST)))
+    fake_site.reset_counters()
+    summary = asyncio.run(run_sync(store, all_members=True, source=fake_site.url, source_options=dict(FAST)))
+    assert summary.outcome == "ok" and summary.members == 4
+    assert fake_site.counters.requests == fake_site.counters.not_modified  # the directory too: 304
+    assert fake_site.hits("/local/participants") == 1
