@@ -5,6 +5,8 @@ Every case runs `python -m ogptui` in a subprocess, as a user would.
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from tests.crashkit import report, run_cli
@@ -56,7 +58,7 @@ def test_bad_input_exits_2_with_one_line(ogptui_home, tmp_path, args, expect):
 def test_ogptui_home_pointing_at_a_file(tmp_path, command):
     home = tmp_path / "not-a-folder"
     home.write_text("I am a file")
-    r = run_cli(home, *command, timeout=30, stdin=subprocess_devnull())
+    r = run_cli(home, *command, timeout=30, stdin=subprocess.DEVNULL)
     lines = r.stderr.strip().splitlines()
     assert r.returncode == 2, (r.returncode, r.stderr)
     assert len(lines) == 1 and "is a file, not a folder" in lines[0], r.stderr
@@ -73,9 +75,3 @@ def test_ogptui_home_under_a_file(tmp_path):
 
 def test_figures():
     report("cli", bad_inputs=len(CASES) + 5 + 1)
-
-
-def subprocess_devnull():
-    import subprocess
-
-    return subprocess.DEVNULL
