@@ -36,11 +36,20 @@ def fold(s: str | None) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+def haystack(*fields: object) -> str:
+    """The folded text `matches` looks in; lists that filter on every keystroke build it once per record."""
+    return " ".join(fold(str(f)) for f in fields if f not in (None, ""))
+
+
+def query_words(query: str) -> list[str]:
+    return fold(query).split()
+
+
 def matches(query: str, *fields: object) -> bool:
-    words = fold(query).split()
+    words = query_words(query)
     if not words:
         return True
-    hay = " ".join(fold(str(f)) for f in fields if f not in (None, ""))
+    hay = haystack(*fields)
     return all(w in hay for w in words)
 
 

@@ -46,31 +46,38 @@ class MembersScreen(Screen):
 
     def reload(self) -> None:
         self.summaries = self.app.store.list_members()
+        # what filtering and the table need of each member, built once per load, not on every keystroke
+        self._rows = [self._row(s) for s in self.summaries]
         self.refill()
+
+    @staticmethod
+    def _row(s) -> list:
+        """[summary, haystack, cells without freshness, freshness text, freshness cell]"""
+        cells = [
+            Text("★" if s.watched else " "),
+            render.clip(s.name, 40),
+            render.plain(s.level),
+            render.plain(s.member_since),
+            render.plain(s.action_plan),
+            Text(str(s.commitment_count), justify="right"),
+            Text(str(s.resource_count), justify="right"),
+        ]
+        return [s, render.haystack(s.name, s.slug, s.level), cells, None, None]
 
     def refill(self) -> None:
         q = self.query_one("#members-filter", Input).value
+        words = render.query_words(q)
         now = self.app.now()
         stale = self.app.settings.stale_hours
         rows = []
-        for s in self.summaries:
-            if not render.matches(q, s.name, s.slug, s.level):
+        for entry in getattr(self, "_rows", ()):
+            s, hay, cells = entry[0], entry[1], entry[2]
+            if words and not all(w in hay for w in words):
                 continue
-            rows.append(
-                (
-                    s.slug,
-                    [
-                        Text("★" if s.watched else " "),
-                        render.clip(s.name, 40),
-                        render.plain(s.level),
-                        render.plain(s.member_since),
-                        render.plain(s.action_plan),
-                        Text(str(s.commitment_count), justify="right"),
-                        Text(str(s.resource_count), justify="right"),
-                        Text(short_freshness(s, now, stale)),
-                    ],
-                )
-            )
+            fresh = short_freshness(s, now, stale)
+            if fresh != entry[3]:  # the clock moves: the cell is rebuilt only when its text changes
+                entry[3], entry[4] = fresh, Text(fresh)
+            rows.append((s.slug, [*cells, entry[4]]))
         self.query_one("#members-table", NavTable).refill(rows)
         watched = sum(1 for s in self.summaries if s.watched)
         shown = f"{len(rows)} of {len(self.summaries)}" if q else str(len(self.summaries))

@@ -121,41 +121,35 @@ class CommitmentsPane(Pane):
     def show(self, member: Member, ctx: PaneContext) -> None:
         super().show(member, ctx)
         self.width = ctx.width
+        # (id, haystack, cells) per commitment, built once per load, not on every keystroke
+        title_w = max(24, ctx.width - 80)
+        self._rows = [(c.id, self._haystack(c), self._cells(c, title_w)) for c in member.commitments]
         self.refill()
+
+    @staticmethod
+    def _haystack(c: Any) -> str:
+        return render.haystack(c.id, c.title, c.year, c.policy_area, c.status, c.early_results, c.completion,
+                               " ".join(c.policy_areas))  # fmt: skip
+
+    @staticmethod
+    def _cells(c: Any, title_w: int) -> list[Text]:
+        unknown = "unknown" if not c.has_details() else "—"
+        return [
+            Text(c.id),
+            render.clip(c.title, title_w),
+            render.plain(c.year),
+            render.clip(c.policy_area or ", ".join(c.policy_areas), 22),
+            render.clip(c.status, 12, unknown),
+            render.clip(c.early_results, 18, unknown),
+            render.clip(c.completion, 14, unknown),
+        ]
 
     def refill(self) -> None:
         if self.member is None:
             return
         q = self.query_one("#commitments-filter", Input).value
-        title_w = max(24, getattr(self, "width", 120) - 80)
-        rows = []
-        for c in self.member.commitments:
-            if not render.matches(
-                q,
-                c.id,
-                c.title,
-                c.year,
-                c.policy_area,
-                c.status,
-                c.early_results,
-                c.completion,
-                " ".join(c.policy_areas),
-            ):
-                continue  # fmt: skip
-            rows.append(
-                (
-                    c.id,
-                    [
-                        Text(c.id),
-                        render.clip(c.title, title_w),
-                        render.plain(c.year),
-                        render.clip(c.policy_area or ", ".join(c.policy_areas), 22),
-                        render.clip(c.status, 12, "unknown" if not c.has_details() else "—"),
-                        render.clip(c.early_results, 18, "unknown" if not c.has_details() else "—"),
-                        render.clip(c.completion, 14, "unknown" if not c.has_details() else "—"),
-                    ],
-                )
-            )
+        words = render.query_words(q)
+        rows = [(cid, cells) for cid, hay, cells in self._rows if all(w in hay for w in words)]
         self._table().refill(rows)
         total = len(self.member.commitments)
         info = Text(f"{len(rows)} of {total} commitments" if q else f"{total} commitments", style="dim")
