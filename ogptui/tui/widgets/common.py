@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from itertools import zip_longest
 from typing import Any
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.containers import VerticalScroll
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import DuplicateKey, Row, RowKey
 
 from ogptui.tui.commands import bindings
 
@@ -22,37 +29,28 @@ class NavTable(DataTable):
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(*args, **kwargs)
+        self._measured: dict[str, Sequence[Any]] = {}  # row key -> the cells last measured for it
+        # rendered cells that outlive a refill (DataTable's own caches are dropped on every row change)
+        self._cell_lines: LRUCache[tuple, tuple[Any, int, list[list[Segment]]]] = LRUCache(4096)
 
     def refill(self, rows: Sequence[tuple[Hashable, Sequence[Any]]], keep: Hashable | None = None) -> None:
         """Show `rows` (key, cells) in this order; put the cursor back on `keep` (default: the current row's
         key), else on the same row number.
 
-        Filter-as-you-type calls this on every keystroke, so it changes no more than it must: the same rows
-        with the same cells change nothing; a narrower filter (the new keys an ordered subsequence of the
-        shown ones, their cells unchanged) only removes rows, so the rows kept are not added and measured
-        again; anything else clears the table and adds every row."""
+        Filter-as-you-type calls this on every keystroke, so it does no more than it must: the same rows with
+        the same cells change nothing (cursor, scroll and render caches stay); otherwise the rows are
+        replaced in one pass (`_replace_rows`) and only cells the table has not measured before are
+        measured (a column never narrows, so a row measured once cannot widen one again)."""
         if keep is None:
             keep = self.current_key()
         old_row = self.cursor_row
         new = [(str(key), cells) for key, cells in rows]
-        shown = [row.key.value for row in self.ordered_rows]
         with self.app.batch_update():
-            if [key for key, _ in new] == shown:
-                if all(_same_cells(self.get_row(key), cells) for key, cells in new):
-                    return  # nothing to do: the cursor, the scroll and the render caches stay
-                self.clear()
-                self._add_rows(new)
-            elif new and self._is_narrowing(shown, new):
-                wanted = {key for key, _ in new}
-                for key in shown:
-                    if key not in wanted:
-                        self.remove_row(key)
-                # as clear() does, so the view ends up where a full refill would put it
-                self.scroll_x = self.scroll_y = 0
-                self.scroll_target_x = self.scroll_target_y = 0
-            else:
-                self.clear()
-                self._add_rows(new)
+            if [key for key, _ in new] == [row.key.value for row in self.ordered_rows] and all(
+                _same_cells(self.get_row(key), cells) for key, cells in new
+            ):
+                return
+            self._replace_rows(new)
             if not new:
                 return
             target = None
@@ -65,21 +63,97 @@ class NavTable(DataTable):
                 target = min(max(old_row, 0), len(new) - 1)
             self.move_cursor(row=target, animate=False, scroll=True)
 
-    def _add_rows(self, rows: list[tuple[str, Sequence[Any]]]) -> None:
-        for key, cells in rows:
-            self.add_row(*cells, key=key)
+    def _replace_rows(self, rows: list[tuple[str, Sequence[Any]]]) -> None:
+        """clear() + add_row() for every row, in one pass over DataTable's row storage (textual is pinned in
+        pyproject.toml; on another version without these attributes, the public methods are used)."""
+        columns = self.ordered_columns
+        measured = self._measured
+        try:
+            data: dict[RowKey, dict[Any, Any]] = {}
+            table_rows: dict[RowKey, Row] = {}
+            locations: dict[RowKey, int] = {}
+            for index, (key, cells) in enumerate(rows):
+                row_key = RowKey(key)
+                if row_key in locations:
+                    raise DuplicateKey(f"The row key {row_key!r} already exists.")
+                if len(cells) > len(columns):
+                    raise ValueError("More values provided than there are columns.")
+                locations[row_key] = index
+                table_rows[row_key] = Row(row_key, 1)
+                data[row_key] = {column.key: cell for column, cell in zip_longest(columns, cells)}
+                seen = measured.get(key)
+                if seen is None or not _same_cells(seen, cells):
+                    self._new_rows.add(row_key)
+                    measured[key] = cells
+            self._data = data
+            self.rows = table_rows
+            self._row_locations = TwoWayDict(locations)
+            self._new_rows.intersection_update(locations)
+            self._updated_cells.clear()
+        except AttributeError:  # another textual: the public way
+            self.clear()
+            for key, cells in rows:
+                self.add_row(*cells, key=key)
+            return
+        # what clear() resets, then what add_row() marks
+        self.cursor_coordinate = Coordinate(0, 0)
+        self.hover_coordinate = Coordinate(0, 0)
+        self.scroll_x = self.scroll_y = 0
+        self.scroll_target_x = self.scroll_target_y = 0
+        self._require_update_dimensions = True
+        self._update_count += 1
+        self.refresh()
+        self.check_idle()
+        if rows and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()
 
-    def _is_narrowing(self, shown: list[str], new: list[tuple[str, Sequence[Any]]]) -> bool:
-        """The new keys are an ordered subsequence of the shown ones and the rows kept have the same cells."""
-        i = 0
-        for key, cells in new:
-            try:
-                i = shown.index(key, i) + 1
-            except ValueError:
-                return False
-            if not _same_cells(self.get_row(key), cells):
-                return False
-        return True
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> list[list[Segment]]:
+        """DataTable's cell render, kept across refills. A filter keystroke changes the rows, and with them
+        DataTable's update count that keys all its render caches, so every visible cell went through Rich
+        again on each keystroke. Here a cell's lines are kept by (row key, column, the cell object, row
+        style, width, cursor/hover state); moved to another row number, only the row number in the
+        segments' meta (what a mouse click reports) is rewritten."""
+        if row_index < 0 or column_index < 0 or self.fixed_rows or self.fixed_columns:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        try:
+            row_key = self._row_locations.get_key(row_index)
+            column_key = self._column_locations.get_key(column_index)
+            cell = self._data[row_key][column_key]
+            row = self.rows[row_key]
+        except (AttributeError, KeyError):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        if row.height != 1 or row.auto_height or row.label is not None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        key = (row_key, column_key, column_index, base_style, width, cursor, hover, self._show_hover_cursor,
+               self.show_cursor, self.cell_padding, self._pseudo_class_state)  # fmt: skip
+        cached = self._cell_lines.get(key)
+        if cached is None or cached[0] is not cell:
+            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+            self._cell_lines[key] = (cell, row_index, lines)
+            return lines
+        _, rendered_at, lines = cached
+        if rendered_at == row_index:
+            return lines
+        meta = Style.from_meta({"row": row_index, "column": column_index})
+        return [
+            [
+                Segment(text, style + meta if style is not None else style, control)
+                for text, style, control in line
+            ]
+            for line in lines
+        ]
+
+    def notify_style_update(self) -> None:
+        self._cell_lines.clear()
+        super().notify_style_update()
 
     def current_key(self) -> str | None:
         if not self.row_count:
