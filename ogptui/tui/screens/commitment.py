@@ -5,12 +5,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ogptui.model import Commitment
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
-from ogptui.tui.widgets.common import DetailScroll, StatusBar, TitleBar
+from ogptui.tui.widgets.common import DetailScroll, Footer, StatusBar, TitleBar
 
 FIELDS = (
     ("ID", "id"),

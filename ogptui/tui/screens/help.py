@@ -5,10 +5,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ogptui.tui.commands import bindings, help_rows
-from ogptui.tui.widgets.common import NavTable, TitleBar
+from ogptui.tui.widgets.common import Footer, NavTable, TitleBar
 
 
 class HelpScreen(Screen):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, TabbedContent, TabPane
 
 from ogptui.timefmt import freshness_text
 from ogptui.tui.commands import bindings
-from ogptui.tui.widgets.common import FilterInput, NavTable, StatusBar, TitleBar
+from ogptui.tui.widgets.common import FilterInput, Footer, NavTable, StatusBar, TitleBar
 from ogptui.tui.widgets.panes import (
     CommitmentsPane,
     ContactsPane,
@@ -52,6 +52,8 @@ class MemberScreen(Screen):
         self.initial_tab = tab
         self.initial_select = select
         self.member = None
+        self._unshown: set[str] = set()
+        self._ctx: PaneContext | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title")
@@ -76,9 +78,11 @@ class MemberScreen(Screen):
         self.member = member
         fresh = freshness_text(store.freshness(self.slug), self.app.now(), self.app.settings.stale_hours)
         watched = store.is_watched(self.slug)
-        ctx = PaneContext(freshness_line=str(fresh), watched=watched, width=self.app.size.width)
-        for pane in self.query(Pane):
-            pane.show(member, ctx)
+        self._ctx = PaneContext(freshness_line=str(fresh), watched=watched, width=self.app.size.width)
+        # only the tab shown is filled now; the others when first shown (`_show_pane`), so opening a member
+        # does not build seven tabs' tables and texts before the first paint
+        self._unshown = {tab_id for tab_id, _, _ in TABS}
+        self._show_pane(self.active_tab())
         parts: list[str | Text] = [Text(member.name, style="bold"), f"{member.level} member"]
         if watched:
             parts.append("★ watched")
@@ -90,9 +94,18 @@ class MemberScreen(Screen):
         return self.query_one("#tabs", TabbedContent).active or "overview"
 
     def active_pane(self) -> Pane:
-        return self.query_one(f"#pane-{self.active_tab()}", Pane)
+        return self._show_pane(self.active_tab())
+
+    def _show_pane(self, tab: str) -> Pane:
+        """The pane of `tab`, filled with the member if it has not been since the last load."""
+        pane = self.query_one(f"#pane-{tab}", Pane)
+        if tab in self._unshown and self.member is not None:
+            self._unshown.discard(tab)
+            pane.show(self.member, self._ctx)
+        return pane
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self._show_pane(self.active_tab())
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

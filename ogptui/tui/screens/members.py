@@ -5,12 +5,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 
 from ogptui.timefmt import short_freshness
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
-from ogptui.tui.widgets.common import FilterInput, NavTable, StatusBar, TitleBar
+from ogptui.tui.widgets.common import FilterInput, Footer, NavTable, StatusBar, TitleBar
 
 
 class MembersScreen(Screen):
@@ -20,31 +20,56 @@ class MembersScreen(Screen):
     def __init__(self) -> None:
         super().__init__(id="members-screen")
         self.summaries: list = []
+        self._rows: list = []
+        self._built = False
 
     def compose(self) -> ComposeResult:
-        yield TitleBar(id="title")
-        yield FilterInput("members-table", "/ filter members by name", id="members-filter")
-        yield NavTable(id="members-table")
-        yield StatusBar(id="status")
-        yield Footer()
+        # Under a member opened at start (`ogptui open SLUG`) the list is built when first shown, not before
+        # the member screen's first paint.
+        self._built = self.app.screen is self
+        if self._built:
+            yield from self._widgets()
+
+    @staticmethod
+    def _widgets() -> list:
+        return [
+            TitleBar(id="title"),
+            FilterInput("members-table", "/ filter members by name", id="members-filter"),
+            NavTable(id="members-table"),
+            StatusBar(id="status"),
+            Footer(),
+        ]
 
     def on_mount(self) -> None:
+        if self._built:
+            self._setup()
+            self._just_loaded = True
+
+    def _setup(self) -> None:
         t = self.query_one("#members-table", NavTable)
         for label, key in (("★", "watched"), ("Member", "name"), ("Level", "level"), ("Since", "since"),
                            ("Plan", "plan"), ("Commitments", "commitments"), ("Resources", "resources"),
                            ("Freshness", "freshness")):  # fmt: skip
             t.add_column(label, key=key)
         self.reload()
-        self._just_loaded = True
         t.focus()
 
-    def on_screen_resume(self) -> None:
+    async def on_screen_resume(self) -> None:
+        if self.app.screen is not self:  # the resume of its push, already covered by a member opened at start
+            return
+        if not self._built:
+            self._built = True
+            await self.mount_all(self._widgets())
+            self._setup()
+            return
         if getattr(self, "_just_loaded", False):  # the first resume follows on_mount's load: skip the
             self._just_loaded = False  # second full refill (it re-renders the whole table at start-up)
             return
         self.reload()
 
     def reload(self) -> None:
+        if not self._built:
+            return
         self.summaries = self.app.store.list_members()
         # what filtering and the table need of each member, built once per load, not on every keystroke
         self._rows = [self._row(s) for s in self.summaries]
@@ -70,7 +95,7 @@ class MembersScreen(Screen):
         now = self.app.now()
         stale = self.app.settings.stale_hours
         rows = []
-        for entry in getattr(self, "_rows", ()):
+        for entry in self._rows:
             s, hay, cells = entry[0], entry[1], entry[2]
             if words and not all(w in hay for w in words):
                 continue

@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ogptui.model import Resource
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
+from ogptui.tui.widgets.common import Footer
 
 
 class ResourceScreen(ModalScreen[None]):

@@ -16,12 +16,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ogptui.search import Hit, recent_searches, remember_search, search
 from ogptui.tui.commands import bindings
-from ogptui.tui.widgets.common import StatusBar, TitleBar
+from ogptui.tui.widgets.common import Footer, StatusBar, TitleBar
 
 MARKS = ("\x02", "\x03")
 MATCH_STYLE = "bold reverse"

@@ -15,6 +15,7 @@ from textual.cache import LRUCache
 from textual.containers import VerticalScroll
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Static
+from textual.widgets import Footer as _Footer
 from textual.widgets.data_table import DuplicateKey, Row, RowKey
 
 from ogptui.tui.commands import bindings
@@ -176,6 +177,28 @@ def _same_cell(a: Any, b: Any) -> bool:
 
 def _same_cells(old: Sequence[Any], new: Sequence[Any]) -> bool:
     return len(old) == len(new) and all(_same_cell(a, b) for a, b in zip(old, new, strict=True))
+
+
+class Footer(_Footer):
+    """Textual's footer, recomposed once per refresh however many times the bindings changed before it.
+
+    Textual's own footer schedules a full recompose (a FooterKey per binding) on every bindings update; at
+    start-up focus moves and tab activation send a dozen of them in a row, each rebuilding the same keys.
+    """
+
+    _recompose_pending = False
+
+    def bindings_changed(self, screen: Any) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen and not self._recompose_pending:
+            self._recompose_pending = True
+            self.call_after_refresh(self._recompose_once)
+
+    async def _recompose_once(self) -> None:
+        self._recompose_pending = False  # a change from here on schedules another one
+        await self.recompose()
 
 
 class FilterInput(Input):
