@@ -53,6 +53,7 @@ class MemberScreen(Screen):
         self.initial_select = select
         self.member = None
         self._unshown: set[str] = set()
+        self._building: set[str] = set()
         self._ctx: PaneContext | None = None
 
     def compose(self) -> ComposeResult:
@@ -60,7 +61,7 @@ class MemberScreen(Screen):
         with TabbedContent(initial=self.initial_tab, id="tabs"):
             for tab_id, label, pane in TABS:
                 with TabPane(label, id=tab_id):
-                    yield pane(id=f"pane-{tab_id}")
+                    yield pane(id=f"pane-{tab_id}", lazy=tab_id != self.initial_tab)
         yield StatusBar(id="status")
         yield Footer()
 
@@ -91,18 +92,33 @@ class MemberScreen(Screen):
         return True
 
     def active_tab(self) -> str:
-        return self.query_one("#tabs", TabbedContent).active or "overview"
+        return self.query_one("#tabs", TabbedContent).active or self.initial_tab
 
     def active_pane(self) -> Pane:
         return self._show_pane(self.active_tab())
 
     def _show_pane(self, tab: str) -> Pane:
-        """The pane of `tab`, filled with the member if it has not been since the last load."""
+        """The pane of `tab`, filled with the member if it has not been since the last load. A tab not
+        shown before is composed first (`Pane.build`, a few messages later; `Pane.when_built` waits)."""
         pane = self.query_one(f"#pane-{tab}", Pane)
+        if not pane.built:
+            if tab not in self._building:
+                self._building.add(tab)
+                self.call_later(self._build_pane, pane, tab)
+            return pane
         if tab in self._unshown and self.member is not None:
             self._unshown.discard(tab)
             pane.show(self.member, self._ctx)
         return pane
+
+    async def _build_pane(self, pane: Pane, tab: str) -> None:
+        await pane.build()
+        self._building.discard(tab)
+        self._show_pane(tab)
+        if tab == self.active_tab():
+            pane.run_pending()  # focus, a search's row: only while the tab is still the one shown (focusing
+        else:  # a widget of a hidden tab would switch to it)
+            pane.discard_pending()
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self._show_pane(self.active_tab())
@@ -120,6 +136,9 @@ class MemberScreen(Screen):
         self.action_tab(tab)
         pane = self.active_pane()
         if key is None or not pane.table_id:
+            return False
+        if not pane.built:
+            pane.when_built(lambda: self.select_row(tab, key))
             return False
         if isinstance(pane, ResourcesPane):
             pane.type_index = 0

@@ -7,6 +7,7 @@ screen's actions (`/`, `enter`, `y`, `o`) call on the active pane.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,10 +34,55 @@ class Pane(Vertical):
     table_id: str | None = None
     member: Member | None = None
 
+    def __init__(self, *args: Any, lazy: bool = False, **kwargs: Any) -> None:
+        """`lazy`: compose nothing until `build()` (the member screen builds a tab when it is first shown)."""
+        super().__init__(*args, **kwargs)
+        self.built = not lazy
+        self._when_built: list[Callable[[], Any]] = []
+
+    def compose(self) -> ComposeResult:
+        if self.built:
+            yield from self.compose_content()
+
+    def compose_content(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        if self.built:
+            self.setup()
+
+    def setup(self) -> None:
+        """Once the content is mounted: the tables' columns."""
+
+    async def build(self) -> None:
+        if self.built:
+            return
+        self.built = True
+        await self.recompose()
+        self.setup()
+
+    def when_built(self, callback: Callable[[], Any]) -> None:
+        """Run `callback` now if the content is there, else once the member screen has built and filled it."""
+        if self.built:
+            callback()
+        else:
+            self._when_built.append(callback)
+
+    def run_pending(self) -> None:
+        pending, self._when_built = self._when_built, []
+        for callback in pending:
+            callback()
+
+    def discard_pending(self) -> None:
+        self._when_built.clear()
+
     def show(self, member: Member, ctx: PaneContext) -> None:
         self.member = member
 
     def focus_main(self) -> None:
+        if not self.built:
+            self.when_built(self.focus_main)
+            return
         if self.table_id:
             self.query_one(f"#{self.table_id}").focus()
         else:
@@ -45,6 +91,10 @@ class Pane(Vertical):
                 scroll.first().focus()
 
     def focus_filter(self) -> bool:
+        if not self.built:
+            if self.table_id:
+                self.when_built(self.focus_filter)
+            return bool(self.table_id)
         inputs = self.query(FilterInput)
         if not inputs:
             return False
@@ -65,11 +115,11 @@ class Pane(Vertical):
         return self.query_one(f"#{self.table_id}", NavTable)
 
     def _selected_key(self) -> str | None:
-        return self._table().current_key() if self.table_id else None
+        return self._table().current_key() if self.table_id and self.built else None
 
 
 class TextPane(Pane):
-    def compose(self) -> ComposeResult:
+    def compose_content(self) -> ComposeResult:
         with DetailScroll():
             yield Static(id=f"{self.id}-text", classes="pane-text")
 
@@ -106,14 +156,14 @@ class ParticipationPane(TextPane):
 class CommitmentsPane(Pane):
     table_id = "commitments-table"
 
-    def compose(self) -> ComposeResult:
+    def compose_content(self) -> ComposeResult:
         yield FilterInput(
             self.table_id, "/ filter commitments (id, title, policy area, status)", id="commitments-filter"
         )
         yield Static(id="commitments-count", classes="pane-info")
         yield NavTable(id=self.table_id)
 
-    def on_mount(self) -> None:
+    def setup(self) -> None:
         t = self._table()
         for label in ("ID", "Title", "Year", "Policy area", "Status", "Early results", "Completion"):
             t.add_column(label, key=label.lower())
@@ -182,12 +232,12 @@ class ResourcesPane(Pane):
     table_id = "resources-table"
     type_index = 0
 
-    def compose(self) -> ComposeResult:
+    def compose_content(self) -> ComposeResult:
         yield FilterInput(self.table_id, "/ filter resources by title", id="resources-filter")
         yield Static(id="resources-types", classes="pane-info")
         yield NavTable(id=self.table_id)
 
-    def on_mount(self) -> None:
+    def setup(self) -> None:
         t = self._table()
         for label in ("Year", "Title", "Type", "Format"):
             t.add_column(label, key=label.lower())
@@ -277,11 +327,11 @@ class ResourcesPane(Pane):
 class ContactsPane(Pane):
     table_id = "contacts-table"
 
-    def compose(self) -> ComposeResult:
+    def compose_content(self) -> ComposeResult:
         yield Static(id="contacts-info", classes="pane-info")
         yield NavTable(id=self.table_id)
 
-    def on_mount(self) -> None:
+    def setup(self) -> None:
         t = self._table()
         for label in ("Name", "Role", "Email", "Side"):
             t.add_column(label, key=label.lower())
@@ -312,11 +362,11 @@ class ContactsPane(Pane):
 class PostsPane(Pane):
     table_id = "posts-table"
 
-    def compose(self) -> ComposeResult:
+    def compose_content(self) -> ComposeResult:
         yield Static(id="posts-info", classes="pane-info")
         yield NavTable(id=self.table_id)
 
-    def on_mount(self) -> None:
+    def setup(self) -> None:
         t = self._table()
         t.add_column("Title", key="title")
         t.add_column("Teaser", key="teaser")
