@@ -33,6 +33,24 @@ COMMITMENT_DETAIL_FIELDS = (
     "description",
 )
 
+# How people read those fields (the CLI, the Markdown brief and the TUI label them the same way).
+COMMITMENT_DETAIL_LABELS = (
+    ("Action plan", "action_plan"),
+    ("Action plan cycle", "action_plan_cycle"),
+    ("Status", "status"),
+    ("Lead institution", "lead_institution"),
+    ("Support institutions", "support_institutions"),
+    ("Policy areas", "policy_areas"),
+    ("IRM reports", "irm_reports"),
+    ("Starred", "starred"),
+    ("Early results", "early_results"),
+    ("Verifiable", "verifiable"),
+    ("Relevant to OGP values", "relevant_to_ogp_values"),
+    ("Ambition", "ambition"),
+    ("Potential impact", "potential_impact"),
+    ("Completion", "completion"),
+)
+
 
 class PageRejected(Exception):
     """The page is not an OGP page of the expected kind (error page, challenge, login wall...).

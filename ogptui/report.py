@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ogptui.model import CommitmentPage, DirectoryPage, DocumentPage, Member
+from ogptui.model import COMMITMENT_DETAIL_LABELS, CommitmentPage, DirectoryPage, DocumentPage, Member
 
 
 def _v(x: object) -> str:
@@ -82,22 +82,7 @@ def member_text(m: Member, freshness: str | None = None) -> str:
 
 def commitment_text(c: CommitmentPage) -> str:
     out = [f"{c.title or ''} ({c.id})", f"Member: {_v(c.member)}"]
-    for label, key in [
-        ("Action plan", "action_plan"),
-        ("Action plan cycle", "action_plan_cycle"),
-        ("Status", "status"),
-        ("Lead institution", "lead_institution"),
-        ("Support institutions", "support_institutions"),
-        ("Policy areas", "policy_areas"),
-        ("IRM reports", "irm_reports"),
-        ("Starred", "starred"),
-        ("Early results", "early_results"),
-        ("Verifiable", "verifiable"),
-        ("Relevant to OGP values", "relevant_to_ogp_values"),
-        ("Ambition", "ambition"),
-        ("Potential impact", "potential_impact"),
-        ("Completion", "completion"),
-    ]:
+    for label, key in COMMITMENT_DETAIL_LABELS:
         v = getattr(c, key)
         out.append(f"{label}: {', '.join(v) if isinstance(v, list) and v else _v(v)}")
     if c.description:
