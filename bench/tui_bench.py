@@ -192,6 +192,44 @@ def startup(home: Path, slug: str, name: str, reps: int = 7) -> dict:
     return out
 
 
+def startup_compare(home: Path, slug: str, name: str, trees: dict[str, Path], reps: int = 9) -> dict:
+    """Start-up of `ogptui open SLUG` from several source trees (e.g. a `git archive` of an older commit
+    and the working tree) and of the bare app, alternating in one series: before/after ratios measured
+    under the same load. Returns {label: {"paint_s", "cpu_s", "ratio_paint", "ratio_cpu"}}."""
+    from bench.bare_app import MARKER
+
+    runs: dict[str, tuple[list[str], dict[str, str], str, Path]] = {
+        "bare": (
+            [sys.executable, "-m", "bench.bare_app"],
+            child_env(home, OGPTUI_EXIT_AFTER_PAINT="1"),
+            MARKER,
+            ROOT,
+        )
+    }
+    for label, tree in trees.items():
+        env = child_env(home, OGPTUI_EXIT_AFTER_PAINT="1", PYTHONPATH=str(tree))
+        runs[label] = ([sys.executable, "-m", "ogptui", "open", slug], env, name, tree)
+    for cmd, env, marker, cwd in runs.values():  # unmeasured warm-up
+        pty_run(cmd, env, marker, cwd=cwd)
+    got: dict[str, list[dict]] = {label: [] for label in runs}
+    for i in range(reps):
+        log(f"tui: start-up comparison run {i + 1}/{reps}")
+        for label, (cmd, env, marker, cwd) in runs.items():
+            got[label].append(pty_run(cmd, env, marker, cwd=cwd))
+    out = {
+        label: {
+            "paint_s": spread([r["paint_s"] or float("nan") for r in rs], 4),
+            "cpu_s": spread([r["cpu_s"] for r in rs], 4),
+            "failed_runs": sum(1 for r in rs if r["paint_s"] is None or r["exit_code"] != 0),
+        }
+        for label, rs in got.items()
+    }
+    for v in out.values():
+        v["ratio_paint"] = round(v["paint_s"]["median"] / out["bare"]["paint_s"]["median"], 3)
+        v["ratio_cpu"] = round(v["cpu_s"]["median"] / out["bare"]["cpu_s"]["median"], 3)
+    return out
+
+
 def memory(home: Path, slug: str, name: str, reps: int = 3) -> dict:
     """Peak RSS of `ogptui open SLUG` going through every tab, and of the bare app for reference."""
     from bench.bare_app import MARKER
