@@ -64,6 +64,10 @@ class NavTable(DataTable):
                 target = min(max(old_row, 0), len(new) - 1)
             self.move_cursor(row=target, animate=False, scroll=True)
 
+    def clear(self, columns: bool = False) -> NavTable:
+        self._measured.clear()  # with columns cleared, widths start again from the labels
+        return super().clear(columns)
+
     def _replace_rows(self, rows: list[tuple[str, Sequence[Any]]]) -> None:
         """clear() + add_row() for every row, in one pass over DataTable's row storage (textual is pinned in
         pyproject.toml; on another version without these attributes, the public methods are used)."""
