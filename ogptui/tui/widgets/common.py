@@ -77,6 +77,7 @@ class NavTable(DataTable):
             data: dict[RowKey, dict[Any, Any]] = {}
             table_rows: dict[RowKey, Row] = {}
             locations: dict[RowKey, int] = {}
+            unmeasured: list[tuple[RowKey, str, Sequence[Any]]] = []
             for index, (key, cells) in enumerate(rows):
                 row_key = RowKey(key)
                 if row_key in locations:
@@ -88,8 +89,10 @@ class NavTable(DataTable):
                 data[row_key] = {column.key: cell for column, cell in zip_longest(columns, cells)}
                 seen = measured.get(key)
                 if seen is None or not _same_cells(seen, cells):
-                    self._new_rows.add(row_key)
-                    measured[key] = cells
+                    unmeasured.append((row_key, key, cells))
+            for row_key, key, cells in unmeasured:  # only once every row is known good
+                self._new_rows.add(row_key)
+                measured[key] = cells
             self._data = data
             self.rows = table_rows
             self._row_locations = TwoWayDict(locations)
