@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
-from ogptui.model import Commitment
+from ogptui.model import COMMITMENT_DETAIL_LABELS, Commitment
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
 from ogptui.tui.widgets.common import DetailScroll, Footer, StatusBar, TitleBar
@@ -18,20 +18,7 @@ FIELDS = (
     ("Member", "member"),
     ("Year", "year"),
     ("Policy area", "policy_area"),
-    ("Action plan", "action_plan"),
-    ("Action plan cycle", "action_plan_cycle"),
-    ("Status", "status"),
-    ("Lead institution", "lead_institution"),
-    ("Support institutions", "support_institutions"),
-    ("Policy areas", "policy_areas"),
-    ("IRM reports", "irm_reports"),
-    ("Starred", "starred"),
-    ("Early results", "early_results"),
-    ("Verifiable", "verifiable"),
-    ("Relevant to OGP values", "relevant_to_ogp_values"),
-    ("Ambition", "ambition"),
-    ("Potential impact", "potential_impact"),
-    ("Completion", "completion"),
+    *COMMITMENT_DETAIL_LABELS,
     ("Language", "language"),
     ("Link", "url"),
 )
