@@ -36,7 +36,6 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +44,8 @@ from ogptui.store import Store, utcnow
 from ogptui.store import db as dbmod
 from ogptui.store.rows import CHILD_TABLES, Change, diff_members
 from ogptui.store.schema import CACHE_MIGRATIONS
+from ogptui.timefmt import parse_iso
+from ogptui.units import human_size
 
 BUNDLE_APP_ID = 0x4F475042  # "OGPB" (cache.db is "OGPC")
 FORMAT = "ogptui-bundle"
@@ -75,7 +76,7 @@ class ExportReport:
     def text(self) -> str:
         c = self.counts
         return (
-            f"wrote {self.path} ({_size(self.size)}): {self.members} member{'s' if self.members != 1 else ''}, "
+            f"wrote {self.path} ({human_size(self.size)}): {self.members} member{'s' if self.members != 1 else ''}, "
             f"{c.get('commitments', 0)} commitments ({c.get('commitment_details', 0)} with details), "
             f"{c.get('resources', 0)} resources, {c.get('contacts', 0)} contacts"
         )
@@ -110,14 +111,6 @@ class ImportReport:
         return s
 
 
-def _size(n: int) -> str:
-    if n >= 1_000_000:
-        return f"{n / 1_000_000:.1f} MB"
-    if n >= 1_000:
-        return f"{n / 1_000:.0f} kB"
-    return f"{n} B"
-
-
 def _progress(cb: Progress | None, what: str, done: int, total: int | None) -> None:
     if cb is None:
         return
@@ -127,19 +120,9 @@ def _progress(cb: Progress | None, what: str, done: int, total: int | None) -> N
         pass
 
 
-def _when(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
-
-
 def newer(candidate: str | None, current: str | None) -> bool:
     """True when `candidate` is a real fetch time strictly later than `current` (None = never fetched)."""
-    a, b = _when(candidate), _when(current)
+    a, b = parse_iso(candidate), parse_iso(current)
     return a is not None and (b is None or a > b)
 
 
@@ -257,7 +240,7 @@ def _prepare_snapshot(snap: Path, slugs: list[str] | None) -> dict[str, Any]:
                     [slug],
                 )
             ]
-            known = sorted((t for t in times if _when(t)), key=lambda t: _when(t))
+            known = sorted((t for t in times if parse_iso(t)), key=lambda t: parse_iso(t))
             per_member[slug] = {
                 "name": name,
                 "fetched_at": fetched,
@@ -428,7 +411,7 @@ def _extract_db(zf: zipfile.ZipFile, src: Path, db: Path, manifest: dict[str, An
     expected = manifest["db"]["size"]
     if info.file_size > MAX_DB_BYTES or expected > MAX_DB_BYTES:
         raise BundleError(
-            f"{src} holds a database larger than {_size(MAX_DB_BYTES)}; it is not a usable bundle"
+            f"{src} holds a database larger than {human_size(MAX_DB_BYTES)}; it is not a usable bundle"
         )
     h = hashlib.sha256()
     n = 0

@@ -18,6 +18,7 @@ from ogptui import config
 from ogptui.model import CommitmentPage, DirectoryPage, Member, PageRejected, validate_member
 from ogptui.source import FetchError, FetchResult, Source
 from ogptui.store import Store, open_store, utcnow
+from ogptui.units import human_size
 
 DIRECTORY_PATH = "/local/participants"
 
@@ -59,21 +60,13 @@ class SyncSummary:
         s = (
             f"{self.members} member{'s' if self.members != 1 else ''}: {self.updated} updated, "
             f"{self.unchanged} unchanged, {len(self.failed)} failed; {self.requests} requests, "
-            f"{self.not_modified} not modified, {_size(self.nbytes)}, {self.seconds:.1f} s"
+            f"{self.not_modified} not modified, {human_size(self.nbytes)}, {self.seconds:.1f} s"
         )
         if self.skipped:
             s += f" (resumed: {self.skipped} already done)"
         if self.commitments_failed:
             s += f"; {self.commitments_failed} commitment pages failed"
         return s
-
-
-def _size(n: int) -> str:
-    if n >= 1_000_000:
-        return f"{n / 1_000_000:.1f} MB"
-    if n >= 1_000:
-        return f"{n / 1_000:.0f} kB"
-    return f"{n} B"
 
 
 class Offline(Exception):

@@ -19,6 +19,7 @@ import httpx
 import stamina
 
 from ogptui import __version__
+from ogptui.units import human_size
 
 from .decode import ACCEPT_ENCODING, BodyDecoder, DecodeError, decode_text
 from .retry_after import parse_retry_after
@@ -48,14 +49,6 @@ def validate_base_url(url: str) -> str:
     except ValueError:
         raise ValueError(f"source URL {url!r} has an invalid port") from None
     return url.rstrip("/")
-
-
-def _size(n: int) -> str:
-    if n >= 1_000_000:
-        return f"{n / 1_000_000:g} MB"
-    if n >= 1_000:
-        return f"{n / 1_000:g} KB"
-    return f"{n} bytes"
 
 
 def _host(url: str) -> str:
@@ -329,7 +322,7 @@ class Source:
                 "content_type", f"expected a web page (text/html) but got {got}", url=url, status=status
             )
         too_large = FetchError(
-            "too_large", f"page larger than {_size(self.max_bytes)}", url=url, status=status
+            "too_large", f"page larger than {human_size(self.max_bytes)}", url=url, status=status
         )
         length = resp.headers.get("content-length", "")
         if "content-encoding" not in resp.headers and length.isdigit() and int(length) > self.max_bytes:
