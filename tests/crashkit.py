@@ -165,7 +165,13 @@ def integrity_problems(db_path: Path) -> list[str]:
         if fk:
             problems.append(f"foreign_key_check: {fk[:3]}")
         tables = fts_tables(conn)
-        if not tables:
+        migrated = conn.execute("PRAGMA user_version").fetchone()[0] > 0
+        named = conn.execute("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchone()[
+            0
+        ]
+        if not migrated and named:
+            problems.append(f"half a schema: {named} objects but user_version 0 (a migration was not atomic)")
+        if migrated and not tables:  # killed before the first migration committed: an empty file is fine
             problems.append("no FTS5 table in the schema")
         for t in tables:
             try:

@@ -175,3 +175,34 @@ def test_newer_schema_is_refused(ogptui_home):
     conn.close()
     with pytest.raises(dbmod.StoreError, match="upgrade ogptui"):
         open_store(seed=False)
+
+
+def test_a_failing_migration_leaves_no_half_schema(ogptui_home):
+    p = config.ensure_home()
+    db = dbmod.connect(p.cache_db)
+
+    def half_then_fail(d):
+        CACHE_MIGRATIONS[0](d)  # the whole v1 script runs inside the migration's transaction...
+        raise RuntimeError("power cut")  # ...and then the step dies
+
+    with pytest.raises(RuntimeError):
+        dbmod.migrate(db, [half_then_fail], dbmod.CACHE_APP_ID)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    db.close()
+
+
+def test_reads_do_not_load_sqlite_utils(ogptui_home):
+    """Start-up reads go straight to sqlite3 (importing sqlite-utils costs 50-70 ms before the first paint)."""
+    import subprocess
+    import sys
+
+    open_store().close()  # first open: migrations and the embedded sample (writes load it, that is fine)
+    code = (
+        "import sys; from ogptui.store import open_store; s = open_store(); "
+        "s.get_member('peru'); s.list_members(); s.watchlist(); s.last_run(); s.freshness('peru'); "
+        "print('sqlite_utils' in sys.modules)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "False"

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 CACHE_APP_ID = 0x4F475043  # "OGPC"
 USER_APP_ID = 0x4F475055  # "OGPU"
 BUSY_TIMEOUT_MS = 10_000
 
-Migration = Callable[[sqlite_utils.Database], None]
+Migration = Callable[["Database"], None]
 
 
 class StoreError(Exception):
@@ -24,7 +26,46 @@ class CorruptDatabase(StoreError):
     pass
 
 
-def connect(path: Path, *, synchronous: str = "NORMAL", readonly: bool = False) -> sqlite_utils.Database:
+class Database:
+    """A connection with the read helpers start-up needs; sqlite-utils' Database on first use of anything else.
+
+    Importing sqlite-utils costs 50-70 ms (it pulls in click, dateutil and pluggy), more than a third of
+    what ogptui adds to a bare Textual start. Reads (`execute`, `query`) go straight to sqlite3, so the
+    first screen is painted without it; table helpers (`db["t"].upsert`, `atomic`, `executescript`, ...)
+    build the real sqlite_utils.Database on the same connection the first time they are needed.
+    """
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._full: sqlite_utils.Database | None = None
+
+    @property
+    def full(self) -> sqlite_utils.Database:
+        if self._full is None:
+            import sqlite_utils
+
+            self._full = sqlite_utils.Database(self.conn)
+        return self._full
+
+    def execute(self, sql: str, parameters: Any = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, parameters)
+
+    def query(self, sql: str, params: Any = ()) -> Iterator[dict[str, Any]]:
+        cursor = self.conn.execute(sql, params)
+        keys = [d[0] for d in cursor.description or ()]
+        return (dict(zip(keys, row, strict=True)) for row in cursor)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __getitem__(self, table: str) -> Any:
+        return self.full[table]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.full, name)
+
+
+def connect(path: Path, *, synchronous: str = "NORMAL", readonly: bool = False) -> Database:
     """A connection in autocommit mode (transactions are explicit), WAL, with a busy timeout."""
     if readonly:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -38,17 +79,20 @@ def connect(path: Path, *, synchronous: str = "NORMAL", readonly: bool = False) 
             pass
         conn.execute(f"PRAGMA synchronous = {synchronous}")
     conn.execute("PRAGMA foreign_keys = ON")
-    return sqlite_utils.Database(conn)
+    conn.execute(
+        "PRAGMA recursive_triggers = ON"
+    )  # what sqlite-utils sets: the same before and after it loads
+    return Database(conn)
 
 
-def check_identity(db: sqlite_utils.Database, app_id: int, what: str) -> None:
+def check_identity(db: Database, app_id: int, what: str) -> None:
     """Refuse a file that belongs to another program (a non-zero, different application_id)."""
     found = db.execute("PRAGMA application_id").fetchone()[0]
     if found not in (0, app_id):
         raise StoreError(f"{what} is not an ogptui database (application_id {found:#x}); move it away")
 
 
-def quick_check(db: sqlite_utils.Database) -> str | None:
+def quick_check(db: Database) -> str | None:
     """None when healthy, else the first problem reported by SQLite."""
     try:
         rows = db.execute("PRAGMA quick_check(1)").fetchall()
@@ -58,7 +102,7 @@ def quick_check(db: sqlite_utils.Database) -> str | None:
     return None if msg == "ok" else msg
 
 
-def migrate(db: sqlite_utils.Database, migrations: Sequence[Migration], app_id: int) -> int:
+def migrate(db: Database, migrations: Sequence[Migration], app_id: int) -> int:
     """Apply numbered migrations past `user_version`, each in its own immediate transaction.
 
     Returns how many were applied (0 when up to date, so re-running is a no-op).

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite_utils
+from ogptui.store.db import Database
 
 
-def _cache_v1(db: sqlite_utils.Database) -> None:
+def _cache_v1(db: Database) -> None:
     db.executescript(
         """
         CREATE TABLE members (
@@ -156,7 +156,7 @@ SEARCH_WEIGHTS = (10.0, 10.0, 1.0, 2.0, 0.0)
 SEARCH_RANK = f"bm25({', '.join(map(str, SEARCH_WEIGHTS))})"
 
 
-def _cache_v2(db: sqlite_utils.Database) -> None:
+def _cache_v2(db: Database) -> None:
     db.executescript(
         f"""
         DROP TABLE IF EXISTS search_index;
@@ -223,7 +223,7 @@ def _cache_v2(db: sqlite_utils.Database) -> None:
 CACHE_MIGRATIONS = [_cache_v1, _cache_v2]
 
 
-def _user_v1(db: sqlite_utils.Database) -> None:
+def _user_v1(db: Database) -> None:
     db.executescript(
         """
         CREATE TABLE watchlist (slug TEXT PRIMARY KEY, added_at TEXT NOT NULL);

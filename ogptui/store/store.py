@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlite_utils
-
 from ogptui import config
 from ogptui.model import Commitment, CommitmentPage, Member, stable_hash
 from ogptui.store import db as dbmod
+from ogptui.store.db import Database
 from ogptui.store.rows import (
     CHILD_TABLES,
     Change,
@@ -106,14 +105,14 @@ class Store:
         self.paths = config.ensure_home(paths)
         self.notices: list[str] = []
         self.cache = self._open_cache()
-        self.user: sqlite_utils.Database | None = self._open_user()
+        self.user: Database | None = self._open_user()
         if seed and self.cache.execute("SELECT 1 FROM members LIMIT 1").fetchone() is None:
             from ogptui.store.embedded import load_embedded
 
             load_embedded(self)
 
     # ---- opening -------------------------------------------------------------------------------
-    def _open_cache(self) -> sqlite_utils.Database:
+    def _open_cache(self) -> Database:
         path = self.paths.cache_db
         try:
             cache = dbmod.connect(path)
@@ -136,7 +135,7 @@ class Store:
         dbmod.migrate(cache, CACHE_MIGRATIONS, dbmod.CACHE_APP_ID)
         return cache
 
-    def _open_user(self) -> sqlite_utils.Database | None:
+    def _open_user(self) -> Database | None:
         path = self.paths.user_db
         try:
             user = dbmod.connect(path, synchronous="FULL")
@@ -165,7 +164,7 @@ class Store:
         self.close()
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite_utils.Database]:
+    def _write(self) -> Iterator[Database]:
         """An immediate transaction: takes the write lock up front (busy_timeout waits for it)."""
         db = self.cache
         db.execute("BEGIN IMMEDIATE")
@@ -286,7 +285,7 @@ class Store:
                 out[r["id"]] = r
         return out
 
-    def _reindex_commitment(self, db: sqlite_utils.Database, detail: dict[str, Any]) -> None:
+    def _reindex_commitment(self, db: Database, detail: dict[str, Any]) -> None:
         """Refresh the search rows of the commitment a detail row belongs to (same transaction)."""
         sql = """
             SELECT s.id AS doc, c.* FROM search_docs s
@@ -304,9 +303,7 @@ class Store:
         with self._write() as db:
             self._upsert_http(db, {**fields}, utcnow(), url=url)
 
-    def _upsert_http(
-        self, db: sqlite_utils.Database, fields: dict[str, Any], now: str, url: str | None = None
-    ) -> None:
+    def _upsert_http(self, db: Database, fields: dict[str, Any], now: str, url: str | None = None) -> None:
         url = url or fields.pop("url")
         fields.pop("url", None)
         fields.setdefault("checked_at", now)
@@ -568,7 +565,7 @@ class Store:
     def is_watched(self, slug: str) -> bool:
         return slug in self.watchlist()
 
-    def _user_db(self) -> sqlite_utils.Database:
+    def _user_db(self) -> Database:
         if self.user is None:
             raise dbmod.StoreError(
                 f"the watchlist file {self.paths.user_db} cannot be read; repair or move it"
