@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from urllib.parse import urlsplit
 
@@ -84,6 +83,8 @@ class _Progress:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    import asyncio  # here, not at import: every other command would pay for it
+
     from ogptui.sync import run_sync
 
     if getattr(args, "mirror", None):
