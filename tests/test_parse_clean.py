@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ogptui.parse.clean import MULTILINE_CAP, SINGLE_LINE_CAP, clean_multiline, clean_text
+from ogptui.clean import MULTILINE_CAP, SINGLE_LINE_CAP, clean_multiline, clean_text
 
 ESC = "\x1b"
 

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ogptui.parse as parse_pkg
+from ogptui.clean import clean_text
 from ogptui.model import Member, PageRejected, validate_member
 from ogptui.parse import parse_page
-from ogptui.parse.clean import clean_text
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 FIXTURES = sorted(p.name for p in PAGES.iterdir() if p.suffix in (".txt", ".html"))

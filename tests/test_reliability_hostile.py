@@ -15,8 +15,8 @@ import json
 import pytest
 from textual.widgets import DataTable, Static
 
+from ogptui.clean import SINGLE_LINE_CAP
 from ogptui.parse import parse_page
-from ogptui.parse.clean import SINGLE_LINE_CAP
 from ogptui.store import open_store
 from ogptui.sync import run_sync
 from tests.crashkit import control_chars_in, report, run_cli, scan_controls

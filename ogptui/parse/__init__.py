@@ -7,9 +7,9 @@
 
 from __future__ import annotations
 
+from ogptui.clean import clean_multiline, clean_text
 from ogptui.model import CommitmentPage, DirectoryPage, DocumentPage, Member, PageRejected, validate_member
 from ogptui.parse.blocks import Block, capture_header, html_to_blocks, parse_html, text_to_blocks
-from ogptui.parse.clean import clean_multiline, clean_text
 from ogptui.parse.commitment import parse_commitment
 from ogptui.parse.common import flatten, lang_from_url
 from ogptui.parse.detect import KINDS, kind_from_content, kind_from_url, looks_like_html, rejection

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser
 
-from ogptui.parse.clean import clean_text
+from ogptui.clean import clean_text
 
 
 @dataclass(slots=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from ogptui.clean import clean_multiline, clean_text
 from ogptui.model import CommitmentPage, PageRejected
 from ogptui.parse.blocks import Block
-from ogptui.parse.clean import clean_multiline, clean_text
 from ogptui.parse.common import Line, commitment_id_from_url, flatten, is_chrome, key_of, lang_from_url
 from ogptui.parse.labels import COMMITMENT_FIELDS, COMMITMENT_SECTIONS, table_index
 

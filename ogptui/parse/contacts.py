@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 
+from ogptui.clean import clean_text
 from ogptui.model import Contact
-from ogptui.parse.clean import clean_text
 from ogptui.parse.labels import SIDES, fold
 
 _EMAIL = re.compile(r"(?:mailto:)?([A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from ogptui.clean import clean_text
 from ogptui.model import DirectoryEntry, DirectoryPage
 from ogptui.parse.blocks import Block
-from ogptui.parse.clean import clean_text
 from ogptui.parse.common import (
     flatten,
     is_chrome,

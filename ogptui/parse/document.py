@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from ogptui.clean import clean_text
 from ogptui.model import DocumentPage, PageRejected
 from ogptui.parse.blocks import Block
-from ogptui.parse.clean import clean_text
 from ogptui.parse.common import is_chrome
 
 _MAX_LABEL = 80

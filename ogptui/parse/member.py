@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ogptui.clean import clean_text
 from ogptui.model import (
     Benchmark,
     CurrentPlan,
@@ -15,7 +16,6 @@ from ogptui.model import (
     Post,
 )
 from ogptui.parse.blocks import Block
-from ogptui.parse.clean import clean_text
 from ogptui.parse.common import (
     Line,
     find_sections,

@@ -1,4 +1,4 @@
-"""Make scraped text safe and tidy: no escape sequences, no control or bidi characters, sane whitespace.
+"""The one text cleaner: no escape sequences, no control or bidi characters, sane whitespace.
 
 Every string that reaches a record goes through `clean_text` (one line) or `clean_multiline` (keeps `\\n`).
 Markup-looking text such as `[bold]` is left alone: it is literal text, and the UI renders without markup.
