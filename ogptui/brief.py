@@ -18,12 +18,11 @@ from datetime import date
 from pathlib import Path
 
 from ogptui import __version__
+from ogptui.clean import MULTILINE_CAP, clean_text, safe_output
 from ogptui.links import safe_link
 from ogptui.model import Member
 
 TABLES = ("commitments", "resources")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_SPACE = re.compile(r"\s+")
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&!#])")
 _ORDERED = re.compile(r"^(\d{1,9})([.)])")
 
@@ -32,7 +31,7 @@ def md_text(value: object) -> str:
     """Scraped text as inert inline Markdown (one line, punctuation escaped, no leading block marker)."""
     if value is None:
         return ""
-    s = _SPACE.sub(" ", _CONTROL.sub("", str(value))).strip()
+    s = clean_text(str(value), cap=MULTILINE_CAP)
     s = _INLINE.sub(r"\\\1", s)
     if s[:1] in ("-", "+", "=", ">"):
         s = "\\" + s
@@ -199,7 +198,7 @@ def _cell(value: object) -> object:
     if isinstance(value, list):
         value = "; ".join(str(x) for x in value)
     if isinstance(value, str):
-        value = _CONTROL.sub("", value)
+        value = safe_output(value)
         if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
             return "'" + value
     return value
