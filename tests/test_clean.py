@@ -6,7 +6,15 @@ import json
 
 import pytest
 
-from ogptui.clean import MULTILINE_CAP, SINGLE_LINE_CAP, clean_multiline, clean_text, fold, safe_data, safe_output
+from ogptui.clean import (
+    MULTILINE_CAP,
+    SINGLE_LINE_CAP,
+    clean_multiline,
+    clean_text,
+    fold,
+    safe_data,
+    safe_output,
+)
 
 ESC = "\x1b"
 
@@ -88,9 +96,13 @@ HOSTILE = {
     "lone-surrogates": "lone \ud800 and \udfff",
 }
 ALL_HOSTILE = " | ".join(HOSTILE.values())
-UNSAFE = {chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]} | set(
-    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\u061c\ufeff"
-) | {"\ud800", "\udfff"}
+UNSAFE = (
+    {chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]}
+    | set(
+        "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\u061c\ufeff"
+    )
+    | {chr(0xD800), chr(0xDFFF)}
+)
 
 
 def unsafe_in(text: str) -> list[str]:
