@@ -168,7 +168,7 @@ def member_markdown(member: Member, freshness_text: str | None = None) -> str:
         out += ["", f"### {year if year is not None else 'Year not given'}", "", *years[year]]
     if not m.resources:
         out += ["", "_None on the cached page._"]
-    return "\n".join(out) + "\n"
+    return safe_output("\n".join(out) + "\n")  # the last step: nothing unsafe, whatever the store held
 
 
 _COLUMNS = {
@@ -214,8 +214,8 @@ def member_csv(member: Member, table: str = "commitments") -> str:
     w.writerow(["member", *cols])
     items = member.commitments if table == "commitments" else member.resources
     for item in items:
-        w.writerow([member.slug, *(_cell(getattr(item, c, None)) for c in cols)])
-    return buf.getvalue()
+        w.writerow([_cell(member.slug), *(_cell(getattr(item, c, None)) for c in cols)])
+    return safe_output(buf.getvalue())
 
 
 def brief_filename(slug: str, day: date | None = None) -> str:

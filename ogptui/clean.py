@@ -45,8 +45,9 @@ _ESCAPES = re.compile(
 _FORMAT = "\u200b-\u200f\u202a-\u202e\u2060-\u2069\u061c\ufeff\ud800-\udfff"
 # C0 controls except tab/newline/CR (handled as whitespace by the input cleaners), DEL, C1, and the above.
 _INVISIBLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_FORMAT}]")
-# What may never be written to a terminal: the same, plus CR (it can overwrite a line). Tab and newline stay.
-_UNSAFE_OUT = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_FORMAT}]")
+# What may never be written to a terminal: the same, plus a CR that does not end a line (it can overwrite
+# one). Tab, newline and CRLF (CSV's line end) stay.
+_UNSAFE_OUT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_FORMAT}]|\r(?!\n)")
 _LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -99,7 +100,7 @@ def safe_output(s: object) -> str:
     """Text that is safe to write to a terminal or a file: the last step of every output path.
 
     Escape sequences go whole (CSI, OSC with BEL or ST, DCS/SOS/PM/APC, their 8-bit forms), then every C0
-    control but tab and newline, DEL, C1, bidi and zero-width controls and lone surrogates. Everything
+    control but tab, newline and the CR of a CRLF, DEL, C1, bidi and zero-width controls and lone surrogates. Everything
     else, line structure included, is kept as it is (this is not a reformatter; see `clean_text`).
     """
     text = s if isinstance(s, str) else str(s)

@@ -207,15 +207,11 @@ class HttpUrl(Rule):
 class Name(Rule):
     """A short single-line string, cleaned; `pattern` (optional) is what the cleaned text must match."""
 
-    def __init__(self, cap: int, pattern: str | None = None, optional: bool = False):
-        self.cap, self.pattern, self.optional = cap, pattern, optional
+    def __init__(self, cap: int, pattern: str | None = None):
+        self.cap, self.pattern = cap, pattern
         self.what = f"a name of at most {cap} characters" + (f" matching {pattern}" if pattern else "")
-        if optional:
-            self.what += ", or null"
 
-    def convert(self, value: object) -> str | None:
-        if value is None and self.optional:
-            return None
+    def convert(self, value: object) -> str:
         if not isinstance(value, str):
             raise _Bad()
         text = clean_text(value, cap=self.cap + 1)
@@ -224,8 +220,32 @@ class Name(Rule):
         return text
 
 
+class Slug(Rule):
+    """A member slug as it appears in `/members/<slug>/`: lower-cased; no spaces, controls, `/`, `?`, `#`."""
+
+    what = "a member slug such as peru or buenos-aires-argentina"
+
+    def __init__(self, optional: bool = False):
+        self.optional = optional
+
+    def convert(self, value: object) -> str | None:
+        if value is None and self.optional:
+            return None
+        if not isinstance(value, str):
+            raise _Bad()
+        slug = value.strip().lower()
+        if (
+            not slug
+            or len(slug) > 200
+            or any(ch.isspace() or not ch.isprintable() or ch in "/?#\\" for ch in slug)
+        ):
+            raise _Bad(f"is not {self.what}")
+        return slug
+
+
 # The command-line options use these very rules (see ogptui/cli/sync.py).
 SOURCE = HttpUrl()
+SLUG = Slug()
 CONCURRENCY = IntRange(1, 16)
 DELAY = NumberRange(0, 60, unit=" of seconds")
 
@@ -246,7 +266,7 @@ class Settings:
     # Every N runs, fetch once without validators (some servers never update Last-Modified); 0 = never.
     revalidate_every: int = setting(10, IntRange(0, 10_000))
     theme: str = setting("textual-dark", Name(64, pattern=r"[A-Za-z0-9][A-Za-z0-9_.-]*"))
-    last_member: str | None = setting(None, Name(200, optional=True))
+    last_member: str | None = setting(None, Slug(optional=True))
     # Not settings: what loading found wrong (one sentence each), and what `save` must keep as it was.
     notices: list[str] = field(default_factory=list, repr=False, compare=False, metadata={})
     _kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, metadata={})

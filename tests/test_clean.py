@@ -123,7 +123,7 @@ def test_every_function_removes_every_payload(name):
 def test_safe_output_keeps_text_lines_and_tabs_but_nothing_unsafe():
     assert safe_output("Perú – [bold]x[/bold]\n\tnext  line") == "Perú – [bold]x[/bold]\n\tnext  line"
     assert safe_output(f"a{ESC}]8;;https://e.example/{ESC}\\link{ESC}]8;;{ESC}\\b") == "alinkb"
-    assert safe_output("overwrite\rme\r\n") == "overwriteme\n"
+    assert safe_output("overwrite\rme\r\nnext\r") == "overwriteme\r\nnext"  # CRLF is a line end (CSV)
     out = safe_output(ALL_HOSTILE)
     assert all(w in out for w in ("red", "click me", "8-bit", "nulbyte", "overwriteme", "zerowidthjoined"))
     assert unsafe_in(safe_output("".join(chr(c) for c in range(0x2100)))) == []

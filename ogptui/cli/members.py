@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ogptui.cli.common import EXIT_OK, AddCommand, UsageError, now, open_store, out, print_json
+from ogptui import config
+from ogptui.cli.common import EXIT_OK, AddCommand, UsageError, arg_type, now, open_store, out, print_json
 
 
 def cmd_members(args: argparse.Namespace) -> int:
@@ -57,7 +58,7 @@ def register(add: AddCommand) -> None:
     s.add_argument("--json", action="store_true", help="print as JSON")
 
     s = add("watch", cmd_watch, "Add members to the watchlist (what `ogptui sync` refreshes by default).")
-    s.add_argument("slugs", nargs="+", metavar="SLUG")
+    s.add_argument("slugs", nargs="+", metavar="SLUG", type=arg_type(config.SLUG, "slug"))
     s.add_argument("--force", action="store_true", help="watch a slug that is not cached yet")
     s.set_defaults(unwatch=False)
     s = add("unwatch", cmd_watch, "Remove members from the watchlist.")

@@ -67,7 +67,11 @@ def register(add: AddCommand) -> None:
         "sync", cmd_sync, "Fetch members from the OGP site into the cache (only what changed is written)."
     )
     s.add_argument(
-        "slugs", nargs="*", metavar="SLUG", help="members to sync (default: the watchlist, else all cached)"
+        "slugs",
+        nargs="*",
+        metavar="SLUG",
+        type=arg_type(config.SLUG, "slug"),
+        help="members to sync (default: the watchlist, else all cached)",
     )
     s.add_argument("--all", action="store_true", help="every member listed on the site's directory page")
     s.add_argument(
