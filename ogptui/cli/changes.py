@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ogptui.cli.common import EXIT_OK, AddCommand, open_store, out, print_json
+from ogptui.cli.common import EXIT_OK, AddCommand, arg_type, open_store, out, print_json
+from ogptui.config import IntRange
 
 
 def cmd_changes(args: argparse.Namespace) -> int:
@@ -22,6 +23,11 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 def register(add: AddCommand) -> None:
     s = add("changes", cmd_changes, "Show what recent syncs added, changed or removed.")
-    s.add_argument("--run", type=int, help="only this sync run")
-    s.add_argument("--limit", type=int, default=200, help="at most this many lines (default 200)")
+    s.add_argument("--run", type=arg_type(IntRange(1, 2**62), "run"), help="only this sync run")
+    s.add_argument(
+        "--limit",
+        type=arg_type(IntRange(1, 100_000), "limit"),
+        default=200,
+        help="at most this many lines, 1-100000 (default 200)",
+    )
     s.add_argument("--json", action="store_true", help="print as JSON")
