@@ -261,7 +261,7 @@ def poisoned_home(make_fake_site, ogptui_home):
         assert summary.outcome == "ok"
     columns = _poison(ogptui_home / "cache.db")
     assert columns >= 40  # the scan really reached the tables
-    return ogptui_home, site
+    return ogptui_home, site, columns
 
 
 POISONED_COMMANDS = [
@@ -285,7 +285,7 @@ POISONED_COMMANDS = [
 
 
 def test_every_output_path_is_safe_with_a_poisoned_store(poisoned_home, tmp_path):
-    home, site = poisoned_home
+    home, site, columns = poisoned_home
     outputs = 0
     for args in POISONED_COMMANDS:
         r = _run_bytes(home, *args)
@@ -319,4 +319,4 @@ def test_every_output_path_is_safe_with_a_poisoned_store(poisoned_home, tmp_path
         assert _unsafe(r.stdout) == [] and _unsafe(r.stderr) == [], args
     with open_store(seed=False) as s:
         assert BAD_SLUG not in s.watchlist()
-    report("hostile-store-output", commands=outputs + 5, unsafe_bytes_found=0)
+    report("hostile-store-output", columns_poisoned=columns, commands=outputs + 7, unsafe_bytes_found=0)
