@@ -56,9 +56,9 @@ def write(text: str) -> None:
     sys.stdout.write(safe_output(text))
 
 
-def say(message: object) -> None:
+def say(message: object, prefix: str = "ogptui: ") -> None:
     """One line on stderr, `ogptui: ...`: errors, warnings and notices (cleaned and folded to one line)."""
-    print(f"ogptui: {clean_text(str(message), cap=MESSAGE_CAP)}", file=sys.stderr)
+    print(f"{prefix}{clean_text(str(message), cap=MESSAGE_CAP)}", file=sys.stderr)
 
 
 def print_json(obj: Any) -> None:

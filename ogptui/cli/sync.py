@@ -57,7 +57,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         return EXIT_OK
     out(summary.text())
     for slug, reason in summary.failed:
-        say(f"failed: {slug}: {reason}")
+        say(f"failed: {slug}: {reason}", prefix="  ")  # under the summary line, as before
     print_changes(summary.changes, summary.run_id)
     return EXIT_PARTIAL if summary.failed else EXIT_OK
 
