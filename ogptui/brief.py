@@ -18,12 +18,11 @@ from datetime import date
 from pathlib import Path
 
 from ogptui import __version__
+from ogptui.clean import MULTILINE_CAP, clean_text, safe_output
 from ogptui.links import safe_link
 from ogptui.model import Member
 
 TABLES = ("commitments", "resources")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_SPACE = re.compile(r"\s+")
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&!#])")
 _ORDERED = re.compile(r"^(\d{1,9})([.)])")
 
@@ -32,7 +31,7 @@ def md_text(value: object) -> str:
     """Scraped text as inert inline Markdown (one line, punctuation escaped, no leading block marker)."""
     if value is None:
         return ""
-    s = _SPACE.sub(" ", _CONTROL.sub("", str(value))).strip()
+    s = clean_text(str(value), cap=MULTILINE_CAP)
     s = _INLINE.sub(r"\\\1", s)
     if s[:1] in ("-", "+", "=", ">"):
         s = "\\" + s
@@ -169,7 +168,7 @@ def member_markdown(member: Member, freshness_text: str | None = None) -> str:
         out += ["", f"### {year if year is not None else 'Year not given'}", "", *years[year]]
     if not m.resources:
         out += ["", "_None on the cached page._"]
-    return "\n".join(out) + "\n"
+    return safe_output("\n".join(out) + "\n")  # the last step: nothing unsafe, whatever the store held
 
 
 _COLUMNS = {
@@ -199,7 +198,7 @@ def _cell(value: object) -> object:
     if isinstance(value, list):
         value = "; ".join(str(x) for x in value)
     if isinstance(value, str):
-        value = _CONTROL.sub("", value)
+        value = safe_output(value)
         if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
             return "'" + value
     return value
@@ -215,8 +214,8 @@ def member_csv(member: Member, table: str = "commitments") -> str:
     w.writerow(["member", *cols])
     items = member.commitments if table == "commitments" else member.resources
     for item in items:
-        w.writerow([member.slug, *(_cell(getattr(item, c, None)) for c in cols)])
-    return buf.getvalue()
+        w.writerow([_cell(member.slug), *(_cell(getattr(item, c, None)) for c in cols)])
+    return safe_output(buf.getvalue())
 
 
 def brief_filename(slug: str, day: date | None = None) -> str:

@@ -2,20 +2,35 @@
 
 Paths come from platformdirs; `OGPTUI_HOME` puts everything (both databases and settings) in one folder,
 which is what tests and portable installs use.
+
+Settings are validated on load, one rule per setting (`setting(default, rule)` on the `Settings` field),
+and the command-line options that set the same thing use the same rule (`Rule.from_text`), so a limit is
+written once. A bad value is reported in one line naming the key and the file, and the default is used; a
+file that cannot be parsed at all is moved aside as `settings.json.bad-<time>`, never overwritten. Every
+string read from the file is cleaned (`ogptui.clean`) or, for the source address, refused if it holds
+controls. Loading never raises: problems end up in `Settings.notices` for the CLI or the TUI to show.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import tempfile
-from dataclasses import asdict, dataclass, fields
+import time
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
+from ogptui.clean import clean_text
+
 APP_NAME = "ogptui"
 DEFAULT_SOURCE = "https://www.opengovpartnership.org"
+SETTINGS_MAX_BYTES = 1_000_000  # a settings file is a few hundred bytes; a bigger one is not ours
 
 
 class ConfigError(Exception):
@@ -55,58 +70,311 @@ def ensure_home(p: Paths | None = None) -> Paths:
     return p
 
 
+# ---- rules: one per setting, shared with the command-line options ---------------------------------
+class _Bad(Exception):
+    """A value a rule refuses; `reason` replaces the generic "must be ..." when given."""
+
+    def __init__(self, reason: str = ""):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A value as it may appear in a message: short, and never a control character (repr/JSON escape them)."""
+    if isinstance(value, str):
+        return repr(value[:limit]) + ("…" if len(value) > limit else "")
+    try:
+        text = json.dumps(value, ensure_ascii=True)
+    except (TypeError, ValueError):  # not JSON, or an integer too long to print
+        text = f"a {type(value).__name__} value"
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
+class Rule:
+    """What a value must be (`what`, for messages) and how to check a JSON value or parse a command line."""
+
+    what = "a valid value"
+
+    def convert(self, value: object) -> Any:  # pragma: no cover - every rule overrides it
+        raise NotImplementedError
+
+    def parse(self, text: str) -> object:
+        """A command-line string as the JSON-ish value `convert` expects (raise _Bad if it is none)."""
+        return text
+
+    def _message(self, name: str, value: object, bad: _Bad) -> str:
+        if bad.reason:
+            return f"{name} {shown(value)} {bad.reason}"
+        return f"{name} must be {self.what}, not {shown(value)}"
+
+    def check(self, value: object, name: str) -> Any:
+        """The value to use; ValueError (one sentence naming `name`) if the value breaks the rule."""
+        try:
+            return self.convert(value)
+        except _Bad as bad:
+            raise ValueError(self._message(name, value, bad)) from None
+
+    def from_text(self, text: str, name: str) -> Any:
+        """The same check for a command-line string (argparse type functions call this)."""
+        try:
+            return self.convert(self.parse(text))
+        except _Bad as bad:
+            raise ValueError(self._message(name, text, bad)) from None
+
+
+class IntRange(Rule):
+    def __init__(self, lo: int, hi: int):
+        self.lo, self.hi = lo, hi
+        self.what = f"a whole number from {lo} to {hi}"
+
+    def parse(self, text: str) -> object:
+        try:
+            return int(text.strip())
+        except ValueError:
+            raise _Bad() from None
+
+    def convert(self, value: object) -> int:
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not self.lo <= value <= self.hi:
+            raise _Bad()
+        return value
+
+
+class NumberRange(Rule):
+    def __init__(self, lo: float, hi: float, unit: str = ""):
+        self.lo, self.hi = lo, hi
+        self.what = f"a number{unit} from {lo:g} to {hi:g}"
+
+    def parse(self, text: str) -> object:
+        try:
+            return float(text.strip())
+        except ValueError:
+            raise _Bad() from None
+
+    def convert(self, value: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _Bad()
+        try:
+            v = float(value)
+        except OverflowError:  # an int too big for a float
+            raise _Bad() from None
+        if not (math.isfinite(v) and self.lo <= v <= self.hi):  # NaN and ±Infinity fail here
+            raise _Bad()
+        return v
+
+
+class Flag(Rule):
+    what = "true or false"
+
+    def parse(self, text: str) -> object:
+        word = text.strip().lower()
+        if word in ("true", "yes", "on", "1"):
+            return True
+        if word in ("false", "no", "off", "0"):
+            return False
+        raise _Bad()
+
+    def convert(self, value: object) -> bool:
+        if not isinstance(value, bool):
+            raise _Bad()
+        return value
+
+
+class HttpUrl(Rule):
+    """An http(s) address with a host and a valid port; spaces and control characters are refused."""
+
+    what = f"an http(s) address such as {DEFAULT_SOURCE}"
+
+    def convert(self, value: object) -> str:
+        if not isinstance(value, str):
+            raise _Bad()
+        url = value.strip()
+        if not url or any(ch.isspace() or not ch.isprintable() for ch in url):
+            raise _Bad("contains spaces or control characters")
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError:  # a bad port, or a broken [IPv6] host
+            raise _Bad("has an invalid port or host") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise _Bad(f"is not {self.what}")
+        if port == 0:
+            raise _Bad("has an invalid port or host")
+        return url.rstrip("/")
+
+
+class Name(Rule):
+    """A short single-line string, cleaned; `pattern` (optional) is what the cleaned text must match."""
+
+    def __init__(self, cap: int, pattern: str | None = None):
+        self.cap, self.pattern = cap, pattern
+        self.what = f"a name of at most {cap} characters" + (f" matching {pattern}" if pattern else "")
+
+    def convert(self, value: object) -> str:
+        if not isinstance(value, str):
+            raise _Bad()
+        text = clean_text(value, cap=self.cap + 1)
+        if not text or len(text) > self.cap or (self.pattern and not re.fullmatch(self.pattern, text)):
+            raise _Bad()
+        return text
+
+
+class Slug(Rule):
+    """A member slug as it appears in `/members/<slug>/`: lower-cased; no spaces, controls, `/`, `?`, `#`."""
+
+    what = "a member slug such as peru or buenos-aires-argentina"
+
+    def __init__(self, optional: bool = False):
+        self.optional = optional
+
+    def convert(self, value: object) -> str | None:
+        if value is None and self.optional:
+            return None
+        if not isinstance(value, str):
+            raise _Bad()
+        slug = value.strip().lower()
+        if (
+            not slug
+            or len(slug) > 200
+            or any(ch.isspace() or not ch.isprintable() or ch in "/?#\\" for ch in slug)
+        ):
+            raise _Bad(f"is not {self.what}")
+        return slug
+
+
+# The command-line options use these very rules (see ogptui/cli/sync.py).
+SOURCE = HttpUrl()
+SLUG = Slug()
+CONCURRENCY = IntRange(1, 16)
+DELAY = NumberRange(0, 60, unit=" of seconds")
+
+
+def setting(default: Any, rule: Rule) -> Any:
+    """A settings field: its default and the rule its value must follow (one line per setting)."""
+    return field(default=default, metadata={"rule": rule})
+
+
+# ---- the settings file ---------------------------------------------------------------------------
 @dataclass
 class Settings:
-    source: str = DEFAULT_SOURCE
-    concurrency: int = 4
-    delay: float = 0.25  # seconds between request starts to one host (politeness)
-    auto_sync: bool = True
-    stale_hours: float = 24.0
-    # Every N runs, fetch once without validators (some servers never update Last-Modified).
-    revalidate_every: int = 10
-    theme: str = "textual-dark"
-    last_member: str | None = None
+    source: str = setting(DEFAULT_SOURCE, SOURCE)
+    concurrency: int = setting(4, CONCURRENCY)
+    delay: float = setting(0.25, DELAY)  # seconds between request starts to one host (politeness)
+    auto_sync: bool = setting(True, Flag())
+    stale_hours: float = setting(24.0, NumberRange(0.1, 87_600, unit=" of hours"))
+    # Every N runs, fetch once without validators (some servers never update Last-Modified); 0 = never.
+    revalidate_every: int = setting(10, IntRange(0, 10_000))
+    theme: str = setting("textual-dark", Name(64, pattern=r"[A-Za-z0-9][A-Za-z0-9_.-]*"))
+    last_member: str | None = setting(None, Slug(optional=True))
+    # Not settings: what loading found wrong (one sentence each), and what `save` must keep as it was.
+    notices: list[str] = field(default_factory=list, repr=False, compare=False, metadata={})
+    _kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, metadata={})
+    _frozen: bool = field(default=False, repr=False, compare=False, metadata={})
+
+    @classmethod
+    def rules(cls) -> dict[str, Rule]:
+        return {f.name: f.metadata["rule"] for f in fields(cls) if "rule" in f.metadata}
 
     @classmethod
     def load(cls, p: Paths | None = None) -> Settings:
+        """The settings in the file, each checked by its rule; never raises (see `notices`)."""
         p = p or paths()
-        try:
-            raw = json.loads(p.settings.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls()
-        if not isinstance(raw, dict):
-            return cls()
         s = cls()
-        for f in fields(cls):
-            if f.name in raw and _type_ok(f.name, raw[f.name]):
-                setattr(s, f.name, raw[f.name])
+        path = p.settings
+        raw, problem = _read_json(path)
+        if problem is not None:
+            s._frozen = True  # until it is moved aside, never write over a file we could not read
+            if problem.startswith("cannot read"):
+                s.notices.append(f"{problem}; using the default settings")
+                return s
+            try:
+                target = _move_aside(path)
+            except OSError as e:
+                s.notices.append(
+                    f"{path} {problem} and could not be moved aside ({e.strerror or e}); "
+                    "using the default settings; fix or remove the file"
+                )
+                return s
+            s._frozen = False
+            s.notices.append(f"{path} {problem}; moved it to {target.name}; using the default settings")
+            return s
+        if raw is None:
+            return s
+        rules = cls.rules()
+        for key, value in raw.items():
+            rule = rules.get(key)
+            if rule is None:
+                s._kept[key] = value
+                s.notices.append(
+                    f"{path}: unknown setting {shown(key)} is ignored; known settings: {', '.join(rules)}"
+                )
+                continue
+            try:
+                setattr(s, key, rule.check(value, f'"{key}"'))
+            except ValueError as e:
+                s._kept[key] = value
+                s.notices.append(f"{path}: {e}; using the default {shown(getattr(s, key))}")
         return s
 
     def save(self, p: Paths | None = None) -> None:
-        """Write atomically (temp file + rename) so a crash never leaves half a settings file."""
+        """Write atomically (temp file + rename) so a crash never leaves half a settings file.
+
+        What the user wrote and this version could not use (unknown keys, bad values not changed since)
+        is written back as it was; a file that could not be read or moved aside is not written over.
+        """
+        if self._frozen:
+            return
         p = p or paths()
+        defaults = Settings()
+        data = dict(self._kept)
+        for name in self.rules():
+            value = getattr(self, name)
+            if name in self._kept and value == getattr(defaults, name):
+                continue  # still the default that stood in for a bad value: keep the user's value
+            data[name] = value
         p.settings.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=p.settings.parent, prefix=".settings.", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(asdict(self), fh, indent=2)
+                json.dump(data, fh, indent=2)
             os.replace(tmp, p.settings)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
 
 
-_TYPES = {f.name: f.type for f in fields(Settings)}
+def _read_json(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """(object, None), (None, None) when there is no file, or (None, what is wrong with it)."""
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(SETTINGS_MAX_BYTES + 1)
+    except (FileNotFoundError, NotADirectoryError):  # no file (or the folder is a file: said elsewhere)
+        return None, None
+    except OSError as e:
+        return None, f"cannot read {path}: {e.strerror or e}"
+    if len(data) > SETTINGS_MAX_BYTES:
+        return None, f"is larger than {SETTINGS_MAX_BYTES // 1_000_000} MB"
+    try:
+        raw = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return None, "is not UTF-8 text"
+    except RecursionError:
+        return None, "is nested too deeply to be a settings file"
+    except ValueError as e:  # JSONDecodeError, or an integer too long to convert
+        return None, f"is not valid JSON ({clean_text(str(e), cap=120)})"
+    if not isinstance(raw, dict):
+        return None, "does not hold a JSON object ({...})"
+    return raw, None
 
 
-def _type_ok(name: str, value: object) -> bool:
-    t = str(_TYPES[name])
-    if "bool" in t:
-        return isinstance(value, bool)
-    if "int" in t:
-        return isinstance(value, int) and not isinstance(value, bool) and value > 0
-    if "float" in t:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-    if "None" in t:
-        return value is None or isinstance(value, str)
-    return isinstance(value, str)
+def _move_aside(path: Path) -> Path:
+    """Rename an unusable settings file to `settings.json.bad-<time>` (never deleted, never overwritten)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.bad-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.bad-{stamp}-{n}")
+    path.rename(target)
+    return target

@@ -1,9 +1,14 @@
-"""Plain-text rendering of records for the terminal (`ogptui show`, `ogptui parse`). No Textual."""
+"""Plain-text rendering of records for the terminal (`ogptui show`, `ogptui parse`). No Textual.
+
+Every function returns text passed through `ogptui.clean.safe_output`: a bad value in the store (another
+door than ingest, an older version) never reaches the terminal as an escape or control character.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ogptui.clean import safe_output
 from ogptui.model import COMMITMENT_DETAIL_LABELS, CommitmentPage, DirectoryPage, DocumentPage, Member
 
 
@@ -77,7 +82,7 @@ def member_text(m: Member, freshness: str | None = None) -> str:
     out += _section("Recent posts", (f"{p.title}" + (f" — {p.teaser}" if p.teaser else "") for p in m.posts))
     if m.warnings:
         out += _section("Parser warnings", m.warnings)
-    return "\n".join(out)
+    return safe_output("\n".join(out))
 
 
 def commitment_text(c: CommitmentPage) -> str:
@@ -87,7 +92,7 @@ def commitment_text(c: CommitmentPage) -> str:
         out.append(f"{label}: {', '.join(v) if isinstance(v, list) and v else _v(v)}")
     if c.description:
         out += _section("Description", [c.description])
-    return "\n".join(out)
+    return safe_output("\n".join(out))
 
 
 def document_text(d: DocumentPage) -> str:
@@ -96,11 +101,11 @@ def document_text(d: DocumentPage) -> str:
         out += ["", d.summary]
     if d.at_a_glance:
         out += _section("At a glance", (f"{k}: {v}" for k, v in d.at_a_glance.items()))
-    return "\n".join(out)
+    return safe_output("\n".join(out))
 
 
 def directory_text(d: DirectoryPage) -> str:
-    return "\n".join(f"{e.slug:<30} {e.name}  ({e.level or 'unknown level'})" for e in d.members)
+    return safe_output("\n".join(f"{e.slug:<30} {e.name}  ({e.level or 'unknown level'})" for e in d.members))
 
 
 def record_text(rec: object) -> str:

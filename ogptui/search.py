@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from ogptui.clean import clean_text, fold
 from ogptui.store.schema import SEARCH_WEIGHTS
 
 if TYPE_CHECKING:
@@ -39,7 +40,6 @@ DEFAULT_MARKS = ("«", "»")
 
 _WORD = re.compile(r"[^\W_]+")
 _ID = re.compile(r"[a-z]{2,6}\d{4,}")  # a whole commitment ID, e.g. pe0084
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x1f\x7f-\x9f]")  # escape sequences too
 
 
 @dataclass
@@ -71,7 +71,7 @@ class Hit:
 
 def terms(text: str) -> list[str]:
     """The words of a query, as the index tokenizes them (lower case; accents are folded by FTS5)."""
-    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", text or "")[:MAX_QUERY_CHARS]).lower()
+    text = unicodedata.normalize("NFC", clean_text(text, cap=MAX_QUERY_CHARS)).lower()
     return _WORD.findall(text)[:MAX_TERMS]
 
 
@@ -238,19 +238,14 @@ def _hits(
     return hits
 
 
-def _fold(word: str) -> str:
-    """Lower case without diacritics, like the index's tokenizer."""
-    return "".join(ch for ch in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(ch))
-
-
 def _matches(token: str, words: list[str]) -> bool:
-    t = _fold(token)
+    t = fold(token)
     return any(t == w if _ID.fullmatch(w) else t.startswith(w) for w in words)
 
 
 def snippet(row: dict[str, Any], words: list[str], marks: tuple[str, str] = DEFAULT_MARKS) -> str:
     """Plain text around the matched words of the best field (title first), matches between `marks`."""
-    words = [_fold(w) for w in words]
+    words = [fold(w) for w in words]
     best: tuple[int, str, list[re.Match[str]], list[int]] | None = None
     for col in ("title", "body", "extra"):
         text = row.get(col) or ""
@@ -290,7 +285,7 @@ def remember_search(store: Store, query: str) -> None:
     """Keep a query at the top of the recent list (best effort: never fails the search itself)."""
     if store.user is None:
         return
-    q = " ".join(_CONTROL.sub(" ", query or "").split())[:MAX_QUERY_CHARS]
+    q = clean_text(query, cap=MAX_QUERY_CHARS)
     if not q:
         return
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -176,3 +176,27 @@ def test_show_formats(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["show", "peru", "--format", "pdf"])
     assert exc.value.code == 2 and "invalid choice" in capsys.readouterr().err
+
+
+# a store value that bypassed ingest cleaning (a bundle, an older version): the exports are still safe
+STORED_ESCAPES = "\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\x9b2J\u202eevil\u2066\x00\x07\rX"
+
+
+def test_exports_are_safe_even_from_a_poisoned_member(tmp_path):
+    bad = copy.deepcopy(default_site().members[0])
+    slug = bad.slug
+    bad.name += STORED_ESCAPES
+    bad.slug += STORED_ESCAPES
+    bad.commitments[0].title = STORED_ESCAPES
+    bad.commitments[0].status = "=cmd|" + STORED_ESCAPES
+    bad.resources[0].title = STORED_ESCAPES
+    bad.resources[0].type = "\r" + STORED_ESCAPES
+    bad.contacts[0].email = STORED_ESCAPES
+    bad.performance[0].raw = [STORED_ESCAPES]
+    written = write_brief(bad, STORED_ESCAPES, folder=tmp_path).read_text(encoding="utf-8")
+    outputs = [member_markdown(bad, STORED_ESCAPES), written] + [member_csv(bad, t) for t in ("commitments", "resources")]
+    for text in outputs:
+        assert re.findall(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)", text) == []
+        assert "pwned" not in text and "ZXZpbA" not in text and "evil" in text
+    rows = list(csv.reader(io.StringIO(outputs[2])))
+    assert rows[1][0].startswith(slug) and rows[1][7].startswith("'=cmd")  # still a neutralised formula

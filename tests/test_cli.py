@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -165,3 +167,49 @@ def test_python_dash_m_and_console_script_work_without_network():
     r = subprocess.run([sys.executable, "-m", "ogptui", "show", "peru"], capture_output=True, text=True,
                        cwd=ROOT, timeout=60)  # fmt: skip
     assert r.returncode == 0 and "Member since 2011" in r.stdout and r.stderr == ""
+
+
+BAD = "\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\x9b2J\u202eevil\u2066\x00\x07\rX\nsecond line"
+UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize("outcome", ["partial", "offline", "nothing"])
+def test_sync_summary_and_failure_lines_are_cleaned(monkeypatch, capsys, outcome):
+    """Whatever a sync reports (a reason from a server, a name from the store), the terminal gets it safe."""
+    import ogptui.sync
+    from ogptui.sync import SyncSummary
+
+    summaries = {
+        "partial": SyncSummary(outcome="partial", members=2, updated=1, failed=[("peru", BAD)], changes=[BAD] * 60,
+                               run_id=7),
+        "offline": SyncSummary(outcome="offline", message=BAD),
+        "nothing": SyncSummary(message=BAD),
+    }  # fmt: skip
+
+    async def fake_run_sync(store, **kwargs):
+        return summaries[outcome]
+
+    monkeypatch.setattr(ogptui.sync, "run_sync", fake_run_sync)
+    rc, out, err = run(capsys, "sync", "peru", "--quiet")
+    assert rc == {"partial": 1, "offline": 1, "nothing": 0}[outcome]
+    assert UNSAFE.findall(out) == [] and UNSAFE.findall(err) == []
+    assert "pwned" not in out + err and "evil" in out + err
+    for line in err.splitlines():  # every error line is one line, however many the reason had
+        assert line.startswith(("ogptui: ", "  failed: peru: "))
+    if outcome == "partial":
+        assert "… and 10 more (`ogptui changes --run 7`)" in out
+
+
+def test_a_terminal_that_cannot_show_unicode_gets_question_marks_not_a_traceback():
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    r = subprocess.run([sys.executable, "-m", "ogptui", "members"], capture_output=True, text=True, cwd=ROOT,
+                       timeout=60, env=env)  # fmt: skip
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    assert "? embedded sample" in r.stdout
+
+
+def test_user_typed_escapes_are_echoed_safely(capsys):
+    rc, out, err = run(capsys, "show", "\x1b]0;pwned\x07nosuch\u202e")
+    assert rc == 2 and err.strip() == "ogptui: no member 'nosuch' in the cache; run `ogptui members` to list cached members"
+    rc, out, err = run(capsys, "show", "peru", "--format", "\x1b[2Jpdf")
+    assert rc == 2 and UNSAFE.findall(err) == [] and len(err.splitlines()) == 1

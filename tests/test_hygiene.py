@@ -19,7 +19,11 @@ CORE = [
     "ogptui.config",
     "ogptui.report",
     "ogptui.cli",
-    "ogptui.cli_sync",
+    "ogptui.cli.main",
+    "ogptui.cli.sync",
+    "ogptui.cli.bundle",
+    "ogptui.cli.search",
+    "ogptui.clean",
 ]
 
 
@@ -37,7 +41,9 @@ def test_core_module_does_not_import_textual(module):
     assert r.stdout.strip() == "[]", f"{module} pulled in Textual: {r.stdout[:300]}"
 
 
-@pytest.mark.parametrize("argv", [["where"], ["members"], ["show", "peru"], ["show", "peru", "--json"]])
+@pytest.mark.parametrize(
+    "argv", [["where"], ["members"], ["show", "peru"], ["show", "peru", "--json"], ["search", "peru"], ["changes"]]
+)
 def test_non_tui_commands_do_not_import_textual(argv, ogptui_home):
     code = (
         f"import sys; from ogptui.cli import main; rc = main({argv!r}); "

@@ -36,6 +36,12 @@ CASES = {
     "import not a bundle": (["import", "{tmp}/page.html"], "page.html"),
     "import unreadable file": (["import", "/proc/self/mem"], "/proc/self/mem"),
     "show bad format": (["show", "peru", "--format", "pdf"], "invalid choice"),
+    "delay infinite": (["sync", "peru", "--delay", "inf"], "delay must be a number of seconds from 0 to 60"),
+    "delay 1e300": (["sync", "peru", "--delay", "1e300"], "delay must be a number of seconds from 0 to 60"),
+    "sync slug with a space": (["sync", "pe ru"], "is not a member slug"),
+    "watch slug with an escape": (["watch", "--force", "x\x1b]0;t\x07"], "is not a member slug"),
+    "changes limit zero": (["changes", "--limit", "0"], "limit must be a whole number"),
+    "changes run not a number": (["changes", "--run", "x"], "run must be a whole number"),
 }
 
 

@@ -11,6 +11,8 @@ import asyncio
 import copy
 import dataclasses
 import json
+import sqlite3
+import subprocess
 
 import pytest
 from textual.widgets import DataTable, Static
@@ -19,7 +21,7 @@ from ogptui.clean import SINGLE_LINE_CAP
 from ogptui.parse import parse_page
 from ogptui.store import open_store
 from ogptui.sync import run_sync
-from tests.crashkit import control_chars_in, report, run_cli, scan_controls
+from tests.crashkit import OGPTUI, cli_env, control_chars_in, report, run_cli, scan_controls
 from tests.fakesite import default_site
 from tests.test_tui_support import make_app
 
@@ -195,3 +197,126 @@ def test_entity_encoded_controls_are_removed_too(html):
     m = parse_page(page, url="https://www.opengovpartnership.org/members/valdoria/", kind="member")
     assert control_chars_in(m.name) == [] and "Valdoria" in m.name
     assert control_chars_in(json.dumps(m.to_dict(), ensure_ascii=False)) == []
+
+
+# ---- defence in depth: hostile values written straight into cache.db (no ingest cleaning) ---------------
+# A bundle, a damaged file or an older version may have put them there; every output path must stay safe.
+STORED = "\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\x1b[2J\x9b31m\x9d0;t\x9c\u202eevil\u2066x\u2069\x00\x07 end"
+BAD_SLUG = "evil\x1b[2j\x9b1m\u202e"  # lower case: get_member lowercases what it is given
+UNSAFE_BYTES = (b"\x1b", b"\x07", b"\x00")
+UNSAFE_CHARS = {chr(c) for c in range(0x80, 0xA0)} | set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+SKIP_COLUMNS = {"slug", "member_slug", "position", "record_hash", "kind", "ref", "tags", "embedded"}
+
+
+def _poison(db_path):
+    """Append STORED to every stored text (JSON list columns get it as an element); add hostile rows."""
+    conn = sqlite3.connect(db_path)
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    tables = [t for t in tables if not t.startswith(("sqlite_", "search_fts")) and t != "meta"]
+    n = 0
+    for t in tables:
+        cols = [r[1] for r in conn.execute(f"PRAGMA table_info({t})") if r[1] not in SKIP_COLUMNS]
+        for col in cols:
+            values = [r[0] for r in conn.execute(f'SELECT "{col}" FROM {t} WHERE typeof("{col}") = \'text\'')]
+            if not values:
+                continue
+            if all(v.startswith("[") for v in values):  # a JSON list column
+                for (rowid, v) in conn.execute(f'SELECT rowid, "{col}" FROM {t}').fetchall():
+                    if isinstance(v, str):
+                        conn.execute(f'UPDATE {t} SET "{col}" = ? WHERE rowid = ?',
+                                     [json.dumps([STORED, *json.loads(v)]), rowid])  # fmt: skip
+            else:
+                conn.execute(f'UPDATE {t} SET "{col}" = "{col}" || ? WHERE typeof("{col}") = \'text\'', [STORED])
+            n += 1
+    conn.execute(
+        "INSERT INTO members (slug, name, level, embedded) VALUES (?, ?, 'national', 0)", [BAD_SLUG, STORED]
+    )
+    conn.execute(
+        "INSERT INTO changes (run_id, at, member_slug, member_name, action, kind, key, summary) "
+        "VALUES (1, ?, ?, ?, ?, 'member', ?, ?)",
+        [STORED, BAD_SLUG, STORED, "added" + STORED, STORED, STORED],
+    )
+    conn.commit()
+    conn.close()
+    return n
+
+
+def _unsafe(data: bytes) -> list[str]:
+    found = [repr(b) for b in UNSAFE_BYTES if b in data]
+    if data.replace(b"\r\n", b"\n").count(b"\r"):  # a CR that can overwrite a line (CSV's CRLF is fine)
+        found.append("lone CR")
+    text = data.decode("utf-8", errors="replace")
+    return found + sorted({f"U+{ord(ch):04X}" for ch in text if ch in UNSAFE_CHARS})
+
+
+def _run_bytes(home, *args):
+    return subprocess.run([*OGPTUI, *args], env=cli_env(home), capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def poisoned_home(make_fake_site, ogptui_home):
+    site = make_fake_site(default_site())
+    with open_store() as s:
+        summary = asyncio.run(run_sync(s, slugs=[SLUG, "peru"], source=site.url, source_options=FAST))
+        assert summary.outcome == "ok"
+    columns = _poison(ogptui_home / "cache.db")
+    assert columns >= 40  # the scan really reached the tables
+    return ogptui_home, site, columns
+
+
+POISONED_COMMANDS = [
+    ["show", SLUG],
+    ["show", SLUG, "--json"],
+    ["show", SLUG, "--format", "md"],
+    ["show", SLUG, "--format", "csv"],
+    ["show", SLUG, "--format", "csv", "--table", "resources"],
+    ["show", "peru"],
+    ["show", BAD_SLUG],
+    ["show", "evil"],  # the error line's "did you mean" names the hostile slug
+    ["members"],
+    ["members", "--json"],
+    ["changes"],
+    ["changes", "--json"],
+    ["search", "valdoria"],
+    ["search", "valdoria", "--json"],
+    ["search", "evil"],
+    ["watch", "evil"],
+]
+
+
+def test_every_output_path_is_safe_with_a_poisoned_store(poisoned_home, tmp_path):
+    home, site, columns = poisoned_home
+    outputs = 0
+    for args in POISONED_COMMANDS:
+        r = _run_bytes(home, *args)
+        assert b"Traceback" not in r.stderr, (args, r.stderr[-2000:])
+        assert r.returncode in (0, 2), (args, r.returncode, r.stderr)
+        assert _unsafe(r.stdout) == [] and _unsafe(r.stderr) == [], (args, _unsafe(r.stdout), _unsafe(r.stderr))
+        assert r.stdout or r.stderr
+        if r.returncode == 2:
+            assert len(r.stderr.splitlines()) == 1, (args, r.stderr)  # still one line
+        outputs += 1
+    out = _run_bytes(home, "show", SLUG).stdout.decode()
+    assert "end" in out and "pwned" not in out and "ZXZpbA" not in out  # escape sequences go whole
+    assert json.loads(_run_bytes(home, "show", SLUG, "--json").stdout)["slug"] == SLUG
+
+    # the import summary: a bundle carrying the hostile values, into another home
+    bundle = tmp_path / "hostile.bundle"
+    r = _run_bytes(home, "export", str(bundle))
+    assert r.returncode == 0, r.stderr
+    other = tmp_path / "other-home"
+    r = _run_bytes(other, "import", str(bundle))
+    assert b"Traceback" not in r.stderr and r.returncode == 0, r.stderr
+    assert _unsafe(r.stdout) == [] and _unsafe(r.stderr) == [] and r.stdout
+    for args in (["members"], ["changes"], ["show", SLUG]):
+        r = _run_bytes(other, *args)
+        assert r.returncode == 0 and _unsafe(r.stdout) == [] and _unsafe(r.stderr) == [], args
+
+    # a hostile slug typed at the sync and watch doors: refused in one safe line, never sent or stored
+    for args in (["sync", SLUG, BAD_SLUG, "--source", site.url], ["watch", "--force", BAD_SLUG]):
+        r = _run_bytes(home, *args)
+        assert r.returncode == 2 and len(r.stderr.splitlines()) == 1 and b"is not a member slug" in r.stderr
+        assert _unsafe(r.stdout) == [] and _unsafe(r.stderr) == [], args
+    with open_store(seed=False) as s:
+        assert BAD_SLUG not in s.watchlist()
+    report("hostile-store-output", columns_poisoned=columns, commands=outputs + 7, unsafe_bytes_found=0)

@@ -109,8 +109,8 @@ class OgpApp(App[int]):
         from ogptui.tui.screens.members import MembersScreen
 
         self.push_screen(MembersScreen())
-        # a damaged cache moved aside, an unreadable user.db: say so where the user looks
-        for notice in getattr(self.store, "notices", None) or []:
+        # a damaged cache moved aside, an unreadable user.db, a bad settings.json: say so where the user looks
+        for notice in [*(getattr(self.store, "notices", None) or []), *self.settings.notices]:
             self.notify(notice[:1].upper() + notice[1:] + ".", severity="warning", timeout=20, markup=False)
         slug = self.start_slug or (self.settings.last_member if self.open_last else None)
         if slug:

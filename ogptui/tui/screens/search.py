@@ -19,6 +19,7 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ogptui.clean import safe_output
 from ogptui.search import Hit, recent_searches, remember_search, search
 from ogptui.tui.commands import bindings
 from ogptui.tui.widgets.common import Footer, StatusBar, TitleBar
@@ -42,25 +43,24 @@ TAB_OF_KIND = {
     "contact": "contacts",
 }
 _MARK_SPLIT = re.compile(f"([{MARKS[0]}{MARKS[1]}])")
-# Control characters other than the marks (ingest strips them already; this is the belt to its braces).
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00\x01\x04-\x1f\x7f-\x9f]")
 
 
 def clean(text: str | None) -> str:
-    return _CONTROL.sub("", text or "")
+    """Ingest strips control characters already; this is the belt to its braces (ogptui.clean)."""
+    return safe_output(text or "")
 
 
 def marked_text(snippet: str, style: str = "") -> Text:
     """A snippet with its match marks turned into styled spans (the text itself stays plain)."""
     out = Text(style=style)
     on = False
-    for part in _MARK_SPLIT.split(clean(snippet)):
+    for part in _MARK_SPLIT.split(snippet or ""):  # split first: the marks are controls that clean() drops
         if part == MARKS[0]:
             on = True
         elif part == MARKS[1]:
             on = False
         elif part:
-            out.append(part, style=MATCH_STYLE if on else "")
+            out.append(clean(part), style=MATCH_STYLE if on else "")
     return out
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
-from ogptui.cli import EXIT_OK, _open_store, _print_json
+from ogptui.clean import clean_text
+from ogptui.cli.common import EXIT_OK, AddCommand, arg_type, open_store, out, print_json
+from ogptui.config import IntRange
 
 KIND_TITLES = {
     "member": "Members",
@@ -13,6 +14,7 @@ KIND_TITLES = {
     "resource": "Resources",
     "contact": "Contacts",
 }
+LIMIT = IntRange(1, 1000)
 
 
 def _year_arg(value: str) -> int:
@@ -22,25 +24,10 @@ def _year_arg(value: str) -> int:
     return int(v)
 
 
-def _limit_arg(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        n = 0
-    if not 1 <= n <= 1000:
-        raise argparse.ArgumentTypeError(f"limit must be a whole number from 1 to 1000, not '{value}'")
-    return n
-
-
-def _plain(text: str | None) -> str:
-    """One line of plain text: scraped text never carries escapes or line breaks to the terminal."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in (text or "")).split())
-
-
 def cmd_search(args: argparse.Namespace) -> int:
     from ogptui.search import KINDS, remember_search, search
 
-    with _open_store() as store:
+    with open_store() as store:
         hits = search(
             store,
             args.query,
@@ -53,25 +40,28 @@ def cmd_search(args: argparse.Namespace) -> int:
         if hits:
             remember_search(store, args.query)
     if args.json:
-        _print_json([h.to_dict() for h in hits])
+        print_json([h.to_dict() for h in hits])
         return EXIT_OK
     if not hits:
-        print(f"No results for '{_plain(args.query)}'" + (" with these filters." if _filtered(args) else "."))
+        out(
+            f"No results for '{clean_text(args.query)}'"
+            + (" with these filters." if _filtered(args) else ".")
+        )
         return EXIT_OK
     for kind in KINDS:
         group = [h for h in hits if h.kind == kind]
         if not group:
             continue
-        print(f"{KIND_TITLES[kind]} ({len(group)})")
+        out(f"{KIND_TITLES[kind]} ({len(group)})")
         for h in group:
             label = h.id if h.kind == "commitment" else None
-            head = " ".join(x for x in (label, _plain(h.title)) if x)
-            meta = ", ".join(str(x) for x in (h.year, _plain(h.type)) if x)
-            print(f"  {head}" + (f"  ({meta})" if meta else ""))
-            print(f"    {_plain(h.member_name or h.member_slug)}: {_plain(h.snippet)}")
+            head = " ".join(x for x in (label, clean_text(h.title)) if x)
+            meta = ", ".join(str(x) for x in (h.year, clean_text(h.type)) if x)
+            out(f"  {head}" + (f"  ({meta})" if meta else ""))
+            out(f"    {clean_text(h.member_name or h.member_slug)}: {clean_text(h.snippet)}")
             if h.url:
-                print(f"    {_plain(h.url)}")
-        print()
+                out(f"    {clean_text(h.url)}")
+        out()
     return EXIT_OK
 
 
@@ -79,12 +69,18 @@ def _filtered(args: argparse.Namespace) -> bool:
     return any(getattr(args, k) is not None for k in ("member", "kind", "type", "year"))
 
 
-def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+def register(add: AddCommand) -> None:
     s = add("search", cmd_search, "Search everything cached: members, commitments, resources, contacts.")
     s.add_argument("query", help='words to find, e.g. "design report" or a commitment ID such as PE0084')
     s.add_argument("--member", metavar="SLUG", help="only this member")
     s.add_argument("--kind", choices=["commitment", "resource", "member", "contact"], help="only this kind")
     s.add_argument("--type", metavar="TYPE", help='only this resource type or policy area, e.g. "IRM Report"')
     s.add_argument("--year", type=_year_arg, metavar="YYYY", help="only items of this year")
-    s.add_argument("--limit", type=_limit_arg, default=50, metavar="N", help="at most N results (default 50)")
+    s.add_argument(
+        "--limit",
+        type=arg_type(LIMIT, "limit"),
+        default=50,
+        metavar="N",
+        help="at most N results (default 50)",
+    )
     s.add_argument("--json", action="store_true", help="print a JSON list of hits")

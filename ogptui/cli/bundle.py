@@ -7,49 +7,51 @@ line or a missing, unreadable or damaged file. Errors are one sentence on stderr
 from __future__ import annotations
 
 import argparse
-import sys
 
-from ogptui.cli import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, UsageError, _open_store
-
-
-def _say(message: str) -> None:
-    print(f"ogptui: {message}", file=sys.stderr)
+from ogptui.cli.common import (
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+    AddCommand,
+    Progress,
+    UsageError,
+    open_store,
+    out,
+    print_changes,
+    say,
+)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from ogptui.bundle import BundleError, export_bundle
 
-    with _open_store() as store:
+    with open_store() as store:
         try:
             report = export_bundle(store, args.file, members=args.members or None)
         except BundleError as e:
-            _say(str(e))
+            say(str(e))
             return EXIT_USAGE
-    print(report.text())
+    out(report.text())
     return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     from ogptui.bundle import BundleError, import_bundle
 
-    with _open_store() as store:
+    with open_store() as store:
         try:
             report = import_bundle(store, args.file)
         except BundleError as e:
-            _say(str(e))
+            say(str(e))
             return EXIT_USAGE
-    print(report.text())
-    for line in report.changes[:50]:
-        print(f"  {line}")
-    if len(report.changes) > 50:
-        print(f"  … and {len(report.changes) - 50} more (`ogptui changes --run {report.run_id}`)")
+    out(report.text())
+    print_changes(report.changes, report.run_id)
     return EXIT_OK
 
 
 def cmd_sync_mirror(args: argparse.Namespace) -> int:
-    """`ogptui sync --mirror URL` (called by `cmd_sync` in cli_sync.py)."""
+    """`ogptui sync --mirror URL` (called by `cmd_sync` in ogptui/cli/sync.py)."""
     from ogptui.bundle import BundleError
-    from ogptui.cli_sync import _Progress
     from ogptui.mirror import MirrorError, mirror_sync, validate_mirror_url
 
     if getattr(args, "slugs", None) or getattr(args, "all", False) or getattr(args, "source", None):
@@ -59,29 +61,26 @@ def cmd_sync_mirror(args: argparse.Namespace) -> int:
     except ValueError as e:
         raise UsageError(str(e)) from None
     failure = None
-    with _open_store() as store, _Progress(args.quiet) as progress:
+    with open_store() as store, Progress(args.quiet) as progress:
         try:
             summary, report = mirror_sync(store, url, on_event=progress)
         except (MirrorError, BundleError) as e:
             failure = str(e)
     if failure is not None:
-        _say(failure if "unchanged" in failure else f"{failure}; cached data is unchanged")
+        say(failure if "unchanged" in failure else f"{failure}; cached data is unchanged")
         return EXIT_PARTIAL
     if summary.outcome == "offline":
-        _say(summary.message)
+        say(summary.message)
         return EXIT_PARTIAL
     if report is None:
-        print(f"{url}: not modified since the last mirror sync; nothing imported ({summary.seconds:.1f} s)")
+        out(f"{url}: not modified since the last mirror sync; nothing imported ({summary.seconds:.1f} s)")
         return EXIT_OK
-    print(f"{summary.text()}; from {url}")
-    for line in summary.changes[:50]:
-        print(f"  {line}")
-    if len(summary.changes) > 50:
-        print(f"  … and {len(summary.changes) - 50} more (`ogptui changes --run {summary.run_id}`)")
+    out(f"{summary.text()}; from {url}")
+    print_changes(summary.changes, summary.run_id)
     return EXIT_OK
 
 
-def register(add) -> None:
+def register(add: AddCommand) -> None:
     s = add(
         "export",
         cmd_export,

@@ -1,0 +1,66 @@
+"""`ogptui members` (cached members with freshness) and the watchlist: `ogptui watch` / `unwatch`."""
+
+from __future__ import annotations
+
+import argparse
+
+from ogptui import config
+from ogptui.cli.common import EXIT_OK, AddCommand, UsageError, arg_type, now, open_store, out, print_json
+
+
+def cmd_members(args: argparse.Namespace) -> int:
+    from ogptui.timefmt import freshness_text
+
+    at = now()
+    with open_store() as store:
+        rows = store.list_members()
+    if args.json:
+        print_json([r.__dict__ for r in rows])
+        return EXIT_OK
+    if not rows:
+        out("The cache is empty: run `ogptui sync SLUG` or `ogptui sync --all`.")
+    for r in rows:
+        mark = "★" if r.watched else " "
+        out(
+            f"{mark} {r.slug:<28} {r.name:<32} {(r.level or ''):<9} since {r.member_since or '—':<5} "
+            f"AP {r.action_plan or '—':<3} {freshness_text(r, at)}"
+        )
+    return EXIT_OK
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from ogptui.store import StoreError
+
+    with open_store() as store:
+        for slug in args.slugs:
+            slug = slug.strip().lower()
+            if args.unwatch:
+                store.unwatch(slug)
+                out(f"no longer watching {slug}")
+                continue
+            if store.get_member(slug) is None and not args.force:
+                hint = store.find_slug(slug)
+                if hint:
+                    raise UsageError(f"no member '{slug}' in the cache; did you mean {', '.join(hint)}?")
+            try:
+                store.watch(slug)
+            except StoreError as e:
+                raise UsageError(str(e)) from None
+            out(
+                f"watching {slug}"
+                + ("" if store.get_member(slug) else " (not cached yet: `ogptui sync` fetches it)")
+            )
+    return EXIT_OK
+
+
+def register(add: AddCommand) -> None:
+    s = add("members", cmd_members, "List cached members with their freshness (★ = watched).")
+    s.add_argument("--json", action="store_true", help="print as JSON")
+
+    s = add("watch", cmd_watch, "Add members to the watchlist (what `ogptui sync` refreshes by default).")
+    s.add_argument("slugs", nargs="+", metavar="SLUG", type=arg_type(config.SLUG, "slug"))
+    s.add_argument("--force", action="store_true", help="watch a slug that is not cached yet")
+    s.set_defaults(unwatch=False)
+    s = add("unwatch", cmd_watch, "Remove members from the watchlist.")
+    s.add_argument("slugs", nargs="+", metavar="SLUG")
+    s.set_defaults(unwatch=True, force=False)

@@ -1,0 +1,41 @@
+"""`ogptui parse FILE`: parse a saved page without storing it (the parser's own door for debugging)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ogptui.cli.common import EXIT_OK, EXIT_PARTIAL, AddCommand, UsageError, out, print_json, say
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from ogptui.model import PageRejected
+    from ogptui.parse import parse_page
+    from ogptui.report import record_text
+
+    path = Path(args.file)
+    try:
+        data = sys.stdin.buffer.read() if args.file == "-" else path.read_bytes()
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a folder; give a saved page (HTML or text)") from None
+    except OSError as e:
+        raise UsageError(f"cannot read {path}: {e.strerror or e}") from None
+    try:
+        rec = parse_page(data, url=args.url, kind=args.kind)
+    except PageRejected as e:
+        say(f"{path} was not parsed: {e.reason}")
+        return EXIT_PARTIAL
+    if args.json:
+        print_json(rec.to_dict())
+    else:
+        out(record_text(rec))
+    return EXIT_OK
+
+
+def register(add: AddCommand) -> None:
+    s = add("parse", cmd_parse, "Parse a saved OGP page (HTML or text rendering) and print its record.")
+    s.add_argument("file", help="the saved page, or - for standard input")
+    s.add_argument("--url", help="the page's address (gives slug and language)")
+    s.add_argument("--kind", choices=["member", "commitment", "document", "directory"], help="page kind")
+    s.add_argument("--json", action="store_true", help="print the record as JSON")

@@ -1,0 +1,60 @@
+"""`ogptui show SLUG`: every section of a cached member as text, JSON, a Markdown brief or CSV."""
+
+from __future__ import annotations
+
+import argparse
+
+from ogptui.cli.common import (
+    EXIT_OK,
+    AddCommand,
+    UsageError,
+    member_or_exit,
+    now,
+    open_store,
+    out,
+    print_json,
+    write,
+)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from ogptui.report import member_text
+    from ogptui.timefmt import freshness_text
+
+    fmt = args.format or ("json" if args.json else "text")
+    if args.json and fmt != "json":
+        raise UsageError(f"--json and --format {fmt} disagree; give one of them")
+    if args.table and fmt != "csv":
+        raise UsageError("--table only applies to --format csv")
+    with open_store() as store:
+        m = member_or_exit(store, args.slug)
+        fresh = str(freshness_text(store.freshness(m.slug), now()))
+    if fmt == "json":
+        print_json(m.to_dict())
+    elif fmt == "md":
+        from ogptui.brief import member_markdown
+
+        write(member_markdown(m, fresh))
+    elif fmt == "csv":
+        from ogptui.brief import member_csv
+
+        write(member_csv(m, args.table or "commitments"))
+    else:
+        out(member_text(m, freshness=fresh))
+    return EXIT_OK
+
+
+def register(add: AddCommand) -> None:
+    s = add("show", cmd_show, "Print a cached member: overview, contacts, commitments, resources, metrics.")
+    s.add_argument("slug", help="member slug, e.g. peru")
+    s.add_argument("--json", action="store_true", help="print the member record as JSON (= --format json)")
+    s.add_argument(
+        "--format",
+        choices=["text", "md", "csv", "json"],
+        help="text (default), md (a Markdown brief), csv (one table, see --table) or json",
+    )
+    s.add_argument(
+        "--table",
+        choices=["commitments", "resources"],
+        help="which table --format csv prints (default commitments)",
+    )

@@ -1,0 +1,97 @@
+"""`ogptui sync`: a progress bar on a terminal, plain lines otherwise, a summary and what changed.
+
+`sync --mirror URL` is handed to `ogptui.cli.bundle` (this module imports that one; never the reverse).
+The option limits are the settings' own rules (`ogptui.config`), so `--delay 1e300` and `"delay": 1e300`
+in settings.json are refused by the same check.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from ogptui import config
+from ogptui.cli.bundle import cmd_sync_mirror
+from ogptui.cli.common import (
+    EXIT_OK,
+    EXIT_PARTIAL,
+    AddCommand,
+    Progress,
+    UsageError,
+    arg_type,
+    load_settings,
+    open_store,
+    out,
+    print_changes,
+    say,
+)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    import asyncio  # here, not at import: every other command would pay for it
+
+    from ogptui.sync import run_sync
+
+    if getattr(args, "mirror", None):
+        return cmd_sync_mirror(args)
+    if args.all and args.slugs:
+        raise UsageError("give member slugs or --all, not both")
+    settings = load_settings()
+    with open_store() as store, Progress(args.quiet) as progress:
+        summary = asyncio.run(
+            run_sync(
+                store,
+                slugs=args.slugs or None,
+                all_members=args.all,
+                source=args.source,
+                concurrency=args.concurrency,
+                delay=args.delay,
+                on_event=progress,
+                settings=settings,
+            )
+        )
+    if summary.outcome == "offline":
+        say(summary.message)
+        return EXIT_PARTIAL
+    if summary.message and not summary.members:
+        say(summary.message)
+        return EXIT_OK
+    out(summary.text())
+    for slug, reason in summary.failed:
+        say(f"failed: {slug}: {reason}", prefix="  ")  # under the summary line, as before
+    print_changes(summary.changes, summary.run_id)
+    return EXIT_PARTIAL if summary.failed else EXIT_OK
+
+
+def register(add: AddCommand) -> None:
+    s = add(
+        "sync", cmd_sync, "Fetch members from the OGP site into the cache (only what changed is written)."
+    )
+    s.add_argument(
+        "slugs",
+        nargs="*",
+        metavar="SLUG",
+        type=arg_type(config.SLUG, "slug"),
+        help="members to sync (default: the watchlist, else all cached)",
+    )
+    s.add_argument("--all", action="store_true", help="every member listed on the site's directory page")
+    s.add_argument(
+        "--source",
+        type=arg_type(config.SOURCE, "source"),
+        help=f"site address (default {config.DEFAULT_SOURCE})",
+    )
+    s.add_argument(
+        "--concurrency",
+        type=arg_type(config.CONCURRENCY, "concurrency"),
+        help="parallel requests, 1-16 (default 4)",
+    )
+    s.add_argument(
+        "--delay",
+        type=arg_type(config.DELAY, "delay"),
+        help="seconds between requests to the site, 0-60 (default 0.25; 0 for your own mirror)",
+    )
+    s.add_argument("--quiet", action="store_true", help="no progress output")
+    s.add_argument(
+        "--mirror",
+        metavar="URL",
+        help="instead of the site, download a bundle published with `ogptui export` and import it",
+    )
