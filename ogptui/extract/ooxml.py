@@ -119,41 +119,59 @@ class _Text:
         return "".join(self.parts)
 
 
+CELL_SEP = " | "
+
+
 def docx_pages(path: str, max_chars: int) -> tuple[list[str], bool]:
-    """The body of word/document.xml as one page: paragraphs on lines, table cells tab-separated."""
+    """The body of word/document.xml as one page: paragraphs on lines, a table row on one line with its
+    cells separated by " | "."""
     budget = _Budget(max_chars)
     out = _Text(budget)
-    depth_t = 0
-    p = _parser()
+    in_t = 0
+    rows: list[bool] = []  # per open table row: is the next cell its first?
+    cells = 0  # open table cells
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal depth_t
+        nonlocal in_t, cells
         uri, local = _local(name)
         if uri != _W:
             return
         if local == "t":
-            depth_t += 1
+            in_t += 1
         elif local == "tab":
             out.add("\t")
         elif local in ("br", "cr"):
-            out.add("\n")
+            out.add(" " if cells else "\n")
+        elif local == "tr":
+            rows.append(True)
+        elif local == "tc":
+            cells += 1
+            if rows:
+                if not rows[-1]:
+                    out.add(CELL_SEP)
+                rows[-1] = False
 
     def end(name: str) -> None:
-        nonlocal depth_t
+        nonlocal in_t, cells
         uri, local = _local(name)
         if uri != _W:
             return
         if local == "t":
-            depth_t -= 1
-        elif local == "p" or local == "tr":
-            out.add("\n")
+            in_t -= 1
+        elif local == "p":
+            out.add(" " if cells else "\n")
         elif local == "tc":
-            out.add("\t")
+            cells = max(0, cells - 1)
+        elif local == "tr":
+            if rows:
+                rows.pop()
+            out.add(" " if cells else "\n")
 
     def chars(data: str) -> None:
-        if depth_t > 0:
+        if in_t > 0:
             out.add(data)
 
+    p = _parser()
     p.StartElementHandler = start
     p.EndElementHandler = end
     p.CharacterDataHandler = chars
@@ -249,7 +267,7 @@ def _ignore(*_args) -> None:
 
 
 class _SheetText:
-    """Rows of one worksheet as lines, non-empty cells separated by tabs."""
+    """Rows of one worksheet as lines, non-empty cells separated by " | "."""
 
     def __init__(self, out: _Text, strings: list[str]) -> None:
         self.out = out
@@ -285,7 +303,7 @@ class _SheetText:
                 except (ValueError, IndexError):
                     raw = ""
             if raw:
-                self.out.add(raw if self.first else "\t" + raw)
+                self.out.add(raw if self.first else CELL_SEP + raw)
                 self.first = False
         elif local == "row":
             self.out.add("\n")
@@ -297,7 +315,7 @@ class _SheetText:
 
 
 def xlsx_pages(path: str, max_chars: int) -> tuple[list[str], bool]:
-    """One page per worksheet: its name, then one line per row with cells separated by tabs."""
+    """One page per worksheet: its name, then one line per row with its non-empty cells separated by " | "."""
     budget = _Budget(max_chars)
     pages: list[str] = []
     with _open_zip(path) as zf:

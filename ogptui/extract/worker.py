@@ -80,7 +80,7 @@ def _run(job: dict, test_hooks: bool) -> dict:
 
 
 def _test_hook(kind: str, path: str, max_chars: int) -> tuple[list[str], bool]:
-    """Misbehaving extractors for the tests: hang, spin, allocate, crash, flood, or echo a text file."""
+    """Misbehaving extractors for the tests: hang, spin, allocate, crash, flood, overrun, or echo a file."""
     if kind == "_sleep":
         time.sleep(3600)
     elif kind == "_spin":
@@ -92,8 +92,10 @@ def _test_hook(kind: str, path: str, max_chars: int) -> tuple[list[str], bool]:
             hog.append(bytearray(64 * 2**20))
     elif kind == "_crash":
         os.abort()
-    elif kind == "_flood":  # ignores the caps, as a broken extractor might
-        return ["x" * (4 * max_chars + 10)] * 4, False
+    elif kind == "_flood":  # far more than any cap allows
+        return ["x" * (16 * 2**20)], False
+    elif kind == "_overrun":  # ignores max_chars, as a broken extractor might
+        return ["y" * max_chars] * 3, False
     elif kind == "_text":  # pages separated by form feeds
         with open(path, encoding="utf-8", errors="replace") as f:
             return f.read().split("\f"), False
