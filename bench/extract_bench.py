@@ -447,9 +447,10 @@ def child_main(lib: str, path: str, reps: int) -> None:
     else:
         import pypdf  # noqa: F401
     times = []
+    cpu = []
     result: dict = {}
     for _ in range(reps):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         try:
             n, pages = fn(path)
         except BaseException as e:  # noqa: BLE001 - the bench reports whatever happens
@@ -457,6 +458,7 @@ def child_main(lib: str, path: str, reps: int) -> None:
             times.append(time.perf_counter() - t0)
             break
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         result = {
             "outcome": "ok",
             "page_count": n,
@@ -465,6 +467,7 @@ def child_main(lib: str, path: str, reps: int) -> None:
             "text_pages": sum(1 for p in pages if p.strip()),
         }
     result["seconds"] = times
+    result["cpu_seconds"] = cpu
     sys.stdout.write(json.dumps(result) + "\n")
 
 
@@ -500,20 +503,30 @@ def run_child(lib: str, path: Path, reps: int = 1) -> dict:
 # -- the benchmark -------------------------------------------------------------------------------------------
 
 
+SPEED_INNER = 3  # extractions per process: the first is "cold" (first document in a fresh process)
+
+
 def speed(tmp: Path, reps: int) -> tuple[dict, Path]:
+    """pages/s of each library on the same file: per repetition one fresh process per library
+    (alternating), which extracts the file SPEED_INNER times; wall and CPU time, cold and warm."""
     t0 = time.perf_counter()
     data = report_pdf(100)
     build_s = time.perf_counter() - t0
     path = tmp / "report-100.pdf"
     path.write_bytes(data)
-    runs: dict[str, list[float]] = {"pypdfium2": [], "pypdf": []}
+    libs = ("pypdfium2", "pypdf")
+    series: dict[str, dict[str, list[float]]] = {
+        lib: {"cold": [], "warm": [], "warm_cpu": []} for lib in libs
+    }
     chars: dict[str, int] = {}
     for _ in range(reps):
-        for lib in runs:  # alternating, one fresh process each
-            r = run_child(lib, path)
+        for lib in libs:
+            r = run_child(lib, path, SPEED_INNER)
             if r.get("outcome") != "ok":
                 raise RuntimeError(f"{lib} failed on the report: {r}")
-            runs[lib].append(100 / r["seconds"][0])
+            series[lib]["cold"].append(100 / r["seconds"][0])
+            series[lib]["warm"] += [100 / t for t in r["seconds"][1:]]
+            series[lib]["warm_cpu"] += [100 / max(t, 1e-6) for t in r["cpu_seconds"][1:]]
             chars[lib] = r["chars"]
     out = {
         "file": {
@@ -522,10 +535,14 @@ def speed(tmp: Path, reps: int) -> tuple[dict, Path]:
             "font": "DejaVu Sans (embedded subset)" if DEJAVU.exists() else "Helvetica",
             "build_s": round(build_s, 2),
         },
-        "pages_per_s": {lib: _spread(v) for lib, v in runs.items()},
+        "pages_per_s": {lib: {k: _spread(v) for k, v in s.items()} for lib, s in series.items()},
         "chars": chars,
     }
-    out["ratio"] = round(out["pages_per_s"]["pypdfium2"]["median"] / out["pages_per_s"]["pypdf"]["median"], 1)
+    pps = out["pages_per_s"]
+    out["ratio"] = {
+        k: round(pps["pypdfium2"][k]["median"] / pps["pypdf"][k]["median"], 1)
+        for k in ("cold", "warm", "warm_cpu")
+    }
     return out, path
 
 
@@ -660,19 +677,35 @@ def _versions() -> dict:
 
 def markdown(r: dict) -> str:
     sp = r["speed"]
-    pf, pp = sp["pages_per_s"]["pypdfium2"], sp["pages_per_s"]["pypdf"]
+    pps = sp["pages_per_s"]
     v = r["versions"]
+
+    def cell(x: dict, bold: bool = False) -> str:
+        m = f"{x['median']:,.0f}"
+        return f"{'**' + m + '**' if bold else m} ({x['min']:,.0f}–{x['max']:,.0f})"
+
     lines = [
-        f"Same 100-page file ({sp['file']['bytes'] / 1000:.0f} kB, fpdf2, {sp['file']['font']}), fresh process per run, "
-        f"imports not timed, n = {pf['n']} alternating runs:",
+        f"Same 100-page file ({sp['file']['bytes'] / 1000:.0f} kB, fpdf2, {sp['file']['font']}, every third page "
+        f"in two columns, every third with a table). Per repetition a fresh process per library, alternating, "
+        f"extracting the file {SPEED_INNER} times (the first is cold: first document of the process); imports not "
+        f"timed; n = {pps['pypdfium2']['cold']['n']} repetitions. Medians (min–max):",
         "",
-        "| library | pages/s median (min–max) | characters extracted |",
-        "|---|---|---|",
-        f"| pypdfium2 {v['pypdfium2']} | **{pf['median']:,.0f}** ({pf['min']:,.0f}–{pf['max']:,.0f}) | {sp['chars']['pypdfium2']:,} |",
-        f"| pypdf {v['pypdf']} | {pp['median']:,.0f} ({pp['min']:,.0f}–{pp['max']:,.0f}) | {sp['chars']['pypdf']:,} |",
+        "| library | pages/s cold (wall) | pages/s warm (wall) | pages/s warm (CPU) | characters |",
+        "|---|---|---|---|---|",
+    ]
+    for lib, bold in (("pypdfium2", True), ("pypdf", False)):
+        x = pps[lib]
+        lines.append(
+            f"| {lib} {v[lib]} | {cell(x['cold'], bold)} | {cell(x['warm'], bold)} | {cell(x['warm_cpu'], bold)} "
+            f"| {sp['chars'][lib]:,} |"
+        )
+    ratio = sp["ratio"]
+    lines += [
         "",
-        f"pypdfium2 / pypdf: **{sp['ratio']}×**. Through `ogptui.extract` (warm child, JSON and cleaning included): "
-        f"{r['api_pages_per_s']['median']:,.0f} pages/s.",
+        f"pypdfium2 / pypdf: **{ratio['cold']}×** cold, **{ratio['warm']}×** warm, **{ratio['warm_cpu']}×** in CPU "
+        f"time. Through `ogptui.extract` (warm child; JSON, parent-side cleaning and caps included): "
+        f"{r['api_pages_per_s']['median']:,.0f} pages/s ({r['api_pages_per_s']['min']:,.0f}–"
+        f"{r['api_pages_per_s']['max']:,.0f}).",
         "",
         f"Robustness (each library in a child with RLIMIT_AS {r['limits']['memory_mb']} MB, RLIMIT_CPU "
         f"{r['limits']['cpu_s']} s, wall clock {r['limits']['wall_s']:g} s, first {r['limits']['max_pages']:,} pages):",

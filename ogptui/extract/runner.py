@@ -170,8 +170,8 @@ class _Child:
 
 
 class Extractor:
-    """Extracts text from files one at a time in a reused child process (not thread-safe across calls
-    without its lock, which `extract` takes). Use as a context manager, or call `close()`.
+    """Extracts text from files one at a time in a reused child process (calls from several threads are
+    served in turn). Use as a context manager, or call `close()`; a child left running ends with the object.
 
     timeout: wall-clock seconds per file (the child is killed past it); cpu_seconds: CPU-time limit per file
     in the child (default: the timeout); memory_mb: address-space limit of the child (interpreter and PDFium

@@ -29,16 +29,21 @@ except ImportError:  # not POSIX: the parent's wall-clock timeout is the only li
 from ogptui.extract.errors import ExtractError
 
 
-def _set_limit(which: int, soft: int, hard: int | None = None) -> None:
+def _set_limit(which: int, soft: int, hard: int | None = None) -> bool:
+    """Lower a limit (never above the inherited hard limit); False where the platform refuses it."""
     if resource is None:
-        return
-    cur_soft, cur_hard = resource.getrlimit(which)
-    if hard is None:
-        hard = cur_hard
-    if cur_hard != resource.RLIM_INFINITY:
-        soft = min(soft, cur_hard) if soft != resource.RLIM_INFINITY else cur_hard
-        hard = min(hard, cur_hard) if hard != resource.RLIM_INFINITY else cur_hard
-    resource.setrlimit(which, (soft, hard))
+        return False
+    try:
+        cur_soft, cur_hard = resource.getrlimit(which)
+        if hard is None:
+            hard = cur_hard
+        if cur_hard != resource.RLIM_INFINITY:
+            soft = min(soft, cur_hard) if soft != resource.RLIM_INFINITY else cur_hard
+            hard = min(hard, cur_hard) if hard != resource.RLIM_INFINITY else cur_hard
+        resource.setrlimit(which, (soft, hard))
+    except (ValueError, OSError):  # e.g. RLIMIT_AS on macOS: the parent's timeout still applies
+        return False
+    return True
 
 
 def _limit_cpu(cpu_s: int) -> None:
@@ -114,12 +119,13 @@ def main(argv: list[str] | None = None) -> int:
     os.dup2(2, 1)  # a library that prints cannot corrupt the results
     sys.stdout = sys.stderr
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    ready: dict = {"ready": True, "pid": os.getpid()}
+    ready: dict = {"ready": True, "pid": os.getpid(), "limits": []}
     try:
         if resource is not None:
-            _set_limit(resource.RLIMIT_CORE, 0, 0)
-            if memory_mb > 0:
-                _set_limit(resource.RLIMIT_AS, memory_mb * 2**20)
+            if _set_limit(resource.RLIMIT_CORE, 0, 0):
+                ready["limits"].append("core")
+            if memory_mb > 0 and _set_limit(resource.RLIMIT_AS, memory_mb * 2**20):
+                ready["limits"].append("as")
         try:  # loaded before the first file, so its cost is paid once per child
             import pypdfium2
 
@@ -130,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if resource is not None and hasattr(resource, "RLIMIT_FSIZE"):
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write then fails instead of killing us
-            _set_limit(resource.RLIMIT_FSIZE, 0)
+            if _set_limit(resource.RLIMIT_FSIZE, 0):
+                ready["limits"].append("fsize")
     except MemoryError:
         ready["error"] = f"The extractor could not start within {memory_mb} MB."
     _write(out_fd, ready)
