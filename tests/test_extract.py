@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -23,12 +24,24 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _gone(pid: int) -> bool:
-    """The process no longer exists (reaped, not a zombie)."""
+    """The process no longer exists (or is a zombie waiting for a parent that is not us to reap it)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return True
-    return False
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _wait_gone(pid: int, limit_s: float = 30.0) -> bool:
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        if _gone(pid):
+            return True
+        time.sleep(0.1)
+    return _gone(pid)
 
 
 @pytest.fixture
@@ -314,6 +327,29 @@ def test_a_dropped_extractor_leaves_no_child(files):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert r.returncode == 0, r.stderr
     assert _gone(int(r.stdout.strip()))
+
+
+def test_children_of_a_killed_parent_do_not_survive(files):
+    """A sync killed with SIGKILL: its idle child ends at the end of its input, a busy one at its CPU limit."""
+    pdf = str(_write(files, "a.pdf", build.simple_pdf(["x"])))
+    code = f"""
+import os, signal, threading, time
+from ogptui.extract import Extractor
+idle = Extractor()
+idle.extract({pdf!r}, "pdf")
+print(idle.pid, flush=True)
+busy = Extractor(timeout=600, cpu_seconds=2, _test_hooks=True)
+busy.extract({pdf!r}, "pdf")
+print(busy.pid, flush=True)
+threading.Thread(target=busy.extract, args=({pdf!r}, "_spin"), daemon=True).start()
+time.sleep(0.5)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert r.returncode == -9, r.stderr
+    idle_pid, busy_pid = (int(x) for x in r.stdout.split())
+    assert _wait_gone(idle_pid)
+    assert _wait_gone(busy_pid)
 
 
 def test_the_parent_loads_neither_pdfium_nor_textual():
