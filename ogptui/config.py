@@ -65,6 +65,7 @@ class Settings:
     # Every N runs, fetch once without validators (some servers never update Last-Modified).
     revalidate_every: int = 10
     theme: str = "textual-dark"
+    run_deadline: float = 3600.0  # seconds a whole sync (or mirror download) may take; 0 = no limit
     last_member: str | None = None
 
     @classmethod

@@ -25,6 +25,7 @@ FAULT_KINDS = frozenset(
         "trickle_body",
         "trickle_headers",
         "redirect",
+        "serve_other",
     }
 )
 
@@ -51,6 +52,8 @@ class Fault:
     - "trickle_headers": the status line, then header bytes one every `interval` seconds, without end
     - "redirect": `status` (default 301) to `location` (a path on this site or an absolute URL: another
       member, another host, plain http)
+    - "serve_other": answers 200 with the page at the path `location` (another member's page under this
+      address, without a redirect)
     """
 
     kind: str
@@ -69,8 +72,8 @@ class Fault:
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault {self.kind!r}; known: {', '.join(sorted(FAULT_KINDS))}")
-        if self.kind == "redirect" and not self.location:
-            raise ValueError("a redirect fault needs location=")
+        if self.kind in ("redirect", "serve_other") and not self.location:
+            raise ValueError(f"a {self.kind} fault needs location=")
         if self.kind == "hang" and self.delay == 1.0:
             self.delay = 3600.0  # "until the client gives up"
 

@@ -562,6 +562,8 @@ class FakeSite:
             h.close_connection = True
         elif kind == "redirect":
             self._send(h, f.status or 301, b"", head, extra=[("Location", f.location or "/")])
+        elif kind == "serve_other":
+            self._serve_page(h, self._route(f.location or "/"), head)
 
     def _hold(self, h: _Handler, seconds: float) -> bool:
         """Wait `seconds`; True (early) when the client closed the connection or the site is stopping."""
