@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ogptui import config
 from ogptui.cli import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, UsageError, _open_store
 
 
@@ -61,7 +62,8 @@ def cmd_sync_mirror(args: argparse.Namespace) -> int:
     failure = None
     with _open_store() as store, _Progress(args.quiet) as progress:
         try:
-            summary, report = mirror_sync(store, url, on_event=progress)
+            deadline = config.Settings.load(store.paths).run_deadline
+            summary, report = mirror_sync(store, url, on_event=progress, deadline=deadline)
         except (MirrorError, BundleError) as e:
             failure = str(e)
     if failure is not None:

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from urllib.parse import urlsplit
 
 from ogptui import config
 from ogptui.cli import EXIT_OK, EXIT_PARTIAL, UsageError, _open_store
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+
 
 def _source_arg(value: str) -> str:
-    from ogptui.source.client import validate_base_url
+    from ogptui.source.urls import validate_base_url
 
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(ord(ch) < 32 for ch in value):
-        raise argparse.ArgumentTypeError(
-            f"'{value}' is not an http(s) address such as https://www.opengovpartnership.org"
-        )
-    try:  # the same check the client makes (spaces, port range), as a usage error instead of a traceback
-        return validate_base_url(value.strip())
+    try:  # the check the client makes (scheme, host, spaces, port), as a usage error instead of a traceback
+        return validate_base_url(value)
     except ValueError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
 
@@ -94,20 +90,31 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if args.all and args.slugs:
         raise UsageError("give member slugs or --all, not both")
     settings = config.Settings.load()
+    interrupted = None
     with _open_store() as store, _Progress(args.quiet) as progress:
-        summary = asyncio.run(
-            run_sync(
-                store,
-                slugs=args.slugs or None,
-                all_members=args.all,
-                source=args.source,
-                concurrency=args.concurrency,
-                delay=args.delay,
-                on_event=progress,
-                settings=settings,
+        try:
+            summary = asyncio.run(
+                run_sync(
+                    store,
+                    slugs=args.slugs or None,
+                    all_members=args.all,
+                    source=args.source,
+                    concurrency=args.concurrency,
+                    delay=args.delay,
+                    on_event=progress,
+                    settings=settings,
+                )
             )
-        )
-    if summary.outcome == "offline":
+        except KeyboardInterrupt:  # Ctrl-C: the run recorded itself as interrupted, with what it stored
+            run = store.last_run()
+            told = run is not None and run.outcome == "interrupted" and run.summary
+            interrupted = (
+                run.summary if told else "interrupted before the sync started; stored data is unchanged"
+            )
+    if interrupted is not None:
+        print(f"ogptui: {interrupted}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if summary.outcome in ("offline", "deadline"):
         print(f"ogptui: {summary.message}", file=sys.stderr)
         return EXIT_PARTIAL
     if summary.message and not summary.members:
@@ -116,6 +123,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
     print(summary.text())
     for slug, reason in summary.failed:
         print(f"  failed: {slug}: {reason}", file=sys.stderr)
+    for old, new in summary.moved:
+        print(
+            f"  moved: {old} → {new} on the site (renamed or merged); kept as it was; sync {new} to fetch it"
+        )
     for line in summary.changes[:50]:
         print(f"  {line}")
     if len(summary.changes) > 50:
