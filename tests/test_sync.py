@@ -497,7 +497,7 @@ def test_ctrl_c_is_recorded_as_interrupted_says_what_was_stored_and_resumes(tmp_
 
 
 # ---- bounds (issue 12.3) -------------------------------------------------------------------------------
-HANGING_BOUND_S = 65  # README / RELIABILITY.md: "an unreachable or hanging source gives up within 65 s"
+HANGING_BOUND_S = 70  # README / RELIABILITY.md: "an unreachable or hanging source gives up within 70 s"
 
 
 def test_hanging_source_on_a_50_member_cache_ends_offline_within_the_documented_bound(
@@ -520,7 +520,11 @@ def test_hanging_source_on_a_50_member_cache_ends_offline_within_the_documented_
     assert r.returncode == 1, r.stderr
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"ogptui: cannot reach {site.url}: "), r.stderr
-    assert lines[0].endswith("stopped answering for 10 s after 2 tries; cached data is unchanged")
+    # silence (read timeout) and the limit on the time to headers are both 10 s: either may speak first
+    assert re.search(
+        r"(stopped answering for 10 s|sent no complete answer within 10 s) after 2 tries; cached data is unchanged$",
+        lines[0],
+    ), lines[0]
     assert took < HANGING_BOUND_S, f"a hanging source took {took:.1f} s"
     with open_store() as store:
         assert data_snapshot(store) == before

@@ -123,7 +123,7 @@ class Source:
         max_bytes: int = 8_000_000,
         connect_timeout: float = 10.0,
         read_timeout: float = 10.0,
-        headers_timeout: float = 20.0,
+        headers_timeout: float = 10.0,
         deadline: float = 60.0,
         fetch_deadline: float = 150.0,
         min_rate: float = 1024.0,
