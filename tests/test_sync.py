@@ -491,6 +491,9 @@ def test_ctrl_c_is_recorded_as_interrupted_says_what_was_stored_and_resumes(tmp_
         assert not {p for p in again if url + p in done}, "re-fetched pages the interrupted run had finished"
         with open_store(seed=False) as s:
             assert len(set(s.member_slugs()) - {"peru"}) == 30
+        from tests.crashkit import report
+
+        report("ctrl-c", members_stored=members, commitment_pages_stored=details, resumed_requests=len(again))
     finally:
         server.terminate()
         server.wait(timeout=10)
