@@ -9,6 +9,9 @@ member pages first in the order asked, and each member's commitment pages as soo
 cancellation stops every worker. Every run is bounded: each request by the source's time limits, the whole
 run by `run_deadline`. However a run ends (done, offline, Ctrl-C, deadline, cancelled, killed), what it
 stored is kept and the next run with the same target resumes after it.
+
+(Over 400 lines on purpose: planning, the worker pool and how a run ends are one idea and read best
+together; the checks of a fetched page live in `sync_checks.py`.)
 """
 
 from __future__ import annotations
@@ -23,10 +26,14 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from ogptui import config
-from ogptui.model import CommitmentPage, DirectoryPage, Member, PageRejected
+from ogptui.model import DirectoryPage, PageRejected
 from ogptui.source import FetchError, FetchResult, Source, same_site
 from ogptui.store import Store, open_store, utcnow, utcnow_ms
-from ogptui.timefmt import parse_iso
+from ogptui.sync_checks import done_since as _done_since
+from ogptui.sync_checks import moved_commitment as _moved_commitment
+from ogptui.sync_checks import moved_member as _moved_member
+from ogptui.sync_checks import parse_commitment as _parse_commitment
+from ogptui.sync_checks import parse_member as _parse_member
 from ogptui.units import human_size
 
 DIRECTORY_PATH = "/local/participants"
@@ -470,66 +477,6 @@ def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
     for e in group.exceptions:
         out += _leaves(e) if isinstance(e, BaseExceptionGroup) else [e]
     return out
-
-
-def _parse_member(res: FetchResult, url: str, slug: str) -> Member:
-    """The member record of a fetched page, refused unless it is the member asked for."""
-    from ogptui.parse import parse_page
-    from ogptui.parse.identity import page_identity
-
-    rec = parse_page(res.text or "", url=res.final_url or url, kind="member", fetched_at=utcnow())
-    if not isinstance(rec, Member):
-        raise PageRejected("the page is not a member page")
-    ident = page_identity(res.text or "")
-    if ident.member and ident.commitment is None and ident.member != slug:
-        raise PageRejected(f"the page says it is member '{ident.member}' (its canonical link), not '{slug}'")
-    rec.slug = slug
-    rec.source_url = url
-    return rec
-
-
-def _parse_commitment(res: FetchResult, url: str, cid: str) -> CommitmentPage:
-    """The commitment page of a fetched page, refused unless its ID (title, canonical link) is `cid`."""
-    from ogptui.parse import parse_page
-    from ogptui.parse.identity import page_identity
-
-    want = cid.upper()
-    page = parse_page(res.text or "", url=res.final_url or url, kind="commitment", fetched_at=utcnow())
-    if not isinstance(page, CommitmentPage):
-        raise PageRejected("the page is not a commitment page")
-    ident = page_identity(res.text or "")
-    for said, where in ((page.id, "its title"), (ident.commitment, "its canonical link")):
-        if said and said.upper() != want:
-            raise PageRejected(f"the page says it is commitment {said.upper()} ({where}), not {want}")
-    page.id = want
-    page.url = url
-    return page
-
-
-def _moved_member(slug: str, final_url: str) -> str | None:
-    """The member a redirect landed on, when it is another one (renamed or merged)."""
-    from ogptui.parse.common import commitment_id_from_url, member_slug_from_url
-
-    other = member_slug_from_url(final_url)
-    if other and other != slug and commitment_id_from_url(final_url) is None:
-        return other
-    return None
-
-
-def _moved_commitment(cid: str, final_url: str) -> str | None:
-    """The commitment a redirect landed on, when it is another one."""
-    from ogptui.parse.common import commitment_id_from_url
-
-    other = commitment_id_from_url(final_url)
-    return other if other and other != cid.upper() else None
-
-
-def _done_since(state: dict | None, since: str) -> bool:
-    """Checked without error at or after `since` (times compared parsed: old rows hold whole seconds)."""
-    if not state or state.get("last_error"):
-        return False
-    checked, start = parse_iso(state.get("checked_at")), parse_iso(since)
-    return bool(checked and start and checked >= start)
 
 
 def plan_sync(store: Store, *, slugs: list[str] | None, all_members: bool, watchlist: bool) -> _Plan:

@@ -570,7 +570,7 @@ def test_resume_compares_milliseconds_not_whole_seconds(store, fake_site):
 
 
 def test_done_since_reads_old_whole_second_times():
-    from ogptui.sync import _done_since
+    from ogptui.sync_checks import done_since as _done_since
 
     ok = {"checked_at": "2026-01-01T00:00:06Z", "last_error": None}
     assert _done_since(ok, "2026-01-01T00:00:05.400Z")

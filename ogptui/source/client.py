@@ -13,6 +13,9 @@ Every request of the application goes through `Source`: `fetch` reads a `text/ht
 - conditional GET; retries with exponential backoff and jitter (stamina) for connection errors, resets,
   429 and 502–504 (4 tries, honouring Retry-After) and timeouts (2 tries: each already waited long);
 - "offline" after `offline_after` fetches in a row got no answer (no connection, or a timeout).
+
+(Over 400 lines on purpose: pages and downloads share every rule above, so they share this one module;
+URL checks, body decoding, Retry-After and the result types live beside it.)
 """
 
 from __future__ import annotations
