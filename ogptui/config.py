@@ -22,11 +22,11 @@ import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import platformdirs
 
 from ogptui.clean import clean_text
+from ogptui.urls import url_problem
 
 APP_NAME = "ogptui"
 DEFAULT_SOURCE = "https://www.opengovpartnership.org"
@@ -189,19 +189,10 @@ class HttpUrl(Rule):
     def convert(self, value: object) -> str:
         if not isinstance(value, str):
             raise _Bad()
-        url = value.strip()
-        if not url or any(ch.isspace() or not ch.isprintable() for ch in url):
-            raise _Bad("contains spaces or control characters")
-        try:
-            parts = urlsplit(url)
-            port = parts.port
-        except ValueError:  # a bad port, or a broken [IPv6] host
-            raise _Bad("has an invalid port or host") from None
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise _Bad(f"is not {self.what}")
-        if port == 0:
-            raise _Bad("has an invalid port or host")
-        return url.rstrip("/")
+        problem = url_problem(value)
+        if problem:
+            raise _Bad(problem)
+        return value.strip().rstrip("/")
 
 
 class Name(Rule):
@@ -248,6 +239,7 @@ SOURCE = HttpUrl()
 SLUG = Slug()
 CONCURRENCY = IntRange(1, 16)
 DELAY = NumberRange(0, 60, unit=" of seconds")
+RUN_DEADLINE = NumberRange(0, 7 * 24 * 3600, unit=" of seconds")
 
 
 def setting(default: Any, rule: Rule) -> Any:
@@ -266,6 +258,8 @@ class Settings:
     # Every N runs, fetch once without validators (some servers never update Last-Modified); 0 = never.
     revalidate_every: int = setting(10, IntRange(0, 10_000))
     theme: str = setting("textual-dark", Name(64, pattern=r"[A-Za-z0-9][A-Za-z0-9_.-]*"))
+    # Seconds a whole sync (or mirror download) may take; 0 = no limit.
+    run_deadline: float = setting(3600.0, RUN_DEADLINE)
     last_member: str | None = setting(None, Slug(optional=True))
     # Not settings: what loading found wrong (one sentence each), and what `save` must keep as it was.
     notices: list[str] = field(default_factory=list, repr=False, compare=False, metadata={})

@@ -1,26 +1,45 @@
-"""Sync: plan what is due, fetch politely, parse, validate, store only what changed, report.
+"""Sync: plan what is due, fetch politely, parse, check identity, store only what changed, report.
 
 Used by `ogptui sync` and by the TUI's background worker (same API, same progress events).
 No Textual here. The store is used from the thread running the event loop only.
+
+A run is a bounded pool of workers (as many as the source's concurrency) pulling jobs from one queue:
+member pages first in the order asked, and each member's commitment pages as soon as the member is done
+(before the next members), in an `asyncio.TaskGroup`, so one failure (offline, a full disk) or a
+cancellation stops every worker. Every run is bounded: each request by the source's time limits, the whole
+run by `run_deadline`. However a run ends (done, offline, Ctrl-C, deadline, cancelled, killed), what it
+stored is kept and the next run with the same target resumes after it.
+
+(Over 400 lines on purpose: planning, the worker pool and how a run ends are one idea and read best
+together; the checks of a fetched page live in `sync_checks.py`.)
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from ogptui import config
-from ogptui.model import CommitmentPage, DirectoryPage, Member, PageRejected, validate_member
-from ogptui.source import FetchError, FetchResult, Source
-from ogptui.store import Store, open_store, utcnow
+from ogptui.model import DirectoryPage, PageRejected
+from ogptui.source import FetchError, FetchResult, Source, same_site
+from ogptui.store import Store, open_store, utcnow, utcnow_ms
+from ogptui.sync_checks import done_since as _done_since
+from ogptui.sync_checks import moved_commitment as _moved_commitment
+from ogptui.sync_checks import moved_member as _moved_member
+from ogptui.sync_checks import parse_commitment as _parse_commitment
+from ogptui.sync_checks import parse_member as _parse_member
 from ogptui.units import human_size
 
 DIRECTORY_PATH = "/local/participants"
+# Outcomes of runs that stopped before the end: the next run with the same target resumes after them
+# ("running" is a run that was killed).
+RESUMABLE_OUTCOMES = frozenset({"running", "offline", "cancelled", "interrupted", "deadline"})
 
 
 @dataclass
@@ -34,28 +53,32 @@ class SyncEvent:
 
 @dataclass
 class SyncSummary:
-    outcome: str = "ok"  # ok | partial | offline | failed
+    outcome: str = "ok"  # ok | partial | failed | offline | cancelled | interrupted | deadline
     members: int = 0
     updated: int = 0
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
+    moved: list[tuple[str, str]] = field(default_factory=list)  # (member slug or "slug ID", moved to)
     skipped: int = 0  # already done by an interrupted run this one resumed
     commitments_updated: int = 0
     commitments_failed: int = 0
     requests: int = 0
     conditional: int = 0
     not_modified: int = 0
+    retries: int = 0
+    replaced_chars: int = 0
     nbytes: int = 0
     written: int = 0
     seconds: float = 0.0
     changes: list[str] = field(default_factory=list)
     run_id: int | None = None
     source: str = ""
-    message: str = ""  # the offline / failure sentence
+    message: str = ""  # the offline / interruption / failure sentence
 
     def text(self) -> str:
-        if self.outcome in ("offline", "cancelled") or (self.outcome == "failed" and self.message):
+        stopped = ("offline", "cancelled", "interrupted", "deadline")
+        if self.outcome in stopped or (self.outcome == "failed" and self.message):
             return self.message
         s = (
             f"{self.members} member{'s' if self.members != 1 else ''}: {self.updated} updated, "
@@ -64,9 +87,25 @@ class SyncSummary:
         )
         if self.skipped:
             s += f" (resumed: {self.skipped} already done)"
+        if self.commitments_updated:
+            s += f"; {self.commitments_updated} commitment pages updated"
         if self.commitments_failed:
             s += f"; {self.commitments_failed} commitment pages failed"
+        if self.moved:
+            s += "; moved on the site: " + ", ".join(f"{a} → {b}" for a, b in self.moved)
+        if self.retries:
+            s += f"; {self.retries} retries"
+        if self.replaced_chars:
+            s += f"; {self.replaced_chars} invalid characters replaced"
         return s
+
+    def stored(self) -> str:
+        """What this run stored, in words ("3 members and 12 commitment pages updated")."""
+        m = f"{self.updated} member{'s' if self.updated != 1 else ''}"
+        if self.commitments_updated:
+            c = self.commitments_updated
+            m += f" and {c} commitment page{'s' if c != 1 else ''}"
+        return f"{m} updated"
 
 
 class Offline(Exception):
@@ -84,6 +123,9 @@ class _Plan:
     resume_since: str | None  # URLs checked successfully after this time are already done
 
 
+_MEMBER, _COMMITMENT, _STOP = 1, 0, 9  # queue priorities: a member's commitments before the next member
+
+
 class Syncer:
     def __init__(
         self,
@@ -93,8 +135,10 @@ class Syncer:
         on_event: Callable[[SyncEvent], None] | None = None,
         validators: bool = True,
         cancel: threading.Event | None = None,
+        deadline: float | None = None,
     ):
         self.cancel = cancel
+        self.deadline = deadline if deadline and deadline > 0 else None
         self.answered = False  # did the server answer anything at all in this run?
         self.unreachable: str | None = None  # the last could-not-connect message
         self.store = store
@@ -105,6 +149,8 @@ class Syncer:
         self.run_id: int | None = None
         self.done = 0
         self.total = 0
+        self._queue: asyncio.PriorityQueue[tuple[int, int, tuple | None]] | None = None
+        self._seq = itertools.count()
 
     def _member_finished(self, kind: str, slug: str, message: str) -> None:
         self.done += 1
@@ -129,9 +175,9 @@ class Syncer:
         try:
             res = await self.source.fetch(url, etag=etag, last_modified=last_mod)
         except FetchError as e:
-            if self.source.offline:  # this failure (connect error or timeout) tipped the source offline
+            if self.source.offline:  # this failure (no answer) tipped the source offline
                 raise Offline(e.message) from e
-            if e.kind in ("connect", "timeout"):
+            if e.no_answer:
                 self.unreachable = e.message
             else:
                 self.answered = True
@@ -141,25 +187,25 @@ class Syncer:
 
     def _http_ok(self, res: FetchResult, state: dict | None) -> dict:
         """The http_state row after a successful answer (a 304 keeps the validators and fetch time it had)."""
-        now = utcnow()
         prev = state or {}
         if res.not_modified:
             etag = res.etag or prev.get("etag")
             last_modified = res.last_modified or prev.get("last_modified")
             fetched_at = prev.get("fetched_at")
         else:
-            etag, last_modified, fetched_at = res.etag, res.last_modified, now
+            etag, last_modified, fetched_at = res.etag, res.last_modified, utcnow()
         return {
             "url": res.url,
             "etag": etag,
             "last_modified": last_modified,
             "status": res.status,
             "fetched_at": fetched_at,
-            "checked_at": now,
+            "checked_at": utcnow_ms(),
             "failures": 0,
             "last_error": None,
             "not_found": 0,
             "gone_at": None,
+            "moved_to": None,
         }
 
     def _fail(self, url: str, slug: str | None, reason: str, kind: str) -> None:
@@ -168,13 +214,23 @@ class Syncer:
             url, kind=kind, member_slug=slug, failures=int(state.get("failures") or 0) + 1, last_error=reason
         )
 
+    def _enqueue(self, priority: int, job: tuple | None) -> None:
+        assert self._queue is not None
+        self._queue.put_nowait((priority, next(self._seq), job))
+
+    def _enqueue_commitments(self, slug: str) -> None:
+        member = self.store.get_member(slug)
+        for c in member.commitments if member is not None else []:
+            self._enqueue(_COMMITMENT, ("commitment", slug, c.id, c.url))
+
     # ---- one member ---------------------------------------------------------------------------
     async def sync_member(self, slug: str, resume_since: str | None) -> None:
+        """Fetch, check and store one member page; queue its commitment pages when it is done."""
         url = self.url(f"/members/{slug}/")
         if resume_since and _done_since(self.store.http_state(url), resume_since):
             self.summary.skipped += 1
             self._member_finished("member_done", slug, f"{slug}: already synced by the interrupted run")
-            await self.sync_commitments(slug, resume_since)
+            self._enqueue_commitments(slug)
             return
         self._emit("fetch", slug, f"fetching {slug}")
         try:
@@ -183,6 +239,16 @@ class Syncer:
             self._fail(url, slug, e.message, "member")
             self.summary.failed.append((slug, e.message))
             self._member_finished("member_failed", slug, e.message)
+            return
+        moved = _moved_member(slug, res.final_url)
+        if moved:
+            self.store.record_moved(url, kind="member", member_slug=slug, moved_to=moved)
+            self.summary.moved.append((slug, moved))
+            self._member_finished(
+                "member_done",
+                slug,
+                f"{slug}: moved to {moved} on the site (renamed or merged); kept as it was",
+            )
             return
         if res.status in (404, 410):
             gone = self.store.record_not_found(url, slug, res.status)
@@ -196,25 +262,17 @@ class Syncer:
             self.store.note_http(url, **{k: v for k, v in self._http_ok(res, state).items() if k != "url"})
             self.summary.unchanged += 1
             self._member_finished("member_done", slug, f"{slug}: not modified")
-            await self.sync_commitments(slug, resume_since)
+            self._enqueue_commitments(slug)
             return
-        from ogptui.parse import parse_page
-
+        self.summary.replaced_chars += res.replaced_chars
         try:
-            rec = parse_page(res.text or "", url=res.final_url or url, kind="member", fetched_at=utcnow())
-            if not isinstance(rec, Member):
-                raise PageRejected("the page is not a member page")
-            rec.slug = slug
-            problems = validate_member(rec)
-            if problems:
-                raise PageRejected("; ".join(problems))
+            rec = _parse_member(res, url, slug)  # parse_page validates the record (once)
         except PageRejected as e:
             reason = f"unusable page: {e.reason}"
             self._fail(url, slug, reason, "member")
             self.summary.failed.append((slug, reason))
             self._member_finished("member_failed", slug, reason)
             return
-        rec.source_url = url
         result = self.store.write_member(rec, http=self._http_ok(res, state), run_id=self.run_id)
         if result.written:
             self.summary.updated += 1
@@ -225,19 +283,11 @@ class Syncer:
         self._member_finished(
             "member_done", slug, f"{rec.name}: {'updated' if result.written else 'unchanged'}"
         )
-        await self.sync_commitments(slug, resume_since)
-
-    async def sync_commitments(self, slug: str, resume_since: str | None) -> None:
-        member = self.store.get_member(slug)
-        if member is None or not member.commitments:
-            return
-        await asyncio.gather(
-            *(self.sync_commitment(slug, c.id, c.url, resume_since) for c in member.commitments)
-        )
+        self._enqueue_commitments(slug)
 
     async def sync_commitment(self, slug: str, cid: str, href: str | None, resume_since: str | None) -> None:
         url = self.url(f"/members/{slug}/commitments/{cid}/")
-        if href and _same_site(href, self.source.base_url):
+        if href and same_site(href, self.source.base_url):
             url = href
         if resume_since and _done_since(self.store.http_state(url), resume_since):
             return
@@ -247,6 +297,11 @@ class Syncer:
             self._fail(url, slug, e.message, "commitment")
             self.summary.commitments_failed += 1
             return
+        moved = _moved_commitment(cid, res.final_url)
+        if moved:
+            self.store.record_moved(url, kind="commitment", member_slug=slug, moved_to=moved)
+            self.summary.moved.append((f"{slug} {cid.upper()}", moved))
+            return
         if res.status in (404, 410):
             self.store.record_not_found(url, slug, res.status)
             self.summary.commitments_failed += 1
@@ -254,20 +309,13 @@ class Syncer:
         if res.not_modified:
             self.store.note_http(url, **{k: v for k, v in self._http_ok(res, state).items() if k != "url"})
             return
-        from ogptui.parse import parse_page
-
+        self.summary.replaced_chars += res.replaced_chars
         try:
-            page = parse_page(
-                res.text or "", url=res.final_url or url, kind="commitment", fetched_at=utcnow()
-            )
-            if not isinstance(page, CommitmentPage):
-                raise PageRejected("the page is not a commitment page")
+            page = _parse_commitment(res, url, cid)
         except PageRejected as e:
             self._fail(url, slug, f"unusable page: {e.reason}", "commitment")
             self.summary.commitments_failed += 1
             return
-        page.id = cid.upper()
-        page.url = url
         result = self.store.write_commitment(page, slug, http=self._http_ok(res, state), run_id=self.run_id)
         if result.written:
             self.summary.commitments_updated += 1
@@ -304,68 +352,105 @@ class Syncer:
             self.summary.failed.append(("(directory)", msg))
         return slugs
 
+    async def _worker(self, resume_since: str | None) -> None:
+        assert self._queue is not None
+        while True:
+            _, _, job = await self._queue.get()
+            try:
+                if job is None:
+                    return
+                if job[0] == "member":
+                    await self.sync_member(job[1], resume_since)
+                else:
+                    await self.sync_commitment(job[1], job[2], job[3], resume_since)
+            finally:
+                self._queue.task_done()
+
+    async def _work(self, plan: _Plan) -> None:
+        """Discover (for --all), then the worker pool until the queue is empty."""
+        self._queue = asyncio.PriorityQueue()
+        async with asyncio.TaskGroup() as tg:
+            if plan.target == "--all":
+                plan.slugs = await self.discover()
+                self.total = len(plan.slugs)
+            for slug in plan.slugs:
+                self._enqueue(_MEMBER, ("member", slug))
+            workers = max(1, self.source.concurrency)
+            for _ in range(workers):
+                tg.create_task(self._worker(plan.resume_since))
+            await self._queue.join()
+            for _ in range(workers):
+                self._enqueue(_STOP, None)
+
     async def run(self, plan: _Plan) -> SyncSummary:
         t0 = time.monotonic()
         self.run_id = self.store.begin_run(self.source.base_url, plan.target)
         self.summary.run_id = self.run_id
         self.total = len(plan.slugs)
         self._emit("start", message=f"syncing {self.total} member{'s' if self.total != 1 else ''}")
-        tasks: list[asyncio.Task] = []
         try:
             try:
-                if plan.target == "--all":
-                    plan.slugs = await self.discover()
-                    self.total = len(plan.slugs)
-                tasks = [asyncio.create_task(self._one(s, plan.resume_since)) for s in plan.slugs]
-                await asyncio.gather(*tasks)
-            except (Offline, Cancelled) as e:
-                for t in tasks:
-                    t.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
-                if isinstance(e, Cancelled):
-                    self.summary.outcome = "cancelled"
-                    self.summary.message = "sync cancelled; what was fetched is saved, the rest is unchanged"
-                else:
-                    self._go_offline(str(e))
-            except Exception as e:  # e.g. the disk is full: stop every fetch, record the run as failed
-                for t in tasks:
-                    t.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
-                self.summary.outcome = "failed"
-                self.summary.message = f"the sync stopped: {e}"
-                raise
-            if self.summary.outcome != "offline" and not self.answered and self.unreachable:
+                async with asyncio.timeout(self.deadline):
+                    await self._work(plan)
+            except TimeoutError:
+                self.summary.outcome = "deadline"
+                self.summary.message = (
+                    f"the sync stopped at its time limit of {self.deadline:g} s (setting run_deadline): "
+                    f"{self.summary.stored()} before it; run `ogptui sync` to finish"
+                )
+            except BaseExceptionGroup as group:
+                self._stopped(group)
+            if self.summary.outcome == "ok" and not self.answered and self.unreachable:
                 # Nothing answered at all (e.g. one member and the connection refused): that is offline too.
                 self._go_offline(self.unreachable)
+        except asyncio.CancelledError:  # Ctrl-C (asyncio.run cancels the main task) or the caller's cancel
+            self.summary.outcome = "interrupted"
+            self.summary.message = (
+                f"sync interrupted: {self.summary.stored()} before the interruption; "
+                "run `ogptui sync` to finish"
+            )
+            raise
         finally:
             self._finish(t0)
         return self.summary
+
+    def _stopped(self, group: BaseExceptionGroup) -> None:
+        """The run stopped early: offline, cancelled, or an error (e.g. a full disk), which is re-raised."""
+        errors = _leaves(group)
+        others = [e for e in errors if not isinstance(e, Offline | Cancelled)]
+        if others:
+            self.summary.outcome = "failed"
+            self.summary.message = f"the sync stopped: {others[0]}"
+            raise others[0]
+        if any(isinstance(e, Cancelled) for e in errors):
+            self.summary.outcome = "cancelled"
+            self.summary.message = "sync cancelled; what was fetched is saved, the rest is unchanged"
+        else:
+            self._go_offline(str(next(e for e in errors if isinstance(e, Offline))))
 
     def _go_offline(self, reason: str) -> None:
         self.summary.outcome = "offline"
         self.summary.message = (
             f"cannot reach {self.source.base_url}: {reason}; cached data is unchanged"
-            if not self.summary.updated
-            else f"lost {self.source.base_url} part-way ({reason}); what was fetched is saved, "
+            if not (self.summary.updated or self.summary.commitments_updated)
+            else f"lost {self.source.base_url} part-way ({reason}); {self.summary.stored()} before that; "
             "run `ogptui sync` again to finish"
         )
         self._emit("offline", message=self.summary.message)
-
-    async def _one(self, slug: str, resume_since: str | None) -> None:
-        await self.sync_member(slug, resume_since)
 
     def _finish(self, t0: float) -> None:
         s = self.summary
         s.members = self.total
         s.seconds = time.monotonic() - t0
         c = self.source.counters
-        s.requests, s.conditional, s.not_modified, s.nbytes = (
+        s.requests, s.conditional, s.not_modified, s.nbytes, s.retries = (
             c.requests,
             c.conditional,
             c.not_modified,
             c.bytes,
+            c.retries,
         )
-        if s.outcome == "ok":  # not already offline, cancelled or stopped by an error
+        if s.outcome == "ok":  # not already offline, cancelled, interrupted or stopped by an error
             s.outcome = (
                 "ok" if not s.failed else ("failed" if len(s.failed) >= max(1, s.members) else "partial")
             )
@@ -387,15 +472,11 @@ class Syncer:
         self._emit("done", message=s.text())
 
 
-def _done_since(state: dict | None, since: str) -> bool:
-    return bool(
-        state and state.get("checked_at") and state["checked_at"] >= since and not state.get("last_error")
-    )
-
-
-def _same_site(href: str, base: str) -> bool:
-    a, b = urlsplit(href), urlsplit(base)
-    return (a.scheme, a.netloc) == (b.scheme, b.netloc)
+def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
+    out: list[BaseException] = []
+    for e in group.exceptions:
+        out += _leaves(e) if isinstance(e, BaseExceptionGroup) else [e]
+    return out
 
 
 def plan_sync(store: Store, *, slugs: list[str] | None, all_members: bool, watchlist: bool) -> _Plan:
@@ -407,12 +488,12 @@ def plan_sync(store: Store, *, slugs: list[str] | None, all_members: bool, watch
     else:
         chosen = store.watchlist() or ([] if watchlist else store.member_slugs())
         target = "watchlist" if store.watchlist() else " ".join(chosen)
-    # Resume: an interrupted run (killed, or stopped offline) with the same target leaves its finished work.
+    # Resume: an interrupted run (killed, Ctrl-C, offline, deadline) with the same target leaves its finished work.
     # Runs killed one after another form a chain: resume from the first, or each kill would lose the work
     # done by the runs before it (they skipped those pages, so they did not re-check them).
     resume = None
     for run in store.runs(100):  # newest first
-        if run.outcome not in ("running", "offline", "cancelled") or _target_of(store, run.id) != target:
+        if run.outcome not in RESUMABLE_OUTCOMES or _target_of(store, run.id) != target:
             break
         resume = run.started_at
     return _Plan(chosen, target, resume)
@@ -436,7 +517,9 @@ async def run_sync(
     settings: config.Settings | None = None,
     source_options: dict | None = None,
     cancel: threading.Event | None = None,
+    deadline: float | None = None,
 ) -> SyncSummary:
+    """Sync members into `store`. `deadline` (seconds, default: the `run_deadline` setting) bounds the run."""
     settings = settings or config.Settings.load(store.paths)
     base = source or settings.source
     plan = plan_sync(store, slugs=slugs, all_members=all_members, watchlist=watchlist)
@@ -446,7 +529,14 @@ async def run_sync(
     opts.setdefault("concurrency", concurrency or settings.concurrency)
     opts.setdefault("delay", delay if delay is not None else settings.delay)
     async with Source(base, **opts) as src:
-        syncer = Syncer(store, src, on_event=on_event, validators=validators, cancel=cancel)
+        syncer = Syncer(
+            store,
+            src,
+            on_event=on_event,
+            validators=validators,
+            cancel=cancel,
+            deadline=settings.run_deadline if deadline is None else deadline,
+        )
         if not plan.slugs and plan.target != "--all":
             syncer.summary.message = (
                 "nothing to sync: name members, watch some (`ogptui watch SLUG`) or use --all"

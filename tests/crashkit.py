@@ -202,12 +202,14 @@ def half_written(store) -> list[str]:
 # ---- what a resumed run still has to fetch ---------------------------------------------------------------
 def resume_point(conn: sqlite3.Connection) -> str | None:
     """Start of the chain of interrupted runs at the end of sync_runs (None: the last run finished)."""
+    from ogptui.sync import RESUMABLE_OUTCOMES
+
     since = None
     target = None
     for started, outcome, tgt in conn.execute(
         "SELECT started_at, outcome, target FROM sync_runs ORDER BY id DESC"
     ).fetchall():
-        if outcome not in ("running", "offline") or (target is not None and tgt != target):
+        if outcome not in RESUMABLE_OUTCOMES or (target is not None and tgt != target):
             break
         since, target = started, tgt
     return since
@@ -225,12 +227,18 @@ def site_paths(data: SiteData) -> set[str]:
 
 def done_paths(conn: sqlite3.Connection, since: str | None) -> set[str]:
     """Pages the interrupted chain already finished (the resumed run must not ask for them again)."""
+    from ogptui.timefmt import parse_iso
+
     if since is None:
         return set()
-    rows = conn.execute(
-        "SELECT url FROM http_state WHERE checked_at >= ? AND last_error IS NULL", [since]
-    ).fetchall()
-    return {norm_path(urlsplit(u).path) for (u,) in rows}
+    start = parse_iso(since)
+    rows = conn.execute("SELECT url, checked_at FROM http_state WHERE last_error IS NULL").fetchall()
+    # times compared parsed, as sync does (millisecond and older whole-second values mix)
+    return {
+        norm_path(urlsplit(u).path)
+        for u, checked in rows
+        if (when := parse_iso(checked)) is not None and start is not None and when >= start
+    }
 
 
 def requested_paths(site) -> set[str]:

@@ -47,6 +47,7 @@ RULE_CASES = [
      ["ftp://x y", "ftp://example.org", "http://127.0.0.1:99999", "http://h:0", "http://exa mple.org", "not-a-url",
       "http://example.org/\x1b[31m", "https://", "http://[::1", 42, None]),
     ("theme", ["textual-dark", "ansi-light", "catppuccin-mocha"], ["", "a b", "x" * 65, 5, None, "\x1b[31m"]),
+    ("run_deadline", [0, 0.5, 3600, 604800], [-1, -0.001, 604800.5, float("inf"), float("nan"), "60", True, None]),
     ("last_member", ["peru", "buenos-aires-argentina", None], ["", "a b", "a/b", "x" * 201, 3, "../etc"]),
 ]  # fmt: skip
 

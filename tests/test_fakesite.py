@@ -200,6 +200,71 @@ def test_redirect_loop_fault(fake_site):
     assert fake_site.hits("/members/peru/") == 6
 
 
+def test_hang_fault_sends_nothing_until_the_client_gives_up(fake_site, client):
+    fake_site.fault("/members/peru/", "hang", times=1)
+    t = time.monotonic()
+    with pytest.raises(httpx.ReadTimeout):
+        client.get(fake_site.url + "/members/peru/", timeout=httpx.Timeout(5.0, read=0.3))
+    assert 0.3 <= time.monotonic() - t < 3.0
+    assert client.get(fake_site.url + "/members/peru/").status_code == 200  # used up
+
+
+def test_hang_fault_ends_when_the_site_stops(fake_site):
+    import socket
+
+    fake_site.fault("/members/peru/", "hang")
+    with socket.create_connection(("127.0.0.1", fake_site.port), timeout=5) as s:
+        s.sendall(b"GET /members/peru/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(0.1)
+        t = time.monotonic()
+        fake_site.stop()
+        assert time.monotonic() - t < 3.0
+        assert s.recv(100) == b""  # closed without a byte of answer
+
+
+def test_trickle_body_fault(fake_site, client):
+    fake_site.fault("/members/peru/", "trickle_body", interval=0.05)
+    t = time.monotonic()
+    got = b""
+    with client.stream("GET", fake_site.url + "/members/peru/") as r:
+        assert r.status_code == 200 and int(r.headers["content-length"]) > 10_000
+        for chunk in r.iter_raw():
+            got += chunk
+            if len(got) >= 10:
+                break
+    # ten bytes took about ten intervals: the server never sends more than one byte at a time
+    assert got and time.monotonic() - t >= 0.3
+
+
+def test_trickle_headers_fault(fake_site):
+    import socket
+
+    fake_site.fault("/members/peru/", "trickle_headers", interval=0.05)
+    with socket.create_connection(("127.0.0.1", fake_site.port), timeout=5) as s:
+        s.sendall(b"GET /members/peru/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        first = s.recv(200)
+        assert first.startswith(b"HTTP/1.1 200 OK\r\n")
+        time.sleep(0.4)
+        more = s.recv(200)
+        assert more and set(more) <= set(b"aX-Padding: ")  # padding, never the end of the headers
+        assert b"\r\n\r\n" not in first + more
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["/members/valdoria/", "http://localhost:9/members/peru/", "http://example.org/members/peru/"],
+)
+def test_redirect_fault(fake_site, client, location):
+    fake_site.fault("/members/peru/", "redirect", location=location)
+    r = client.get(fake_site.url + "/members/peru/")
+    assert r.status_code == 301 and r.headers["location"] == location
+    fake_site.clear_faults()
+    fake_site.fault("/members/peru/", "redirect", location=location, status=302)
+    assert client.get(fake_site.url + "/members/peru/").status_code == 302
+    with pytest.raises(ValueError, match="location"):
+        fake_site.fault("/members/peru/", "redirect")
+
+
 def test_invalid_utf8_fault(fake_site, client):
     fake_site.fault("/members/peru/", "invalid_utf8")
     raw = client.get(fake_site.url + "/members/peru/").content

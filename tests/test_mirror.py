@@ -6,6 +6,7 @@ import copy
 import hashlib
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -30,6 +31,8 @@ class StaticServer:
 
     files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     validators: bool = True
+    redirects: dict[str, str] = field(default_factory=dict)  # path → Location (302)
+    trickle: float = 0.0  # seconds between body bytes (0: all at once)
     log: list[tuple[str, int, bool]] = field(default_factory=list)  # (path, status, conditional)
     server: ThreadingHTTPServer | None = None
 
@@ -46,6 +49,13 @@ class StaticServer:
                 pass
 
             def do_GET(self) -> None:
+                if self.path in site.redirects:
+                    site.log.append((self.path, 302, False))
+                    self.send_response(302)
+                    self.send_header("Location", site.redirects[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 entry = site.files.get(self.path)
                 cond = bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since"))
                 if entry is None:
@@ -73,7 +83,15 @@ class StaticServer:
                     self.send_header("ETag", etag)
                     self.send_header("Last-Modified", formatdate(usegmt=True))
                 self.end_headers()
-                self.wfile.write(data)
+                if not site.trickle:
+                    self.wfile.write(data)
+                    return
+                for i in range(len(data)):
+                    time.sleep(site.trickle)
+                    try:
+                        self.wfile.write(data[i : i + 1])
+                    except OSError:
+                        return
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(
@@ -243,3 +261,90 @@ def test_mirror_is_exclusive_with_slugs_all_and_source(capsys):
         assert rc == 2 and "--mirror replaces" in err
     rc, _, err = run(capsys, "sync", "--mirror", "ftp://x/y")
     assert rc == 2 and "not an http(s) address" in err
+
+
+# ---- the mirror under the same rules as every request (issues 11.3 and 12.3) ---------------------------------
+def test_mirror_from_a_hanging_server_gives_up_offline(fake_site, tmp_path):
+    fake_site.fault("*", "hang")
+    url = fake_site.url + "/ogptui.bundle"
+    with open_store() as store:
+        summary, report = mirror_sync(store, url, source_options={"read_timeout": 0.3})
+    assert report is None and summary.outcome == "offline"
+    assert summary.message == (
+        f"cannot reach {url}: 127.0.0.1:{fake_site.port} stopped answering for 0.3 s; cached data is unchanged"
+    )
+    assert fake_site.hits("/ogptui.bundle") == 2  # timeouts are tried twice
+
+
+def test_mirror_with_trickled_headers_gives_up_offline(fake_site):
+    fake_site.fault("*", "trickle_headers", interval=0.02)
+    url = fake_site.url + "/ogptui.bundle"
+    with open_store() as store:
+        summary, _ = mirror_sync(store, url, source_options={"headers_timeout": 0.3})
+    assert summary.outcome == "offline"
+    assert f"127.0.0.1:{fake_site.port} sent no complete answer within 0.3 s" in summary.message
+
+
+def test_mirror_trickled_body_is_cut_at_the_minimum_rate(static_server, tmp_path, monkeypatch):
+    data = make_bundle(tmp_path, monkeypatch, "v1", {"valdoria": "2026-03-01T00:00:00Z"})
+    static_server.files["/b"] = (data, "application/zip")
+    static_server.trickle = 0.01
+    monkeypatch.setenv("OGPTUI_HOME", str(tmp_path / "user"))
+    with open_store() as store:
+        before = store.member_slugs()
+        summary, report = mirror_sync(
+            store, static_server.url + "/b", source_options={"min_rate": 1000, "rate_window": 0.3}
+        )
+        assert report is None and summary.outcome == "offline"
+        assert "sent less than 1 kB/s for 0.3 s" in summary.message
+        assert store.member_slugs() == before
+
+
+def test_mirror_download_is_bounded_by_the_run_deadline(static_server, tmp_path, monkeypatch):
+    data = make_bundle(tmp_path, monkeypatch, "v1", {"valdoria": "2026-03-01T00:00:00Z"})
+    static_server.files["/b"] = (data, "application/zip")
+    static_server.trickle = 0.001  # steady, above no minimum: only the whole-run deadline stops it
+    monkeypatch.setenv("OGPTUI_HOME", str(tmp_path / "user"))
+    with open_store() as store:
+        t0 = time.monotonic()
+        summary, report = mirror_sync(
+            store, static_server.url + "/b", deadline=0.5, source_options={"min_rate": 0}
+        )
+        took = time.monotonic() - t0
+    assert report is None and summary.outcome == "offline"
+    assert summary.message.endswith(
+        "the download took longer than 0.5 s (setting run_deadline); cached data is unchanged"
+    )
+    assert took < 5
+
+
+def test_mirror_redirect_to_another_host_is_refused(static_server, capsys):
+    static_server.redirects["/b"] = "http://localhost:9/ogptui.bundle"
+    home_ok = run(capsys, "sync", "--mirror", static_server.url + "/b", "--quiet")
+    rc, out, err = home_ok
+    assert rc == 1 and out == ""
+    assert err.strip() == (
+        f"ogptui: the mirror {static_server.url}/b: refused a redirect to another site (localhost:9); "
+        "check the address; cached data is unchanged"
+    )
+
+
+def test_mirror_follows_a_same_site_redirect(static_server, tmp_path, monkeypatch):
+    data = make_bundle(tmp_path, monkeypatch, "v1", {"valdoria": "2026-03-01T00:00:00Z"})
+    static_server.files["/new.bundle"] = (data, "application/zip")
+    static_server.redirects["/old.bundle"] = "/new.bundle"
+    monkeypatch.setenv("OGPTUI_HOME", str(tmp_path / "user"))
+    with open_store() as store:
+        summary, report = mirror_sync(store, static_server.url + "/old.bundle")
+    assert report is not None and report.added == ["Valdoria"] and summary.requests == 2
+
+
+def test_mirror_uses_the_one_url_validator():
+    from ogptui.mirror import validate_mirror_url
+
+    for bad in ("ftp://x/y", "http://exa mple.org/b", "http://x:99999/b", "https://", "x\x1b]0;t\x07"):
+        with pytest.raises(ValueError, match="^mirror URL "):
+            validate_mirror_url(bad)
+    assert validate_mirror_url(" https://intranet.example/ogp/ogptui.bundle ") == (
+        "https://intranet.example/ogp/ogptui.bundle"
+    )

@@ -44,13 +44,13 @@ FAULTS = [
         "slow-headers",
         {"kind": "slow", "delay": 0.8},
         "partial",
-        r"stopped answering for 0\.4 s after 4 tries",
+        r"stopped answering for 0\.4 s after 2 tries",
     ),
     (
         "slow-body",
         {"kind": "slow", "delay": 0.8, "where": "body"},
         "partial",
-        r"stopped answering for 0\.4 s after 4 tries",
+        r"stopped answering for 0\.4 s after 2 tries",
     ),
     ("reset-before", {"kind": "reset"}, "partial", r"broke off before the page was complete after 4 tries"),
     (
@@ -102,6 +102,32 @@ FAULTS = [
         r"^redirect loop at http://127\.0\.0\.1:\d+/members/valdoria/(\?loop=1)?$",
     ),
     ("invalid-utf8", {"kind": "invalid_utf8"}, "ok", None),  # replaced characters, then parsed
+    # round 2 (issue 12): answers that never end, and redirects
+    ("hang", {"kind": "hang"}, "partial", r"^127\.0\.0\.1:\d+ stopped answering for 0\.4 s after 2 tries$"),
+    (
+        "trickle-body",
+        {"kind": "trickle_body", "interval": 0.01},
+        "partial",
+        r"^no complete answer from 127\.0\.0\.1:\d+ within 1 s after 2 tries$",
+    ),
+    (
+        "trickle-headers",
+        {"kind": "trickle_headers", "interval": 0.01},
+        "partial",
+        r"^no complete answer from 127\.0\.0\.1:\d+ within 1 s after 2 tries$",
+    ),
+    (
+        "redirect-other-host",
+        {"kind": "redirect", "location": "http://localhost:9/members/valdoria/", "status": 302},
+        "partial",
+        r"^refused a redirect to another site \(localhost:9\)$",
+    ),
+    (
+        "other-member-served",
+        {"kind": "serve_other", "location": "/members/norland/"},
+        "partial",
+        r"^unusable page: the page says it is member 'norland' \(its canonical link\), not 'valdoria'$",
+    ),
 ]
 
 
@@ -195,6 +221,73 @@ def test_transient_overload_honours_retry_after_then_succeeds(synced, kind):
     assert store.get_member(VICTIM).name == "Valdoria Republic"
     assert elapsed >= 0.95, "Retry-After: 1 was not honoured"
     assert site.hits(f"/members/{VICTIM}/") == 2
+
+
+def test_redirect_to_another_member_is_recorded_as_moved_never_stored_as_it(synced, capsys):
+    site, store = synced
+    before = show_json(capsys, VICTIM)
+    rows_before = victim_rows(store)
+    norland_before = show_json(capsys, "norland")
+    site.fault(f"/members/{VICTIM}/", "redirect", location="/members/norland/")
+    summary = sync(store, site, ALL)
+    assert summary.outcome == "ok" and summary.moved == [(VICTIM, "norland")] and not summary.failed
+    assert "moved on the site: valdoria → norland" in summary.text()
+    assert show_json(capsys, VICTIM) == before and victim_rows(store) == rows_before
+    assert show_json(capsys, "norland") == norland_before  # norland's own page was not rewritten either
+    state = store.http_state(site.member_url(VICTIM))
+    assert state["moved_to"] == "norland" and "moved to norland" in state["last_error"]
+    report("fault", fault="redirect-other-member", outcome=summary.outcome, reason=state["last_error"])
+    # the site stops redirecting: the member syncs again and the mark is cleared
+    site.clear_faults()
+    again = sync(store, site, [VICTIM])
+    assert again.outcome == "ok" and not again.moved
+    assert store.http_state(site.member_url(VICTIM))["moved_to"] is None
+
+
+def test_redirect_to_another_commitment_is_recorded_as_moved(synced):
+    site, store = synced
+    member = store.get_member(VICTIM)
+    first, second = member.commitments[:2]
+    before = store.cache.execute(
+        "SELECT * FROM commitment_details WHERE id = ?", [first.id.upper()]
+    ).fetchall()
+    site.fault(
+        f"/members/{VICTIM}/commitments/{first.id}/",
+        "redirect",
+        location=f"/members/{VICTIM}/commitments/{second.id}/",
+    )
+    site.set_member(dataclasses.replace(site.member(VICTIM), name="Valdoria Moved"))
+    summary = sync(store, site, [VICTIM])
+    assert (f"{VICTIM} {first.id.upper()}", second.id.upper()) in summary.moved
+    assert (
+        store.cache.execute("SELECT * FROM commitment_details WHERE id = ?", [first.id.upper()]).fetchall()
+        == before
+    )
+
+
+def test_commitment_page_with_another_id_in_its_title_is_refused(synced):
+    site, store = synced
+    member = store.get_member(VICTIM)
+    first, second = member.commitments[:2]
+    before = store.cache.execute(
+        "SELECT * FROM commitment_details WHERE id = ?", [first.id.upper()]
+    ).fetchall()
+    site.fault(
+        f"/members/{VICTIM}/commitments/{first.id}/",
+        "serve_other",
+        location=f"/members/{VICTIM}/commitments/{second.id}/",
+    )
+    site.set_member(dataclasses.replace(site.member(VICTIM), name="Valdoria Mixed"))
+    summary = sync(store, site, [VICTIM])
+    assert summary.commitments_failed == 1 and not summary.moved
+    state = store.http_state(f"{site.url}/members/{VICTIM}/commitments/{first.id}/")
+    assert state["last_error"] == (
+        f"unusable page: the page says it is commitment {second.id.upper()} (its title), not {first.id.upper()}"
+    )
+    assert (
+        store.cache.execute("SELECT * FROM commitment_details WHERE id = ?", [first.id.upper()]).fetchall()
+        == before
+    )
 
 
 def test_second_not_found_marks_gone_but_keeps_the_data(synced, capsys):

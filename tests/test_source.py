@@ -404,3 +404,235 @@ async def test_delay_spaces_request_starts(fake_site):
         t = time.monotonic()
         await asyncio.gather(*(src.fetch(PERU) for _ in range(4)))
     assert time.monotonic() - t >= 0.3
+
+
+# --------------------------------------------------------------------------------------------- bounds (issue 12.3)
+
+
+class Paced(httpx.AsyncByteStream):
+    """A body sent as `chunks` pieces of `size` bytes, one every `every` seconds."""
+
+    def __init__(self, chunks: int, size: int, every: float) -> None:
+        self.chunks, self.size, self.every = chunks, size, every
+
+    async def __aiter__(self):
+        for _ in range(self.chunks):
+            await asyncio.sleep(self.every)
+            yield b"<p>" + b"x" * (self.size - 3)
+
+
+def paced_site(chunks: int, size: int, every: float, ctype: str = "text/html") -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=Paced(chunks, size, every), headers={"Content-Type": ctype})
+
+    return httpx.MockTransport(handler)
+
+
+async def test_hang_after_accept_is_a_timeout_tried_twice_and_counts_toward_offline(fake_site):
+    fake_site.fault(PERU, "hang")
+    async with Source(fake_site.url, read_timeout=0.2, attempts=4, offline_after=1, **FAST) as src:
+        err = await fetch_err(src)
+        assert err.kind == "timeout" and err.no_answer and err.tries == 2
+        assert err.message == f"127.0.0.1:{fake_site.port} stopped answering for 0.2 s after 2 tries"
+        assert fake_site.hits(PERU) == 2  # timeouts get 2 tries, not 4
+        assert src.offline  # a silent server counts like an unreachable one
+        assert (await fetch_err(src, "/members/norland/")).kind == "offline"
+    assert fake_site.hits("/members/norland/") == 0
+
+
+async def test_timeouts_in_a_row_go_offline_and_an_answer_resets_the_count(fake_site):
+    fake_site.fault(PERU, "hang")
+    async with Source(fake_site.url, read_timeout=0.15, timeout_attempts=1, offline_after=2, **FAST) as src:
+        await fetch_err(src)
+        assert (await src.fetch("/members/norland/")).status == 200  # an answer in between
+        await fetch_err(src)
+        assert not src.offline
+        await fetch_err(src)
+        assert src.offline
+
+
+async def test_trickled_headers_stop_at_the_headers_limit(fake_site):
+    fake_site.fault(PERU, "trickle_headers", interval=0.02)
+    async with Source(fake_site.url, read_timeout=5.0, headers_timeout=0.3, offline_after=1, **FAST) as src:
+        t = time.monotonic()
+        err = await fetch_err(src)
+        took = time.monotonic() - t
+    assert err.kind == "timeout" and err.no_answer and err.tries == 2
+    assert err.reason == f"127.0.0.1:{fake_site.port} sent no complete answer within 0.3 s"
+    assert 0.6 <= took < 5.0  # two tries of 0.3 s, not two read timeouts of 5 s
+    assert src.offline
+
+
+async def test_trickled_body_stops_at_the_minimum_rate(fake_site):
+    fake_site.fault(PERU, "trickle_body", interval=0.01)  # about 100 bytes/s
+    async with Source(
+        fake_site.url, read_timeout=5.0, deadline=30.0, min_rate=1000, rate_window=0.3, **FAST
+    ) as src:
+        t = time.monotonic()
+        err = await fetch_err(src)
+        took = time.monotonic() - t
+    assert err.kind == "timeout" and err.no_answer and err.tries == 2
+    assert err.reason == f"127.0.0.1:{fake_site.port} sent less than 1 kB/s for 0.3 s"
+    assert took < 5.0  # neither the 5 s read timeout nor the 30 s deadline was needed
+
+
+async def test_minimum_rate_both_sides_of_the_threshold():
+    # quota: 1000 B/s over 0.2 s windows = 200 bytes per window; pieces come every 0.05 s (4 a window)
+    fast = Source(
+        "https://example.invalid", transport=paced_site(12, 100, 0.05), min_rate=1000, rate_window=0.2, **FAST
+    )
+    async with fast as src:  # 300-400 bytes a window: above the minimum, the page arrives whole
+        res = await src.fetch("/")
+    assert res.nbytes == 12 * 100
+    slow = Source(
+        "https://example.invalid", transport=paced_site(12, 20, 0.05), min_rate=1000, rate_window=0.2, **FAST
+    )
+    async with slow as src:  # 60-80 bytes a window: below it
+        err = await fetch_err(src, "/")
+    assert err.kind == "timeout" and "sent less than 1 kB/s for 0.2 s" in err.message
+
+
+async def test_fetch_deadline_bounds_all_tries_and_waits(fake_site):
+    fake_site.fault(PERU, "503", retry_after=1)
+    async with Source(fake_site.url, fetch_deadline=0.5, **FAST) as src:
+        t = time.monotonic()
+        err = await fetch_err(src)
+        took = time.monotonic() - t
+    assert err.kind == "timeout" and err.message.startswith(
+        f"no complete answer from 127.0.0.1:{fake_site.port} within 0.5 s"
+    )
+    assert took < 0.95  # the Retry-After wait of 1 s was cut short
+    assert fake_site.hits(PERU) == 1
+
+
+# --------------------------------------------------------------------------------------------- redirects (12.2)
+
+
+async def test_redirect_to_another_member_is_followed_and_visible(fake_site):
+    fake_site.fault(PERU, "redirect", location="/members/valdoria/")
+    async with Source(fake_site.url, **FAST) as src:
+        res = await src.fetch(PERU)
+    assert res.status == 200 and res.url == fake_site.url + PERU
+    assert res.final_url == fake_site.url + "/members/valdoria/"  # the caller sees where it landed
+
+
+@pytest.mark.parametrize(
+    "location", ["http://localhost:{port}/members/peru/", "http://example.org/members/peru/"]
+)
+async def test_redirect_to_another_host_is_refused(fake_site, location):
+    location = location.format(port=fake_site.port)
+    fake_site.fault(PERU, "redirect", location=location)
+    async with Source(fake_site.url, **FAST) as src:
+        err = await fetch_err(src)
+    host = location.split("/")[2]
+    assert err.kind == "redirects" and err.message == f"refused a redirect to another site ({host})"
+    assert src.counters.requests == 1 and err.tries == 1
+
+
+async def test_redirect_from_https_to_http_is_refused_and_the_upgrade_followed():
+    # The fake site speaks plain http only; a mock transport stands in for an https site.
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if request.url.path == "/down/":
+            return httpx.Response(301, headers={"Location": "http://example.invalid/members/peru/"})
+        if request.url.path == "/up/":
+            return httpx.Response(301, headers={"Location": "https://example.invalid/members/peru/"})
+        return httpx.Response(200, stream=Chunks(b"<p>Peru</p>"), headers={"Content-Type": "text/html"})
+
+    async with Source("https://example.invalid", transport=httpx.MockTransport(handler), **FAST) as src:
+        err = await fetch_err(src, "/down/")
+        assert err.kind == "redirects"
+        assert (
+            err.message
+            == "refused a redirect from https to plain http (http://example.invalid/members/peru/)"
+        )
+        assert seen == ["https://example.invalid/down/"]
+    async with Source("http://example.invalid", transport=httpx.MockTransport(handler), **FAST) as src:
+        res = await src.fetch("/up/")
+    assert res.final_url == "https://example.invalid/members/peru/"
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "allowed"),
+    [
+        ("https://a.org/x", "https://a.org/y", True),
+        ("https://a.org/x", "https://A.ORG:443/y", True),
+        ("http://a.org/x", "https://a.org/y", True),
+        ("https://a.org/x", "http://a.org/y", False),
+        ("https://a.org/x", "https://b.org/y", False),
+        ("https://a.org/x", "https://a.org:8443/y", False),
+        ("http://a.org:8080/x", "https://a.org/y", False),
+        ("https://a.org/x", "javascript:alert(1)", False),
+    ],
+)
+def test_redirect_rule(current, target, allowed):
+    from ogptui.source import redirect_refusal
+
+    assert (redirect_refusal(current, target) is None) is allowed
+
+
+# --------------------------------------------------------------------------------------------- downloads (11.3)
+
+
+async def test_download_streams_a_file_with_its_hash(tmp_path):
+    import hashlib
+
+    data = bytes(range(256)) * 4000
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.headers.get("if-none-match") == '"v1"':
+            return httpx.Response(304, headers={"ETag": '"v1"'})
+        assert request.headers["accept"].startswith("application/zip")
+        return httpx.Response(
+            200, stream=Chunks(data, 10_000), headers={"Content-Type": "application/zip", "ETag": '"v1"'}
+        )
+
+    progress = []
+    async with Source("https://example.invalid", transport=httpx.MockTransport(handler), **FAST) as src:
+        res = await src.download("/b", tmp_path / "b", on_progress=lambda n, total: progress.append(n))
+        again = await src.download("/b", tmp_path / "c", etag=res.etag)
+    assert res.status == 200 and res.path == tmp_path / "b" and res.text is None
+    assert res.sha256 == hashlib.sha256(data).hexdigest() == hashlib.sha256(res.path.read_bytes()).hexdigest()
+    assert res.nbytes == len(data) and progress[-1] == len(data) and len(progress) > 10
+    assert again.not_modified and again.path is None and not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize(
+    ("headers", "kind", "message"),
+    [
+        ({"Content-Type": "text/html"}, "content_type", "expected a file but got a web page (text/html)"),
+        (
+            {"Content-Type": "application/zip", "Content-Length": "999999"},
+            "too_large",
+            "file larger than 1 kB",
+        ),
+    ],
+)
+async def test_download_refusals(tmp_path, headers, kind, message):
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=Chunks(b"x" * 5000), headers=headers)
+
+    async with Source("https://example.invalid", transport=httpx.MockTransport(handler), **FAST) as src:
+        with pytest.raises(FetchError) as info:
+            await src.download("/b", tmp_path / "b", max_bytes=1000)
+    assert info.value.kind == kind and info.value.message == message
+
+
+async def test_download_is_bounded_by_the_minimum_rate(tmp_path):
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=Paced(50, 10, 0.02), headers={"Content-Type": "application/zip"})
+
+    async with Source(
+        "https://example.invalid",
+        transport=httpx.MockTransport(handler),
+        min_rate=1000,
+        rate_window=0.2,
+        deadline=0.01,  # the deadline per try is for pages only: a file may take its time, not trickle
+        **FAST,
+    ) as src:
+        with pytest.raises(FetchError) as info:
+            await src.download("/b", tmp_path / "b")
+    assert info.value.kind == "timeout" and info.value.no_answer and info.value.tries == 2
+    assert info.value.reason == "example.invalid sent less than 1 kB/s for 0.2 s"

@@ -6,6 +6,7 @@ import asyncio
 import copy
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -419,3 +420,190 @@ def test_sync_all_revalidates_the_directory_page(store, fake_site):
     assert summary.outcome == "ok" and summary.members == 4
     assert fake_site.counters.requests == fake_site.counters.not_modified  # the directory too: 304
     assert fake_site.hits("/local/participants") == 1
+
+
+# ---- Ctrl-C (issue 12.6) -------------------------------------------------------------------------------
+INTERRUPTED = re.compile(
+    r"^ogptui: sync interrupted: (\d+) members?(?: and (\d+) commitment pages?)? updated before the "
+    r"interruption; run `ogptui sync` to finish$"
+)
+
+
+def test_ctrl_c_is_recorded_as_interrupted_says_what_was_stored_and_resumes(tmp_path, ogptui_home):
+    """A real SIGINT to `ogptui sync --all` mid-run: exit 130, one true line, outcome `interrupted`, and the
+    next run fetches only what was left (exactly as after SIGKILL)."""
+    root = Path(__file__).resolve().parent.parent
+    port_file = tmp_path / "port"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.fakesite", "--members", "30", "--port", "0", "--latency", "0.02"]
+        + ["--port-file", str(port_file)],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url = _wait_for_url(server, port_file)
+        env = dict(os.environ, OGPTUI_HOME=str(ogptui_home))
+        cmd = [sys.executable, "-m", "ogptui", "sync", "--all", "--source", url, "--quiet"]
+        cmd += ["--concurrency", "2", "--delay", "0"]
+        proc = subprocess.Popen(
+            cmd, env=env, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        db = config.paths().cache_db
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if (
+                _count(db, "SELECT count(*) FROM http_state WHERE kind = 'member' AND last_error IS NULL")
+                >= 8
+            ):
+                break
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 130, err
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in err, err
+        m = INTERRUPTED.match(lines[0])
+        assert m, lines[0]
+        conn = sqlite3.connect(db)
+        try:
+            outcome, summary = conn.execute(
+                "SELECT outcome, summary FROM sync_runs ORDER BY id DESC"
+            ).fetchone()
+            members = conn.execute(
+                "SELECT count(*) FROM http_state WHERE kind = 'member' AND last_error IS NULL"
+            ).fetchone()[0]
+            details = conn.execute(
+                "SELECT count(*) FROM http_state WHERE kind = 'commitment' AND last_error IS NULL"
+            ).fetchone()[0]
+            done = {r[0] for r in conn.execute("SELECT url FROM http_state WHERE last_error IS NULL")}
+        finally:
+            conn.close()
+        assert outcome == "interrupted" and "ogptui: " + summary == lines[0]
+        # the message tells the truth: every member page stored is counted (all are new to this cache)
+        assert int(m.group(1)) == members >= 8 and int(m.group(2) or 0) == details
+        log_before = _request_log(url)
+        r = subprocess.run(cmd, env=env, cwd=root, capture_output=True, text=True, timeout=120)
+        assert r.returncode in (0, 1) and all("peru" in line for line in r.stderr.splitlines()), r.stderr
+        assert "resumed:" in r.stdout
+        again = [p for p in _request_log(url)[len(log_before) :] if _is_page(p)]
+        assert not {p for p in again if url + p in done}, "re-fetched pages the interrupted run had finished"
+        with open_store(seed=False) as s:
+            assert len(set(s.member_slugs()) - {"peru"}) == 30
+        from tests.crashkit import report
+
+        report("ctrl-c", members_stored=members, commitment_pages_stored=details, resumed_requests=len(again))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+# ---- bounds (issue 12.3) -------------------------------------------------------------------------------
+HANGING_BOUND_S = 70  # README / RELIABILITY.md: "an unreachable or hanging source gives up within 70 s"
+
+
+def test_hanging_source_on_a_50_member_cache_ends_offline_within_the_documented_bound(
+    make_fake_site, ogptui_home
+):
+    """The real defaults (no test timeouts): the site accepts connections and never answers."""
+    from tests.crashkit import crash_site_data, run_cli
+
+    site = make_fake_site(crash_site_data(members=50, commitments_per_member=1, resources_per_member=2))
+    with open_store() as store:
+        first = sync(store, site, all_members=True)
+        assert first.outcome == "ok", first.failed
+        assert len(store.member_slugs()) == 51
+        before = data_snapshot(store)
+    site.fault("*", "hang")
+    t0 = time.monotonic()
+    r = run_cli(ogptui_home, "sync", "--source", site.url, "--quiet", timeout=HANGING_BOUND_S + 30)
+    took = time.monotonic() - t0
+    site.clear_faults()
+    assert r.returncode == 1, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"ogptui: cannot reach {site.url}: "), r.stderr
+    # silence (read timeout) and the limit on the time to headers are both 10 s: either may speak first
+    assert re.search(
+        r"(stopped answering for 10 s|sent no complete answer within 10 s) after 2 tries; cached data is unchanged$",
+        lines[0],
+    ), lines[0]
+    assert took < HANGING_BOUND_S, f"a hanging source took {took:.1f} s"
+    with open_store() as store:
+        assert data_snapshot(store) == before
+        assert store.last_run().outcome == "offline"
+    from tests.crashkit import report
+
+    report("hanging-source", members=51, seconds=round(took, 1), bound=HANGING_BOUND_S)
+
+
+def test_run_deadline_stops_the_run_truthfully_and_the_next_run_resumes(store, make_fake_site):
+    site = make_fake_site(members=12, latency=0.05)
+    slugs = [m.slug for m in site.members()]
+    summary = sync(store, site, slugs, deadline=0.6)
+    assert summary.outcome == "deadline"
+    assert re.fullmatch(
+        r"the sync stopped at its time limit of 0\.6 s \(setting run_deadline\): \d+ members?( and \d+ commitment"
+        r" pages?)? updated before it; run `ogptui sync` to finish",
+        summary.message,
+    ), summary.message
+    assert store.last_run().outcome == "deadline" and store.last_run().summary == summary.message
+    stored = len(store.member_slugs())
+    assert stored < 12
+    again = sync(store, site, slugs)
+    assert again.outcome == "ok" and again.skipped == stored and len(store.member_slugs()) == 12
+
+
+def test_run_deadline_setting_has_a_default():
+    assert config.Settings().run_deadline == 3600.0
+
+
+# ---- sync internals (issue 11.7) -----------------------------------------------------------------------
+def test_resume_compares_milliseconds_not_whole_seconds(store, fake_site):
+    """A page the last complete run checked just before an interrupted run started is not 'done' by it."""
+    sync(store, fake_site, ["valdoria"])  # run A checks every page
+    store.begin_run(fake_site.url, "valdoria")  # run B starts at once (same second) and is killed
+    fake_site.set_member(_with_extra_resource(fake_site.member("valdoria")))
+    summary = sync(store, fake_site, ["valdoria"])  # run C resumes after B
+    assert summary.skipped == 0 and summary.updated == 1
+    assert store.get_member("valdoria").resources[0].title == "Valdoria Added Report 2026"
+
+
+def test_done_since_reads_old_whole_second_times():
+    from ogptui.sync_checks import done_since as _done_since
+
+    ok = {"checked_at": "2026-01-01T00:00:06Z", "last_error": None}
+    assert _done_since(ok, "2026-01-01T00:00:05.400Z")
+    assert _done_since({"checked_at": "2026-01-01T00:00:05.100Z"}, "2026-01-01T00:00:05Z")
+    assert not _done_since({"checked_at": "2026-01-01T00:00:05.100Z"}, "2026-01-01T00:00:05.400Z")
+    assert _done_since({"checked_at": "2026-01-01T00:00:05.400Z"}, "2026-01-01T00:00:05.400Z")
+    assert not _done_since({"checked_at": "2026-01-01T00:00:06Z", "last_error": "x"}, "2026-01-01T00:00:05Z")
+    assert not _done_since({"checked_at": None}, "2026-01-01T00:00:05Z") and not _done_since(None, "x")
+
+
+def test_run_times_have_milliseconds(store, fake_site):
+    sync(store, fake_site, ["norland"])
+    started = store.last_run().started_at
+    checked = store.http_state(fake_site.member_url("norland"))["checked_at"]
+    for value in (started, checked):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", value), value
+
+
+def test_every_counter_counted_is_reported(store, fake_site):
+    fake_site.fault("/members/peru/", "503", times=1, retry_after=0)
+    summary = sync(store, fake_site, ["peru", "norland"])
+    n = summary.commitments_updated
+    assert n > 0 and summary.retries == 1
+    text = summary.text()
+    assert f"; {n} commitment pages updated" in text and "; 1 retries" in text
+    run = store.last_run()
+    assert run.summary == text
+
+
+def test_workers_are_bounded_by_the_concurrency(store, make_fake_site):
+    site = make_fake_site(members=6, latency=0.03)
+    summary = asyncio.run(
+        run_sync(store, all_members=True, source=site.url, source_options=dict(FAST, concurrency=2))
+    )
+    assert summary.outcome == "ok", summary.failed
+    assert site.counters.max_in_flight == 2 and len(store.member_slugs()) == 6

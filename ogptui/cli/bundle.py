@@ -15,6 +15,7 @@ from ogptui.cli.common import (
     AddCommand,
     Progress,
     UsageError,
+    load_settings,
     open_store,
     out,
     print_changes,
@@ -63,7 +64,8 @@ def cmd_sync_mirror(args: argparse.Namespace) -> int:
     failure = None
     with open_store() as store, Progress(args.quiet) as progress:
         try:
-            summary, report = mirror_sync(store, url, on_event=progress)
+            deadline = load_settings().run_deadline
+            summary, report = mirror_sync(store, url, on_event=progress, deadline=deadline)
         except (MirrorError, BundleError) as e:
             failure = str(e)
     if failure is not None:

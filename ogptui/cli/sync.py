@@ -25,6 +25,8 @@ from ogptui.cli.common import (
     say,
 )
 
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+
 
 def cmd_sync(args: argparse.Namespace) -> int:
     import asyncio  # here, not at import: every other command would pay for it
@@ -36,20 +38,31 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if args.all and args.slugs:
         raise UsageError("give member slugs or --all, not both")
     settings = load_settings()
+    interrupted = None
     with open_store() as store, Progress(args.quiet) as progress:
-        summary = asyncio.run(
-            run_sync(
-                store,
-                slugs=args.slugs or None,
-                all_members=args.all,
-                source=args.source,
-                concurrency=args.concurrency,
-                delay=args.delay,
-                on_event=progress,
-                settings=settings,
+        try:
+            summary = asyncio.run(
+                run_sync(
+                    store,
+                    slugs=args.slugs or None,
+                    all_members=args.all,
+                    source=args.source,
+                    concurrency=args.concurrency,
+                    delay=args.delay,
+                    on_event=progress,
+                    settings=settings,
+                )
             )
-        )
-    if summary.outcome == "offline":
+        except KeyboardInterrupt:  # Ctrl-C: the run recorded itself as interrupted, with what it stored
+            run = store.last_run()
+            told = run is not None and run.outcome == "interrupted" and run.summary
+            interrupted = (
+                run.summary if told else "interrupted before the sync started; stored data is unchanged"
+            )
+    if interrupted is not None:
+        say(interrupted)
+        return EXIT_INTERRUPTED
+    if summary.outcome in ("offline", "deadline"):
         say(summary.message)
         return EXIT_PARTIAL
     if summary.message and not summary.members:
@@ -58,6 +71,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     out(summary.text())
     for slug, reason in summary.failed:
         say(f"failed: {slug}: {reason}", prefix="  ")  # under the summary line, as before
+    for old, new in summary.moved:
+        out(f"  moved: {old} → {new} on the site (renamed or merged); kept as it was; sync {new} to fetch it")
     print_changes(summary.changes, summary.run_id)
     return EXIT_PARTIAL if summary.failed else EXIT_OK
 

@@ -1,6 +1,8 @@
-"""The remote side: fetching OGP pages politely (no Textual, no sqlite here)."""
+"""The remote side: fetching OGP pages and files politely (no Textual, no sqlite here)."""
 
-from .client import USER_AGENT, Source, validate_base_url
+from ogptui.urls import redirect_refusal, same_site, validate_base_url
+
+from .client import USER_AGENT, Source
 from .retry_after import parse_retry_after
 from .types import ERROR_KINDS, FetchError, FetchResult, SourceStats
 
@@ -12,5 +14,7 @@ __all__ = [
     "Source",
     "SourceStats",
     "parse_retry_after",
+    "redirect_refusal",
+    "same_site",
     "validate_base_url",
 ]

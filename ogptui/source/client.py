@@ -1,25 +1,41 @@
-"""The remote side: a polite async HTTP client for OGP pages.
+"""The remote side: a polite async HTTP client for OGP pages and for files (mirror bundles).
 
-Concurrency limit, per-host spacing of request starts, connect/read timeouts plus a deadline per try,
-a cap on decoded body bytes, `text/html` only, redirects followed by hand (at most `max_redirects`, loops
-detected), conditional GET, retries with exponential backoff and jitter (stamina) for connection errors,
-timeouts, 429 and 502–504 honouring Retry-After, and an "offline" state after repeated connection failures.
+Every request of the application goes through `Source`: `fetch` reads a `text/html` page into memory,
+`download` streams any other file to disk. Both share the same rules:
+
+- a concurrency limit and per-host spacing of request starts (politeness);
+- time limits that bound every request: a connect timeout, a read timeout (silence between reads), a limit
+  on the time to the complete status line and headers (a trickle of header bytes), a minimum transfer rate
+  for bodies (`min_rate` bytes/s over every `rate_window` seconds: a trickling body), a deadline per try
+  for pages (headers + body), and a deadline for a whole fetch (all tries and waits);
+- a cap on decoded body bytes (gzip/deflate decoded here, step by step);
+- redirects followed by hand within the same site only (no other host, no https → http), loops detected;
+- conditional GET; retries with exponential backoff and jitter (stamina) for connection errors, resets,
+  429 and 502–504 (4 tries, honouring Retry-After) and timeouts (2 tries: each already waited long);
+- "offline" after `offline_after` fetches in a row got no answer (no connection, or a timeout).
+
+(Over 400 lines on purpose: pages and downloads share every rule above, so they share this one module;
+URL checks, body decoding, Retry-After and the result types live beside it.)
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
-from urllib.parse import urljoin, urlsplit
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import urljoin
 
 import httpx
 import stamina
 
 from ogptui import __version__
 from ogptui.units import human_size
+from ogptui.urls import host_of, redirect_refusal, validate_base_url
 
 from .decode import ACCEPT_ENCODING, BodyDecoder, DecodeError, decode_text
 from .retry_after import parse_retry_after
@@ -29,30 +45,73 @@ USER_AGENT = f"ogptui/{__version__} (offline OGP data browser)"
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 GONE_STATUSES = frozenset({404, 410})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
+FILE_ACCEPT = "application/zip, application/octet-stream;q=0.9, */*;q=0.1"
+WEB_PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 # stamina logs each scheduled retry at WARNING on the "stamina" logger; without a handler Python would
 # print those to stderr. A NullHandler keeps them quiet unless the application configures logging.
 logging.getLogger("stamina").addHandler(logging.NullHandler())
 
-
-def validate_base_url(url: str) -> str:
-    """The base URL without a trailing slash; ValueError (one sentence) if it is not http(s) with a host."""
-    if not isinstance(url, str) or any(ord(c) < 33 or ord(c) == 127 for c in url):
-        raise ValueError(f"source URL {url!r} contains spaces or control characters")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise ValueError(f"source URL {url!r} must start with http:// or https://")
-    if not parts.hostname:
-        raise ValueError(f"source URL {url!r} names no host")
-    try:
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        raise ValueError(f"source URL {url!r} has an invalid port") from None
-    return url.rstrip("/")
+Progress = Callable[[int, int | None], None]
 
 
-def _host(url: str) -> str:
-    return urlsplit(url).netloc
+class _Rate:
+    """Minimum transfer rate: every `window` seconds at least `min_rate * window` bytes must arrive."""
+
+    def __init__(self, min_rate: float, window: float, now: float) -> None:
+        self.quota = min_rate * window
+        self.window = window
+        self.start = now
+        self.got = 0.0
+
+    def deadline(self) -> float | None:
+        """The loop time by which more bytes must have arrived (None: no minimum)."""
+        if self.quota <= 0:
+            return None
+        end = self.start + self.window
+        return end if self.got < self.quota else end + self.window
+
+    def add(self, n: int, now: float) -> bool:
+        """Count `n` bytes arrived at `now`; False when a window ended below its quota."""
+        if self.quota <= 0:
+            return True
+        while now >= self.start + self.window:
+            if self.got < self.quota:
+                return False
+            self.start += self.window
+            self.got = 0.0
+        self.got += n
+        return True
+
+
+class _PageSink:
+    """Collects a page in memory; decoded to text at the end."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self.chunks.append(data)
+
+    def close(self) -> None:
+        pass
+
+
+class _FileSink:
+    """Streams a file to disk with its sha256."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.sha = hashlib.sha256()
+        self.fh: BinaryIO = path.open("wb")
+
+    def write(self, data: bytes) -> None:
+        self.sha.update(data)
+        self.fh.write(data)
+
+    def close(self) -> None:
+        self.fh.close()
 
 
 class Source:
@@ -66,14 +125,18 @@ class Source:
         delay: float = 0.25,
         max_bytes: int = 8_000_000,
         connect_timeout: float = 10.0,
-        read_timeout: float = 30.0,
+        read_timeout: float = 10.0,
+        headers_timeout: float = 10.0,
         deadline: float = 60.0,
+        fetch_deadline: float = 150.0,
+        min_rate: float = 1024.0,
+        rate_window: float = 10.0,
         attempts: int = 4,
+        timeout_attempts: int = 2,
         backoff_initial: float = 0.5,
         backoff_max: float = 10.0,
         backoff_jitter: float = 1.0,
         retry_after_max: float = 30.0,
-        retry_timeout: float | None = 300.0,
         offline_after: int = 3,
         max_redirects: int = 5,
         user_agent: str = USER_AGENT,
@@ -88,29 +151,33 @@ class Source:
         self.max_bytes = max_bytes
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
+        self.headers_timeout = headers_timeout
         self.deadline = deadline
+        self.fetch_deadline = fetch_deadline
+        self.min_rate = max(0.0, min_rate)
+        self.rate_window = rate_window
         self.attempts = max(1, attempts)
+        self.timeout_attempts = max(1, min(timeout_attempts, self.attempts))
         self.backoff_initial = backoff_initial
         self.backoff_max = backoff_max
         self.backoff_jitter = backoff_jitter
         self.retry_after_max = retry_after_max
-        self.retry_timeout = retry_timeout
         self.offline_after = max(1, offline_after)
         self.max_redirects = max_redirects
         self.counters = SourceStats()
         self._sem = asyncio.Semaphore(concurrency)
         self._next_start: dict[str, float] = {}
-        self._connect_failures = 0
+        self._no_answer = 0  # fetches in a row that got no answer
         self._offline = False
         self._client = httpx.AsyncClient(
             headers={
                 "User-Agent": user_agent,
-                "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
+                "Accept": PAGE_ACCEPT,
                 "Accept-Language": "en",
                 "Accept-Encoding": ACCEPT_ENCODING,
             },
             timeout=httpx.Timeout(
-                connect=connect_timeout, read=read_timeout, write=read_timeout, pool=deadline
+                connect=connect_timeout, read=read_timeout, write=read_timeout, pool=fetch_deadline
             ),
             limits=httpx.Limits(max_connections=concurrency + 1, max_keepalive_connections=concurrency + 1),
             follow_redirects=False,
@@ -130,23 +197,18 @@ class Source:
         await self._client.aclose()
 
     @property
-    def stats(self) -> SourceStats:
-        """Alias of `counters`."""
-        return self.counters
-
-    @property
     def offline(self) -> bool:
-        """True after `offline_after` connection failures in a row; fetches then fail at once."""
+        """True after `offline_after` fetches in a row got no answer; fetches then fail at once."""
         return self._offline
 
     def reset_offline(self) -> None:
         self._offline = False
-        self._connect_failures = 0
+        self._no_answer = 0
 
     def url_for(self, target: str) -> str:
         """An absolute http(s) URL for a site path (`/members/peru/`) or an absolute URL."""
         if "://" in target:
-            validate_base_url(target)
+            validate_base_url(target, what="URL")
             return target
         return f"{self.base_url}/{target.lstrip('/')}"
 
@@ -155,36 +217,97 @@ class Source:
     async def fetch(
         self, target: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> FetchResult:
-        """GET one page. Raises FetchError; 304 and 404/410 are results, not errors."""
+        """GET one web page (`text/html`) into memory. Raises FetchError; 304 and 404/410 are results."""
+        return await self._request(target, etag, last_modified, sink_for=lambda: _PageSink(), page=True)
+
+    async def download(
+        self,
+        target: str,
+        dest: Path,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        max_bytes: int | None = None,
+        on_progress: Progress | None = None,
+    ) -> FetchResult:
+        """GET a file (anything but a web page) and stream it to `dest`, under the same rules as `fetch`.
+
+        No deadline per try (a big file takes its time), but the minimum transfer rate, the read timeout
+        and the limit on the time to headers hold. The result has `path` and `sha256`; 304 and 404/410 are
+        results without a file. Raises FetchError (`dest` may then hold part of the file).
+        """
+        return await self._request(
+            target,
+            etag,
+            last_modified,
+            sink_for=lambda: _FileSink(dest),
+            page=False,
+            max_bytes=max_bytes,
+            on_progress=on_progress,
+        )
+
+    async def _request(
+        self,
+        target: str,
+        etag: str | None,
+        last_modified: str | None,
+        *,
+        sink_for: Callable[[], _PageSink | _FileSink],
+        page: bool,
+        max_bytes: int | None = None,
+        on_progress: Progress | None = None,
+    ) -> FetchResult:
         url = self.url_for(target)
         if self._offline:
             raise self._offline_error(url)
         started = time.monotonic()
         tries = 0
+
+        def retry_hook(exc: Exception) -> bool | float:
+            if not isinstance(exc, FetchError) or not exc.retryable or self._offline:
+                return False
+            if exc.kind == "timeout" and tries >= self.timeout_attempts:
+                return False
+            if exc.retry_after is not None:
+                return min(max(0.0, exc.retry_after), self.retry_after_max)
+            return True
+
         try:
-            async for attempt in stamina.retry_context(
-                on=self._retry_hook,
-                attempts=self.attempts,
-                timeout=self.retry_timeout,
-                wait_initial=self.backoff_initial,
-                wait_max=self.backoff_max,
-                wait_jitter=self.backoff_jitter,
-            ):
-                with attempt:
-                    tries = attempt.num
-                    if tries > 1:
-                        self.counters.retries += 1
-                    if self._offline:
-                        raise self._offline_error(url)
-                    async with self._sem:
-                        result = await self._attempt(url, etag, last_modified)
+            async with asyncio.timeout(self.fetch_deadline):
+                async for attempt in stamina.retry_context(
+                    on=retry_hook,
+                    attempts=self.attempts,
+                    timeout=None,
+                    wait_initial=self.backoff_initial,
+                    wait_max=self.backoff_max,
+                    wait_jitter=self.backoff_jitter,
+                ):
+                    with attempt:
+                        tries = attempt.num
+                        if tries > 1:
+                            self.counters.retries += 1
+                        if self._offline:
+                            raise self._offline_error(url)
+                        async with self._sem:
+                            result = await self._attempt(
+                                url,
+                                etag,
+                                last_modified,
+                                sink_for=sink_for,
+                                page=page,
+                                max_bytes=max_bytes if max_bytes is not None else self.max_bytes,
+                                on_progress=on_progress,
+                            )
+        except TimeoutError:
+            self._count(no_answer=True)
+            reason = f"no complete answer from {host_of(url)} within {self.fetch_deadline:g} s"
+            raise FetchError(
+                "timeout", f"{reason} ({tries} tries)", url=url, tries=tries, no_answer=True, reason=reason
+            ) from None
         except FetchError as e:
-            if e.no_connection:
-                self._connect_failures += 1
-                if self._connect_failures >= self.offline_after:
-                    self._offline = True
             if e.kind == "offline":
                 raise
+            self._count(no_answer=e.no_answer)
             suffix = f" after {tries} tries" if tries > 1 else ""
             raise FetchError(
                 e.kind,
@@ -192,91 +315,118 @@ class Source:
                 url=url,
                 status=e.status,
                 tries=tries,
-                no_connection=e.no_connection,
+                no_answer=e.no_answer,
+                reason=e.message,
             ) from e
+        self._count(no_answer=False)
         return replace(result, elapsed=time.monotonic() - started, tries=tries)
+
+    def _count(self, *, no_answer: bool) -> None:
+        """Count a fetch that ended: an answer resets the run of unanswered ones."""
+        if not no_answer:
+            self._no_answer = 0
+            return
+        self._no_answer += 1
+        if self._no_answer >= self.offline_after:
+            self._offline = True
 
     def _offline_error(self, url: str) -> FetchError:
         return FetchError(
             "offline",
-            f"offline after {self._connect_failures} connection failures in a row; try again when the network is back",
+            f"offline: {self._no_answer} requests in a row got no answer; try again when the network is back",
             url=url,
         )
-
-    def _retry_hook(self, exc: Exception) -> bool | float:
-        if not isinstance(exc, FetchError) or not exc.retryable or self._offline:
-            return False
-        if exc.retry_after is not None:
-            return min(max(0.0, exc.retry_after), self.retry_after_max)
-        return True
 
     async def _pace(self, url: str) -> None:
         """Space request starts to one host at least `delay` seconds apart."""
         if self.delay <= 0:
             return
         loop = asyncio.get_running_loop()
-        host = _host(url)
+        host = host_of(url)
         now = loop.time()
         start = max(now, self._next_start.get(host, 0.0))
         self._next_start[host] = start + self.delay
         if start > now:
             await asyncio.sleep(start - now)
 
-    async def _attempt(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
+    async def _attempt(self, url: str, etag: str | None, last_modified: str | None, **kw: Any) -> FetchResult:
+        if not kw["page"]:  # a file takes its time; the rate and silence limits bound it
+            return await self._follow(url, etag, last_modified, **kw)
         try:
             async with asyncio.timeout(self.deadline):
-                return await self._follow(url, etag, last_modified)
+                return await self._follow(url, etag, last_modified, **kw)
         except TimeoutError:
             raise FetchError(
                 "timeout",
-                f"no complete answer from {_host(url)} within {self.deadline:g} s",
+                f"no complete answer from {host_of(url)} within {self.deadline:g} s",
                 url=url,
                 retryable=True,
+                no_answer=True,
             ) from None
 
-    async def _follow(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
+    async def _follow(self, url: str, etag: str | None, last_modified: str | None, **kw: Any) -> FetchResult:
         seen = {url}
         current = url
         for _ in range(self.max_redirects + 1):
-            resp = await self._send(current, etag, last_modified)
+            resp = await self._send(current, etag, last_modified, page=kw["page"])
             try:
                 location = resp.headers.get("location")
                 if resp.status_code in REDIRECT_STATUSES and location:
                     nxt = urljoin(current, location.strip())
-                    if urlsplit(nxt).scheme not in ("http", "https"):
-                        raise FetchError(
-                            "redirects", f"redirected to an address that is not http(s): {nxt}", url=url
-                        )
+                    refusal = redirect_refusal(current, nxt)
+                    if refusal:
+                        raise FetchError("redirects", refusal, url=url, status=resp.status_code)
                     if nxt in seen:
                         raise FetchError("redirects", f"redirect loop at {nxt}", url=url)
                     seen.add(nxt)
                     current = nxt
                     continue
-                return await self._read(url, current, resp, etag, last_modified)
+                return await self._read(url, current, resp, etag, last_modified, **kw)
             finally:
                 await resp.aclose()
         raise FetchError("redirects", f"more than {self.max_redirects} redirects", url=url)
 
-    async def _send(self, url: str, etag: str | None, last_modified: str | None) -> httpx.Response:
+    async def _send(
+        self, url: str, etag: str | None, last_modified: str | None, *, page: bool
+    ) -> httpx.Response:
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        if not page:
+            headers["Accept"] = FILE_ACCEPT
         await self._pace(url)
         self.counters.requests += 1
-        if headers:
+        if headers.keys() & {"If-None-Match", "If-Modified-Since"}:
             self.counters.conditional += 1
         request = self._client.build_request("GET", url, headers=headers)
         try:
-            resp = await self._client.send(request, stream=True)
+            async with asyncio.timeout(self.headers_timeout):
+                return await self._client.send(request, stream=True)
+        except TimeoutError:
+            raise FetchError(
+                "timeout",
+                f"{host_of(url)} sent no complete answer within {self.headers_timeout:g} s",
+                url=url,
+                retryable=True,
+                no_answer=True,
+            ) from None
         except httpx.HTTPError as e:
             raise _transport_error(e, url, self) from e
-        self._connect_failures = 0  # the server answered
-        return resp
 
     async def _read(
-        self, url: str, final_url: str, resp: httpx.Response, etag: str | None, last_modified: str | None
+        self,
+        url: str,
+        final_url: str,
+        resp: httpx.Response,
+        etag: str | None,
+        last_modified: str | None,
+        *,
+        sink_for: Callable[[], _PageSink | _FileSink],
+        page: bool,
+        max_bytes: int,
+        on_progress: Progress | None,
     ) -> FetchResult:
         status = resp.status_code
         ctype = resp.headers.get("content-type")
@@ -316,54 +466,84 @@ class Source:
         if not 200 <= status < 300:
             raise FetchError("http", f"server answered {status}", url=url, status=status)
         mime = (ctype or "").split(";")[0].strip().lower()
-        if mime != "text/html":
+        if page and mime != "text/html":
             got = mime or "no content type"
             raise FetchError(
                 "content_type", f"expected a web page (text/html) but got {got}", url=url, status=status
             )
+        if not page and mime in WEB_PAGE_TYPES:
+            raise FetchError(
+                "content_type", f"expected a file but got a web page ({mime})", url=url, status=status
+            )
+        what = "page" if page else "file"
         too_large = FetchError(
-            "too_large", f"page larger than {human_size(self.max_bytes)}", url=url, status=status
+            "too_large", f"{what} larger than {human_size(max_bytes)}", url=url, status=status
         )
         length = resp.headers.get("content-length", "")
-        if "content-encoding" not in resp.headers and length.isdigit() and int(length) > self.max_bytes:
+        declared = int(length) if length.isdigit() and "content-encoding" not in resp.headers else None
+        if declared is not None and declared > max_bytes:
             raise too_large
-        chunks: list[bytes] = []
+        sink = sink_for()
         n = 0
         try:
             decoder = BodyDecoder(resp.headers.get("content-encoding"))
-            async for raw in resp.aiter_raw():
+            loop = asyncio.get_running_loop()
+            rate = _Rate(self.min_rate, self.rate_window, loop.time())
+            stream = resp.aiter_raw()
+            while True:
+                try:
+                    async with asyncio.timeout_at(rate.deadline()):
+                        raw = await anext(stream)
+                except StopAsyncIteration:
+                    break
+                except TimeoutError:
+                    raise self._too_slow(url, status) from None
+                if not rate.add(len(raw), loop.time()):
+                    raise self._too_slow(url, status)
                 for piece in decoder.feed(raw):
                     n += len(piece)
-                    if n > self.max_bytes:
-                        self.counters.bytes += n
+                    if n > max_bytes:
                         raise too_large
-                    chunks.append(piece)
+                    sink.write(piece)
+                if on_progress is not None:
+                    on_progress(n, declared)
             tail = decoder.flush()
             n += len(tail)
-            if n > self.max_bytes:
-                self.counters.bytes += n
+            if n > max_bytes:
                 raise too_large
-            chunks.append(tail)
+            sink.write(tail)
         except DecodeError as e:
-            self.counters.bytes += n
             raise FetchError("decode", str(e), url=url, status=status) from e
         except httpx.HTTPError as e:
-            self.counters.bytes += n
             raise _transport_error(e, url, self) from e
-        self.counters.bytes += n
-        text, replaced = decode_text(b"".join(chunks), resp.charset_encoding)
-        self.counters.replaced_chars += replaced
-        return FetchResult(
+        finally:
+            self.counters.bytes += n
+            sink.close()
+        common = dict(
             url=url,
             final_url=final_url,
             status=status,
-            text=text,
             etag=resp.headers.get("etag"),
             last_modified=resp.headers.get("last-modified"),
             content_type=ctype,
             nbytes=n,
             elapsed=0.0,
-            replaced_chars=replaced,
+        )
+        if isinstance(sink, _FileSink):
+            return FetchResult(text=None, path=sink.path, sha256=sink.sha.hexdigest(), **common)
+        text, replaced = decode_text(b"".join(sink.chunks), resp.charset_encoding)
+        self.counters.replaced_chars += replaced
+        return FetchResult(text=text, replaced_chars=replaced, **common)
+
+    def _too_slow(self, url: str, status: int) -> FetchError:
+        rate = human_size(int(self.min_rate))
+        return FetchError(
+            "timeout",
+            f"{host_of(url)} sent less than {rate}/s for {self.rate_window:g} s",
+            url=url,
+            status=status,
+            retryable=True,
+            no_answer=True,
         )
 
     # ------------------------------------------------------------------ reachability
@@ -390,18 +570,23 @@ class Source:
 
 
 def _transport_error(e: Exception, url: str, src: Source) -> FetchError:
-    host = _host(url)
+    host = host_of(url)
     kw: dict[str, Any] = {"url": url, "retryable": True}
     if isinstance(e, httpx.ConnectTimeout):
         return FetchError(
-            "timeout", f"no connection to {host} within {src.connect_timeout:g} s", no_connection=True, **kw
+            "timeout", f"no connection to {host} within {src.connect_timeout:g} s", no_answer=True, **kw
         )
     if isinstance(e, httpx.ConnectError):
-        return FetchError("connect", f"cannot connect to {host}", no_connection=True, **kw)
+        return FetchError("connect", f"cannot connect to {host}", no_answer=True, **kw)
     if isinstance(e, httpx.TimeoutException):
-        return FetchError("timeout", f"{host} stopped answering for {src.read_timeout:g} s", **kw)
+        return FetchError(
+            "timeout", f"{host} stopped answering for {src.read_timeout:g} s", no_answer=True, **kw
+        )
     if isinstance(e, httpx.DecodingError):
         return FetchError("decode", f"the page from {host} could not be decompressed", url=url)
     if isinstance(e, httpx.TransportError):
         return FetchError("connect", f"the connection to {host} broke off before the page was complete", **kw)
     return FetchError("connect", f"request to {host} failed: {type(e).__name__}", url=url)
+
+
+__all__ = ["USER_AGENT", "FetchError", "FetchResult", "Source", "validate_base_url"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 ERROR_KINDS = frozenset(
     {"offline", "connect", "timeout", "http", "too_large", "content_type", "redirects", "decode", "challenge"}
@@ -11,10 +12,13 @@ ERROR_KINDS = frozenset(
 
 @dataclass(frozen=True)
 class FetchResult:
-    """One answered fetch. 304 → `not_modified=True`, `text=None`; 404/410 → `status` set, `text=None`."""
+    """One answered fetch. 304 → `not_modified=True`, `text=None`; 404/410 → `status` set, `text=None`.
+
+    A download (`Source.download`) has `path` and `sha256` of the file written instead of `text`.
+    """
 
     url: str
-    final_url: str
+    final_url: str  # after redirects (same site only)
     status: int
     text: str | None
     etag: str | None
@@ -25,6 +29,8 @@ class FetchResult:
     not_modified: bool = False
     tries: int = 1
     replaced_chars: int = 0  # invalid byte sequences replaced while decoding
+    path: Path | None = None
+    sha256: str | None = None
 
     @property
     def gone(self) -> bool:
@@ -32,7 +38,10 @@ class FetchResult:
 
 
 class FetchError(Exception):
-    """A fetch that failed. `message` is one sentence for users; `kind` is one of ERROR_KINDS."""
+    """A fetch that failed. `message` is one sentence for users; `kind` is one of ERROR_KINDS.
+
+    `reason` is the message without the "after N tries" suffix.
+    """
 
     def __init__(
         self,
@@ -44,19 +53,23 @@ class FetchError(Exception):
         tries: int = 1,
         retryable: bool = False,
         retry_after: float | None = None,
-        no_connection: bool = False,
+        no_answer: bool = False,
+        reason: str | None = None,
     ) -> None:
         assert kind in ERROR_KINDS, kind
         super().__init__(message)
         self.kind = kind
         self.message = message
+        self.reason = reason or message
         self.url = url
         self.status = status
         self.tries = tries
-        # Internal: whether another try may help, the server's wait hint, and whether no connection was made.
+        # Whether another try may help and the server's wait hint (internal), and whether the source gave
+        # no answer at all (no connection, or silence / a trickle past the time limits): those count
+        # toward "offline".
         self.retryable = retryable
         self.retry_after = retry_after
-        self.no_connection = no_connection
+        self.no_answer = no_answer
 
     def __repr__(self) -> str:
         return f"FetchError(kind={self.kind!r}, status={self.status!r}, url={self.url!r}, message={self.message!r})"
@@ -70,4 +83,4 @@ class SourceStats:
     bytes: int = 0  # decoded body bytes read
     retries: int = 0  # tries after the first
     replaced_chars: int = 0  # invalid UTF-8 (or other charset) sequences replaced
-    probes: int = 0
+    probes: int = 0  # reachability checks (`probe`)

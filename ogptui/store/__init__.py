@@ -10,6 +10,7 @@ from ogptui.store.store import (
     WriteResult,
     open_store,
     utcnow,
+    utcnow_ms,
 )
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "WriteResult",
     "open_store",
     "utcnow",
+    "utcnow_ms",
 ]

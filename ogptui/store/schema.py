@@ -220,7 +220,12 @@ def _cache_v2(db: Database) -> None:
     )
 
 
-CACHE_MIGRATIONS = [_cache_v1, _cache_v2]
+def _cache_v3(db: Database) -> None:
+    # A page the site redirects to another member or commitment (renamed or merged): where it went.
+    db.execute("ALTER TABLE http_state ADD COLUMN moved_to TEXT")
+
+
+CACHE_MIGRATIONS = [_cache_v1, _cache_v2, _cache_v3]
 
 
 def _user_v1(db: Database) -> None:

@@ -40,6 +40,12 @@ def utcnow() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def utcnow_ms() -> str:
+    """UTC time with milliseconds, for times compared to resume a sync (`sync_runs.started_at`,
+    `http_state.checked_at`). Compare them parsed (`timefmt.parse_iso`): older rows hold whole seconds."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 @dataclass
 class WriteResult:
     written: bool
@@ -315,6 +321,24 @@ class Store:
         else:
             db["http_state"].insert({"url": url, **fields})
 
+    def record_moved(self, url: str, *, kind: str, member_slug: str | None, moved_to: str) -> None:
+        """The site redirects `url` to another member or commitment (`moved_to`, its slug or ID): renamed
+        or merged. Only bookkeeping: nothing is stored under the requested key."""
+        with self._write() as db:
+            row = db.execute("SELECT failures FROM http_state WHERE url = ?", [url]).fetchone()
+            self._upsert_http(
+                db,
+                {
+                    "kind": kind,
+                    "member_slug": member_slug,
+                    "moved_to": moved_to,
+                    "failures": (row[0] or 0) + 1 if row else 1,
+                    "last_error": f"moved to {moved_to} on the site (renamed or merged)",
+                },
+                utcnow_ms(),
+                url=url,
+            )
+
     def record_not_found(self, url: str, member_slug: str | None, status: int) -> bool:
         """Count a 404/410; the second in a row marks the URL (and its member) gone. Returns gone."""
         now = utcnow()
@@ -372,7 +396,7 @@ class Store:
         with self._write() as db:
             cur = db.execute(
                 "INSERT INTO sync_runs (started_at, source, target) VALUES (?, ?, ?)",
-                [utcnow(), source, target],
+                [utcnow_ms(), source, target],
             )
             return int(cur.lastrowid)
 

@@ -22,6 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gzip", action="store_true", help="compress answers when the client accepts gzip")
     ap.add_argument("--port-file", help="write the port here once listening (use with --port 0)")
     ap.add_argument("--latency", type=float, default=0.0, help="seconds before every answer")
+    ap.add_argument(
+        "--fault",
+        metavar="KIND",
+        help="answer every request with this fault (e.g. hang, trickle_body, trickle_headers, 503)",
+    )
     a = ap.parse_args(argv)
     if a.members == 4 and a.commitments is None and a.resources is None:
         data = default_site()
@@ -41,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         gzip=a.gzip,
         latency=a.latency,
     ).start()
+    if a.fault:
+        site.fault("*", a.fault)
     print(f"fake OGP site: {len(data.members)} members, {len(data.commitments)} commitment pages", flush=True)
     print(site.url, flush=True)
     if a.port_file:

@@ -302,12 +302,25 @@ def _parts() -> tuple[str, str, str]:
     return head, _svg_icons() + header, _footer()
 
 
-def page(title: str, body_class: str, main_html: str) -> str:
-    """A whole HTML document around `main_html`, with the nonce placeholder in a script and a comment."""
+SITE = "https://www.opengovpartnership.org"
+
+
+def page(title: str, body_class: str, main_html: str, canonical: str | None = None) -> str:
+    """A whole HTML document around `main_html`, with the nonce placeholder in a script and a comment.
+
+    `canonical` (a path) becomes `<link rel="canonical">` and `og:url` on the real site's address, as a
+    WordPress SEO plugin writes them.
+    """
     head, header, footer = _parts()
+    ident = (
+        f'<link rel="canonical" href="{SITE}{escape(canonical)}" />\n'
+        f'<meta property="og:url" content="{SITE}{escape(canonical)}" />\n'
+        if canonical
+        else ""
+    )
     return (
         '<!DOCTYPE html>\n<html lang="en-US">\n<head>\n<meta charset="UTF-8" />\n'
-        f"<title>{escape(title)} - Open Government Partnership</title>\n{head}\n"
+        f"<title>{escape(title)} - Open Government Partnership</title>\n{ident}{head}\n"
         f'<script>var ogpNonce = "{NONCE}";</script>\n</head>\n'
         f'<body class="{body_class} wp-custom-logo wp-embed-responsive">\n'
         '<a class="skip-link screen-reader-text" href="#content">Skip Navigation</a>\n'

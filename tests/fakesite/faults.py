@@ -21,6 +21,11 @@ FAULT_KINDS = frozenset(
         "challenge",
         "redirect_loop",
         "invalid_utf8",
+        "hang",
+        "trickle_body",
+        "trickle_headers",
+        "redirect",
+        "serve_other",
     }
 )
 
@@ -41,6 +46,14 @@ class Fault:
     - "challenge": a Cloudflare-like "Just a moment..." page with `status` (default 503)
     - "redirect_loop": 302 between the path and path?loop=1
     - "invalid_utf8": the real page with invalid UTF-8 bytes in it
+    - "hang": the connection is accepted and the request read, then nothing is sent for `delay` seconds
+      (default: until the client gives up or the site stops)
+    - "trickle_body": the status line and headers at once, then the body one byte every `interval` seconds
+    - "trickle_headers": the status line, then header bytes one every `interval` seconds, without end
+    - "redirect": `status` (default 301) to `location` (a path on this site or an absolute URL: another
+      member, another host, plain http)
+    - "serve_other": answers 200 with the page at the path `location` (another member's page under this
+      address, without a redirect)
     """
 
     kind: str
@@ -53,10 +66,16 @@ class Fault:
     gzip: bool = False
     length: bool = True
     content_type: str | None = None
+    location: str | None = None
+    interval: float = 0.1
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault {self.kind!r}; known: {', '.join(sorted(FAULT_KINDS))}")
+        if self.kind in ("redirect", "serve_other") and not self.location:
+            raise ValueError(f"a {self.kind} fault needs location=")
+        if self.kind == "hang" and self.delay == 1.0:
+            self.delay = 3600.0  # "until the client gives up"
 
 
 _FILLER = (

@@ -274,7 +274,12 @@ def member_html(m: Member) -> str:
         + "</article>"
     )
     level = "local" if m.level == "local" else "national"
-    return chrome.page(m.name, f"member-template-default single single-member member-{level}", main)
+    return chrome.page(
+        m.name,
+        f"member-template-default single single-member member-{level}",
+        main,
+        canonical=f"/members/{m.slug}/",
+    )
 
 
 def _pair(label: str, value: object, *, cls: str = "glance__item") -> str:
@@ -330,7 +335,12 @@ def commitment_html(c: CommitmentPage, member_slug: str) -> str:
         + "".join(paras)
         + "</div></div></article>"
     )
-    return chrome.page(title, "commitment-template-default single single-commitment", main)
+    return chrome.page(
+        title,
+        "commitment-template-default single single-commitment",
+        main,
+        canonical=f"/members/{member_slug}/commitments/{c.id}/",
+    )
 
 
 def directory_html(members: list[Member]) -> str:

@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import secrets
+import select
 import socket
 import struct
 import threading
@@ -137,6 +138,7 @@ class FakeSite:
         self._cache: dict[str, tuple[str, str]] = {}
         self._faults: dict[str, list[Fault]] = {}
         self._lock = threading.RLock()
+        self._stopping = threading.Event()
         self._conns: set[socket.socket] = set()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -155,6 +157,7 @@ class FakeSite:
         """Start serving (again on the same port after stop())."""
         if self._server is not None:
             return self
+        self._stopping.clear()
         server = _Server((self.host, self.port), _Handler)
         server.site = self
         self.port = server.server_address[1]
@@ -173,6 +176,7 @@ class FakeSite:
         server, self._server = self._server, None
         if server is None:
             return
+        self._stopping.set()  # hanging and trickling answers end
         server.shutdown()
         server.server_close()
         with self._lock:
@@ -538,6 +542,44 @@ class FakeSite:
             self._send(h, 302, b"", head, extra=[("Location", target)])
         elif kind == "invalid_utf8":
             self._serve_page(h, self._route(h.path), head, bad_utf8=True)
+        elif kind == "hang":
+            self._done(h)
+            self._hold(h, f.delay)
+            h.close_connection = True
+        elif kind == "trickle_body":
+            body = self._body(self._route(h.path))
+            self._headers(h, 200, [("Content-Type", _HTML), ("Content-Length", str(len(body)))])
+            for i in range(len(body)):
+                if head or self._hold(h, f.interval):
+                    break
+                self._write(h, body[i : i + 1])
+            h.close_connection = True
+        elif kind == "trickle_headers":
+            self._done(h)
+            h.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: ")
+            while not self._hold(h, f.interval):
+                h.wfile.write(b"a")
+            h.close_connection = True
+        elif kind == "redirect":
+            self._send(h, f.status or 301, b"", head, extra=[("Location", f.location or "/")])
+        elif kind == "serve_other":
+            self._serve_page(h, self._route(f.location or "/"), head)
+
+    def _hold(self, h: _Handler, seconds: float) -> bool:
+        """Wait `seconds`; True (early) when the client closed the connection or the site is stopping."""
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if self._stopping.is_set():
+                return True
+            try:
+                readable, _, _ = select.select([h.connection], [], [], min(left, 0.05))
+                if readable and not h.connection.recv(1, socket.MSG_PEEK):
+                    return True  # the client hung up
+            except (OSError, ValueError):
+                return True
+            if readable:  # the client sent more (it should not): do not spin
+                time.sleep(min(left, 0.05))
+        return False
 
     def _serve_oversize(self, h: _Handler, f: Fault, head: bool) -> None:
         size = int(f.size_mb * MB)

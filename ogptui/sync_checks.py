@@ -1,0 +1,77 @@
+"""Is this the page sync asked for, and is it already done? (Used by `ogptui.sync`.)
+
+- `parse_member` / `parse_commitment`: parse a fetched page and refuse it unless its own identity (the
+  member slug of its canonical link or og:url; the commitment ID in its title or canonical link) is the one
+  requested, so another page is never stored under the requested key.
+- `moved_member` / `moved_commitment`: where a same-site redirect landed, when that is another member or
+  commitment (renamed or merged).
+- `done_since`: whether an interrupted run already finished a URL (times compared parsed, to the
+  millisecond; older rows hold whole seconds).
+"""
+
+from __future__ import annotations
+
+from ogptui.model import CommitmentPage, Member, PageRejected
+from ogptui.source import FetchResult
+from ogptui.store import utcnow
+from ogptui.timefmt import parse_iso
+
+
+def parse_member(res: FetchResult, url: str, slug: str) -> Member:
+    """The member record of a fetched page, refused unless it is the member asked for."""
+    from ogptui.parse import parse_page
+    from ogptui.parse.identity import page_identity
+
+    rec = parse_page(res.text or "", url=res.final_url or url, kind="member", fetched_at=utcnow())
+    if not isinstance(rec, Member):
+        raise PageRejected("the page is not a member page")
+    ident = page_identity(res.text or "")
+    if ident.member and ident.commitment is None and ident.member != slug:
+        raise PageRejected(f"the page says it is member '{ident.member}' (its canonical link), not '{slug}'")
+    rec.slug = slug
+    rec.source_url = url
+    return rec
+
+
+def parse_commitment(res: FetchResult, url: str, cid: str) -> CommitmentPage:
+    """The commitment page of a fetched page, refused unless its ID (title, canonical link) is `cid`."""
+    from ogptui.parse import parse_page
+    from ogptui.parse.identity import page_identity
+
+    want = cid.upper()
+    page = parse_page(res.text or "", url=res.final_url or url, kind="commitment", fetched_at=utcnow())
+    if not isinstance(page, CommitmentPage):
+        raise PageRejected("the page is not a commitment page")
+    ident = page_identity(res.text or "")
+    for said, where in ((page.id, "its title"), (ident.commitment, "its canonical link")):
+        if said and said.upper() != want:
+            raise PageRejected(f"the page says it is commitment {said.upper()} ({where}), not {want}")
+    page.id = want
+    page.url = url
+    return page
+
+
+def moved_member(slug: str, final_url: str) -> str | None:
+    """The member a redirect landed on, when it is another one (renamed or merged)."""
+    from ogptui.parse.common import commitment_id_from_url, member_slug_from_url
+
+    other = member_slug_from_url(final_url)
+    if other and other != slug and commitment_id_from_url(final_url) is None:
+        return other
+    return None
+
+
+def moved_commitment(cid: str, final_url: str) -> str | None:
+    """The commitment a redirect landed on, when it is another one."""
+    from ogptui.parse.common import commitment_id_from_url
+
+    other = commitment_id_from_url(final_url)
+    return other if other and other != cid.upper() else None
+
+
+def done_since(state: dict | None, since: str) -> bool:
+    """Checked without error at or after `since` (times compared parsed: old rows hold whole seconds)."""
+    if not state or state.get("last_error"):
+        return False
+    checked, start = parse_iso(state.get("checked_at")), parse_iso(since)
+    return bool(checked and start and checked >= start)
