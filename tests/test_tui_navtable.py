@@ -84,9 +84,7 @@ def state(t: DataTable) -> dict[str, Any]:
         "cells": [[plain(v) for v in t.get_row(row.key)] for row in t.ordered_rows],
         "row_count": t.row_count,
         "cursor": t.cursor_coordinate,
-        "current": (
-            t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value if t.row_count else None
-        ),
+        "current": (t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value if t.row_count else None),
         "widths": [(c.label.plain, c.content_width, c.get_render_width(t)) for c in t.ordered_columns],
         "virtual_size": t.virtual_size,
         "scroll": (t.scroll_x, t.scroll_y),
