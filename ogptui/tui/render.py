@@ -142,7 +142,7 @@ def overview_text(m: Member, freshness_line: str, watched: bool, width: int | No
                 ("Commitments", cp.commitment_count if cp.commitment_count is not None else None),
                 ("Policy area focus", cp.policy_area_focus),
                 ("Contacts", len(m.contacts)),
-                *(("  " + (c.side or "contact"), _contact_line(c)) for c in m.contacts[:3]),
+                *(("  " + (safe(c.side) or "contact"), _contact_line(c)) for c in m.contacts[:3]),
                 ("Resources", len(m.resources)),
                 ("Commitments listed", len(m.commitments)),
                 ("Freshness", freshness_line),
