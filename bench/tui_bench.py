@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import json
 import os
 import re
 import select
@@ -227,6 +228,80 @@ def startup_compare(home: Path, slug: str, name: str, trees: dict[str, Path], re
     for v in out.values():
         v["ratio_paint"] = round(v["paint_s"]["median"] / out["bare"]["paint_s"]["median"], 3)
         v["ratio_cpu"] = round(v["cpu_s"]["median"] / out["bare"]["cpu_s"]["median"], 3)
+    return out
+
+
+# The child of `startup_cpu_compare`: CPU time (process_time) of one start of `OgpApp(slug)`, headless at
+# 120x40, in-process after one warm-up start: to the member screen's first paint, and to 0.5 s after it
+# (what runs right after the paint, e.g. panes mounted lazily). Works on older trees too (the exit hook
+# was an environment variable before it was a constructor argument).
+_STARTUP_CPU_CHILD = r"""
+import asyncio, json, os, sys, time
+from pathlib import Path
+slug, n = sys.argv[1], int(sys.argv[2])
+os.environ["OGPTUI_EXIT_AFTER_PAINT"] = "1"
+from ogptui import config
+from ogptui.store import open_store
+import ogptui.tui.app as appmod
+
+class Timed(appmod.OgpApp):
+    CSS_PATH = str(Path(appmod.__file__).parent / "ogptui.tcss")
+    def _exit_after_paint(self):
+        if not self.screen.is_mounted:
+            self.call_later(self._exit_after_paint)
+            return
+        self.screen.call_after_refresh(self._painted)
+    def _painted(self):
+        self.marks["paint"] = time.process_time()
+        self.set_timer(0.5, self._settled)
+    def _settled(self):
+        self.marks["settled"] = time.process_time()
+        self.exit(0)
+
+async def once(store):
+    kw = dict(store=store, settings=config.Settings(auto_sync=False), auto_sync=False, poll_seconds=0)
+    try:
+        app = Timed(slug, exit_after_paint=True, **kw)
+    except TypeError:
+        app = Timed(slug, **kw)
+    app.marks = {}
+    t0 = time.process_time()
+    await app.run_async(headless=True, size=(120, 40))
+    return app.marks["paint"] - t0, app.marks["settled"] - t0
+
+with open_store(config.paths(), seed=False) as store:
+    out = [asyncio.run(once(store)) for _ in range(n + 1)][1:]
+print(json.dumps(out))
+"""
+
+
+def startup_cpu_compare(
+    home: Path, slug: str, trees: dict[str, Path], reps: int = 8, rounds: int = 3
+) -> dict:
+    """CPU of the app's own start-up work (no interpreter, no imports) per source tree, in alternating rounds
+    so the machine's load hits every tree alike: {label: {"paint_ms", "settled_ms"}} (medians, p25, min).
+    Steadier than wall time on a shared machine; used to choose between `Pane(lazy=True)` and
+    `textual.lazy.Lazy` for the member screen's tabs (bench/NOTES.md)."""
+    got: dict[str, list[tuple[float, float]]] = {label: [] for label in trees}
+    for r in range(rounds):
+        for label, tree in trees.items():
+            log(f"tui: start-up CPU, round {r + 1}/{rounds}: {label}")
+            env = child_env(home, PYTHONPATH=str(tree))
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            cmd = [sys.executable, "-c", _STARTUP_CPU_CHILD, slug, str(reps)]
+            res = subprocess.run(cmd, env=env, cwd=tree, capture_output=True, text=True, timeout=600)
+            got[label] += [tuple(x) for x in json.loads(res.stdout.strip().splitlines()[-1])]
+    out = {}
+    for label, runs in got.items():
+        out[label] = {
+            key: {
+                "median": round(statistics.median(v) * 1000, 1),
+                "p25": round(pct(v, 25) * 1000, 1),
+                "min": round(min(v) * 1000, 1),
+                "n": len(v),
+            }
+            for key, v in (("paint_ms", [a for a, _ in runs]), ("settled_ms", [b for _, b in runs]))
+        }
     return out
 
 

@@ -203,7 +203,7 @@ async def test_open_link_only_when_safe(store):
 def _all_bindings():
     from ogptui.tui.app import OgpApp
     from ogptui.tui.screens.changes import ChangesScreen
-    from ogptui.tui.widgets.common import NavTable
+    from ogptui.tui.widgets.navtable import NavTable
 
     for cls in (OgpApp, MembersScreen, MemberScreen, CommitmentScreen, ResourceScreen, ChangesScreen,
                 HelpScreen, NavTable):  # fmt: skip

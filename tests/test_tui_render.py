@@ -76,3 +76,31 @@ def test_scraped_text_is_never_markup():
     m.name = "[bold]X[/bold]"
     text = render.overview_text(m, "fresh", False)
     assert text.plain.startswith("[bold]X[/bold]")
+
+
+def test_store_text_is_cleaned_on_output_and_wrong_types_do_not_crash():
+    """A store may hold what the ingest would never write (a crafted bundle, a hand edit): the text
+    builders clean it, and text where a number belongs is shown as text (these raised TypeError before)."""
+    bad = "\x1b]0;pwned\x07x\x9b31m\u202e7"
+    m = sample_member()
+    m.name = bad
+    m.contacts[0].side = bad
+    m.warnings = [bad]
+    m.performance[1].major = bad
+    m.performance[2].action_plan = bad
+    m.participation[0].action_plan = bad
+    m.global_report[0].implications = [bad]
+    texts = [
+        render.overview_text(m, bad, True, 100).plain,
+        render.metrics_text(m, 100).plain,
+        render.participation_text(m).plain,
+        render.plain(bad).plain,
+        render.plain(f"a\n{bad}\nb", multiline=True).plain,
+    ]
+    for text in texts:
+        assert not [ch for ch in text if ord(ch) < 32 and ch != "\n" or 0x7F <= ord(ch) <= 0x9F], text
+        assert "pwned" not in text and "\u202e" not in text
+        assert "x7" in text
+    assert render.plain(f"a\n{bad}\nb", multiline=True).plain == "a\nx7\nb"
+    assert render.order(3) < render.order(10) < render.order("x")
+    assert render.number(True) is None and render.number("3") is None and render.number(3) == 3

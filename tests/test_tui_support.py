@@ -152,12 +152,18 @@ def fill_store(store, members: list[Member] | None = None, details: bool = True)
         )  # fmt: skip
 
 
-def make_app(store=None, **kw):
+def make_app(store=None, *, sync=None, probe=None, open_url=None, **kw):
+    """The app as the tests run it: a fixed clock, no cursor blink, no polling, auto-sync off unless asked;
+    `sync`, `probe` and `open_url` replace the real services (`ogptui.tui.services.Services`)."""
     from ogptui.tui.app import OgpApp
+    from ogptui.tui.services import Services
 
+    fakes = {"sync": sync, "probe": probe, "open_url": open_url}
+    kw.setdefault("services", Services(**{k: v for k, v in fakes.items() if v is not None}))
     kw.setdefault("now", fixed_now)
     kw.setdefault("blink", False)
     kw.setdefault("poll_seconds", 0)
+    kw.setdefault("auto_sync", False)
     app = OgpApp(store=store, **kw)
     app.animation_level = "none"  # no tab-underline or scroll animations: faster and deterministic
     return app

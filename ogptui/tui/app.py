@@ -1,7 +1,13 @@
 """The Textual app: cache first, keyboard first, background sync.
 
+State the screens show (online/offline, last sync, auto-sync, a running sync's progress, the cache's
+version) lives here as reactive variables; the status bars and screens watch them, so nothing calls a
+refresh by hand. The sync and probe workers post typed messages (`ogptui.tui.messages`); one
+`Worker.StateChanged` handler turns a worker that raised into a notification. The outside world (sync,
+probe, browser) comes in through `Services`, so tests pass fakes instead of the app testing for tests.
+
 `run(slug)` is what the CLI calls for bare `ogptui` (slug None: the last viewed member, else the list) and for
-`ogptui open SLUG`.
+`ogptui open SLUG`; it is the one place that reads the environment.
 """
 
 from __future__ import annotations
@@ -9,30 +15,31 @@ from __future__ import annotations
 import os
 import sys
 import threading
-import webbrowser
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import App
+from textual.notifications import SeverityLevel
+from textual.reactive import var
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from ogptui import config
+from ogptui.clean import clean_multiline, clean_text
 from ogptui.links import check_link
 from ogptui.model import Resource
-from ogptui.timefmt import ago, freshness_text, short_date
+from ogptui.timefmt import freshness_text
 from ogptui.tui.commands import OgpCommands, bindings
+from ogptui.tui.messages import ProbeFinished, SyncFinished, SyncProgressed
+from ogptui.tui.services import Services
+from ogptui.tui.status import AppStatus, progress_text, starting_text
 
-_OUTCOME = {
-    "ok": "✓ ok",
-    "partial": "~ partial",
-    "offline": "○ offline",
-    "failed": "✗ failed",
-    "running": "⟳ running",
-}
+if TYPE_CHECKING:
+    from ogptui.store import Store, SyncRun
+    from ogptui.sync import SyncEvent, SyncSummary
 
 # Seconds between "is the source back?" checks while offline (then the last value repeats).
 RECHECK_DELAYS = (120.0, 240.0, 480.0, 900.0)
@@ -50,23 +57,41 @@ class OgpApp(App[int]):
     COMMANDS = App.COMMANDS | {OgpCommands}
     ENABLE_COMMAND_PALETTE = True
 
+    # --- state the screens show (the status bar watches the first five: `status.STATUS_FIELDS`) ---
+    online: var[bool | None] = var(None)
+    """Did the source answer? None until it has been checked."""
+    auto_sync: var[bool] = var(False)
+    """Sync stale data in the background when the source answers (key `a`, setting `auto_sync`)."""
+    sync_progress: var[str | None] = var(None)
+    """None when no sync is running, else what the running sync is doing ("▰▰▱… 3/10 peru")."""
+    last_run: var[SyncRun | None] = var(None)
+    """The last sync run recorded in the cache (by this app or another process)."""
+    embedded_captured: var[str | None] = var(None)
+    """When the embedded sample in the cache was captured (None: no embedded member)."""
+    cache_version: var[int] = var(0)
+    """Bumped whenever the cache changed under the screens (a sync here, a write by another process);
+    every screen that shows cached data watches it and reloads."""
+
     def __init__(
         self,
         slug: str | None = None,
         *,
         open_last: bool = False,
-        store: Any = None,
+        store: Store | None = None,
         now: Callable[[], datetime] | None = None,
         settings: config.Settings | None = None,
         source: str | None = None,
         auto_sync: bool | None = None,
-        sync_fn: Callable[..., Any] | None = None,
-        probe_fn: Callable[[str], bool] | None = None,
-        open_url: Callable[[str], Any] | None = None,
+        services: Services | None = None,
         blink: bool = True,
         poll_seconds: float = 2.0,
         recheck_delays: tuple[float, ...] = RECHECK_DELAYS,
+        exit_after_paint: bool = False,
     ) -> None:
+        """`store`: an open store (the caller closes it), else one is opened on first use and closed at
+        exit. `auto_sync`: None follows the setting. `poll_seconds`: how often to look for writes by other
+        processes (0: never). `exit_after_paint`: exit with 0 once the first screen is painted (the
+        start-up benchmark's way in, through `run()` and env OGPTUI_EXIT_AFTER_PAINT=1)."""
         super().__init__()
         self.start_slug = slug
         self.open_last = open_last
@@ -74,59 +99,62 @@ class OgpApp(App[int]):
         self._owns_store = store is None
         self.now = now or _utcnow
         self.settings = settings or config.Settings.load()
-        self.source = source or os.environ.get("OGPTUI_SOURCE") or self.settings.source
-        if auto_sync is None:
-            auto_sync = self.settings.auto_sync and os.environ.get("OGPTUI_NO_AUTOSYNC") != "1"
-        self.auto_sync = auto_sync
-        self._sync_fn = sync_fn
-        self._sync_cancel = threading.Event()
-        self._probe_fn = probe_fn
-        self._open_url = open_url or (lambda url: webbrowser.open(url, new=2))
+        self.source = source or self.settings.source
+        self.auto_sync = self.settings.auto_sync if auto_sync is None else auto_sync
+        self.services = services or Services()
         self.blink = blink
         self.poll_seconds = poll_seconds
         self.recheck_delays = recheck_delays
-        self.online: bool | None = None  # None = not checked yet
-        self.syncing = False
-        self.progress = ""
+        self.exit_after_paint = exit_after_paint
+        self._sync_cancel = threading.Event()
         self._recheck_n = 0
-        self._recheck_timer = None
-        self._data_version: int | None = None
-        self._sync_auto = False
+        self._recheck_timer: Timer | None = None
+        self._data_version: int | None = None  # cache.db's PRAGMA data_version when last looked at
 
     # --- lifecycle -----------------------------------------------------------------------------
     @property
-    def store(self) -> Any:
+    def store(self) -> Store:
         if self._store is None:
             from ogptui.store import open_store
 
             self._store = open_store()
         return self._store
 
+    @property
+    def status(self) -> AppStatus:
+        return AppStatus(
+            self.online, self.auto_sync, self.sync_progress, self.last_run, self.embedded_captured
+        )
+
+    @property
+    def syncing(self) -> bool:
+        return self.sync_progress is not None
+
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._load_cache_state()
         from ogptui.tui.screens.members import MembersScreen
 
         self.push_screen(MembersScreen())
         # a damaged cache moved aside, an unreadable user.db, a bad settings.json: say so where the user looks
-        for notice in [*(getattr(self.store, "notices", None) or []), *self.settings.notices]:
+        for notice in [*self.store.notices, *self.settings.notices]:
             self.notify(notice[:1].upper() + notice[1:] + ".", severity="warning", timeout=20, markup=False)
         slug = self.start_slug or (self.settings.last_member if self.open_last else None)
         if slug:
             self.open_member(slug, quiet=self.start_slug is None)
-        self._data_version = self._safe_data_version()
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self._poll_data_version)
         if self.auto_sync:
             self.call_after_refresh(self.check_auto_sync)
             self.set_interval(600, self.check_auto_sync)
-        if os.environ.get("OGPTUI_EXIT_AFTER_PAINT") == "1":
+        if self.exit_after_paint:
             self._exit_after_paint()
 
     def _exit_after_paint(self) -> None:
-        """Start-up benchmark hook (env OGPTUI_EXIT_AFTER_PAINT=1, set by `python -m bench`): exit with 0
-        right after the first screen shown (the member screen when one is opened) has been painted."""
+        """Exit with 0 right after the first screen shown (the member screen when one is opened) has been
+        painted (the start-up benchmark: `python -m bench` sets OGPTUI_EXIT_AFTER_PAINT=1 for `run()`)."""
         screen = self.screen
         if not screen.is_mounted:  # a pushed screen mounts a few messages later
             self.call_later(self._exit_after_paint)
@@ -153,6 +181,25 @@ class OgpApp(App[int]):
         except OSError as e:
             self.notify(f"Could not save settings: {e}", severity="warning", markup=False)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast is cleaned of control characters and escape sequences, whatever it quotes (a member
+        name, a sync error, a path). The app's own messages are plain text (`markup=False`)."""
+        super().notify(
+            clean_multiline(message),
+            title=clean_text(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
+
     # --- navigation ----------------------------------------------------------------------------
     def open_member(
         self, slug: str, *, quiet: bool = False, tab: str = "overview", select: str | None = None
@@ -162,7 +209,7 @@ class OgpApp(App[int]):
 
         found = self.store.get_member(slug)
         if found is None:
-            matches = self.store.find_slug(slug) if hasattr(self.store, "find_slug") else []
+            matches = self.store.find_slug(slug)
             if len(matches) == 1:
                 slug = matches[0]
             else:
@@ -230,7 +277,6 @@ class OgpApp(App[int]):
                 self.notify(f"Watching {slug}: s on the members list syncs the watchlist.", markup=False)
         except StoreError as e:  # user.db is damaged: it is left alone, the watchlist is off
             self.notify(f"Not changed: {e}.", severity="warning", markup=False)
-        self.refresh_status()
 
     def _absolute(self, url: str | None) -> str | None:
         if url and url.startswith("/") and not url.startswith("//"):
@@ -242,7 +288,7 @@ class OgpApp(App[int]):
             self.notify(f"Nothing to copy: {what}.", severity="warning", markup=False)
             return
         if "@" in value and "/" not in value:
-            text = value  # an email address
+            text = clean_text(value)  # an email address
         else:
             text, reason = check_link(self._absolute(value), self.source)
             if text is None:
@@ -260,46 +306,21 @@ class OgpApp(App[int]):
             self.notify(f"Not opened: {reason}.", severity="warning", markup=False)
             return
         try:
-            self._open_url(safe)
+            self.services.open_url(safe)
         except Exception as e:  # no browser on this machine
             self.notify(f"Could not open a browser: {e}", severity="warning", markup=False)
             return
         self.notify(f"Opening {safe}", markup=False)
 
-    # --- status --------------------------------------------------------------------------------
-    def status_text(self) -> Text:
-        now = self.now()
-        t = Text()
-        if self.syncing:
-            t.append("⟳ syncing ", style="bold")
-            t.append(self.progress or "…")
-        else:
-            if self.online is True:
-                t.append("● online", style="bold")
-            elif self.online is False:
-                t.append("○ offline", style="bold")
-            else:
-                t.append("? source not checked")
-            t.append("  ·  ", style="dim")
-            run = self._last_run()
-            if run is not None and run.outcome != "running":
-                when = run.finished_at or run.started_at
-                t.append(f"last sync {_OUTCOME.get(run.outcome, run.outcome)} {ago(when, now)}")
-            else:
-                captured = self._embedded_captured()
-                if captured:
-                    t.append(f"◆ embedded sample captured before {short_date(captured)}")
-                else:
-                    t.append("never synced")
-        t.append("  ·  ", style="dim")
-        t.append(f"auto-sync {'on' if self.auto_sync else 'off'} (a)", style="dim")
-        return t
-
-    def _last_run(self) -> Any:
+    # --- the cache changed ---------------------------------------------------------------------
+    def _load_cache_state(self) -> None:
+        """Read what the status bar shows from the store (at start, and whenever the cache changed)."""
+        self._data_version = self._safe_data_version()
         try:
-            return self.store.last_run()
-        except Exception:
-            return None
+            self.last_run = self.store.last_run()
+        except Exception:  # a damaged cache: the status bar says "never synced" rather than crash
+            self.last_run = None
+        self.embedded_captured = self._embedded_captured()
 
     def _embedded_captured(self) -> str | None:
         try:
@@ -310,13 +331,11 @@ class OgpApp(App[int]):
             return None
         return None
 
-    def refresh_status(self) -> None:
-        from ogptui.tui.widgets.common import StatusBar
+    def cache_changed(self) -> None:
+        """The cache changed under the screens: reload the status and every screen watching the version."""
+        self._load_cache_state()
+        self.cache_version += 1
 
-        for bar in self.screen.query(StatusBar):
-            bar.refresh_status()
-
-    # --- refresh when data changes -------------------------------------------------------------
     def _safe_data_version(self) -> int | None:
         try:
             return self.store.data_version()
@@ -326,22 +345,9 @@ class OgpApp(App[int]):
     def _poll_data_version(self) -> None:
         v = self._safe_data_version()
         if v is not None and v != self._data_version:
-            self._data_version = v
-            self.reload_screens()
-
-    def reload_screens(self) -> None:
-        for screen in self.screen_stack:
-            reload = getattr(screen, "reload", None)
-            if reload is not None and screen.is_mounted:
-                reload()
-        self.refresh_status()
+            self.cache_changed()
 
     # --- sync ----------------------------------------------------------------------------------
-    def _sync_api(self) -> Any:
-        from ogptui import sync
-
-        return sync
-
     def start_sync(
         self, *, slugs: list[str] | None = None, watchlist: bool = False, what: str = "", auto: bool = False
     ) -> bool:
@@ -349,80 +355,44 @@ class OgpApp(App[int]):
             if not auto:
                 self.notify("A sync is already running.", markup=False)
             return False
-        self.syncing = True
-        self._sync_auto = auto
         self._sync_cancel = threading.Event()
-        self.progress = f"{what}…" if what else "…"
-        self.refresh_status()
-        self._sync_worker(slugs, watchlist)
+        self.sync_progress = starting_text(what)
+        self._sync_worker(slugs, watchlist, auto, self._sync_cancel)
         return True
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sync")
-    def _sync_worker(self, slugs: list[str] | None, watchlist: bool) -> Any:
-        fn = self._sync_fn or self._sync_api().sync_blocking
-
-        def on_event(ev: Any) -> None:
+    def _sync_worker(
+        self, slugs: list[str] | None, watchlist: bool, auto: bool, cancel: threading.Event
+    ) -> None:
+        def on_event(event: SyncEvent) -> None:
             try:
-                self.call_from_thread(self._on_sync_event, ev)
-            except RuntimeError:  # the app is closing
+                self.post_message(SyncProgressed(event))
+            except RuntimeError:  # the app has closed its event loop (quitting): nobody to tell
                 pass
 
-        if self._sync_fn is None:
-            return fn(
-                slugs=slugs,
-                watchlist=watchlist,
-                source=self.source,
-                on_event=on_event,
-                cancel=self._sync_cancel,
-            )
-        return fn(slugs=slugs, watchlist=watchlist, source=self.source, on_event=on_event)
+        summary = self.services.sync(
+            slugs=slugs, watchlist=watchlist, source=self.source, on_event=on_event, cancel=cancel
+        )
+        self.post_message(SyncFinished(summary, auto=auto))
 
-    def _on_sync_event(self, ev: Any) -> None:
-        kind = getattr(ev, "kind", "")
-        done, total = getattr(ev, "done", 0), getattr(ev, "total", 0)
-        slug = getattr(ev, "slug", None) or ""
-        if kind == "offline":
+    @on(SyncProgressed)
+    def _sync_progressed(self, message: SyncProgressed) -> None:
+        event = message.event
+        if event.kind == "offline":
             self.online = False
-        elif kind == "member_done":
+        elif event.kind == "member_done":
             self.online = True
-        bar = ""
-        if total:
-            filled = int(10 * done / total)
-            bar = "▰" * filled + "▱" * (10 - filled) + f" {done}/{total} "
-        self.progress = f"{bar}{slug}".strip() or (getattr(ev, "message", "") or "…")
-        self.refresh_status()
+        if self.syncing:  # a late event after the end changes nothing
+            self.sync_progress = progress_text(event)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group == "sync":
-            if event.state == WorkerState.SUCCESS:
-                self._sync_finished(worker.result)
-            elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
-                self.syncing = False
-                self.progress = ""
-                reason = worker.error or "cancelled"
-                self.notify(
-                    f"Sync failed: {reason}. Your cached data is unchanged.",
-                    title="Sync",
-                    severity="error",
-                    timeout=8,
-                    markup=False,
-                )
-                self.reload_screens()
-        elif worker.group == "probe" and event.state == WorkerState.SUCCESS:
-            self._probe_done(*worker.result)
-        elif worker.group == "probe" and event.state == WorkerState.ERROR:
-            self._probe_done(False, True)
-
-    def _sync_finished(self, summary: Any) -> None:
-        self.syncing = False
-        self.progress = ""
-        outcome = getattr(summary, "outcome", "ok")
-        text = summary.text() if hasattr(summary, "text") else str(summary)
-        if outcome == "offline":
+    @on(SyncFinished)
+    def _sync_finished(self, message: SyncFinished) -> None:
+        summary = message.summary
+        self.sync_progress = None
+        if summary.outcome == "offline":
             self.online = False
             self.notify(
-                f"Offline: {text}"
+                f"Offline: {summary.text()}"
                 + ("; ogptui will retry when the source answers." if self.auto_sync else "."),
                 title="Sync",
                 severity="warning",
@@ -431,12 +401,10 @@ class OgpApp(App[int]):
             )
             if self.auto_sync:
                 self._schedule_recheck()
-        elif outcome == "failed":
-            reasons = "; ".join(
-                f"{slug}: {why}" for slug, why in (getattr(summary, "failed", None) or [])[:3]
-            )
+        elif summary.outcome == "failed":
+            reasons = "; ".join(f"{slug}: {why}" for slug, why in summary.failed[:3])
             self.notify(
-                f"Sync failed: {reasons or text}. Your cached data is unchanged.",
+                f"Sync failed: {reasons or summary.text()}. Your cached data is unchanged.",
                 title="Sync",
                 severity="error",
                 timeout=8,
@@ -447,15 +415,38 @@ class OgpApp(App[int]):
         else:
             self.online = True
             self._recheck_n = 0
-            changes = list(getattr(summary, "changes", []) or [])
-            body = text + ("\n" + "\n".join(changes[:3]) if changes else "")
-            if len(changes) > 3:
-                body += f"\n… and {len(changes) - 3} more (c shows what changed)"
-            severity = "warning" if outcome == "partial" else "information"
-            self.notify(body, title="Sync done" if not self._sync_auto else "Auto-sync done",
-                        severity=severity, timeout=8, markup=False)  # fmt: skip
-        self._data_version = self._safe_data_version()
-        self.reload_screens()
+            self._notify_done(summary, auto=message.auto)
+        self.cache_changed()
+
+    def _notify_done(self, summary: SyncSummary, *, auto: bool) -> None:
+        changes = list(summary.changes)
+        body = summary.text() + ("\n" + "\n".join(changes[:3]) if changes else "")
+        if len(changes) > 3:
+            body += f"\n… and {len(changes) - 3} more (c shows what changed)"
+        severity: SeverityLevel = "warning" if summary.outcome == "partial" else "information"
+        self.notify(body, title="Auto-sync done" if auto else "Sync done", severity=severity, timeout=8,
+                    markup=False)  # fmt: skip
+
+    @on(Worker.StateChanged)
+    def _worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a worker that raised (or was cancelled) is told: a sync's error becomes a
+        notification and the status bar stops saying "syncing"; a probe's counts as no answer."""
+        if event.state not in (WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        worker = event.worker
+        if worker.group == "sync":
+            self.sync_progress = None
+            reason = worker.error or "cancelled"
+            self.notify(
+                f"Sync failed: {reason}. Your cached data is unchanged.",
+                title="Sync",
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
+            self.cache_changed()
+        elif worker.group == "probe" and event.state == WorkerState.ERROR:
+            self.post_message(ProbeFinished(False, sync_after=True))
 
     # --- auto-sync -----------------------------------------------------------------------------
     def action_toggle_autosync(self) -> None:
@@ -470,7 +461,6 @@ class OgpApp(App[int]):
                 self._recheck_timer.stop()
                 self._recheck_timer = None
             self.notify("Auto-sync off: press s to sync by hand (useful on metered links).")
-        self.refresh_status()
 
     def _auto_target(self) -> tuple[list[str] | None, bool, list[str]]:
         """(slugs, watchlist, slugs to judge staleness by)."""
@@ -504,15 +494,16 @@ class OgpApp(App[int]):
         self._probe_worker(sync_after=True)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="probe")
-    def _probe_worker(self, sync_after: bool) -> tuple[bool, bool]:
-        probe = self._probe_fn or self._sync_api().source_reachable
-        return bool(probe(self.source)), sync_after
+    def _probe_worker(self, sync_after: bool) -> None:
+        reachable = bool(self.services.probe(self.source))
+        self.post_message(ProbeFinished(reachable, sync_after=sync_after))
 
-    def _probe_done(self, ok: bool, sync_after: bool) -> None:
+    @on(ProbeFinished)
+    def _probe_finished(self, message: ProbeFinished) -> None:
+        ok = message.reachable
         was_offline = self.online is False
         self.online = ok
-        self.refresh_status()
-        if not self.auto_sync or (ok and not sync_after):
+        if not self.auto_sync or (ok and not message.sync_after):
             return
         if not ok:
             self._schedule_recheck()
@@ -538,10 +529,14 @@ class OgpApp(App[int]):
         self._recheck_timer = self.set_timer(delay, self.check_auto_sync)
 
 
-def run(slug: str | None = None, store: Any = None) -> int:
-    """Start the TUI; returns the exit code. `store`: an open Store to use (the caller closes it)."""
+def run(slug: str | None = None, store: Store | None = None) -> int:
+    """Start the TUI; returns the exit code. `store`: an open Store to use (the caller closes it).
+
+    The environment is read here, not in the app: OGPTUI_SOURCE (the source to sync from),
+    OGPTUI_NO_AUTOSYNC=1 (auto-sync off, for scripted runs) and OGPTUI_EXIT_AFTER_PAINT=1 (exit once the
+    first screen is painted: the start-up benchmark's only way in, as it starts `ogptui open` on a pty)."""
     owned = store is None
-    if owned:
+    if store is None:
         try:
             from ogptui.store import open_store
 
@@ -549,8 +544,16 @@ def run(slug: str | None = None, store: Any = None) -> int:
         except Exception as e:  # a broken data folder must be one clear sentence, not a traceback
             print(f"ogptui: cannot open the data folder: {e}", file=sys.stderr)
             return 1
+    env = os.environ
     try:
-        app = OgpApp(slug=slug, open_last=slug is None, store=store)
+        app = OgpApp(
+            slug=slug,
+            open_last=slug is None,
+            store=store,
+            source=env.get("OGPTUI_SOURCE") or None,
+            auto_sync=False if env.get("OGPTUI_NO_AUTOSYNC") == "1" else None,
+            exit_after_paint=env.get("OGPTUI_EXIT_AFTER_PAINT") == "1",
+        )
         result = app.run()
     finally:
         if owned:

@@ -1,7 +1,10 @@
 """Text builders for the read-only panes (overview, starred metrics, participation & Global Report).
 
-Everything scraped goes into `rich.text.Text` as plain text (never markup). No Textual imports here, so these
-are cheap to unit-test.
+Everything from the store goes into `rich.text.Text` as plain text (never markup), and through `safe` /
+`safe_block` (`ogptui.clean`) on the way out: the ingest cleans already, and this is the second line for a
+store that holds a bad value anyway (a crafted bundle, an old cache, a hand edit). Values of the wrong type
+(text in a number column) are shown as text, never a crash. No Textual imports here, so these are cheap to
+unit-test.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Iterable
 from rich.console import Console
 from rich.text import Text
 
+from ogptui.clean import clean_multiline, clean_text
 from ogptui.model import Commitment, Member
 
 _CONSOLE = Console(width=200, color_system=None, force_terminal=False)
@@ -53,12 +57,39 @@ def matches(query: str, *fields: object) -> bool:
     return all(w in hay for w in words)
 
 
-def plain(value: object, empty: str = "—") -> Text:
+def safe(value: object) -> str:
+    """One line for the screen: control characters and escape sequences removed (never markup)."""
+    if value is None:
+        return ""
+    return clean_text(value if isinstance(value, str) else str(value))
+
+
+def safe_block(value: object) -> str:
+    """Like `safe`, keeping line breaks (descriptions, summaries)."""
+    if value is None:
+        return ""
+    return clean_multiline(value if isinstance(value, str) else str(value))
+
+
+def number(value: object) -> int | None:
+    """An int from the store, or None for anything else (a bad value is never computed with)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def order(value: object) -> tuple[int, int, str]:
+    """Sort key that never compares an int with a str: numbers first, then anything else as text."""
+    n = number(value)
+    return (0, n, "") if n is not None else (1, 0, safe(value))
+
+
+def plain(value: object, empty: str = "—", *, multiline: bool = False) -> Text:
     if value is None or value == "" or value == []:
         return Text(empty, style=DIM)
     if isinstance(value, list):
-        return Text(", ".join(str(v) for v in value))
-    return Text(str(value))
+        text = ", ".join(safe(v) for v in value)
+    else:
+        text = safe_block(value) if multiline else safe(value)
+    return Text(text) if text else Text(empty, style=DIM)
 
 
 def clip(value: object, width: int, empty: str = "—") -> Text:
@@ -97,8 +128,8 @@ def overview_text(m: Member, freshness_line: str, watched: bool, width: int | No
     elif cp.number:
         plan = f"Action Plan {cp.number}"
     out = Text()
-    out.append(m.name, style="bold")
-    out.append(f"   {m.level} member", style=DIM)
+    out.append(safe(m.name), style="bold")
+    out.append(f"   {safe(m.level)} member", style=DIM)
     if watched:
         out.append("   ★ watched")
     out.append("\n\n")
@@ -111,7 +142,7 @@ def overview_text(m: Member, freshness_line: str, watched: bool, width: int | No
                 ("Commitments", cp.commitment_count if cp.commitment_count is not None else None),
                 ("Policy area focus", cp.policy_area_focus),
                 ("Contacts", len(m.contacts)),
-                *(("  " + (c.side or "contact"), _contact_line(c)) for c in m.contacts[:3]),
+                *(("  " + (safe(c.side) or "contact"), _contact_line(c)) for c in m.contacts[:3]),
                 ("Resources", len(m.resources)),
                 ("Commitments listed", len(m.commitments)),
                 ("Freshness", freshness_line),
@@ -122,28 +153,29 @@ def overview_text(m: Member, freshness_line: str, watched: bool, width: int | No
     )
     out.append("\n\n")
     out.append("Summary\n", style=LABEL)
-    out.append_text(plain(cp.summary, "no summary on the page"))
+    out.append_text(plain(cp.summary, "no summary on the page", multiline=True))
     if cp.summary_url:
         out.append("\n")
         out.append("More: ", style=LABEL)
-        out.append(cp.summary_url)
+        out.append(safe(cp.summary_url))
     if m.warnings:
         out.append("\n\n")
         out.append("Parser notes\n", style=LABEL)
         for w in m.warnings:
-            out.append(f"• {w}\n", style=DIM)
+            out.append(f"• {safe(w)}\n", style=DIM)
         out.rstrip()
     return out
 
 
 def _contact_line(c) -> str:
-    return " · ".join(x for x in (c.name, c.email) if x)
+    return " · ".join(safe(x) for x in (c.name, c.email) if x)
 
 
 def bar(value: int | None, per: float, width: int, style: str = "bold") -> Text:
     """A bar of block characters (`per` cells per unit) then the number; unknown is a word, never a bar."""
-    if value is None:
-        return Text(f"{'unknown':<{width}}", style=DIM)
+    if value is None or number(value) is None:
+        word = "unknown" if value is None else safe(value)
+        return Text(f"{word:<{width}}", style=DIM)
     cells = value * per
     full = int(cells)
     half = cells - full >= 0.5
@@ -158,11 +190,11 @@ def metrics_text(m: Member, width: int = 100) -> Text:
     out = Text()
     out.append("Commitment performance", style="bold")
     out.append(" — did the commitment open government? (per action plan)\n\n", style=DIM)
-    rows = sorted(m.performance, key=lambda r: r.action_plan)
-    values = [v for r in rows for v in (r.major, r.outstanding, r.starred, *r.raw) if v is not None]
-    values += [v for b in m.benchmarks for v in b.raw]
+    rows = sorted(m.performance, key=lambda r: order(r.action_plan))
+    values = [number(v) for r in rows for v in (r.major, r.outstanding, r.starred, *r.raw)]
+    values += [number(v) for b in m.benchmarks for v in b.raw]
     col = max(14, min(24, (width - 18) // 3))
-    biggest = max(values, default=0)
+    biggest = max((v for v in values if v is not None), default=0)
     per = min(3.0, (col - 5) / biggest) if biggest else 1.0
     if not rows:
         out.append("No commitment performance data on the page (unknown).\n", style=DIM)
@@ -172,16 +204,16 @@ def metrics_text(m: Member, width: int = 100) -> Text:
             out.append(f"{name:<{col}}", style=LABEL)
         out.append("\n")
         for r in rows:
-            out.append(f"{'Action Plan ' + str(r.action_plan):<16}", style=LABEL)
+            out.append(f"{'Action Plan ' + safe(r.action_plan):<16}", style=LABEL)
             if r.major is None and r.outstanding is None and r.starred is None:
-                raw = ", ".join(str(v) for v in r.raw) or "none"
+                raw = ", ".join(safe(v) for v in r.raw) or "none"
                 out.append("unknown", style="italic")
                 out.append(f" (raw numbers: {raw}; the column cannot be told)", style=DIM)
             else:
                 for v, style in zip((r.major, r.outstanding, r.starred), BAR_STYLES, strict=True):
                     out.append_text(bar(v, per, col, style))
                 if r.raw and [r.major, r.outstanding, r.starred] != r.raw:
-                    out.append(f" raw: {', '.join(map(str, r.raw))}", style=DIM)
+                    out.append(f" raw: {', '.join(map(safe, r.raw))}", style=DIM)
             out.append("\n")
         out.append(f"{'':<16}bar length: {per:.2g} cells per commitment\n", style=DIM)
     out.append("\n")
@@ -190,9 +222,9 @@ def metrics_text(m: Member, width: int = 100) -> Text:
     if not m.benchmarks:
         out.append("unknown\n", style=DIM)
     for b in m.benchmarks:
-        out.append(f"{b.scope.capitalize():<16}", style=LABEL)
-        out.append(f"{b.label}: ")
-        out.append(", ".join(str(v) for v in b.raw) or "unknown")
+        out.append(f"{safe(b.scope).capitalize():<16}", style=LABEL)
+        out.append(f"{safe(b.label)}: ")
+        out.append(", ".join(safe(v) for v in b.raw) or "unknown")
         out.append("\n")
     detailed = [c for c in m.commitments if c.has_details()]
     out.append("\n")
@@ -211,9 +243,9 @@ def metrics_text(m: Member, width: int = 100) -> Text:
 
 def _plan_of(c: Commitment) -> str:
     if c.action_plan:
-        return c.action_plan
+        return safe(c.action_plan)
     if c.action_plan_cycle:
-        return f"Cycle {c.action_plan_cycle}"
+        return f"Cycle {safe(c.action_plan_cycle)}"
     return "Unknown action plan"
 
 
@@ -222,7 +254,7 @@ def distribution(items: list[Commitment], attr: str, title: str, per: float = 2.
     out.append(f"\n{title}\n", style=LABEL)
     plans: dict[str, Counter[str]] = {}
     for c in items:
-        value = getattr(c, attr) or "unknown"
+        value = safe(getattr(c, attr)) or "unknown"
         plans.setdefault(_plan_of(c), Counter())[value] += 1
     for plan in sorted(plans, reverse=True):
         counts = plans[plan]
@@ -243,17 +275,17 @@ def participation_text(m: Member) -> Text:
     out = Text()
     out.append("Public participation", style="bold")
     out.append(" — level of public influence per action plan\n\n", style=DIM)
-    plans = sorted({p.action_plan for p in m.participation})
+    plans = sorted({p.action_plan for p in m.participation}, key=order)
     if not plans:
         out.append("unknown — the page draws these levels as a chart that has no text form.\n", style=DIM)
         out.append("Levels used: " + ", ".join(PARTICIPATION_LEVELS) + "\n", style=DIM)
     else:
         out.append(f"{'':<16}", style=LABEL)
         for p in plans:
-            out.append(f"{'Plan ' + str(p):<17}", style=LABEL)
+            out.append(f"{'Plan ' + safe(p):<17}", style=LABEL)
         out.append("\n")
         for phase in ("development", "implementation"):
-            out.append(f"{phase.capitalize():<16}", style=LABEL)
+            out.append(f"{phase.capitalize():<16}", style=LABEL)  # our own words, not the store's
             for p in plans:
                 level = next(
                     (r.level for r in m.participation if r.phase == phase and r.action_plan == p), None
@@ -268,7 +300,7 @@ def participation_text(m: Member) -> Text:
     if not m.global_report:
         out.append("No Global Report data on the page.\n", style=DIM)
     for area in m.global_report:
-        out.append(f"{area.area:<24}", style=LABEL)
+        out.append(f"{safe(area.area):<24}", style=LABEL)
         items = [i for i in area.implications]
         if not items:
             out.append("unknown", style=DIM)
@@ -276,7 +308,7 @@ def participation_text(m: Member) -> Text:
             if n:
                 out.append(" · ", style=DIM)
             if imp:
-                out.append(imp)
+                out.append(safe(imp))
             else:
                 out.append("none", style=DIM)
         out.append("\n")

@@ -10,7 +10,8 @@ from textual.widgets import Static
 from ogptui.timefmt import ago
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
-from ogptui.tui.widgets.common import Footer, NavTable, StatusBar, TitleBar
+from ogptui.tui.widgets.common import Footer, StatusBar, TitleBar, reload_on_cache_change
+from ogptui.tui.widgets.navtable import NavTable
 
 _ACTION_MARK = {"added": "+ added", "changed": "~ changed", "removed": "- removed"}
 
@@ -34,6 +35,7 @@ class ChangesScreen(Screen):
         for label in ("When", "Member", "Change", "Kind", "Summary"):
             t.add_column(label, key=label.lower())
         self.reload()
+        reload_on_cache_change(self, self.reload)
         t.focus()
 
     def reload(self) -> bool:
@@ -47,7 +49,7 @@ class ChangesScreen(Screen):
                     [
                         Text(ago(r.at, now)),
                         render.clip(r.member_name or r.member_slug, 20),
-                        Text(_ACTION_MARK.get(r.action, r.action)),
+                        Text(_ACTION_MARK.get(r.action) or render.safe(r.action)),
                         render.plain(r.kind),
                         render.clip(r.summary or r.key, width),
                     ],

@@ -10,7 +10,7 @@ from textual.widgets import Static
 from ogptui.model import COMMITMENT_DETAIL_LABELS, Commitment
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
-from ogptui.tui.widgets.common import DetailScroll, Footer, StatusBar, TitleBar
+from ogptui.tui.widgets.common import DetailScroll, Footer, StatusBar, TitleBar, reload_on_cache_change
 
 FIELDS = (
     ("ID", "id"),
@@ -35,7 +35,7 @@ def commitment_text(c: Commitment, width: int | None = None) -> Text:
             style="dim",
         )
     out.append("Description\n", style="bold")
-    out.append_text(render.plain(c.description, "no description in the cache"))
+    out.append_text(render.plain(c.description, "no description in the cache", multiline=True))
     return out
 
 
@@ -58,6 +58,7 @@ class CommitmentScreen(Screen):
 
     def on_mount(self) -> None:
         self.reload()
+        reload_on_cache_change(self, self.reload)
         self.query_one("#commitment-scroll").focus()
 
     def reload(self) -> bool:

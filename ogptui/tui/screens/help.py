@@ -8,7 +8,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ogptui.tui.commands import bindings, help_rows
-from ogptui.tui.widgets.common import Footer, NavTable, TitleBar
+from ogptui.tui.widgets.common import Footer, TitleBar
+from ogptui.tui.widgets.navtable import NavTable
 
 
 class HelpScreen(Screen):

@@ -9,7 +9,8 @@ from textual.widgets import DataTable, Input, TabbedContent, TabPane
 
 from ogptui.timefmt import freshness_text
 from ogptui.tui.commands import bindings
-from ogptui.tui.widgets.common import FilterInput, Footer, NavTable, StatusBar, TitleBar
+from ogptui.tui.widgets.common import FilterInput, Footer, StatusBar, TitleBar, reload_on_cache_change
+from ogptui.tui.widgets.navtable import NavTable
 from ogptui.tui.widgets.panes import (
     CommitmentsPane,
     ContactsPane,
@@ -67,6 +68,7 @@ class MemberScreen(Screen):
 
     def on_mount(self) -> None:
         self.reload()
+        reload_on_cache_change(self, self.reload)
         self.active_pane().focus_main()
         if self.initial_select is not None:
             self.select_row(self.initial_tab, self.initial_select)
@@ -84,7 +86,10 @@ class MemberScreen(Screen):
         # does not build seven tabs' tables and texts before the first paint
         self._unshown = {tab_id for tab_id, _, _ in TABS}
         self._show_pane(self.active_tab())
-        parts: list[str | Text] = [Text(member.name, style="bold"), f"{member.level} member"]
+        parts: list[str | Text] = [
+            Text(member.name, style="bold"),
+            f"{member.level} member",
+        ]  # TitleBar cleans
         if watched:
             parts.append("★ watched")
         parts.append(str(fresh))

@@ -10,7 +10,8 @@ from textual.widgets import DataTable, Input
 from ogptui.timefmt import short_freshness
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
-from ogptui.tui.widgets.common import FilterInput, Footer, NavTable, StatusBar, TitleBar
+from ogptui.tui.widgets.common import FilterInput, Footer, StatusBar, TitleBar, reload_on_cache_change
+from ogptui.tui.widgets.navtable import NavTable
 
 
 class MembersScreen(Screen):
@@ -41,6 +42,7 @@ class MembersScreen(Screen):
         ]
 
     def on_mount(self) -> None:
+        reload_on_cache_change(self, self.reload)  # does nothing until the list is built
         if self._built:
             self._setup()
             self._just_loaded = True
@@ -101,7 +103,7 @@ class MembersScreen(Screen):
                 continue
             fresh = short_freshness(s, now, stale)
             if fresh != entry[3]:  # the clock moves: the cell is rebuilt only when its text changes
-                entry[3], entry[4] = fresh, Text(fresh)
+                entry[3], entry[4] = fresh, Text(render.safe(fresh))
             rows.append((s.slug, [*cells, entry[4]]))
         self.query_one("#members-table", NavTable).refill(rows)
         watched = sum(1 for s in self.summaries if s.watched)

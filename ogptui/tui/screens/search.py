@@ -2,8 +2,9 @@
 
 The query runs on the UI thread after a short debounce: search() answers in a few milliseconds (p95 ~10 ms
 on the 100k-row bench cache), less than a worker's hand-off would cost. Scraped text is rendered as
-`rich.text.Text` only, never as markup; the match marks from search() are control characters that the
-ingest strips from scraped text, so they cannot be forged by a page.
+`rich.text.Text` only, never as markup, and cleaned of control characters on the way out (`ogptui.clean`),
+even if the store holds a bad value; the match marks from search() are control characters that the ingest
+strips from scraped text, so a page cannot forge them.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ogptui.clean import safe_output
+from ogptui.clean import MULTILINE_CAP, clean_text
 from ogptui.search import Hit, recent_searches, remember_search, search
 from ogptui.tui.commands import bindings
-from ogptui.tui.widgets.common import Footer, StatusBar, TitleBar
+from ogptui.tui.render import safe
+from ogptui.tui.widgets.common import Footer, StatusBar, TitleBar, reload_on_cache_change
 
 MARKS = ("\x02", "\x03")
 MATCH_STYLE = "bold reverse"
@@ -42,25 +44,30 @@ TAB_OF_KIND = {
     "resource": "resources",
     "contact": "contacts",
 }
-_MARK_SPLIT = re.compile(f"([{MARKS[0]}{MARKS[1]}])")
+# The marks become private-use characters while the snippet is cleaned (`clean_text` removes control
+# characters, the marks among them), then split the text into plain and matched runs.
+_HOLD = ("\ue000", "\ue001")
+_HOLD_SPLIT = re.compile(f"([{_HOLD[0]}{_HOLD[1]}])")
 
 
 def clean(text: str | None) -> str:
-    """Ingest strips control characters already; this is the belt to its braces (ogptui.clean)."""
-    return safe_output(text or "")
+    """One line of store text for the screen (`ogptui.clean`: no control characters or escapes)."""
+    return safe(text)
 
 
 def marked_text(snippet: str, style: str = "") -> Text:
-    """A snippet with its match marks turned into styled spans (the text itself stays plain)."""
+    """A snippet with its match marks turned into styled spans (the text itself stays plain and clean)."""
+    held = snippet.replace(_HOLD[0], "").replace(_HOLD[1], "")  # text in the store cannot pose as a mark
+    held = clean_text(held.replace(MARKS[0], _HOLD[0]).replace(MARKS[1], _HOLD[1]), cap=MULTILINE_CAP)
     out = Text(style=style)
     on = False
-    for part in _MARK_SPLIT.split(snippet or ""):  # split first: the marks are controls that clean() drops
-        if part == MARKS[0]:
+    for part in _HOLD_SPLIT.split(held):
+        if part == _HOLD[0]:
             on = True
-        elif part == MARKS[1]:
+        elif part == _HOLD[1]:
             on = False
         elif part:
-            out.append(clean(part), style=MATCH_STYLE if on else "")
+            out.append(part, style=MATCH_STYLE if on else "")
     return out
 
 
@@ -131,6 +138,7 @@ class SearchScreen(Screen):
         box.cursor_blink = getattr(self.app, "blink", True)
         box.focus()
         self.run_query("")
+        reload_on_cache_change(self, self.reload)
 
     # --- querying ------------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:

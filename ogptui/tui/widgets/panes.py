@@ -18,7 +18,8 @@ from textual.widgets import Input, Static
 
 from ogptui.model import Member
 from ogptui.tui import render
-from ogptui.tui.widgets.common import DetailScroll, FilterInput, NavTable
+from ogptui.tui.widgets.common import DetailScroll, FilterInput
+from ogptui.tui.widgets.navtable import NavTable
 
 
 @dataclass
@@ -185,7 +186,7 @@ class CommitmentsPane(Pane):
     def _cells(c: Any, title_w: int) -> list[Text]:
         unknown = "unknown" if not c.has_details() else "—"
         return [
-            Text(c.id),
+            Text(render.safe(c.id)),
             render.clip(c.title, title_w),
             render.plain(c.year),
             render.clip(c.policy_area or ", ".join(c.policy_areas), 22),
@@ -275,13 +276,13 @@ class ResourcesPane(Pane):
             for i, r in enumerate(self.member.resources)
             if (want is None or (r.type or "no type") == want) and render.matches(q, r.title, r.type, r.year)
         ]
-        indexed.sort(key=lambda ir: (-(ir[1].year or 0), ir[0]))
+        indexed.sort(key=lambda ir: (-(render.number(ir[1].year) or 0), ir[0]))
         rows = []
         last_year: object = object()
         for i, r in indexed:
             year_cell = Text("")
             if r.year != last_year:
-                year_cell = Text(str(r.year) if r.year else "no year", style="bold")
+                year_cell = Text(render.safe(r.year) if r.year else "no year", style="bold")
                 last_year = r.year
             rows.append(
                 (
@@ -295,7 +296,7 @@ class ResourcesPane(Pane):
         info.append("t ", style="bold")
         parts = []
         for n, (name, count) in enumerate(self.types()):
-            label = f"{name or 'All'} {count}"
+            label = f"{render.safe(name) or 'All'} {count}"
             parts.append((label, n == self.type_index % len(self.types())))
         for n, (label, active) in enumerate(parts):
             if n:

@@ -1,0 +1,205 @@
+"""`NavTable`: a row-cursor DataTable with j/k/g/G that refills by key, fast enough to filter as you type.
+
+Private Textual attributes are used here and only here. Each use is marked `# PRIVATE(textual 8.2.8):`
+with the reason; textual is pinned in pyproject.toml, and `tests/test_tui_navtable.py` checks that a refill
+gives exactly what `DataTable.clear()` + `add_row()` give (rows, keys, cells, cursor, column widths, the
+rendered lines), so an upgrade that changes these internals fails a test instead of the screen. Where an
+attribute is missing (another textual), `_replace_rows` falls back to the public methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from itertools import zip_longest
+from typing import Any
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+
+# PRIVATE(textual 8.2.8): DataTable keeps row key <-> index in a TwoWayDict; `_replace_rows` builds one.
+from textual._two_way_dict import TwoWayDict
+from textual.cache import LRUCache
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable
+from textual.widgets.data_table import DuplicateKey, Row, RowKey
+
+from ogptui.tui.commands import bindings
+
+CellKey = tuple[Any, ...]
+
+
+class NavTable(DataTable[Any]):
+    """A row-cursor DataTable with j/k/g/G, refilled by key so the cursor survives a refresh."""
+
+    BINDINGS = bindings("lists")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("cursor_type", "row")
+        kwargs.setdefault("zebra_stripes", True)
+        super().__init__(*args, **kwargs)
+        self._measured: dict[str, Sequence[Any]] = {}  # row key -> the cells last measured for it
+        # rendered cells that outlive a refill (DataTable's own caches are dropped on every row change)
+        self._cell_lines: LRUCache[CellKey, tuple[Any, int, list[list[Segment]]]] = LRUCache(4096)
+
+    def refill(self, rows: Sequence[tuple[Hashable, Sequence[Any]]], keep: Hashable | None = None) -> None:
+        """Show `rows` (key, cells) in this order; put the cursor back on `keep` (default: the current row's
+        key), else on the same row number.
+
+        Filter-as-you-type calls this on every keystroke, so it does no more than it must: the same rows with
+        the same cells change nothing (cursor, scroll and render caches stay); otherwise the rows are
+        replaced in one pass (`_replace_rows`) and only cells the table has not measured before are
+        measured (a column never narrows, so a row measured once cannot widen one again)."""
+        if keep is None:
+            keep = self.current_key()
+        old_row = self.cursor_row
+        new = [(str(key), cells) for key, cells in rows]
+        with self.app.batch_update():
+            if [key for key, _ in new] == [row.key.value for row in self.ordered_rows] and all(
+                _same_cells(self.get_row(key), cells) for key, cells in new
+            ):
+                return
+            self._replace_rows(new)
+            if not new:
+                return
+            target = None
+            if keep is not None:
+                try:
+                    target = self.get_row_index(str(keep))
+                except Exception:
+                    target = None
+            if target is None:
+                target = min(max(old_row, 0), len(new) - 1)
+            self.move_cursor(row=target, animate=False, scroll=True)
+
+    def clear(self, columns: bool = False) -> NavTable:
+        self._measured.clear()  # with columns cleared, widths start again from the labels
+        super().clear(columns)
+        return self
+
+    def _replace_rows(self, rows: list[tuple[str, Sequence[Any]]]) -> None:
+        """clear() + add_row() for every row, in one pass over DataTable's row storage."""
+        columns = self.ordered_columns
+        measured = self._measured
+        try:
+            data: dict[RowKey, dict[Any, Any]] = {}
+            table_rows: dict[RowKey, Row] = {}
+            locations: dict[RowKey, int] = {}
+            unmeasured: list[tuple[RowKey, str, Sequence[Any]]] = []
+            for index, (key, cells) in enumerate(rows):
+                row_key = RowKey(key)
+                if row_key in locations:
+                    raise DuplicateKey(f"The row key {row_key!r} already exists.")
+                if len(cells) > len(columns):
+                    raise ValueError("More values provided than there are columns.")
+                locations[row_key] = index
+                table_rows[row_key] = Row(row_key, 1)
+                data[row_key] = {column.key: cell for column, cell in zip_longest(columns, cells)}
+                seen = measured.get(key)
+                if seen is None or not _same_cells(seen, cells):
+                    unmeasured.append((row_key, key, cells))
+            for row_key, key, cells in unmeasured:  # only once every row is known good
+                # PRIVATE(textual 8.2.8): the rows `_on_idle` measures (what add_row marks).
+                self._new_rows.add(row_key)
+                measured[key] = cells
+            # PRIVATE(textual 8.2.8): the cell data by row key, and row key <-> index (what clear() empties
+            # and add_row() fills, one row at a time with a cursor update and a refresh each).
+            self._data = data
+            self.rows = table_rows
+            self._row_locations = TwoWayDict(locations)
+            # PRIVATE(textual 8.2.8): pending measurements of rows and cells that are gone.
+            self._new_rows.intersection_update(locations)
+            self._updated_cells.clear()
+        except AttributeError:  # another textual: the public way
+            self.clear()
+            for key, cells in rows:
+                self.add_row(*cells, key=key)
+            return
+        # what clear() resets, then what add_row() marks
+        self.cursor_coordinate = Coordinate(0, 0)
+        self.hover_coordinate = Coordinate(0, 0)
+        self.scroll_x = self.scroll_y = 0
+        self.scroll_target_x = self.scroll_target_y = 0
+        # PRIVATE(textual 8.2.8): re-measure on idle; the update count keys DataTable's render and
+        # offset caches (bumping it is how add_row invalidates them).
+        self._require_update_dimensions = True
+        self._update_count += 1
+        self.refresh()
+        self.check_idle()
+        if rows and self.show_cursor and self.cursor_type != "none":
+            # PRIVATE(textual 8.2.8): posts RowHighlighted for the new first row, as add_row() does.
+            self._highlight_cursor()
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> list[list[Segment]]:
+        """DataTable's cell render, kept across refills. A filter keystroke changes the rows, and with them
+        DataTable's update count that keys all its render caches, so every visible cell went through Rich
+        again on each keystroke. Here a cell's lines are kept by (row key, column, the cell object, row
+        style, width, cursor/hover state); moved to another row number, only the row number in the
+        segments' meta (what a mouse click reports) is rewritten.
+
+        PRIVATE(textual 8.2.8): overrides DataTable's private `_render_cell` (same signature) and reads its
+        row and column maps and its hover/pseudo-class state; anything unexpected goes to DataTable's own."""
+        if row_index < 0 or column_index < 0 or self.fixed_rows or self.fixed_columns:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        try:
+            row_key = self._row_locations.get_key(row_index)
+            column_key = self._column_locations.get_key(column_index)
+            cell = self._data[row_key][column_key]
+            row = self.rows[row_key]
+            state = (self._show_hover_cursor, self._pseudo_class_state)
+        except (AttributeError, KeyError):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        if row.height != 1 or row.auto_height or row.label is not None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        key = (row_key, column_key, column_index, base_style, width, cursor, hover, self.show_cursor,
+               self.cell_padding, state)  # fmt: skip
+        cached = self._cell_lines.get(key)
+        if cached is None or cached[0] is not cell:
+            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+            self._cell_lines[key] = (cell, row_index, lines)
+            return lines
+        _, rendered_at, lines = cached
+        if rendered_at == row_index:
+            return lines
+        meta = Style.from_meta({"row": row_index, "column": column_index})
+        return [
+            [
+                Segment(text, style + meta if style is not None else style, control)
+                for text, style, control in line
+            ]
+            for line in lines
+        ]
+
+    def notify_style_update(self) -> None:
+        self._cell_lines.clear()
+        super().notify_style_update()
+
+    def current_key(self) -> str | None:
+        if not self.row_count:
+            return None
+        try:
+            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        except Exception:
+            return None
+
+
+def _same_cell(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    if isinstance(a, Text) and isinstance(b, Text):  # Text's == compares the characters and spans only
+        return (a.plain, a.spans, a.style, a.justify, a.overflow, a.no_wrap, a.end) == (
+            b.plain, b.spans, b.style, b.justify, b.overflow, b.no_wrap, b.end,
+        )  # fmt: skip
+    return type(a) is type(b) and a == b
+
+
+def _same_cells(old: Sequence[Any], new: Sequence[Any]) -> bool:
+    return len(old) == len(new) and all(_same_cell(a, b) for a, b in zip(old, new, strict=True))
