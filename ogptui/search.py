@@ -13,7 +13,6 @@ import sqlite3
 import unicodedata
 import weakref
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ogptui.store.schema import SEARCH_WEIGHTS
@@ -285,35 +284,14 @@ def _hit_id(r: dict[str, Any]) -> str | None:
     return None
 
 
-# ---- recent searches (user.db) -------------------------------------------------------------------
+# ---- recent searches (user.db, through the store) -------------------------------------------------
 def remember_search(store: Store, query: str) -> None:
     """Keep a query at the top of the recent list (best effort: never fails the search itself)."""
-    if store.user is None:
-        return
     q = " ".join(_CONTROL.sub(" ", query or "").split())[:MAX_QUERY_CHARS]
-    if not q:
-        return
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    try:
-        with store.user.atomic():
-            store.user.execute("INSERT OR REPLACE INTO recent_searches (query, at) VALUES (?, ?)", [q, now])
-            store.user.execute(
-                "DELETE FROM recent_searches WHERE rowid NOT IN "
-                "(SELECT rowid FROM recent_searches ORDER BY at DESC, rowid DESC LIMIT ?)",
-                [MAX_RECENT],
-            )
-    except sqlite3.Error:
-        return
+    if q:
+        store.remember_search(q, keep=MAX_RECENT)
 
 
 def recent_searches(store: Store, limit: int = 10) -> list[str]:
     """Most recent first."""
-    if store.user is None:
-        return []
-    try:
-        rows = store.user.execute(
-            "SELECT query FROM recent_searches ORDER BY at DESC, rowid DESC LIMIT ?", [max(0, limit)]
-        ).fetchall()
-    except sqlite3.Error:
-        return []
-    return [r[0] for r in rows]
+    return store.recent_searches(limit)

@@ -281,10 +281,10 @@ def test_older_schema_is_migrated_on_a_copy(tmp_path, monkeypatch):
     db = dbmod.connect(db_path)
     dbmod.migrate(db, CACHE_MIGRATIONS[:1], BUNDLE_APP_ID)
     m = dated(MEMBERS["valdoria"], "2026-02-02T00:00:00Z")
-    db["members"].insert(member_row(m))
+    db.utils.table("members").insert(member_row(m))
     for t, rows in child_rows(m).items():
         if rows:
-            db[t].insert_all(rows)
+            db.utils.table(t).insert_all(rows)
     db.execute("PRAGMA journal_mode = DELETE")
     db.close()
     data = db_path.read_bytes()

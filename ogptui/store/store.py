@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from ogptui import config
@@ -100,52 +102,177 @@ class SyncRun:
     counters: dict[str, Any]
 
 
+def can_write(path: Path) -> bool:
+    """Whether `path` (a database file, existing or not) and its folder can be written.
+
+    `access(2)` also answers "no" on a read-only mount, even for root; file modes do not stop root, which is
+    why the Store takes this check as a parameter (tests inject it).
+    """
+    folder = path.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return False
+    return not path.exists() or os.access(path, os.W_OK)
+
+
 class Store:
-    def __init__(self, paths: config.Paths | None = None, *, seed: bool = True):
+    def __init__(
+        self,
+        paths: config.Paths | None = None,
+        *,
+        seed: bool = True,
+        writable: Callable[[Path], bool] | None = None,
+    ):
         self.paths = config.ensure_home(paths)
         self.notices: list[str] = []
-        self.cache = self._open_cache()
+        self._depth = 0  # nesting of `transaction()` on cache.db
+        self._seeding = False
+        self.readonly = not (writable or can_write)(self.paths.cache_db)
+        self.cache = self._open_cache_readonly() if self.readonly else self._open_cache()
         self.user: Database | None = self._open_user()
         if seed and self.cache.execute("SELECT 1 FROM members LIMIT 1").fetchone() is None:
             from ogptui.store.embedded import load_embedded
 
-            load_embedded(self)
+            self._seeding = True
+            try:
+                load_embedded(self)
+            finally:
+                self._seeding = False
 
     # ---- opening -------------------------------------------------------------------------------
     def _open_cache(self) -> Database:
         path = self.paths.cache_db
+        what = f"the cache database {path}"
         try:
-            cache = dbmod.connect(path)
-            dbmod.check_identity(cache, dbmod.CACHE_APP_ID, str(path))
+            cache = dbmod.connect(path, app_id=dbmod.CACHE_APP_ID, what=what)
             problem = dbmod.quick_check(cache) if path.exists() and path.stat().st_size else None
             if problem is None:
                 dbmod.migrate(cache, CACHE_MIGRATIONS, dbmod.CACHE_APP_ID)
                 return cache
+            cache.close()
+        except dbmod.ForeignDatabase as e:
+            moved = dbmod.move_aside(path, str(e), tag="foreign")
+            self.notices.append(
+                f"{path} was not an ogptui cache ({str(e).split('(', 1)[-1].split(')')[0]}); it was moved, "
+                f"unchanged, to {moved} and a new cache was started; run `ogptui sync` to fill it"
+            )
+            return self._new_cache(path)
         except sqlite3.DatabaseError as e:
             problem = str(e)
-            cache = None
-        if cache is not None:
-            cache.close()
         moved = dbmod.move_aside(path, problem)
         self.notices.append(
             f"the cache database was damaged ({problem}); it was moved to {moved} and rebuilt from the "
             "embedded sample; run `ogptui sync` to refill it"
         )
-        cache = dbmod.connect(path)
+        return self._new_cache(path)
+
+    @staticmethod
+    def _new_cache(path: Path) -> Database:
+        cache = dbmod.connect(path, app_id=dbmod.CACHE_APP_ID)
         dbmod.migrate(cache, CACHE_MIGRATIONS, dbmod.CACHE_APP_ID)
         return cache
 
+    def _open_cache_readonly(self) -> Database:
+        """The cache of a data folder that cannot be written: read in place, never changed.
+
+        `mode=ro` first; `immutable=1` when SQLite cannot even open the WAL index there. An older schema is
+        upgraded on an in-memory copy; no cache file at all gives an in-memory cache with the embedded sample.
+        """
+        path = self.paths.cache_db
+        home = self.paths.home
+        note = (
+            f"the data folder {home} is read-only: showing the data stored there; sync, import, watch and "
+            "other changes are unavailable until it is writable (or OGPTUI_HOME points at another folder)"
+        )
+        if not (path.exists() and path.stat().st_size):
+            self.notices.append(
+                note.replace(
+                    "showing the data stored there", "no cache there yet, showing the embedded sample"
+                )
+            )
+            return self._new_cache(Path(":memory:"))
+        last: Exception | None = None
+        for immutable in (False, True):
+            try:
+                cache = dbmod.connect(
+                    path, readonly=True, immutable=immutable, app_id=dbmod.CACHE_APP_ID, what=str(path)
+                )
+            except dbmod.ForeignDatabase as e:
+                raise dbmod.StoreError(
+                    f"{e}; the data folder is read-only, so it cannot be moved aside"
+                ) from e
+            except sqlite3.DatabaseError as e:
+                last = e
+                continue
+            try:
+                problem = dbmod.quick_check(cache)
+                version = cache.execute("PRAGMA user_version").fetchone()[0]
+            except sqlite3.DatabaseError as e:
+                cache.close()
+                last = e
+                continue
+            if problem is not None:
+                cache.close()
+                raise dbmod.CorruptDatabase(
+                    f"the cache database {path} is damaged ({problem}) and the data folder is read-only; "
+                    "make the folder writable (the file is then moved aside and rebuilt)"
+                )
+            if version < len(CACHE_MIGRATIONS):
+                cache = self._upgraded_copy(cache)
+            elif version > len(CACHE_MIGRATIONS):
+                cache.close()
+                raise dbmod.StoreError(
+                    f"the database was written by a newer ogptui (schema {version}, this one knows "
+                    f"{len(CACHE_MIGRATIONS)}); upgrade ogptui"
+                )
+            self.notices.append(note)
+            return cache
+        raise dbmod.StoreError(
+            f"cannot read the cache database {path} ({last}) and the data folder is read-only; "
+            "make it writable or point OGPTUI_HOME at another folder"
+        )
+
+    @staticmethod
+    def _upgraded_copy(cache: Database) -> Database:
+        memory = dbmod.connect(Path(":memory:"))
+        cache.conn.backup(memory.conn)
+        cache.close()
+        dbmod.migrate(memory, CACHE_MIGRATIONS, dbmod.CACHE_APP_ID)
+        return memory
+
     def _open_user(self) -> Database | None:
         path = self.paths.user_db
-        try:
-            user = dbmod.connect(path, synchronous="FULL")
-            dbmod.check_identity(user, dbmod.USER_APP_ID, str(path))
-            problem = dbmod.quick_check(user)
-            if problem is None:
-                dbmod.migrate(user, USER_MIGRATIONS, dbmod.USER_APP_ID)
-                return user
-        except (sqlite3.DatabaseError, dbmod.StoreError) as e:
-            problem = str(e)
+        if self.readonly and not path.exists():
+            return None  # nothing to show; the read-only note already says changes are unavailable
+        problem = None
+        for immutable in (False, True) if self.readonly else (False,):
+            try:
+                what = f"your watchlist file {path}"
+                user = dbmod.connect(
+                    path,
+                    synchronous="FULL",
+                    readonly=self.readonly,
+                    immutable=immutable,
+                    app_id=dbmod.USER_APP_ID,
+                    what=what,
+                )
+                problem = dbmod.quick_check(user)
+                if problem is None:
+                    if self.readonly:
+                        current = user.execute("PRAGMA user_version").fetchone()[0]
+                        if current != len(USER_MIGRATIONS):
+                            user.close()
+                            problem = f"schema {current}, this ogptui needs {len(USER_MIGRATIONS)}"
+                            break
+                    else:
+                        dbmod.migrate(user, USER_MIGRATIONS, dbmod.USER_APP_ID)
+                    return user
+                user.close()
+                break
+            except dbmod.ForeignDatabase as e:
+                problem = str(e).split("(", 1)[-1].rsplit(")", 1)[0]
+                break
+            except (sqlite3.DatabaseError, dbmod.StoreError) as e:
+                problem = str(e)
         self.notices.append(
             f"your watchlist file {path} cannot be read ({problem}); it was left untouched and the "
             "watchlist is off until you repair or move it"
@@ -163,17 +290,57 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _check_writable(self) -> None:
+        if self.readonly and not self._seeding:
+            raise dbmod.ReadOnlyStore(
+                f"cannot change anything: the data folder {self.paths.home} is read-only; make it writable "
+                "or point OGPTUI_HOME at another folder"
+            )
+
     @contextlib.contextmanager
-    def _write(self) -> Iterator[Database]:
-        """An immediate transaction: takes the write lock up front (busy_timeout waits for it)."""
+    def transaction(self) -> Iterator[Database]:
+        """One immediate transaction on cache.db: takes the write lock up front (busy_timeout waits for it).
+
+        Re-entrant: the store's own writes inside an outer `transaction()` join it, so a caller (a bundle
+        import) can make many writes all-or-nothing.
+        """
+        self._check_writable()
         db = self.cache
+        if self._depth:
+            self._depth += 1
+            try:
+                yield db
+            finally:
+                self._depth -= 1
+            return
         db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
         try:
             yield db
         except BaseException:
+            self._depth = 0
             db.execute("ROLLBACK")
             raise
+        self._depth = 0
         db.execute("COMMIT")
+
+    _write = transaction
+
+    @contextlib.contextmanager
+    def _user_write(self) -> Iterator[Database]:
+        if self.user is None:
+            raise dbmod.StoreError(
+                f"the watchlist file {self.paths.user_db} cannot be read; repair or move it"
+            )
+        self._check_writable()
+        u = self.user
+        u.execute("BEGIN IMMEDIATE")
+        try:
+            yield u
+        except BaseException:
+            u.execute("ROLLBACK")
+            raise
+        u.execute("COMMIT")
 
     # ---- writing -------------------------------------------------------------------------------
     def write_member(
@@ -202,13 +369,13 @@ class Store:
                 )
                 for t in CHILD_TABLES:
                     db.execute(f"DELETE FROM {t} WHERE member_slug = ?", [member.slug])
-                db["members"].upsert(
+                db.utils.table("members").upsert(
                     member_row(member, embedded=embedded, captured_at=captured_at), pk="slug"
                 )
                 result.rows = 1
                 for t, rows in child_rows(member).items():
                     if rows:
-                        db[t].insert_all(rows)
+                        db.utils.table(t).insert_all(rows)
                         result.rows += len(rows)
                 self.reindex_member(member)
                 self._record_changes(db, run_id, member, result.changes, now)
@@ -237,7 +404,7 @@ class Store:
             ).fetchone()
             result = WriteResult(written=False)
             if old is None or old[0] != new_hash:
-                db["commitment_details"].upsert(row, pk="id")
+                db.utils.table("commitment_details").upsert(row, pk="id")
                 name = self._member_name(member_slug)
                 self._reindex_commitment(db, row)
                 action = "added" if old is None else "changed"
@@ -272,7 +439,9 @@ class Store:
             member = loaded
         else:
             self.cache.execute("DELETE FROM search_docs WHERE member_slug = ?", [member.slug])
-        self.cache["search_docs"].insert_all(search_rows(member, self._commitment_details(member)))
+        self.cache.utils.table("search_docs").insert_all(
+            search_rows(member, self._commitment_details(member))
+        )
 
     def _commitment_details(self, member: Member) -> dict[str, dict[str, Any]]:
         """Stored commitment-page details of a member's commitments, keyed by upper-case ID (for the index)."""
@@ -313,7 +482,7 @@ class Store:
                 sets = ", ".join(f"{k} = ?" for k in fields)
                 db.execute(f"UPDATE http_state SET {sets} WHERE url = ?", [*fields.values(), url])
         else:
-            db["http_state"].insert({"url": url, **fields})
+            db.utils.table("http_state").insert({"url": url, **fields})
 
     def record_not_found(self, url: str, member_slug: str | None, status: int) -> bool:
         """Count a 404/410; the second in a row marks the URL (and its member) gone. Returns gone."""
@@ -354,7 +523,7 @@ class Store:
     ) -> None:
         if not changes:
             return
-        db["changes"].insert_all(
+        db.utils.table("changes").insert_all(
             {
                 "run_id": run_id,
                 "at": now,
@@ -381,6 +550,15 @@ class Store:
         with self._write() as db:
             sets = ", ".join(f"{k} = ?" for k in counters)
             db.execute(f"UPDATE sync_runs SET {sets} WHERE id = ?", [*counters.values(), run_id])
+
+    def run_target(self, run_id: int) -> str | None:
+        """What a run was asked to sync ("watchlist", "--all", slugs, "import", "mirror")."""
+        row = self.cache.execute("SELECT target FROM sync_runs WHERE id = ?", [run_id]).fetchone()
+        return row[0] if row else None
+
+    def run_count(self) -> int:
+        """How many runs (syncs, imports, mirror syncs) the run log holds."""
+        return int(self.cache.execute("SELECT count(*) FROM sync_runs").fetchone()[0])
 
     def set_meta(self, key: str, value: str) -> None:
         with self._write() as db:
@@ -565,23 +743,48 @@ class Store:
     def is_watched(self, slug: str) -> bool:
         return slug in self.watchlist()
 
-    def _user_db(self) -> Database:
-        if self.user is None:
-            raise dbmod.StoreError(
-                f"the watchlist file {self.paths.user_db} cannot be read; repair or move it"
-            )
-        return self.user
-
     def watch(self, slug: str) -> None:
-        u = self._user_db()
-        with u.atomic():
+        with self._user_write() as u:
             u.execute("INSERT OR IGNORE INTO watchlist (slug, added_at) VALUES (?, ?)", [slug, utcnow()])
 
     def unwatch(self, slug: str) -> None:
-        u = self._user_db()
-        with u.atomic():
+        with self._user_write() as u:
             u.execute("DELETE FROM watchlist WHERE slug = ?", [slug])
 
+    def remember_search(self, query: str, keep: int) -> None:
+        """Put a (cleaned) query at the top of the recent searches, keeping the newest `keep`.
 
-def open_store(paths: config.Paths | None = None, *, seed: bool = True) -> Store:
-    return Store(paths or config.paths(), seed=seed)
+        Best effort: no user.db, a read-only folder or a storage error leaves the list as it was.
+        """
+        if self.user is None or self.readonly:
+            return
+        try:
+            with self._user_write() as u:
+                u.execute(
+                    "INSERT OR REPLACE INTO recent_searches (query, at) VALUES (?, ?)", [query, utcnow()]
+                )
+                u.execute(
+                    "DELETE FROM recent_searches WHERE rowid NOT IN "
+                    "(SELECT rowid FROM recent_searches ORDER BY at DESC, rowid DESC LIMIT ?)",
+                    [keep],
+                )
+        except (sqlite3.Error, dbmod.StoreError):
+            return
+
+    def recent_searches(self, limit: int = 10) -> list[str]:
+        """Most recent first (empty without a readable user.db)."""
+        if self.user is None:
+            return []
+        try:
+            rows = self.user.execute(
+                "SELECT query FROM recent_searches ORDER BY at DESC, rowid DESC LIMIT ?", [max(0, limit)]
+            ).fetchall()
+        except sqlite3.Error:
+            return []
+        return [r[0] for r in rows]
+
+
+def open_store(
+    paths: config.Paths | None = None, *, seed: bool = True, writable: Callable[[Path], bool] | None = None
+) -> Store:
+    return Store(paths or config.paths(), seed=seed, writable=writable)
