@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ogptui import config
-from ogptui.model import Commitment, CommitmentPage, Member, stable_hash
+from ogptui.model import Commitment, CommitmentPage, Member, clean_record, stable_hash
 from ogptui.store import db as dbmod
 from ogptui.store.db import Database
 from ogptui.store.rows import (
@@ -352,7 +352,12 @@ class Store:
         embedded: bool = False,
         captured_at: str | None = None,
     ) -> WriteResult:
-        """Store a parsed member if its record changed; always refresh its http_state row. One transaction."""
+        """Store a parsed member if its record changed; always refresh its http_state row. One transaction.
+
+        Every value is cleaned first (`clean_record`): the parser already did, but this is the one door every
+        record passes, whatever brought it (a page, a bundle, a mirror).
+        """
+        clean_record(member)
         new_hash = member.record_hash()
         now = utcnow()
         with self._write() as db:
@@ -394,6 +399,7 @@ class Store:
         run_id: int | None = None,
     ) -> WriteResult:
         """Store a commitment page's details (keyed by commitment ID) if changed, with its http_state."""
+        clean_record(page)
         row = detail_row(page, member_slug)
         new_hash = stable_hash({k: v for k, v in row.items() if k not in ("fetched_at", "warnings")})
         row["record_hash"] = new_hash
