@@ -15,9 +15,10 @@ httpx or sqlite.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import MISSING, Field, asdict, dataclass, field, fields, is_dataclass
 from typing import Any
 
@@ -425,8 +426,36 @@ def clean_value(f: Field[Any], value: Any) -> Any:
     Values of the wrong type (a bundle can hold anything: SQLite columns are not typed) become None or are
     dropped from their list, never passed on.
     """
-    kind = f.metadata.get("type", TEXT)
+    return _clean_one(_cleaner(f), value)
+
+
+@dataclass(frozen=True)
+class _Cleaner:
+    name: str
+    kind: str
+    multiline: bool
+    cap: int
+    required: bool
+
+
+def _cleaner(f: Field[Any]) -> _Cleaner:
+    md = f.metadata
     required = f.default is MISSING and f.default_factory is MISSING
+    return _Cleaner(
+        f.name, md.get("type", TEXT), bool(md.get("multiline")), md.get("cap", SINGLE_LINE_CAP), required
+    )
+
+
+def _text(c: _Cleaner, s: str) -> str:
+    if c.multiline:
+        return clean_multiline(s, cap=c.cap)
+    if len(s) <= c.cap and s.isascii() and s.isprintable() and "  " not in s and s.strip() == s:
+        return s  # already clean: the common case, kept cheap (clean_text would give the same)
+    return clean_text(s, cap=c.cap)
+
+
+def _clean_one(c: _Cleaner, value: Any) -> Any:
+    kind = c.kind
     if kind == INT:
         return value if _is_int(value) else None
     if kind == TEXT:
@@ -434,41 +463,67 @@ def clean_value(f: Field[Any], value: Any) -> Any:
             return None
         if not isinstance(value, str):
             value = str(value) if _is_int(value) else ""
-        text = _clean(f, value)
-        return text if text or required or value == "" else None
+        text = _text(c, value)
+        return text if text or c.required or value == "" else None
     if not isinstance(value, list):
         return []
     if kind == INT_LIST:
         return [v for v in value if _is_int(v)]
     if kind == TEXT_LIST:
-        return [t for t in (_clean(f, v) for v in value if isinstance(v, str)) if t]
-    return [(_clean(f, v) or None) if isinstance(v, str) else None for v in value]  # OPT_TEXT_LIST
-
-
-def _clean(f: Field[Any], s: str) -> str:
-    if f.metadata.get("multiline"):
-        return clean_multiline(s, cap=f.metadata["cap"])
-    return clean_text(s, cap=f.metadata["cap"])
+        return [t for t in (_text(c, v) for v in value if isinstance(v, str)) if t]
+    return [(_text(c, v) or None) if isinstance(v, str) else None for v in value]  # OPT_TEXT_LIST
 
 
 def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool) and -(2**63) <= v < 2**63
+    return type(v) is int and -(2**63) <= v < 2**63
+
+
+@functools.cache
+def _clean_plan(cls: type) -> tuple[tuple[str, str, _Cleaner | None], ...]:
+    """Per record class: (field, "nested" | "table" | "value", cleaner), the stored fields only."""
+    plan = []
+    for f in fields(cls):
+        if not f.metadata.get("stored", True):
+            continue
+        if f.metadata.get("prefix") is not None:
+            plan.append((f.name, "nested", None))
+        elif f.metadata.get("table") is not None:
+            plan.append((f.name, "table", None))
+        else:
+            plan.append((f.name, "value", _cleaner(f)))
+    return tuple(plan)
 
 
 def clean_record(rec: Any) -> Any:
     """Clean every declared value of a record and of the records it holds, in place; returns `rec`."""
-    for f in fields(rec):
-        if not f.metadata.get("type") or not f.metadata.get("stored", True):
-            continue
-        value = getattr(rec, f.name)
-        if is_dataclass(value):
-            clean_record(value)
-        elif f.metadata.get("table") is not None:
+    for name, how, cleaner in _clean_plan(type(rec)):
+        value = getattr(rec, name)
+        if how == "value":
+            setattr(rec, name, _clean_one(cleaner, value))  # type: ignore[arg-type]
+        elif how == "nested":
+            if is_dataclass(value):
+                clean_record(value)
+        else:
             for item in value:
                 clean_record(item)
-        else:
-            setattr(rec, f.name, clean_value(f, value))
     return rec
+
+
+@functools.cache
+def _search_plan(cls: type) -> tuple[tuple[str, int, int, tuple[str, ...]], ...]:
+    """Per record class: (search column, order, position, attribute path) of every field that feeds one."""
+    out: list[tuple[str, int, int, tuple[str, ...]]] = []
+
+    def walk(c: type, path: tuple[str, ...]) -> None:
+        for f in fields(c):
+            if f.metadata.get("prefix") is not None:
+                walk(f.default_factory, (*path, f.name))  # type: ignore[arg-type]
+            elif f.metadata.get("table") is None:
+                for column, order in f.metadata.get("search", {}).items():
+                    out.append((column, order, len(out), (*path, f.name)))
+
+    walk(cls, ())
+    return tuple(out)
 
 
 def search_values(records: tuple[Any, ...]) -> dict[str, Any]:
@@ -479,29 +534,23 @@ def search_values(records: tuple[Any, ...]) -> dict[str, Any]:
     """
     found: dict[str, list[tuple[int, int, int, Any]]] = {}
     for r, rec in enumerate(records):
-        for pos, (f, value) in enumerate(_walk(rec)):
-            for column, order in f.metadata.get("search", {}).items():
-                found.setdefault(column, []).append((r, order, pos, value))
+        for column, order, pos, path in _search_plan(type(rec)):
+            value = rec
+            for attr in path:
+                value = getattr(value, attr)
+            found.setdefault(column, []).append((r, order, pos, value))
     out: dict[str, Any] = {}
     for column, values in found.items():
-        ordered = [v for *_, v in sorted(values, key=lambda x: x[:3])]
+        values.sort(key=lambda x: x[:3])
         if column in SEARCH_TEXT:
             parts = [
-                ", ".join(x for x in v if isinstance(x, str)) if isinstance(v, list) else v for v in ordered
+                ", ".join(x for x in v if isinstance(x, str)) if isinstance(v, list) else v
+                for *_, v in values
             ]
             out[column] = " ".join(str(p) for p in parts if p not in (None, "", []))
         else:
-            out[column] = next((v for v in ordered if v not in (None, "")), None)
+            out[column] = next((v for *_, v in values if v not in (None, "")), None)
     return out
-
-
-def _walk(rec: Any) -> Iterator[tuple[Field[Any], Any]]:
-    for f in fields(rec):
-        value = getattr(rec, f.name)
-        if f.metadata.get("prefix") is not None and is_dataclass(value):
-            yield from _walk(value)
-        elif f.metadata.get("table") is None:
-            yield f, value
 
 
 def validate_member(m: Member) -> list[str]:

@@ -7,8 +7,12 @@ State is always a word plus a symbol, never colour alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+# How far ahead of this machine's clock a time may be and still be believed (clocks of two laptops differ).
+# Anything later is not a time anyone synced at (a bundle "from 2099"): it is shown, and imported, as unknown.
+CLOCK_SKEW = timedelta(minutes=10)
 
 
 def parse_iso(value: str | None) -> datetime | None:
@@ -23,12 +27,20 @@ def parse_iso(value: str | None) -> datetime | None:
     return dt
 
 
+def in_future(when: datetime | str | None, now: datetime) -> bool:
+    """True for a time later than `now` plus the tolerated clock skew (so not a real past event)."""
+    dt = parse_iso(when) if isinstance(when, str) or when is None else when
+    return dt is not None and dt > now + CLOCK_SKEW
+
+
 def ago(when: datetime | str | None, now: datetime) -> str:
-    """'just now', '5 min ago', '3 h ago', '2 days ago', '3 months ago'."""
+    """'just now', '5 min ago', '3 h ago', '2 days ago', '3 months ago'; 'date unknown' for a future time."""
     if isinstance(when, str) or when is None:
         when = parse_iso(when)  # type: ignore[arg-type]
     if when is None:
         return "never"
+    if in_future(when, now):
+        return "date unknown"
     secs = (now - when).total_seconds()
     if secs < 60:
         return "just now"
@@ -55,7 +67,7 @@ def short_date(value: str | None) -> str:
 @dataclass(frozen=True)
 class FreshnessText:
     symbol: str  # one character, meaningful without colour
-    state: str  # fresh | stale | failed | gone | embedded | never
+    state: str  # fresh | stale | failed | gone | embedded | never | unknown (a time in the future)
     text: str  # the full line
 
     def __str__(self) -> str:
@@ -72,7 +84,8 @@ def freshness_text(fresh: Any, now: datetime, stale_hours: float = 24.0) -> Fres
     embedded = bool(getattr(fresh, "embedded", False))
     fetched = parse_iso(getattr(fresh, "fetched_at", None))
     checked = parse_iso(getattr(fresh, "checked_at", None))
-    seen = max((d for d in (fetched, checked) if d), default=None)
+    future = [d for d in (fetched, checked) if d and in_future(d, now)]
+    seen = max((d for d in (fetched, checked) if d and not in_future(d, now)), default=None)
     if gone_at:
         return FreshnessText("†", "gone", f"gone from site since {short_date(gone_at)}")
     if embedded and not seen:
@@ -80,6 +93,8 @@ def freshness_text(fresh: Any, now: datetime, stale_hours: float = 24.0) -> Fres
         if last_error and failures:
             return FreshnessText("✗", "failed", f"failed last sync: {last_error} · {base}")
         return FreshnessText("◆", "embedded", base)
+    if seen is None and future:  # e.g. a bundle claiming 2099: never "synced just now"
+        return FreshnessText("?", "unknown", "synced, date unknown")
     if seen is None:
         if last_error and failures:
             return FreshnessText("✗", "failed", f"failed last sync: {last_error}")

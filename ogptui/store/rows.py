@@ -6,6 +6,7 @@ of records lives in its `table`, and a field's `search` metadata says which sear
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import MISSING, Field, dataclass, fields
@@ -40,52 +41,71 @@ def _unj(v: str | None, default: Any) -> Any:
         return default
 
 
+@functools.cache
 def _row_fields(cls: Any) -> tuple[Field[Any], ...]:
     if cls is Commitment:
         return _LIST_OWN
     return tuple(f for f in fields(cls) if f.metadata.get("stored", True) and not f.metadata.get("table"))
 
 
+@functools.cache
+def _columns(cls: Any, prefix: str = "") -> tuple[tuple[str, str, Any, Any], ...]:
+    """Per record class: (field, column, how, extra): how is "json" (a list), "nested" (extra = its class,
+    column = its prefix), or "plain" (extra = the default that stands for NULL, e.g. a member's level)."""
+    out = []
+    for f in _row_fields(cls):
+        nested = f.metadata.get("prefix")
+        if nested is not None:
+            out.append((f.name, prefix + nested, "nested", f.default_factory))
+        elif f.metadata.get("type") in LIST_TYPES:
+            out.append((f.name, prefix + f.name, "json", None))
+        else:
+            fill = f.default if f.default is not MISSING else None
+            out.append((f.name, prefix + f.name, "plain", fill))
+    return tuple(out)
+
+
 def to_row(rec: Any, prefix: str = "") -> dict[str, Any]:
     """The columns of one record (a nested record's columns carry its prefix; lists become JSON text)."""
     row: dict[str, Any] = {}
-    for f in _row_fields(type(rec)):
-        value = getattr(rec, f.name)
-        if f.metadata.get("prefix") is not None:
-            row.update(to_row(value, prefix + f.metadata["prefix"]))
-        elif f.metadata.get("type") in LIST_TYPES:
-            row[prefix + f.name] = _j(value)
+    for name, column, how, _ in _columns(type(rec), prefix):
+        value = getattr(rec, name)
+        if how == "nested":
+            row.update(to_row(value, column))
+        elif how == "json":
+            row[column] = _j(value)
         else:
-            row[prefix + f.name] = value
+            row[column] = value
     return row
 
 
 def from_row(cls: Any, row: Mapping[str, Any], prefix: str = "", **extra: Any) -> Any:
     """A record from its columns (missing columns give the field's default); the inverse of `to_row`."""
     kwargs: dict[str, Any] = {}
-    for f in _row_fields(cls):
-        nested = f.metadata.get("prefix")
-        if nested is not None:
-            kwargs[f.name] = from_row(f.default_factory, row, prefix + nested)  # type: ignore[misc]
+    for name, column, how, more in _columns(cls, prefix):
+        if how == "nested":
+            kwargs[name] = from_row(more, row, column)
             continue
-        key = prefix + f.name
-        if key not in row:
+        if column not in row:
             continue
-        value = row[key]
-        if f.metadata.get("type") in LIST_TYPES:
+        value = row[column]
+        if how == "json":
             value = _unj(value, [])
-            value = value if isinstance(value, list) else []
-        elif value is None and f.default is not MISSING and f.default is not None:
-            value = f.default  # e.g. a member's level: "national" when not stored
-        kwargs[f.name] = value
+            if not isinstance(value, list):
+                value = []
+        elif value is None and more is not None:
+            value = more  # e.g. a member's level: "national" when not stored
+        kwargs[name] = value
     kwargs.update(extra)
     return cls(**kwargs)
 
 
-def member_row(m: Member, *, embedded: bool = False, captured_at: str | None = None) -> dict[str, Any]:
+def member_row(
+    m: Member, *, embedded: bool = False, captured_at: str | None = None, record_hash: str | None = None
+) -> dict[str, Any]:
     return {
         **to_row(m),
-        "record_hash": m.record_hash(),
+        "record_hash": record_hash or m.record_hash(),
         "embedded": 1 if embedded else 0,
         "captured_at": captured_at,
         "gone_at": None,

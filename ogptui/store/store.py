@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ogptui import config
+from ogptui.clean import clean_text
 from ogptui.model import Commitment, CommitmentPage, Member, clean_record, stable_hash
 from ogptui.store import db as dbmod
 from ogptui.store.db import Database
@@ -351,11 +352,16 @@ class Store:
         run_id: int | None = None,
         embedded: bool = False,
         captured_at: str | None = None,
+        gone_at: str | None = None,
+        force: bool = False,
+        reindex: bool = True,
     ) -> WriteResult:
         """Store a parsed member if its record changed; always refresh its http_state row. One transaction.
 
         Every value is cleaned first (`clean_record`): the parser already did, but this is the one door every
-        record passes, whatever brought it (a page, a bundle, a mirror).
+        record passes, whatever brought it (a page, a bundle, a mirror). A bundle import passes `force` (its
+        copy is newer, so even an identical record is taken with its fetch time), its `gone_at`, and
+        `reindex=False` when it rebuilds the search rows itself once the commitment pages are in.
         """
         clean_record(member)
         new_hash = member.record_hash()
@@ -364,7 +370,9 @@ class Store:
             row = db.execute(
                 "SELECT record_hash, embedded, gone_at FROM members WHERE slug = ?", [member.slug]
             ).fetchone()
-            changed = row is None or row[0] != new_hash or bool(row[1]) != embedded or row[2] is not None
+            changed = (
+                force or row is None or row[0] != new_hash or bool(row[1]) != embedded or row[2] != gone_at
+            )
             result = WriteResult(written=False)
             if changed:
                 old = self._load_member(member.slug) if row is not None else None
@@ -374,15 +382,23 @@ class Store:
                 )
                 for t in CHILD_TABLES:
                     db.execute(f"DELETE FROM {t} WHERE member_slug = ?", [member.slug])
-                db.utils.table("members").upsert(
-                    member_row(member, embedded=embedded, captured_at=captured_at), pk="slug"
+                db.upsert(
+                    "members",
+                    {
+                        **member_row(
+                            member, embedded=embedded, captured_at=captured_at, record_hash=new_hash
+                        ),
+                        "gone_at": gone_at,
+                    },
+                    pk="slug",
                 )
                 result.rows = 1
                 for t, rows in child_rows(member).items():
                     if rows:
-                        db.utils.table(t).insert_all(rows)
+                        db.insert(t, rows)
                         result.rows += len(rows)
-                self.reindex_member(member)
+                if reindex:
+                    self.reindex_member(member)
                 self._record_changes(db, run_id, member, result.changes, now)
             if http is not None:
                 self._upsert_http(
@@ -397,8 +413,13 @@ class Store:
         *,
         http: dict[str, Any] | None = None,
         run_id: int | None = None,
+        force: bool = False,
+        reindex: bool = True,
     ) -> WriteResult:
-        """Store a commitment page's details (keyed by commitment ID) if changed, with its http_state."""
+        """Store a commitment page's details (keyed by commitment ID) if changed, with its http_state.
+
+        `force` and `reindex` as in `write_member` (a bundle import).
+        """
         clean_record(page)
         row = detail_row(page, member_slug)
         new_hash = stable_hash({k: v for k, v in row.items() if k not in ("fetched_at", "warnings")})
@@ -409,10 +430,11 @@ class Store:
                 "SELECT record_hash FROM commitment_details WHERE id = ?", [row["id"]]
             ).fetchone()
             result = WriteResult(written=False)
-            if old is None or old[0] != new_hash:
-                db.utils.table("commitment_details").upsert(row, pk="id")
+            if force or old is None or old[0] != new_hash:
+                db.upsert("commitment_details", row, pk="id")
                 name = self._member_name(member_slug)
-                self._reindex_commitment(db, row)
+                if reindex:
+                    self._reindex_commitment(db, row)
                 action = "added" if old is None else "changed"
                 ch = Change(
                     action,
@@ -445,9 +467,7 @@ class Store:
             member = loaded
         else:
             self.cache.execute("DELETE FROM search_docs WHERE member_slug = ?", [member.slug])
-        self.cache.utils.table("search_docs").insert_all(
-            search_rows(member, self._commitment_details(member))
-        )
+        self.cache.insert("search_docs", search_rows(member, self._commitment_details(member)))
 
     def _commitment_details(self, member: Member) -> dict[str, dict[str, Any]]:
         """Stored commitment-page details of a member's commitments, keyed by upper-case ID (for the index)."""
@@ -488,7 +508,7 @@ class Store:
                 sets = ", ".join(f"{k} = ?" for k in fields)
                 db.execute(f"UPDATE http_state SET {sets} WHERE url = ?", [*fields.values(), url])
         else:
-            db.utils.table("http_state").insert({"url": url, **fields})
+            db.insert("http_state", [{"url": url, **fields}])
 
     def record_not_found(self, url: str, member_slug: str | None, status: int) -> bool:
         """Count a 404/410; the second in a row marks the URL (and its member) gone. Returns gone."""
@@ -529,19 +549,58 @@ class Store:
     ) -> None:
         if not changes:
             return
-        db.utils.table("changes").insert_all(
-            {
-                "run_id": run_id,
-                "at": now,
-                "member_slug": member.slug if member else slug,
-                "member_name": member.name if member else name,
-                "action": c.action,
-                "kind": c.kind,
-                "key": c.key,
-                "summary": c.summary,
-            }
-            for c in changes
+        db.insert(
+            "changes",
+            [
+                {
+                    "run_id": run_id,
+                    "at": now,
+                    "member_slug": member.slug if member else slug,
+                    "member_name": member.name if member else name,
+                    "action": c.action,
+                    "kind": c.kind,
+                    "key": c.key,
+                    "summary": c.summary,
+                }
+                for c in changes
+            ],
         )
+
+    def put_http_state(self, row: dict[str, Any]) -> None:
+        """Take a URL's bookkeeping row as given (a bundle's): text cleaned, numbers checked, unknown columns
+        dropped. Inside the caller's transaction or its own."""
+        known = {r[1]: (r[2] or "").upper() for r in self.cache.execute("PRAGMA table_info(http_state)")}
+        clean: dict[str, Any] = {}
+        for k, v in row.items():
+            if k not in known:
+                continue
+            if isinstance(v, str):
+                v = clean_text(v) or None
+            elif isinstance(v, bool) or not isinstance(v, int) or not -(2**63) <= v < 2**63:
+                v = None
+            if v is None and known[k] == "INTEGER" and k in ("failures", "not_found"):
+                v = 0  # NOT NULL counters
+            clean[k] = v
+        if not clean.get("url"):
+            return
+        with self._write() as db:
+            db.upsert("http_state", clean, pk="url")
+
+    def member_times(self) -> dict[str, str | None]:
+        """{slug: fetched_at} of every cached member."""
+        return {r[0]: r[1] for r in self.cache.execute("SELECT slug, fetched_at FROM members")}
+
+    def detail_times(self) -> dict[str, str | None]:
+        """{commitment ID: fetched_at} of every cached commitment page."""
+        return {r[0]: r[1] for r in self.cache.execute("SELECT id, fetched_at FROM commitment_details")}
+
+    def http_times(self) -> dict[str, str | None]:
+        """{url: fetched_at} of every URL the cache keeps bookkeeping for."""
+        return {r[0]: r[1] for r in self.cache.execute("SELECT url, fetched_at FROM http_state")}
+
+    def snapshot_into(self, path: Path) -> None:
+        """A consistent copy of cache.db at `path` (`VACUUM INTO`: safe while a sync writes)."""
+        self.cache.execute("VACUUM INTO ?", [str(path)])
 
     def begin_run(self, source: str, target: str) -> int:
         with self._write() as db:
