@@ -602,6 +602,10 @@ class _Merge:
     now: datetime
     touched: set[str] = field(default_factory=set)  # members whose search rows must be rebuilt
 
+    @property
+    def stamp(self) -> str:
+        return self.now.strftime("%Y-%m-%dT%H:%M:%SZ")
+
     def when(self, value: Any) -> str | None:
         """A fetch time as the cache may keep it: a real past time, else None (unknown)."""
         if not isinstance(value, str) or parse_iso(value) is None:
@@ -659,11 +663,16 @@ def _merge_members(m: _Merge) -> set[str]:
         if validate_member(member):
             m.report.skipped += 1
             continue
+        captured = (
+            got.captured_at if parse_iso(got.captured_at) and not in_future(got.captured_at, m.now) else None
+        )
+        if fetched is None and not got.embedded:
+            captured = m.stamp  # when it was fetched is unknown; that it predates this import is certain
         result = m.store.write_member(
             member,
             run_id=m.run_id,
             embedded=got.embedded,
-            captured_at=got.captured_at if parse_iso(got.captured_at) else None,
+            captured_at=captured,
             gone_at=m.when(got.gone_at),
             force=True,
             reindex=False,

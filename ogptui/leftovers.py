@@ -4,9 +4,12 @@ Exports, imports and mirror downloads work in a temporary folder (`.export-XXXXX
 `.mirror-…` in the data folder) or write a temporary file beside their target (`.<name>.XXXXXXXX.tmp`).
 A run that is killed cannot remove them, so the next run of the same kind does (`sweep`), and says how much
 space it recovered. Only ours are touched: the name must match exactly what `work_dir`/`temp_file` create
-(the prefix plus tempfile's 8 random characters), it must be a real folder or file (never a symlink, never
-followed), untouched for `STALE_AFTER` seconds, and — where the platform has advisory locks — not locked:
-a live run holds a lock on its folder's `.lock` file or on its temporary file for as long as it runs.
+(the prefix plus tempfile's 8 random characters), and it must be a real folder or file (never a symlink,
+never followed). Whether its run is dead is decided by a lock where the platform has advisory locks: a live
+run holds one on its folder's `.lock` file, or on its temporary file, for as long as it runs, and the kernel
+drops it when the process dies — so a leftover is removed once it is unlocked and `GRACE` seconds old (the
+moment between creating a folder and locking it). Without a lock to ask (no `fcntl`, or a folder made by
+code that does not lock), only age decides: nothing inside changed for `STALE_AFTER` seconds.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -28,7 +31,8 @@ try:
 except ImportError:  # Windows: age alone decides
     fcntl = None  # type: ignore[assignment]
 
-STALE_AFTER = 120.0  # seconds without any change inside before a leftover counts as stale
+GRACE = 10.0  # seconds: an unlocked leftover younger than this may belong to a run that is just starting
+STALE_AFTER = 3600.0  # seconds without any change inside: stale even without a lock to ask
 LOCK_NAME = ".lock"
 _RANDOM = r"[a-z0-9_]{8}"  # what tempfile puts between prefix and suffix
 
@@ -117,19 +121,17 @@ def file_pattern(target: Path) -> re.Pattern[str]:
     return re.compile(re.escape(f".{target.name}.") + _RANDOM + re.escape(".tmp") + r"\Z")
 
 
-def sweep_dirs(
-    parent: Path, prefix: str, *, stale_after: float = STALE_AFTER, now: float | None = None
-) -> Swept:
-    """Remove stale `parent/<prefix>XXXXXXXX` folders left by killed runs."""
-    return _sweep(parent, dir_pattern(prefix), stat.S_ISDIR, stale_after, now)
+def sweep_dirs(parent: Path, prefix: str, *, now: float | None = None) -> Swept:
+    """Remove `parent/<prefix>XXXXXXXX` folders left by killed runs."""
+    return _sweep(parent, dir_pattern(prefix), stat.S_ISDIR, now)
 
 
-def sweep_files(target: Path, *, stale_after: float = STALE_AFTER, now: float | None = None) -> Swept:
-    """Remove stale `.<target name>.XXXXXXXX.tmp` files beside `target` left by killed runs."""
-    return _sweep(target.parent, file_pattern(target), stat.S_ISREG, stale_after, now)
+def sweep_files(target: Path, *, now: float | None = None) -> Swept:
+    """Remove `.<target name>.XXXXXXXX.tmp` files beside `target` left by killed runs."""
+    return _sweep(target.parent, file_pattern(target), stat.S_ISREG, now)
 
 
-def _sweep(parent: Path, pattern: re.Pattern[str], kind, stale_after: float, now: float | None) -> Swept:
+def _sweep(parent: Path, pattern: re.Pattern[str], kind: Callable[[int], bool], now: float | None) -> Swept:
     now = time.time() if now is None else now
     out = Swept()
     try:
@@ -147,9 +149,11 @@ def _sweep(parent: Path, pattern: re.Pattern[str], kind, stale_after: float, now
             continue
         path = Path(entry.path)
         newest, size = _newest_and_size(path, st)
-        if now - newest < stale_after:
-            continue
-        if _locked_by_someone(path / LOCK_NAME if stat.S_ISDIR(st.st_mode) else path):
+        lock = path / LOCK_NAME if stat.S_ISDIR(st.st_mode) else path
+        if fcntl is not None and lock.is_file() and not lock.is_symlink():
+            if now - newest < GRACE or _locked_by_someone(lock):
+                continue
+        elif now - newest < STALE_AFTER:
             continue
         try:
             if stat.S_ISDIR(st.st_mode):

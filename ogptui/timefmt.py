@@ -93,8 +93,13 @@ def freshness_text(fresh: Any, now: datetime, stale_hours: float = 24.0) -> Fres
         if last_error and failures:
             return FreshnessText("✗", "failed", f"failed last sync: {last_error} · {base}")
         return FreshnessText("◆", "embedded", base)
-    if seen is None and future:  # e.g. a bundle claiming 2099: never "synced just now"
-        return FreshnessText("?", "unknown", "synced, date unknown")
+    if seen is None and (future or getattr(fresh, "captured_at", None)):
+        # Data whose fetch time is not known: a bundle claiming 2099 (never "synced just now"), or an import
+        # that carried no time; `captured_at` then says how old it is at most.
+        before = getattr(fresh, "captured_at", None)
+        return FreshnessText(
+            "?", "unknown", "date unknown" + (f" (data from before {short_date(before)})" if before else "")
+        )
     if seen is None:
         if last_error and failures:
             return FreshnessText("✗", "failed", f"failed last sync: {last_error}")
