@@ -22,6 +22,7 @@ from ogptui.clean import clean_text
 from ogptui.model import Commitment, CommitmentPage, Member, clean_record, stable_hash
 from ogptui.store import db as dbmod
 from ogptui.store.db import Database
+from ogptui.store.fts import SearchIndex
 from ogptui.store.rows import (
     CHILD_TABLES,
     Change,
@@ -127,6 +128,7 @@ class Store:
         self.notices: list[str] = []
         self._depth = 0  # nesting of `transaction()` on cache.db
         self._seeding = False
+        self._search_index: SearchIndex | None = None
         self.readonly = not (writable or can_write)(self.paths.cache_db)
         self.cache = self._open_cache_readonly() if self.readonly else self._open_cache()
         self.user: Database | None = self._open_user()
@@ -279,6 +281,13 @@ class Store:
             "watchlist is off until you repair or move it"
         )
         return None
+
+    @property
+    def search_index(self) -> SearchIndex:
+        """The full-text index of cache.db (the SQL of `ogptui.search`)."""
+        if self._search_index is None:
+            self._search_index = SearchIndex(self.cache)
+        return self._search_index
 
     def close(self) -> None:
         self.cache.close()
