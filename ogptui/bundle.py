@@ -27,6 +27,9 @@ commitment details and http_state rows by their own `fetched_at`. Every record i
 like a parsed page (`ogptui.model.clean_record`), and times in the future are taken as unknown. user.db is
 never opened for writing. Any error rolls the transaction back, so a refused or failed import leaves cache.db
 exactly as it was. All SQL on the bundle's database is in `ogptui/store/snapshot.py`. No Textual here.
+
+Why this module is over 400 lines: export, verification and import are the three halves of one file
+format and share its constants and messages; most of the length is the refusals, one sentence each.
 """
 
 from __future__ import annotations

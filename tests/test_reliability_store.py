@@ -643,6 +643,10 @@ def test_real_read_only_mount(wal_left, tmp_path, monkeypatch):
             assert r.returncode == 0, (args, r.stderr)
             assert "read-only" in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
             assert "Traceback" not in r.stderr
+        out = Path(os.environ.get("TMPDIR", "/tmp")) / f"ogptui-ro-export-{os.getpid()}.bundle"
+        r = ro("export", str(out))  # a USB stick's data folder can still be carried elsewhere
+        assert r.returncode == 0 and out.exists(), r.stderr
+        out.unlink()
         r = ro("watch", "chile")
         assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 2, r.stderr  # note + refusal
         assert "Traceback" not in r.stderr

@@ -36,7 +36,11 @@ class ReadOnlyStore(StoreError):
 
 
 class ForeignDatabase(StoreError):
-    """The file is a SQLite database of another application."""
+    """The file is a SQLite database of another application (`reason` says how that shows)."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
 
 
 def statements(script: str) -> list[str]:
@@ -179,7 +183,7 @@ def check_identity(db: Database, app_id: int, what: str) -> None:
     """Refuse a file that belongs to another program (see `foreign_reason`)."""
     reason = foreign_reason(db, app_id)
     if reason is not None:
-        raise ForeignDatabase(f"{what} is not an ogptui database ({reason}); move it away")
+        raise ForeignDatabase(f"{what} is not an ogptui database ({reason}); move it away", reason)
 
 
 def quick_check(db: Database) -> str | None:

@@ -3,13 +3,17 @@
 One Store object belongs to one thread (sqlite connections are not shared); open another per worker.
 Every member is written with all its children and its http_state row in one `BEGIN IMMEDIATE`
 transaction, so readers never see half a member and a reader never makes the writer fail busy.
+
+Why this module is over 400 lines: it is the one facade every other layer talks to (each of its methods is
+a few lines of SQL with the transaction it needs). What is not the facade lives beside it: opening and
+read-only handling (`opening.py`), rows and search documents (`rows.py`), the FTS index (`fts.py`), bundle
+snapshots (`snapshot.py`), migrations (`schema.py`), connections (`db.py`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import difflib
-import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,8 +25,10 @@ from ogptui import config
 from ogptui.clean import clean_text
 from ogptui.model import Commitment, CommitmentPage, Member, clean_record, stable_hash
 from ogptui.store import db as dbmod
+from ogptui.store import opening
 from ogptui.store.db import Database
 from ogptui.store.fts import SearchIndex
+from ogptui.store.opening import can_write
 from ogptui.store.rows import (
     CHILD_TABLES,
     Change,
@@ -35,7 +41,6 @@ from ogptui.store.rows import (
     member_row,
     search_rows,
 )
-from ogptui.store.schema import CACHE_MIGRATIONS, USER_MIGRATIONS
 
 DATA_TABLES = ("members", *CHILD_TABLES, "commitment_details")
 
@@ -104,18 +109,6 @@ class SyncRun:
     counters: dict[str, Any]
 
 
-def can_write(path: Path) -> bool:
-    """Whether `path` (a database file, existing or not) and its folder can be written.
-
-    `access(2)` also answers "no" on a read-only mount, even for root; file modes do not stop root, which is
-    why the Store takes this check as a parameter (tests inject it).
-    """
-    folder = path.parent
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return False
-    return not path.exists() or os.access(path, os.W_OK)
-
-
 class Store:
     def __init__(
         self,
@@ -130,8 +123,12 @@ class Store:
         self._seeding = False
         self._search_index: SearchIndex | None = None
         self.readonly = not (writable or can_write)(self.paths.cache_db)
-        self.cache = self._open_cache_readonly() if self.readonly else self._open_cache()
-        self.user: Database | None = self._open_user()
+        self.cache = (
+            opening.open_cache_readonly(self.paths, self.notices)
+            if self.readonly
+            else opening.open_cache(self.paths, self.notices)
+        )
+        self.user: Database | None = opening.open_user(self.paths, self.notices, readonly=self.readonly)
         if seed and self.cache.execute("SELECT 1 FROM members LIMIT 1").fetchone() is None:
             from ogptui.store.embedded import load_embedded
 
@@ -140,147 +137,6 @@ class Store:
                 load_embedded(self)
             finally:
                 self._seeding = False
-
-    # ---- opening -------------------------------------------------------------------------------
-    def _open_cache(self) -> Database:
-        path = self.paths.cache_db
-        what = f"the cache database {path}"
-        try:
-            cache = dbmod.connect(path, app_id=dbmod.CACHE_APP_ID, what=what)
-            problem = dbmod.quick_check(cache) if path.exists() and path.stat().st_size else None
-            if problem is None:
-                dbmod.migrate(cache, CACHE_MIGRATIONS, dbmod.CACHE_APP_ID)
-                return cache
-            cache.close()
-        except dbmod.ForeignDatabase as e:
-            moved = dbmod.move_aside(path, str(e), tag="foreign")
-            self.notices.append(
-                f"{path} was not an ogptui cache ({str(e).split('(', 1)[-1].split(')')[0]}); it was moved, "
-                f"unchanged, to {moved} and a new cache was started; run `ogptui sync` to fill it"
-            )
-            return self._new_cache(path)
-        except sqlite3.DatabaseError as e:
-            problem = str(e)
-        moved = dbmod.move_aside(path, problem)
-        self.notices.append(
-            f"the cache database was damaged ({problem}); it was moved to {moved} and rebuilt from the "
-            "embedded sample; run `ogptui sync` to refill it"
-        )
-        return self._new_cache(path)
-
-    @staticmethod
-    def _new_cache(path: Path) -> Database:
-        cache = dbmod.connect(path, app_id=dbmod.CACHE_APP_ID)
-        dbmod.migrate(cache, CACHE_MIGRATIONS, dbmod.CACHE_APP_ID)
-        return cache
-
-    def _open_cache_readonly(self) -> Database:
-        """The cache of a data folder that cannot be written: read in place, never changed.
-
-        `mode=ro` first; `immutable=1` when SQLite cannot even open the WAL index there. An older schema is
-        upgraded on an in-memory copy; no cache file at all gives an in-memory cache with the embedded sample.
-        """
-        path = self.paths.cache_db
-        home = self.paths.home
-        note = (
-            f"the data folder {home} is read-only: showing the data stored there; sync, import, watch and "
-            "other changes are unavailable until it is writable (or OGPTUI_HOME points at another folder)"
-        )
-        if not (path.exists() and path.stat().st_size):
-            self.notices.append(
-                note.replace(
-                    "showing the data stored there", "no cache there yet, showing the embedded sample"
-                )
-            )
-            return self._new_cache(Path(":memory:"))
-        last: Exception | None = None
-        for immutable in (False, True):
-            try:
-                cache = dbmod.connect(
-                    path, readonly=True, immutable=immutable, app_id=dbmod.CACHE_APP_ID, what=str(path)
-                )
-            except dbmod.ForeignDatabase as e:
-                raise dbmod.StoreError(
-                    f"{e}; the data folder is read-only, so it cannot be moved aside"
-                ) from e
-            except sqlite3.DatabaseError as e:
-                last = e
-                continue
-            try:
-                problem = dbmod.quick_check(cache)
-                version = cache.execute("PRAGMA user_version").fetchone()[0]
-            except sqlite3.DatabaseError as e:
-                cache.close()
-                last = e
-                continue
-            if problem is not None:
-                cache.close()
-                raise dbmod.CorruptDatabase(
-                    f"the cache database {path} is damaged ({problem}) and the data folder is read-only; "
-                    "make the folder writable (the file is then moved aside and rebuilt)"
-                )
-            if version < len(CACHE_MIGRATIONS):
-                cache = self._upgraded_copy(cache)
-            elif version > len(CACHE_MIGRATIONS):
-                cache.close()
-                raise dbmod.StoreError(
-                    f"the database was written by a newer ogptui (schema {version}, this one knows "
-                    f"{len(CACHE_MIGRATIONS)}); upgrade ogptui"
-                )
-            self.notices.append(note)
-            return cache
-        raise dbmod.StoreError(
-            f"cannot read the cache database {path} ({last}) and the data folder is read-only; "
-            "make it writable or point OGPTUI_HOME at another folder"
-        )
-
-    @staticmethod
-    def _upgraded_copy(cache: Database) -> Database:
-        memory = dbmod.connect(Path(":memory:"))
-        cache.conn.backup(memory.conn)
-        cache.close()
-        dbmod.migrate(memory, CACHE_MIGRATIONS, dbmod.CACHE_APP_ID)
-        return memory
-
-    def _open_user(self) -> Database | None:
-        path = self.paths.user_db
-        if self.readonly and not path.exists():
-            return None  # nothing to show; the read-only note already says changes are unavailable
-        problem = None
-        for immutable in (False, True) if self.readonly else (False,):
-            try:
-                what = f"your watchlist file {path}"
-                user = dbmod.connect(
-                    path,
-                    synchronous="FULL",
-                    readonly=self.readonly,
-                    immutable=immutable,
-                    app_id=dbmod.USER_APP_ID,
-                    what=what,
-                )
-                problem = dbmod.quick_check(user)
-                if problem is None:
-                    if self.readonly:
-                        current = user.execute("PRAGMA user_version").fetchone()[0]
-                        if current != len(USER_MIGRATIONS):
-                            user.close()
-                            problem = f"schema {current}, this ogptui needs {len(USER_MIGRATIONS)}"
-                            break
-                    else:
-                        dbmod.migrate(user, USER_MIGRATIONS, dbmod.USER_APP_ID)
-                    return user
-                user.close()
-                break
-            except dbmod.ForeignDatabase as e:
-                problem = str(e).split("(", 1)[-1].rsplit(")", 1)[0]
-                break
-            except (sqlite3.DatabaseError, dbmod.StoreError) as e:
-                problem = str(e)
-        self.notices.append(
-            f"your watchlist file {path} cannot be read ({problem}); it was left untouched and the "
-            "watchlist is off until you repair or move it"
-        )
-        return None
 
     @property
     def search_index(self) -> SearchIndex:
