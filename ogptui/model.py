@@ -31,7 +31,6 @@ LIST_TYPES = (TEXT_LIST, INT_LIST, OPT_TEXT_LIST)
 COLUMN_TYPES = {TEXT: "TEXT", INT: "INTEGER", TEXT_LIST: "TEXT", INT_LIST: "TEXT", OPT_TEXT_LIST: "TEXT"}
 # Columns of a search document (`search_docs`): text columns are joined, the others take the first value.
 SEARCH_TEXT = ("body", "extra")
-SEARCH_FIRST = ("title", "ident", "year", "type", "url")
 
 
 def spec(
@@ -374,11 +373,6 @@ Record = Member | CommitmentPage | DocumentPage | DirectoryPage
 
 
 # ---- what the declarations give ------------------------------------------------------------------
-def declared(cls: Any) -> tuple[Field[Any], ...]:
-    """The declared fields of a record class (or instance), in declaration order."""
-    return fields(cls)
-
-
 def own_fields(cls: type, base: type) -> tuple[Field[Any], ...]:
     """Fields `cls` declares itself, not those it inherits from `base`."""
     inherited = {f.name for f in fields(base)}
@@ -421,15 +415,6 @@ def stable_hash(obj: Any) -> str:
 
 
 # ---- cleaning: every value that enters the store, whatever the door --------------------------------
-def clean_value(f: Field[Any], value: Any) -> Any:
-    """One declared field's value made safe: text cleaned (controls, escapes, caps), numbers checked.
-
-    Values of the wrong type (a bundle can hold anything: SQLite columns are not typed) become None or are
-    dropped from their list, never passed on.
-    """
-    return _clean_one(_cleaner(f), value)
-
-
 @dataclass(frozen=True)
 class _Cleaner:
     name: str
@@ -456,6 +441,11 @@ def _text(c: _Cleaner, s: str) -> str:
 
 
 def _clean_one(c: _Cleaner, value: Any) -> Any:
+    """One declared field's value made safe: text cleaned (controls, escapes, caps), numbers checked.
+
+    Values of the wrong type (a bundle can hold anything: SQLite columns are not typed) become None or are
+    dropped from their list, never passed on.
+    """
     kind = c.kind
     if kind == INT:
         return value if _is_int(value) else None
