@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 # How far ahead of this machine's clock a time may be and still be believed (clocks of two laptops differ).
-# Anything later is not a time anyone synced at (a bundle "from 2099"): it is shown, and imported, as unknown.
+# Anything later is not a time anyone synced at (a bundle "from 2099"): an import takes it as unknown.
 CLOCK_SKEW = timedelta(minutes=10)
 
 
@@ -34,13 +34,11 @@ def in_future(when: datetime | str | None, now: datetime) -> bool:
 
 
 def ago(when: datetime | str | None, now: datetime) -> str:
-    """'just now', '5 min ago', '3 h ago', '2 days ago', '3 months ago'; 'date unknown' for a future time."""
+    """'just now', '5 min ago', '3 h ago', '2 days ago', '3 months ago'."""
     if isinstance(when, str) or when is None:
         when = parse_iso(when)  # type: ignore[arg-type]
     if when is None:
         return "never"
-    if in_future(when, now):
-        return "date unknown"
     secs = (now - when).total_seconds()
     if secs < 60:
         return "just now"
@@ -67,7 +65,7 @@ def short_date(value: str | None) -> str:
 @dataclass(frozen=True)
 class FreshnessText:
     symbol: str  # one character, meaningful without colour
-    state: str  # fresh | stale | failed | gone | embedded | never | unknown (a time in the future)
+    state: str  # fresh | stale | failed | gone | embedded | never | unknown (imported, time not known)
     text: str  # the full line
 
     def __str__(self) -> str:
@@ -84,8 +82,7 @@ def freshness_text(fresh: Any, now: datetime, stale_hours: float = 24.0) -> Fres
     embedded = bool(getattr(fresh, "embedded", False))
     fetched = parse_iso(getattr(fresh, "fetched_at", None))
     checked = parse_iso(getattr(fresh, "checked_at", None))
-    future = [d for d in (fetched, checked) if d and in_future(d, now)]
-    seen = max((d for d in (fetched, checked) if d and not in_future(d, now)), default=None)
+    seen = max((d for d in (fetched, checked) if d), default=None)
     if gone_at:
         return FreshnessText("†", "gone", f"gone from site since {short_date(gone_at)}")
     if embedded and not seen:
@@ -93,12 +90,12 @@ def freshness_text(fresh: Any, now: datetime, stale_hours: float = 24.0) -> Fres
         if last_error and failures:
             return FreshnessText("✗", "failed", f"failed last sync: {last_error} · {base}")
         return FreshnessText("◆", "embedded", base)
-    if seen is None and (future or getattr(fresh, "captured_at", None)):
-        # Data whose fetch time is not known: a bundle claiming 2099 (never "synced just now"), or an import
-        # that carried no time; `captured_at` then says how old it is at most.
-        before = getattr(fresh, "captured_at", None)
+    if seen is None and getattr(fresh, "captured_at", None):
+        # Data whose fetch time is not known: an import whose time was missing or in the future (a bundle
+        # claiming 2099 is stored without it, never as "synced just now"); `captured_at` says how old it is
+        # at most.
         return FreshnessText(
-            "?", "unknown", "date unknown" + (f" (data from before {short_date(before)})" if before else "")
+            "?", "unknown", f"date unknown (data from before {short_date(fresh.captured_at)})"
         )
     if seen is None:
         if last_error and failures:

@@ -233,22 +233,19 @@ def test_future_copy_never_beats_a_real_one(tmp_path, monkeypatch, capsys):
         assert store.get_member("valdoria").name == "Valdoria (mine)"
 
 
-def test_freshness_words_for_future_times():
-    from datetime import UTC, datetime
+def test_future_edges_and_unknown_dates_in_words():
+    from datetime import UTC, datetime, timedelta
 
     from ogptui.store import Freshness
-    from ogptui.timefmt import CLOCK_SKEW, ago, freshness_text
+    from ogptui.timefmt import CLOCK_SKEW, freshness_text, in_future
 
     now = datetime(2026, 6, 1, tzinfo=UTC)
-    assert ago("2099-01-01T00:00:00Z", now) == "date unknown"
-    edge = (now + CLOCK_SKEW).strftime("%Y-%m-%dT%H:%M:%SZ")
-    past_edge = (now + CLOCK_SKEW).replace(second=1).strftime("%Y-%m-%dT%H:%M:%SZ")
-    assert ago(edge, now) == "just now"  # within the tolerated skew: believed
-    assert ago(past_edge, now) == "date unknown"  # one second beyond it: not
-    f = Freshness("2099-01-01T00:00:00Z", None, None, 0, None, False, None)
-    assert freshness_text(f, now).text == "date unknown" and freshness_text(f, now).state == "unknown"
+    assert not in_future(now + CLOCK_SKEW, now)  # within the tolerated clock skew: believed
+    assert in_future(now + CLOCK_SKEW + timedelta(seconds=1), now)  # one second beyond it: not
+    assert in_future("2099-01-01T00:00:00Z", now) and not in_future(None, now)
     g = Freshness(None, None, None, 0, None, False, "2026-05-01T00:00:00Z")
     assert freshness_text(g, now).text == "date unknown (data from before 2026-05-01)"
+    assert freshness_text(g, now).state == "unknown"
     h = Freshness(None, None, None, 0, None, False, None)
     assert freshness_text(h, now).text == "never synced"
 
