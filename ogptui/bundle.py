@@ -16,13 +16,20 @@ schema refused) without extracting anything; deflate shrinks the text-heavy data
 and mirror downloads; and every tool can list or unpack it. The inner file is a normal SQLite database:
 `unzip bundle && sqlite3 cache.sqlite` works for anyone who wants to look inside.
 
-Import verifies everything on a private copy before touching the cache (zip structure and CRCs, manifest,
-format and schema version, sha256, application_id, `PRAGMA integrity_check`; an older schema is migrated
-on the copy with the store's own migrations), then merges in **one** `BEGIN IMMEDIATE` transaction on
-cache.db with the copy ATTACHed: per member the newer `fetched_at` wins (an embedded sample always loses
-to a fetched copy, equal times keep the cache), commitment details and http_state rows by their own
-`fetched_at`. user.db is never opened for writing. Any error rolls the transaction back, so a refused or
-failed import leaves cache.db exactly as it was. No Textual here.
+Import verifies everything on a private copy before touching the cache: the sizes the zip declares (against
+a cap proportional to the bundle's own size, a compression-ratio limit and the free disk space, before a
+byte is unpacked), zip structure and CRCs, manifest, format and schema version, sha256, application_id,
+`PRAGMA integrity_check`, and no value larger than any page could give (an older schema is migrated on the
+copy with the store's own migrations). Then it merges in **one** transaction through the store's own write
+path (`Store.transaction`, `write_member`, `write_commitment`, `put_http_state`, `begin_run`): per member
+the newer `fetched_at` wins (an embedded sample always loses to a fetched copy, equal times keep the cache),
+commitment details and http_state rows by their own `fetched_at`. Every record is cleaned on the way in
+like a parsed page (`ogptui.model.clean_record`), and times in the future are taken as unknown. user.db is
+never opened for writing. Any error rolls the transaction back, so a refused or failed import leaves cache.db
+exactly as it was. All SQL on the bundle's database is in `ogptui/store/snapshot.py`. No Textual here.
+
+Why this module is over 400 lines: export, verification and import are the three halves of one file
+format and share its constants and messages; most of the length is the refusals, one sentence each.
 """
 
 from __future__ import annotations
@@ -30,21 +37,23 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ogptui import __version__
-from ogptui.store import Store, utcnow
+from ogptui import __version__, leftovers
+from ogptui.clean import clean_text
+from ogptui.model import validate_member
+from ogptui.store import Store, snapshot, utcnow
 from ogptui.store import db as dbmod
-from ogptui.store.rows import CHILD_TABLES, Change, diff_members
 from ogptui.store.schema import CACHE_MIGRATIONS
-from ogptui.timefmt import parse_iso
+from ogptui.timefmt import in_future, parse_iso
 from ogptui.units import human_size
 
 BUNDLE_APP_ID = 0x4F475042  # "OGPB" (cache.db is "OGPC")
@@ -53,10 +62,17 @@ FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
 DB_NAME = "cache.sqlite"
 MAX_MANIFEST_BYTES = 4_000_000
-MAX_DB_BYTES = 4_000_000_000  # refuse to unpack anything larger (zip bombs, wrong files)
+MAX_DB_BYTES = 4_000_000_000  # never unpack more than this, whatever the bundle's size
+# Zip bombs: the database may unpack to at most MAX_RATIO times the bundle's size (real bundles deflate
+# 3-8x; the ratio is not checked below FREE_UNPACK, so a tiny bundle of a nearly empty cache is fine), and
+# must fit in the free space of the disk it is unpacked on, with DISK_MARGIN to spare.
+MAX_RATIO = 50
+FREE_UNPACK = 64_000_000
+DISK_MARGIN = 50_000_000
+# No value in a bundle may be larger than this (a description is capped at 100,000 characters).
+MAX_VALUE_BYTES = 1_000_000
 SQLITE_MAGIC = b"SQLite format 3\x00"
-# Tables that describe the exporting machine's own history, not data: emptied in a bundle.
-LOCAL_TABLES = ("changes", "sync_runs", "meta")
+EXPORT_PREFIX, IMPORT_PREFIX = ".export-", ".import-"
 
 Progress = Callable[[str, int, int | None], None]  # (what, done, total)
 
@@ -72,14 +88,17 @@ class ExportReport:
     members: int
     counts: dict[str, int]
     manifest: dict[str, Any]
+    swept: leftovers.Swept = field(default_factory=leftovers.Swept)
 
     def text(self) -> str:
         c = self.counts
-        return (
+        s = (
             f"wrote {self.path} ({human_size(self.size)}): {self.members} member{'s' if self.members != 1 else ''}, "
             f"{c.get('commitments', 0)} commitments ({c.get('commitment_details', 0)} with details), "
             f"{c.get('resources', 0)} resources, {c.get('contacts', 0)} contacts"
         )
+        swept = self.swept.text("exports")
+        return f"{s}; {swept}" if swept else s
 
 
 @dataclass
@@ -94,6 +113,9 @@ class ImportReport:
     run_id: int | None = None
     migrated_from: int | None = None  # schema version of an older bundle, when it was upgraded
     manifest: dict[str, Any] = field(default_factory=dict)
+    skipped: int = 0  # records the store would not take (no name, no slug, no commitment ID)
+    future_times: int = 0  # fetch times later than now, taken as unknown
+    swept: leftovers.Swept = field(default_factory=leftovers.Swept)
 
     @property
     def members(self) -> int:
@@ -108,7 +130,12 @@ class ImportReport:
             s += f"; commitment details: {self.details_added} added, {self.details_updated} updated"
         if self.migrated_from is not None:
             s += f" (bundle schema {self.migrated_from} upgraded)"
-        return s
+        if self.future_times:
+            s += f"; {self.future_times} fetch time{'s' if self.future_times != 1 else ''} in the future taken as unknown"
+        if self.skipped:
+            s += f"; {self.skipped} unusable record{'s' if self.skipped != 1 else ''} skipped"
+        swept = self.swept.text("imports")
+        return f"{s}; {swept}" if swept else s
 
 
 def _progress(cb: Progress | None, what: str, done: int, total: int | None) -> None:
@@ -134,16 +161,6 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _raw(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), timeout=dbmod.BUSY_TIMEOUT_MS / 1000)
-    conn.isolation_level = None
-    return conn
-
-
-def _table_count(conn: sqlite3.Connection, table: str) -> int:
-    return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-
-
 # ---- export --------------------------------------------------------------------------------------
 def export_bundle(
     store: Store,
@@ -152,7 +169,11 @@ def export_bundle(
     members: list[str] | None = None,
     on_progress: Progress | None = None,
 ) -> ExportReport:
-    """Write the cache (or the named members) to one bundle file; temp file + rename, so never half a file."""
+    """Write the cache (or the named members) to one bundle file; temp file + rename, so never half a file.
+
+    Leftovers of killed exports (their work folders, their half-written bundles beside `path`) are removed
+    first and reported.
+    """
     target = Path(path).expanduser()
     if target.is_dir():
         raise BundleError(f"{target} is a folder; give a file name such as {target / 'ogptui.bundle'}")
@@ -165,18 +186,29 @@ def export_bundle(
     except OSError:
         pass
     slugs = _chosen(store, members)
+    # A read-only data folder can still be exported: the work folder then goes beside the bundle.
+    work_parent = target.parent if store.readonly else store.paths.home
+    swept = leftovers.sweep_dirs(work_parent, EXPORT_PREFIX) + leftovers.sweep_files(target)
     _progress(on_progress, "snapshot", 0, 3)
-    with tempfile.TemporaryDirectory(dir=store.paths.home, prefix=".export-") as work:
-        snap = Path(work) / DB_NAME
-        try:
-            store.cache.execute("VACUUM INTO ?", [str(snap)])
-        except sqlite3.Error as e:
-            raise BundleError(f"cannot snapshot the cache ({e}); run `ogptui check` and try again") from e
-        _progress(on_progress, "trim", 1, 3)
-        manifest = _prepare_snapshot(snap, slugs)
-        manifest["db"] = {"name": DB_NAME, "size": snap.stat().st_size, "sha256": _sha256_file(snap)}
-        _progress(on_progress, "write", 2, 3)
-        _write_zip(target, manifest, snap)
+    try:
+        with leftovers.work_dir(work_parent, EXPORT_PREFIX) as work:
+            snap = work / DB_NAME
+            try:
+                store.snapshot_into(snap)
+            except sqlite3.Error as e:
+                raise BundleError(
+                    f"cannot snapshot the cache ({e}); free some disk space and try again, or move cache.db "
+                    "away and run `ogptui sync` to rebuild it"
+                ) from e
+            _progress(on_progress, "trim", 1, 3)
+            manifest = _manifest(snapshot.trim(snap, slugs, BUNDLE_APP_ID))
+            manifest["db"] = {"name": DB_NAME, "size": snap.stat().st_size, "sha256": _sha256_file(snap)}
+            _progress(on_progress, "write", 2, 3)
+            _write_zip(target, manifest, snap)
+    except OSError as e:
+        raise BundleError(
+            f"cannot write a temporary copy in {work_parent}: {e.strerror or e}; check free space and permissions"
+        ) from e
     _progress(on_progress, "done", 3, 3)
     return ExportReport(
         path=target,
@@ -184,6 +216,7 @@ def export_bundle(
         members=len(manifest["members"]),
         counts=manifest["counts"],
         manifest=manifest,
+        swept=swept,
     )
 
 
@@ -202,70 +235,27 @@ def _chosen(store: Store, members: list[str] | None) -> list[str] | None:
     return slugs
 
 
-def _prepare_snapshot(snap: Path, slugs: list[str] | None) -> dict[str, Any]:
-    """Trim the snapshot to the chosen members, stamp it as a bundle, and describe it."""
-    conn = _raw(snap)
-    try:
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("BEGIN")
-        for t in LOCAL_TABLES:
-            conn.execute(f"DELETE FROM {t}")
-        if slugs is not None:
-            conn.execute("CREATE TEMP TABLE keep (slug TEXT PRIMARY KEY)")
-            conn.executemany("INSERT INTO keep VALUES (?)", [(s,) for s in slugs])
-            conn.execute("DELETE FROM members WHERE slug NOT IN (SELECT slug FROM keep)")
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            trim = (*CHILD_TABLES, "commitment_details", "http_state", "search_docs")
-            for t in (t for t in trim if t in tables):
-                conn.execute(
-                    f"DELETE FROM {t} WHERE member_slug IS NULL OR member_slug NOT IN (SELECT slug FROM keep)"
-                )
-            conn.execute("INSERT INTO search_index(search_index) VALUES ('optimize')")
-        conn.execute("COMMIT")
-        conn.execute(f"PRAGMA application_id = {BUNDLE_APP_ID}")
-        conn.execute("PRAGMA journal_mode = DELETE")
-        conn.execute("VACUUM")
-        schema = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        counts = {
-            t: _table_count(conn, t) for t in ("members", *CHILD_TABLES, "commitment_details", "http_state")
+def _manifest(info: snapshot.SnapshotInfo) -> dict[str, Any]:
+    per_member: dict[str, Any] = {}
+    for m in info.members:
+        times = [m["fetched_at"], *m["detail_times"]]
+        known = sorted((t for t in times if parse_iso(t)), key=lambda t: parse_iso(t))
+        per_member[m["slug"]] = {
+            "name": m["name"],
+            "fetched_at": m["fetched_at"],
+            "oldest_fetched_at": known[0] if known else None,
+            "newest_fetched_at": known[-1] if known else None,
+            "embedded": m["embedded"],
+            "captured_at": m["captured_at"],
         }
-        per_member: dict[str, Any] = {}
-        for slug, name, fetched, embedded, captured in conn.execute(
-            "SELECT slug, name, fetched_at, embedded, captured_at FROM members ORDER BY slug"
-        ):
-            times = [fetched] + [
-                r[0]
-                for r in conn.execute(
-                    "SELECT fetched_at FROM commitment_details WHERE member_slug = ? AND fetched_at IS NOT NULL",
-                    [slug],
-                )
-            ]
-            known = sorted((t for t in times if parse_iso(t)), key=lambda t: parse_iso(t))
-            per_member[slug] = {
-                "name": name,
-                "fetched_at": fetched,
-                "oldest_fetched_at": known[0] if known else None,
-                "newest_fetched_at": known[-1] if known else None,
-                "embedded": bool(embedded),
-                "captured_at": captured,
-            }
-        sources = sorted(
-            {
-                _origin(r[0])
-                for r in conn.execute("SELECT source_url FROM members WHERE source_url IS NOT NULL")
-                if _origin(r[0])
-            }
-        )
-    finally:
-        conn.close()
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "app_version": __version__,
-        "schema_version": schema,
+        "schema_version": info.schema,
         "created_at": utcnow(),
-        "sources": sources,
-        "counts": counts,
+        "sources": sorted({o for o in (_origin(u) for u in info.source_urls) if o}),
+        "counts": info.counts,
         "members": per_member,
     }
 
@@ -281,28 +271,29 @@ def _origin(url: str) -> str | None:
 
 
 def _write_zip(target: Path, manifest: dict[str, Any], snap: Path) -> None:
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
+    tmp: Path | None = None
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with leftovers.temp_file(target) as (fh, tmp):
             with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
                 zf.writestr(MANIFEST_NAME, json.dumps(manifest, indent=2, ensure_ascii=False))
                 zf.write(snap, DB_NAME)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
+            os.replace(tmp, target)
     except OSError as e:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise BundleError(f"cannot write {target}: {e.strerror or e}; check the folder and free space") from e
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise
 
 
 # ---- verify --------------------------------------------------------------------------------------
 @dataclass
 class VerifiedBundle:
-    """A bundle checked and unpacked into a private folder; `db` is safe to ATTACH."""
+    """A bundle checked and unpacked into a private folder; `db` is safe to read."""
 
     db: Path
     manifest: dict[str, Any]
@@ -331,6 +322,7 @@ def _verify(src: Path, workdir: Path) -> VerifiedBundle:
         raise BundleError(f"{src} is damaged or incomplete ({e}); copy or download the bundle again") from e
     with zf:
         manifest = _read_manifest(zf, src)
+        _check_sizes(zf, src, manifest, workdir)
         db = workdir / DB_NAME
         _extract_db(zf, src, db, manifest)
     migrated_from = _check_db(src, db, manifest)
@@ -409,10 +401,67 @@ def _read_manifest(zf: zipfile.ZipFile, src: Path) -> dict[str, Any]:
 def _extract_db(zf: zipfile.ZipFile, src: Path, db: Path, manifest: dict[str, Any]) -> None:
     info = zf.getinfo(DB_NAME)
     expected = manifest["db"]["size"]
-    if info.file_size > MAX_DB_BYTES or expected > MAX_DB_BYTES:
+    h = hashlib.sha256()
+    n = 0
+    try:
+        with zf.open(info) as inp, db.open("wb") as out:
+            for chunk in iter(lambda: inp.read(1 << 20), b""):
+                n += len(chunk)
+                if n > max(expected, info.file_size):
+                    raise BundleError(
+                        f"{src} holds more data than its manifest says; export the bundle again"
+                    )
+                h.update(chunk)
+                out.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as e:
+        raise BundleError(f"{src} is damaged ({e}); copy or download the bundle again") from e
+    except OSError as e:
         raise BundleError(
-            f"{src} holds a database larger than {human_size(MAX_DB_BYTES)}; it is not a usable bundle"
+            f"cannot unpack {src}: {e.strerror or e}; free some disk space and try again"
+        ) from e
+    if n != expected or h.hexdigest() != manifest["db"]["sha256"].lower():
+        raise BundleError(
+            f"{src} does not match its checksum (the file was damaged or altered); copy or download it again"
         )
+
+
+def _check_sizes(zf: zipfile.ZipFile, src: Path, manifest: dict[str, Any], workdir: Path) -> None:
+    """Refuse a zip bomb from what the zip declares, before anything is unpacked (nothing is written).
+
+    The database may unpack to at most MAX_RATIO times the bundle's own size (and never more than
+    MAX_DB_BYTES), and must fit in the free space of `workdir`'s disk. The sizes the zip and the manifest
+    declare must agree; unpacking then stops at the declared size, so a lying header gains nothing.
+    """
+    info = zf.getinfo(DB_NAME)
+    declared, packed = info.file_size, info.compress_size
+    expected = manifest["db"]["size"]
+    if declared != expected:
+        raise BundleError(
+            f"{src} does not match its manifest (database of {declared} bytes, manifest says {expected}); "
+            "copy or download the bundle again"
+        )
+    bundle_size = src.stat().st_size
+    cap = min(MAX_DB_BYTES, max(FREE_UNPACK, bundle_size * MAX_RATIO))
+    if declared > cap:
+        ratio = f", {declared // max(packed, 1)}x compressed" if packed else ""
+        raise BundleError(
+            f"{src} would unpack to {human_size(declared)} from {human_size(bundle_size)}{ratio}, more than a "
+            f"real bundle holds (limit {human_size(cap)}); it is not a usable bundle, export it again"
+        )
+    try:
+        free = shutil.disk_usage(workdir).free
+    except OSError:
+        return
+    if declared + DISK_MARGIN > free:
+        raise BundleError(
+            f"unpacking {src} needs {human_size(declared + DISK_MARGIN)} of free disk space and "
+            f"{human_size(free)} is free; free some space and try again"
+        )
+
+
+def _extract_db(zf: zipfile.ZipFile, src: Path, db: Path, manifest: dict[str, Any]) -> None:
+    info = zf.getinfo(DB_NAME)
+    expected = manifest["db"]["size"]
     h = hashlib.sha256()
     n = 0
     try:
@@ -438,57 +487,49 @@ def _extract_db(zf: zipfile.ZipFile, src: Path, db: Path, manifest: dict[str, An
 
 
 def _check_db(src: Path, db: Path, manifest: dict[str, Any]) -> int | None:
-    """application_id, schema, integrity; migrate an older schema on the private copy."""
+    """application_id, schema, integrity, value sizes; migrate an older schema on the private copy."""
     bad = f"{src} contains a damaged database"
     try:
-        conn = _raw(db)
-    except sqlite3.Error as e:
-        raise BundleError(f"{bad} ({e}); make a new bundle with `ogptui export`") from e
-    try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        if app_id != BUNDLE_APP_ID:
-            raise BundleError(
-                f"{src} does not contain an ogptui bundle database; make one with `ogptui export`"
-            )
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        if version != manifest["schema_version"]:
-            raise BundleError(
-                f"{src} disagrees with its manifest (schema {version} vs {manifest['schema_version']}); "
-                "export the bundle again"
-            )
-        rows = conn.execute("PRAGMA integrity_check(5)").fetchall()
-        problem = "; ".join(r[0] for r in rows)
-        if problem != "ok":
-            raise BundleError(
-                f"{bad} (SQLite integrity check: {problem[:160]}); make a new bundle with `ogptui export`"
-            )
+        found = snapshot.inspect(db)
     except sqlite3.DatabaseError as e:
         raise BundleError(f"{bad} ({e}); make a new bundle with `ogptui export`") from e
-    finally:
-        conn.close()
+    if found.app_id != BUNDLE_APP_ID:
+        raise BundleError(f"{src} does not contain an ogptui bundle database; make one with `ogptui export`")
+    if found.version != manifest["schema_version"]:
+        raise BundleError(
+            f"{src} disagrees with its manifest (schema {found.version} vs {manifest['schema_version']}); "
+            "export the bundle again"
+        )
+    if found.integrity != "ok":
+        raise BundleError(
+            f"{bad} (SQLite integrity check: {found.integrity[:160]}); make a new bundle with `ogptui export`"
+        )
     migrated_from = None
-    if version < len(CACHE_MIGRATIONS):
-        wrapped = dbmod.connect(db)
+    tables = found.tables
+    if found.version < len(CACHE_MIGRATIONS):
         try:
-            dbmod.migrate(wrapped, CACHE_MIGRATIONS, BUNDLE_APP_ID)
-            wrapped.execute("PRAGMA journal_mode = DELETE")
+            snapshot.upgrade(db, BUNDLE_APP_ID)
+            tables = snapshot.inspect(db).tables
         except (sqlite3.Error, dbmod.StoreError) as e:
             raise BundleError(
-                f"cannot upgrade {src} from schema {version} ({e}); export it again with a newer ogptui"
+                f"cannot upgrade {src} from schema {found.version} ({e}); export it again with a newer ogptui"
             ) from e
-        finally:
-            wrapped.close()
-        migrated_from = version
-    conn = _raw(db)
-    try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    finally:
-        conn.close()
-    needed = {"members", *CHILD_TABLES, "commitment_details", "http_state"}
+        migrated_from = found.version
+    needed = set(snapshot.DATA_TABLES)
     if not needed <= tables:
         missing = ", ".join(sorted(needed - tables))
         raise BundleError(
             f"{src} lacks tables ({missing}); it is not a usable ogptui bundle, export it again"
+        )
+    try:
+        big = snapshot.oversized(db, MAX_VALUE_BYTES)
+    except sqlite3.DatabaseError as e:
+        raise BundleError(f"{bad} ({e}); make a new bundle with `ogptui export`") from e
+    if big is not None:
+        table, column, size = big
+        raise BundleError(
+            f"{src} holds a value of {human_size(size)} in {table}.{column}, far more than any page gives; "
+            "it is not a usable ogptui bundle, export it again"
         )
     return migrated_from
 
@@ -505,16 +546,24 @@ def import_bundle(
     """Verify a bundle, then merge it into the cache in one transaction (all or nothing).
 
     `label` names the origin in reports and the run log (default: the file path); `target` is the run's
-    target in `sync_runs` ("import", or "mirror" for mirror sync).
+    target in `sync_runs` ("import", or "mirror" for mirror sync). Leftovers of killed imports are removed
+    first and reported.
     """
     src = Path(path).expanduser()
     label = label or str(src)
-    with tempfile.TemporaryDirectory(dir=store.paths.home, prefix=".import-") as work:
+    if store.readonly:
+        raise BundleError(
+            f"cannot import into {store.paths.home}: the data folder is read-only; make it writable or point "
+            "OGPTUI_HOME at another folder"
+        )
+    swept = leftovers.sweep_dirs(store.paths.home, IMPORT_PREFIX)
+    with leftovers.work_dir(store.paths.home, IMPORT_PREFIX) as work:
         _progress(on_progress, "verify", 0, 2)
-        verified = verify_bundle(src, Path(work))
+        verified = verify_bundle(src, work)
         _progress(on_progress, "merge", 1, 2)
         report = merge_verified(store, verified, label=label, target=target)
         _progress(on_progress, "done", 2, 2)
+    report.swept = swept
     return report
 
 
@@ -527,147 +576,155 @@ def merge_verified(
     meta: dict[str, str] | None = None,
 ) -> ImportReport:
     """Merge a verified bundle in one transaction; `meta` rows are written in the same transaction."""
-    db = store.cache
     try:
-        db.execute("ATTACH DATABASE ? AS b", [str(verified.db)])
+        reader = snapshot.SnapshotReader(verified.db)
     except sqlite3.Error as e:
         raise BundleError(
             f"cannot open the unpacked bundle ({e}); check free disk space and try again"
         ) from e
     try:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            report = _merge(store, label, target)
+        with store.transaction():
+            report = _merge(store, reader, label, target)
             for k, v in (meta or {}).items():
-                db.execute("INSERT OR REPLACE INTO main.meta (key, value) VALUES (?, ?)", [k, v])
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+                store.set_meta(k, v)
     except sqlite3.Error as e:
         raise BundleError(f"importing {label} failed ({e}); the cache is unchanged, try again") from e
     finally:
-        try:
-            db.execute("DETACH DATABASE b")
-        except sqlite3.Error:
-            pass
+        reader.close()
     report.manifest = verified.manifest
     report.migrated_from = verified.migrated_from
     return report
 
 
-def _columns(db: Any, schema: str, table: str) -> list[str]:
-    return [r[1] for r in db.execute(f"PRAGMA {schema}.table_info({table})").fetchall()]
+@dataclass
+class _Merge:
+    store: Store
+    bundle: snapshot.SnapshotReader
+    report: ImportReport
+    run_id: int
+    now: datetime
+    touched: set[str] = field(default_factory=set)  # members whose search rows must be rebuilt
+
+    @property
+    def stamp(self) -> str:
+        return self.now.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def when(self, value: Any) -> str | None:
+        """A fetch time as the cache may keep it: a real past time, else None (unknown)."""
+        if not isinstance(value, str) or parse_iso(value) is None:
+            return None
+        if in_future(value, self.now):
+            self.report.future_times += 1
+            return None
+        return value
 
 
-def _copy_sql(db: Any, table: str, where: str) -> str:
-    theirs = set(_columns(db, "b", table))
-    cols = ", ".join(c for c in _columns(db, "main", table) if c in theirs)
-    return f"INSERT OR REPLACE INTO main.{table} ({cols}) SELECT {cols} FROM b.{table} WHERE {where}"
+def _key(value: Any, cap: int = 200) -> str:
+    """A slug or commitment ID from the bundle as the cache keys it (cleaned like any text)."""
+    return clean_text(value if isinstance(value, str) else "", cap=cap)
 
 
-def _merge(store: Store, label: str, target: str) -> ImportReport:
-    db = store.cache
-    now = utcnow()
+def _merge(store: Store, bundle: snapshot.SnapshotReader, label: str, target: str) -> ImportReport:
     report = ImportReport(source=label)
-    cur = db.execute(
-        "INSERT INTO sync_runs (started_at, source, target) VALUES (?, ?, ?)", [now, label, target]
-    )
-    run_id = int(cur.lastrowid)
+    run_id = store.begin_run(label, target)
     report.run_id = run_id
-    ours = {r[0]: r[1] for r in db.execute("SELECT slug, fetched_at FROM main.members")}
-    theirs = db.execute(
-        "SELECT slug, name, fetched_at FROM b.members ORDER BY name COLLATE NOCASE"
-    ).fetchall()
-    member_sql = _copy_sql(db, "members", "slug = ?")
-    child_sql = {t: _copy_sql(db, t, "member_slug = ?") for t in CHILD_TABLES}
-    touched: set[str] = set()  # members whose search rows must be rebuilt
-    taken: set[str] = set()  # members copied from the bundle
-    changes: list[tuple[str | None, str | None, Change]] = []
-    for slug, name, fetched in theirs:
-        if slug in ours and not newer(fetched, ours[slug]):
-            report.kept.append(name)
-            continue
-        old = store.get_member(slug) if slug in ours else None
-        for t in CHILD_TABLES:
-            db.execute(f"DELETE FROM main.{t} WHERE member_slug = ?", [slug])
-        db.execute("DELETE FROM main.members WHERE slug = ?", [slug])
-        db.execute(member_sql, [slug])
-        for t in CHILD_TABLES:
-            db.execute(child_sql[t], [slug])
-        new = store.get_member(slug)
-        assert new is not None
-        (report.updated if old is not None else report.added).append(new.name)
-        changes += [(slug, new.name, c) for c in diff_members(old, new)]
-        touched.add(slug)
-        taken.add(slug)
-    _merge_details(store, report, changes, touched)
-    _merge_http_state(db, kept={slug for slug, _, _ in theirs if slug not in taken})
-    for slug in sorted(touched):
+    m = _Merge(store, bundle, report, run_id, datetime.now(UTC))
+    kept = _merge_members(m)
+    _merge_details(m)
+    _merge_http_state(m, kept)
+    for slug in sorted(m.touched):
         store.reindex_member(slug)
-    for slug, name, c in changes:
-        db.execute(
-            "INSERT INTO changes (run_id, at, member_slug, member_name, action, kind, key, summary)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [run_id, now, slug, name, c.action, c.kind, c.key, c.summary],
-        )
-    report.changes = [c.summary for _, _, c in changes]
-    db.execute(
-        "UPDATE sync_runs SET finished_at = ?, outcome = 'ok', members = ?, updated = ?, unchanged = ?,"
-        " written = ?, summary = ? WHERE id = ?",
-        [
-            utcnow(),
-            report.members,
-            len(report.added) + len(report.updated),
-            len(report.kept),
-            len(report.added) + len(report.updated) + report.details_added + report.details_updated,
-            report.text(),
-            run_id,
-        ],
+    store.finish_run(
+        run_id,
+        outcome="ok",
+        members=report.members,
+        updated=len(report.added) + len(report.updated),
+        unchanged=len(report.kept),
+        written=len(report.added) + len(report.updated) + report.details_added + report.details_updated,
+        summary=report.text(),
     )
     return report
 
 
-def _merge_details(
-    store: Store,
-    report: ImportReport,
-    changes: list[tuple[str | None, str | None, Change]],
-    touched: set[str],
-) -> None:
-    db = store.cache
-    ours = {r[0]: r[1] for r in db.execute("SELECT id, fetched_at FROM main.commitment_details")}
-    sql = _copy_sql(db, "commitment_details", "id = ?")
-    for cid, slug, fetched in db.execute(
-        "SELECT id, member_slug, fetched_at FROM b.commitment_details"
-    ).fetchall():
+def _merge_members(m: _Merge) -> set[str]:
+    """Take each member whose copy is newer; returns the slugs of those kept from the cache."""
+    ours = m.store.member_times()
+    kept: set[str] = set()
+    for raw_slug, raw_name, raw_fetched in m.bundle.member_times():
+        slug = _key(raw_slug)
+        fetched = m.when(raw_fetched)
+        if slug in ours and not newer(fetched, ours[slug]):
+            m.report.kept.append(_key(raw_name) or slug)
+            kept.add(slug)
+            continue
+        got = m.bundle.member(raw_slug)
+        if got is None:
+            continue
+        member = got.member
+        member.fetched_at = fetched
+        member.slug, member.name = slug, _key(member.name)
+        if validate_member(member):
+            m.report.skipped += 1
+            continue
+        captured = (
+            got.captured_at if parse_iso(got.captured_at) and not in_future(got.captured_at, m.now) else None
+        )
+        if fetched is None and not got.embedded:
+            captured = m.stamp  # when it was fetched is unknown; that it predates this import is certain
+        result = m.store.write_member(
+            member,
+            run_id=m.run_id,
+            embedded=got.embedded,
+            captured_at=captured,
+            gone_at=m.when(got.gone_at),
+            force=True,
+            reindex=False,
+        )
+        (m.report.updated if slug in ours else m.report.added).append(member.name)
+        m.report.changes += [c.summary for c in result.changes]
+        m.touched.add(slug)
+    return kept
+
+
+def _merge_details(m: _Merge) -> None:
+    ours = m.store.detail_times()
+    for raw_id, raw_slug, raw_fetched in m.bundle.detail_times():
+        cid = _key(raw_id, cap=100).upper()
+        if not cid:
+            m.report.skipped += 1
+            continue
+        fetched = m.when(raw_fetched)
         exists = cid in ours
         if exists and not newer(fetched, ours[cid]):
             continue
-        db.execute(sql, [cid])
+        page = m.bundle.detail(raw_id)
+        if page is None:
+            continue
+        page.id, page.fetched_at = cid, fetched
+        slug = _key(raw_slug) or None
+        result = m.store.write_commitment(page, slug, run_id=m.run_id, force=True, reindex=False)
         if slug:
-            touched.add(slug)
+            m.touched.add(slug)
         if exists:
-            report.details_updated += 1
-            row = db.execute("SELECT name FROM main.members WHERE slug = ?", [slug]).fetchone()
-            name = row[0] if row else slug
-            changes.append(
-                (slug, name, Change("changed", "commitment", cid, f"{name}: commitment {cid} updated"))
-            )
+            m.report.details_updated += 1
+            m.report.changes += [c.summary for c in result.changes]
         else:
-            report.details_added += 1
+            m.report.details_added += 1
 
 
-def _merge_http_state(db: Any, kept: set[str]) -> None:
+def _merge_http_state(m: _Merge, kept: set[str]) -> None:
     """Per URL, the row with the newer fetch wins (its validators describe the data now stored).
 
     A member page's row is taken only with the member itself: validators of a copy we did not take would
     make the next sync accept a 304 for data the cache does not hold.
     """
-    ours = {r[0]: r[1] for r in db.execute("SELECT url, fetched_at FROM main.http_state")}
-    sql = _copy_sql(db, "http_state", "url = ?")
-    rows = db.execute("SELECT url, fetched_at, kind, member_slug FROM b.http_state").fetchall()
-    for url, fetched, kind, slug in rows:
-        if kind == "member" and slug in kept:
+    ours = m.store.http_times()
+    for row in m.bundle.http_rows():
+        if row.get("kind") == "member" and _key(row.get("member_slug")) in kept:
             continue
-        if url not in ours or newer(fetched, ours[url]):
-            db.execute(sql, [url])
+        for k in ("fetched_at", "checked_at", "gone_at"):
+            if k in row:
+                row[k] = m.when(row[k])
+        url = row.get("url")
+        if url not in ours or newer(row.get("fetched_at"), ours[url]):
+            m.store.put_http_state(row)

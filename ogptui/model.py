@@ -1,55 +1,82 @@
-"""Records: what a parsed OGP page becomes, and what the store keeps.
+"""Records: what a parsed OGP page becomes, and what the store keeps. Each record is declared once, here.
 
 These dataclasses *are* the JSON contract of `ogptui parse --json` and `ogptui show --json`
 (`to_dict()` gives it). Field names are the public scripting interface: do not rename them.
-Nothing here imports Textual, httpx or sqlite.
+
+Every field carries its declaration in `metadata` (see `spec`): how people read it (`label`), the labels the
+commitment page shows for it in English, Spanish and French (`page`), its value type (which is also its
+column type: text, integer, or a list stored as JSON), how its text is cleaned (one line with a cap, or
+multi-line), the child table a list of records lives in, the column prefix of a nested record, and the
+search-document columns it feeds. The store's rows (both directions), the parser's commitment labels, the
+display labels of the CLI report / brief / TUI detail, input cleaning and search documents are derived from
+these declarations (`ogptui/store/rows.py` for rows and search documents). Nothing here imports Textual,
+httpx or sqlite. It is over 400 lines because every field of every record carries its declaration here,
+once, instead of in six places.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import MISSING, Field, asdict, dataclass, field, fields, is_dataclass
 from typing import Any
 
-# Fields of a commitment that only its own page (not the member page) provides.
-COMMITMENT_DETAIL_FIELDS = (
-    "member",
-    "language",
-    "action_plan",
-    "action_plan_cycle",
-    "status",
-    "lead_institution",
-    "support_institutions",
-    "policy_areas",
-    "irm_reports",
-    "starred",
-    "early_results",
-    "verifiable",
-    "relevant_to_ogp_values",
-    "ambition",
-    "potential_impact",
-    "completion",
-    "description",
-)
+from ogptui.clean import MULTILINE_CAP, SINGLE_LINE_CAP, clean_multiline, clean_text
 
-# How people read those fields (the CLI, the Markdown brief and the TUI label them the same way).
-COMMITMENT_DETAIL_LABELS = (
-    ("Action plan", "action_plan"),
-    ("Action plan cycle", "action_plan_cycle"),
-    ("Status", "status"),
-    ("Lead institution", "lead_institution"),
-    ("Support institutions", "support_institutions"),
-    ("Policy areas", "policy_areas"),
-    ("IRM reports", "irm_reports"),
-    ("Starred", "starred"),
-    ("Early results", "early_results"),
-    ("Verifiable", "verifiable"),
-    ("Relevant to OGP values", "relevant_to_ogp_values"),
-    ("Ambition", "ambition"),
-    ("Potential impact", "potential_impact"),
-    ("Completion", "completion"),
-)
+# Value types (and so column types): TEXT, INTEGER, and lists kept as JSON text in a TEXT column.
+TEXT, INT, TEXT_LIST, INT_LIST, OPT_TEXT_LIST = "text", "int", "text_list", "int_list", "opt_text_list"
+LIST_TYPES = (TEXT_LIST, INT_LIST, OPT_TEXT_LIST)
+COLUMN_TYPES = {TEXT: "TEXT", INT: "INTEGER", TEXT_LIST: "TEXT", INT_LIST: "TEXT", OPT_TEXT_LIST: "TEXT"}
+# Columns of a search document (`search_docs`): text columns are joined, the others take the first value.
+SEARCH_TEXT = ("body", "extra")
+
+
+def spec(
+    label: str | None = None,
+    *,
+    type: str = TEXT,
+    default: Any = None,
+    factory: Any = None,
+    page: Mapping[str, tuple[str, ...]] | None = None,
+    multiline: bool = False,
+    cap: int | None = None,
+    search: Mapping[str, int] | None = None,
+    table: str | None = None,
+    prefix: str | None = None,
+    stored: bool = True,
+) -> Any:
+    """A declared field.
+
+    label      how people read it ("Lead institution"): CLI report, Markdown brief, TUI detail.
+    type       TEXT / INT / TEXT_LIST / INT_LIST / OPT_TEXT_LIST: the value and column type (lists as JSON).
+    page       labels of the field on its own OGP page, per language: {"en": (...), "es": (...), "fr": (...)}.
+    multiline  text keeps its line breaks (`clean_multiline`); else one line (`clean_text`), capped at `cap`.
+    search     {search_docs column: order}: which columns of the record's search document it feeds.
+    table      for a list of records: the child table that holds them (one row per item, in page order).
+    prefix     for a nested record: the prefix of its columns in the parent's row (`plan_` + `years`).
+    stored     False for what is not a column (`kind`).
+    """
+    meta = {
+        "label": label,
+        "type": type,
+        "page": dict(page) if page else None,
+        "multiline": multiline,
+        "cap": cap or (MULTILINE_CAP if multiline else SINGLE_LINE_CAP),
+        "search": dict(search or {}),
+        "table": table,
+        "prefix": prefix,
+        "stored": stored,
+    }
+    if factory is not None:
+        return field(default_factory=factory, metadata=meta)
+    if default is MISSING:
+        return field(metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+REQUIRED = MISSING  # `spec(..., default=REQUIRED)`: a field without a default
 
 
 class PageRejected(Exception):
@@ -65,100 +92,155 @@ class PageRejected(Exception):
 
 @dataclass
 class Contact:
-    name: str
-    role: str | None = None
-    email: str | None = None
-    side: str | None = None  # "government", "civil society" or None
+    name: str = spec("Name", default=REQUIRED, cap=200, search={"title": 0})
+    role: str | None = spec("Role", search={"body": 0})
+    email: str | None = spec("Email", search={"extra": 0})
+    side: str | None = spec("Side", search={"type": 0})  # "government", "civil society" or None
 
 
-@dataclass
-class Commitment:
-    """A commitment: the member page gives id/title/year/policy_area/url; its own page gives the rest."""
+@dataclass(kw_only=True)
+class CommitmentDetails:
+    """What only a commitment's own page says (None until that page is synced), in page order.
 
-    id: str
-    title: str | None = None
-    year: int | None = None
-    policy_area: str | None = None
-    url: str | None = None
-    # --- from the commitment page (None until synced) ---
-    member: str | None = None
-    language: str | None = None
-    action_plan: str | None = None
-    action_plan_cycle: int | None = None
-    status: str | None = None
-    lead_institution: str | None = None
-    support_institutions: str | None = None
-    policy_areas: list[str] = field(default_factory=list)
-    irm_reports: list[str] = field(default_factory=list)
-    starred: str | None = None
-    early_results: str | None = None
-    verifiable: str | None = None
-    relevant_to_ogp_values: str | None = None
-    ambition: str | None = None
-    potential_impact: str | None = None
-    completion: str | None = None
-    description: str | None = None
+    Declared once: `Commitment` (a member's commitment, with these once known) and `CommitmentPage` (the
+    parsed page) both inherit these fields.
+    """
+
+    member: str | None = spec("Member")
+    language: str | None = spec("Language")
+    action_plan: str | None = spec(
+        "Action plan", page={"en": ("Action Plan",), "es": ("Plan de acción",), "fr": ("Plan d'action",)}
+    )
+    action_plan_cycle: int | None = spec(
+        "Action plan cycle",
+        type=INT,
+        page={
+            "en": ("Action Plan Cycle",),
+            "es": ("Ciclo del plan de acción",),
+            "fr": ("Cycle du plan d'action",),
+        },
+    )
+    status: str | None = spec("Status", page={"en": ("Status",), "es": ("Estado",), "fr": ("Statut",)})
+    lead_institution: str | None = spec(
+        "Lead institution",
+        page={"en": ("Lead Institution",), "es": ("Institución líder",), "fr": ("Institution chef de file",)},
+        search={"body": 1},
+    )
+    support_institutions: str | None = spec(
+        "Support institutions",
+        page={
+            "en": ("Support Institution(s)", "Support Institutions"),
+            "es": ("Institución(es) de apoyo", "Instituciones de apoyo"),
+            "fr": ("Institution(s) de soutien",),
+        },
+        cap=20_000,
+        search={"body": 2},
+    )
+    policy_areas: list[str] = spec(
+        "Policy areas",
+        type=TEXT_LIST,
+        factory=list,
+        page={"en": ("Policy Areas",), "es": ("Áreas de política",), "fr": ("Domaines politiques",)},
+        search={"extra": 1},
+    )
+    irm_reports: list[str] = spec(
+        "IRM reports",
+        type=TEXT_LIST,
+        factory=list,
+        page={
+            "en": ("IRM Report", "IRM Reports"),
+            "es": ("Informe del IRM", "Informes del IRM"),
+            "fr": ("Rapport IRM", "Rapports IRM"),
+        },
+    )
+    starred: str | None = spec("Starred", page={"en": ("Starred",), "es": ("Estelar",), "fr": ("Étoilé",)})
+    early_results: str | None = spec(
+        "Early results",
+        page={"en": ("Early Results",), "es": ("Resultados iniciales",), "fr": ("Premiers résultats",)},
+    )
+    verifiable: str | None = spec(
+        "Verifiable", page={"en": ("Verifiable",), "es": ("Verificable",), "fr": ("Vérifiable",)}
+    )
+    relevant_to_ogp_values: str | None = spec(
+        "Relevant to OGP values",
+        page={
+            "en": ("Relevant to OGP Values",),
+            "es": ("Relevante para los valores de OGP",),
+            "fr": ("Pertinent pour les valeurs OGP",),
+        },
+    )
+    ambition: str | None = spec(
+        "Ambition",
+        page={
+            "en": ("Ambition (see definition)", "Ambition"),
+            "es": ("Ambición (ver definición)", "Ambición"),
+            "fr": ("Ambition (voir définition)",),
+        },
+    )
+    potential_impact: str | None = spec(
+        "Potential impact",
+        page={"en": ("Potential Impact",), "es": ("Impacto potencial",), "fr": ("Impact potentiel",)},
+    )
+    completion: str | None = spec(
+        "Completion", page={"en": ("Completion",), "es": ("Finalización",), "fr": ("Achèvement",)}
+    )
+    description: str | None = spec("Description", multiline=True, search={"body": 0})
 
     def has_details(self) -> bool:
         return any(getattr(self, f) not in (None, []) for f in COMMITMENT_DETAIL_FIELDS)
 
+    def details(self) -> dict[str, Any]:
+        return {f: _plain(getattr(self, f)) for f in COMMITMENT_DETAIL_FIELDS}
+
+
+@dataclass
+class Commitment(CommitmentDetails):
+    """A commitment: the member page gives id/title/year/policy_area/url; its own page gives the rest."""
+
+    id: str = spec("ID", default=REQUIRED, cap=100, search={"ident": 0})
+    title: str | None = spec("Title", search={"title": 0})
+    year: int | None = spec("Year", type=INT, search={"year": 0})
+    policy_area: str | None = spec("Policy area", search={"type": 0, "extra": 0})
+    url: str | None = spec("Link", search={"url": 0})
+
     def to_dict(self) -> dict[str, Any]:
         """Member-page form: the list fields, plus the commitment-page fields when known."""
-        d: dict[str, Any] = {
-            "id": self.id,
-            "title": self.title,
-            "year": self.year,
-            "policy_area": self.policy_area,
-            "url": self.url,
-        }
+        d: dict[str, Any] = {f: getattr(self, f) for f in COMMITMENT_LIST_FIELDS}
         if self.has_details():
-            for f in COMMITMENT_DETAIL_FIELDS:
-                d[f] = getattr(self, f)
+            d.update(self.details())
         return d
 
 
 @dataclass
-class CommitmentPage:
+class CommitmentPage(CommitmentDetails):
     """A parsed commitment page (`kind` = "commitment")."""
 
-    id: str
-    title: str | None = None
-    member: str | None = None
-    language: str | None = None
-    action_plan: str | None = None
-    action_plan_cycle: int | None = None
-    status: str | None = None
-    lead_institution: str | None = None
-    support_institutions: str | None = None
-    policy_areas: list[str] = field(default_factory=list)
-    irm_reports: list[str] = field(default_factory=list)
-    starred: str | None = None
-    early_results: str | None = None
-    verifiable: str | None = None
-    relevant_to_ogp_values: str | None = None
-    ambition: str | None = None
-    potential_impact: str | None = None
-    completion: str | None = None
-    description: str | None = None
-    url: str | None = None
-    fetched_at: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    kind: str = "commitment"
+    id: str = spec("ID", default=REQUIRED, cap=100, search={"ident": 0})
+    title: str | None = spec("Title", search={"title": 0})
+    url: str | None = spec("Link", search={"url": 0})
+    fetched_at: str | None = spec("Fetched")
+    warnings: list[str] = spec("Parser warnings", type=TEXT_LIST, factory=list)
+    kind: str = spec(default="commitment", stored=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def details(self) -> dict[str, Any]:
-        return {f: getattr(self, f) for f in COMMITMENT_DETAIL_FIELDS}
+        return {
+            "id": self.id,
+            "title": self.title,
+            **self.details(),
+            "url": self.url,
+            "fetched_at": self.fetched_at,
+            "warnings": list(self.warnings),
+            "kind": self.kind,
+        }
 
 
 @dataclass
 class Resource:
-    title: str
-    year: int | None = None
-    type: str | None = None
-    format: str | None = None
-    url: str | None = None
+    title: str = spec("Title", default=REQUIRED, search={"title": 0})
+    year: int | None = spec("Year", type=INT, search={"year": 0})
+    type: str | None = spec("Type", search={"type": 0, "extra": 0})
+    format: str | None = spec("Format", search={"extra": 1})
+    url: str | None = spec("Link", search={"url": 0})
 
 
 @dataclass
@@ -168,73 +250,73 @@ class PerformanceRow:
     `raw` keeps the numbers as shown; named fields stay None when the mapping is ambiguous.
     """
 
-    action_plan: int
-    major: int | None = None
-    outstanding: int | None = None
-    starred: int | None = None
-    raw: list[int] = field(default_factory=list)
+    action_plan: int = spec("Action plan", type=INT, default=REQUIRED)
+    major: int | None = spec("Major results", type=INT)
+    outstanding: int | None = spec("Outstanding results", type=INT)
+    starred: int | None = spec("Starred", type=INT)
+    raw: list[int] = spec("Raw values", type=INT_LIST, factory=list)
 
 
 @dataclass
 class Benchmark:
-    scope: str  # "global" or "regional"
-    label: str  # e.g. "Most per action plan"
-    raw: list[int] = field(default_factory=list)
+    scope: str = spec("Scope", default=REQUIRED)  # "global" or "regional"
+    label: str = spec("Benchmark", default=REQUIRED, cap=200)  # e.g. "Most per action plan"
+    raw: list[int] = spec("Raw values", type=INT_LIST, factory=list)
 
 
 @dataclass
 class ParticipationRow:
-    phase: str  # "development" or "implementation"
-    action_plan: int
-    level: str | None = None  # Collaborate/Involve/Consult/Inform/No Consultation, None = unknown
+    phase: str = spec("Phase", default=REQUIRED)  # "development" or "implementation"
+    action_plan: int = spec("Action plan", type=INT, default=REQUIRED)
+    level: str | None = spec("Level")  # Collaborate/Involve/Consult/Inform/No Consultation, None = unknown
 
 
 @dataclass
 class GlobalReportArea:
     """One policy area of the 2019 Global Report block: an action implication per dimension."""
 
-    area: str
-    implications: list[str | None] = field(default_factory=list)
+    area: str = spec("Policy area", default=REQUIRED)
+    implications: list[str | None] = spec("Action implications", type=OPT_TEXT_LIST, factory=list)
 
 
 @dataclass
 class Post:
-    title: str
-    teaser: str | None = None
-    url: str | None = None
+    title: str = spec("Title", default=REQUIRED)
+    teaser: str | None = spec("Teaser")
+    url: str | None = spec("Link")
 
 
 @dataclass
 class CurrentPlan:
-    years: str | None = None
-    number: int | None = None
-    commitment_count: int | None = None
-    policy_area_focus: str | None = None
-    summary: str | None = None
-    summary_url: str | None = None
+    years: str | None = spec("Years")
+    number: int | None = spec("Plan", type=INT)
+    commitment_count: int | None = spec("Commitments", type=INT)
+    policy_area_focus: str | None = spec("Policy area focus", search={"extra": 0})
+    summary: str | None = spec("Summary", search={"body": 0})
+    summary_url: str | None = spec("Summary link", search={"url": 1})
 
 
 @dataclass
 class Member:
-    slug: str
-    name: str
-    level: str = "national"  # "national" or "local"
-    member_since: int | None = None
-    action_plan: int | None = None
-    current_plan: CurrentPlan = field(default_factory=CurrentPlan)
-    contacts: list[Contact] = field(default_factory=list)
-    commitments: list[Commitment] = field(default_factory=list)
-    resources: list[Resource] = field(default_factory=list)
-    performance: list[PerformanceRow] = field(default_factory=list)
-    benchmarks: list[Benchmark] = field(default_factory=list)
-    participation: list[ParticipationRow] = field(default_factory=list)
-    global_report: list[GlobalReportArea] = field(default_factory=list)
-    posts: list[Post] = field(default_factory=list)
-    language: str | None = None
-    fetched_at: str | None = None
-    source_url: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    kind: str = "member"
+    slug: str = spec("Slug", default=REQUIRED, cap=200)
+    name: str = spec("Name", default=REQUIRED, cap=200, search={"title": 0})
+    level: str = spec("Level", default="national", search={"type": 0})  # "national" or "local"
+    member_since: int | None = spec("Member since", type=INT)
+    action_plan: int | None = spec("Action plans", type=INT)
+    current_plan: CurrentPlan = spec("Current action plan", factory=CurrentPlan, prefix="plan_")
+    contacts: list[Contact] = spec("Contacts", factory=list, table="contacts")
+    commitments: list[Commitment] = spec("Commitments", factory=list, table="commitments")
+    resources: list[Resource] = spec("Resources", factory=list, table="resources")
+    performance: list[PerformanceRow] = spec("Starred metrics", factory=list, table="performance")
+    benchmarks: list[Benchmark] = spec("Benchmarks", factory=list, table="benchmarks")
+    participation: list[ParticipationRow] = spec("Public participation", factory=list, table="participation")
+    global_report: list[GlobalReportArea] = spec("OGP Global Report", factory=list, table="dimensions")
+    posts: list[Post] = spec("Recent posts", factory=list, table="posts")
+    language: str | None = spec("Language")
+    fetched_at: str | None = spec("Fetched")
+    source_url: str | None = spec("Source", search={"url": 0})
+    warnings: list[str] = spec("Parser warnings", type=TEXT_LIST, factory=list)
+    kind: str = spec(default="member", stored=False)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"kind": self.kind}
@@ -244,8 +326,7 @@ class Member:
             if f.name == "commitments":
                 d["commitments"] = [c.to_dict() for c in self.commitments]
             else:
-                v = getattr(self, f.name)
-                d[f.name] = asdict(v) if hasattr(v, "__dataclass_fields__") else _plain(v)
+                d[f.name] = _plain(getattr(self, f.name))
         return d
 
     def record_hash(self) -> str:
@@ -253,9 +334,7 @@ class Member:
         d = self.to_dict()
         for k in ("fetched_at", "source_url", "warnings"):
             d.pop(k, None)
-        d["commitments"] = [
-            {k: c.get(k) for k in ("id", "title", "year", "policy_area", "url")} for c in d["commitments"]
-        ]
+        d["commitments"] = [{k: c.get(k) for k in COMMITMENT_LIST_FIELDS} for c in d["commitments"]]
         return stable_hash(d)
 
 
@@ -293,9 +372,40 @@ class DocumentPage:
 Record = Member | CommitmentPage | DocumentPage | DirectoryPage
 
 
+# ---- what the declarations give ------------------------------------------------------------------
+def own_fields(cls: type, base: type) -> tuple[Field[Any], ...]:
+    """Fields `cls` declares itself, not those it inherits from `base`."""
+    inherited = {f.name for f in fields(base)}
+    return tuple(f for f in fields(cls) if f.name not in inherited)
+
+
+def display_labels(cls: Any, names: tuple[str, ...] | None = None) -> tuple[tuple[str, str], ...]:
+    """(label, field name) pairs, in declaration order (or the order of `names`)."""
+    by_name = {f.name: f for f in fields(cls)}
+    chosen = names if names is not None else tuple(by_name)
+    return tuple((by_name[n].metadata["label"], n) for n in chosen if by_name[n].metadata.get("label"))
+
+
+def page_labels(cls: Any) -> dict[str, dict[str, tuple[str, ...]]]:
+    """{field: {language: labels}} of the fields a page shows as `Label: value` (the parser's table)."""
+    return {f.name: f.metadata["page"] for f in fields(cls) if f.metadata.get("page")}
+
+
+# Fields of a commitment that only its own page (not the member page) provides, in page order.
+COMMITMENT_DETAIL_FIELDS = tuple(f.name for f in fields(CommitmentDetails))
+# Fields of a commitment that the member page's list provides.
+COMMITMENT_LIST_FIELDS = tuple(f.name for f in own_fields(Commitment, CommitmentDetails))
+# How people read the `Label: value` fields of a commitment page (CLI report, brief, TUI detail).
+COMMITMENT_DETAIL_LABELS = display_labels(CommitmentDetails, tuple(page_labels(CommitmentDetails)))
+# The labels of those fields on the page, per language (the parser's table).
+COMMITMENT_PAGE_LABELS = page_labels(CommitmentDetails)
+
+
 def _plain(v: Any) -> Any:
+    if is_dataclass(v) and not isinstance(v, type):
+        return asdict(v)
     if isinstance(v, list):
-        return [asdict(x) if hasattr(x, "__dataclass_fields__") else x for x in v]
+        return [asdict(x) if is_dataclass(x) and not isinstance(x, type) else x for x in v]
     return v
 
 
@@ -304,32 +414,134 @@ def stable_hash(obj: Any) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-def member_from_dict(d: dict[str, Any]) -> Member:
-    """Inverse of Member.to_dict (used by the store and by tests)."""
-    commitments = []
-    for c in d.get("commitments") or []:
-        known = {f.name for f in fields(Commitment)}
-        commitments.append(Commitment(**{k: v for k, v in c.items() if k in known}))
-    return Member(
-        slug=d["slug"],
-        name=d["name"],
-        level=d.get("level") or "national",
-        member_since=d.get("member_since"),
-        action_plan=d.get("action_plan"),
-        current_plan=CurrentPlan(**(d.get("current_plan") or {})),
-        contacts=[Contact(**x) for x in d.get("contacts") or []],
-        commitments=commitments,
-        resources=[Resource(**x) for x in d.get("resources") or []],
-        performance=[PerformanceRow(**x) for x in d.get("performance") or []],
-        benchmarks=[Benchmark(**x) for x in d.get("benchmarks") or []],
-        participation=[ParticipationRow(**x) for x in d.get("participation") or []],
-        global_report=[GlobalReportArea(**x) for x in d.get("global_report") or []],
-        posts=[Post(**x) for x in d.get("posts") or []],
-        language=d.get("language"),
-        fetched_at=d.get("fetched_at"),
-        source_url=d.get("source_url"),
-        warnings=list(d.get("warnings") or []),
+# ---- cleaning: every value that enters the store, whatever the door --------------------------------
+@dataclass(frozen=True)
+class _Cleaner:
+    name: str
+    kind: str
+    multiline: bool
+    cap: int
+    required: bool
+
+
+def _cleaner(f: Field[Any]) -> _Cleaner:
+    md = f.metadata
+    required = f.default is MISSING and f.default_factory is MISSING
+    return _Cleaner(
+        f.name, md.get("type", TEXT), bool(md.get("multiline")), md.get("cap", SINGLE_LINE_CAP), required
     )
+
+
+def _text(c: _Cleaner, s: str) -> str:
+    if c.multiline:
+        return clean_multiline(s, cap=c.cap)
+    if len(s) <= c.cap and s.isascii() and s.isprintable() and "  " not in s and s.strip() == s:
+        return s  # already clean: the common case, kept cheap (clean_text would give the same)
+    return clean_text(s, cap=c.cap)
+
+
+def _clean_one(c: _Cleaner, value: Any) -> Any:
+    """One declared field's value made safe: text cleaned (controls, escapes, caps), numbers checked.
+
+    Values of the wrong type (a bundle can hold anything: SQLite columns are not typed) become None or are
+    dropped from their list, never passed on.
+    """
+    kind = c.kind
+    if kind == INT:
+        return value if _is_int(value) else None
+    if kind == TEXT:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            value = str(value) if _is_int(value) else ""
+        text = _text(c, value)
+        return text if text or c.required or value == "" else None
+    if not isinstance(value, list):
+        return []
+    if kind == INT_LIST:
+        return [v for v in value if _is_int(v)]
+    if kind == TEXT_LIST:
+        return [t for t in (_text(c, v) for v in value if isinstance(v, str)) if t]
+    return [(_text(c, v) or None) if isinstance(v, str) else None for v in value]  # OPT_TEXT_LIST
+
+
+def _is_int(v: Any) -> bool:
+    return type(v) is int and -(2**63) <= v < 2**63
+
+
+@functools.cache
+def _clean_plan(cls: type) -> tuple[tuple[str, str, _Cleaner | None], ...]:
+    """Per record class: (field, "nested" | "table" | "value", cleaner), the stored fields only."""
+    plan = []
+    for f in fields(cls):
+        if not f.metadata.get("stored", True):
+            continue
+        if f.metadata.get("prefix") is not None:
+            plan.append((f.name, "nested", None))
+        elif f.metadata.get("table") is not None:
+            plan.append((f.name, "table", None))
+        else:
+            plan.append((f.name, "value", _cleaner(f)))
+    return tuple(plan)
+
+
+def clean_record(rec: Any) -> Any:
+    """Clean every declared value of a record and of the records it holds, in place; returns `rec`."""
+    for name, how, cleaner in _clean_plan(type(rec)):
+        value = getattr(rec, name)
+        if how == "value":
+            setattr(rec, name, _clean_one(cleaner, value))  # type: ignore[arg-type]
+        elif how == "nested":
+            if is_dataclass(value):
+                clean_record(value)
+        else:
+            for item in value:
+                clean_record(item)
+    return rec
+
+
+@functools.cache
+def _search_plan(cls: type) -> tuple[tuple[str, int, int, tuple[str, ...]], ...]:
+    """Per record class: (search column, order, position, attribute path) of every field that feeds one."""
+    out: list[tuple[str, int, int, tuple[str, ...]]] = []
+
+    def walk(c: type, path: tuple[str, ...]) -> None:
+        for f in fields(c):
+            if f.metadata.get("prefix") is not None:
+                walk(f.default_factory, (*path, f.name))  # type: ignore[arg-type]
+            elif f.metadata.get("table") is None:
+                for column, order in f.metadata.get("search", {}).items():
+                    out.append((column, order, len(out), (*path, f.name)))
+
+    walk(cls, ())
+    return tuple(out)
+
+
+def search_values(records: tuple[Any, ...]) -> dict[str, Any]:
+    """The search-document columns the declared fields of `records` feed (nested records included).
+
+    `title`, `ident`, `year`, `type`, `url` take the first value found (records in the order given, fields by
+    their declared order); `body` and `extra` join every value with a space (a list with ", ").
+    """
+    found: dict[str, list[tuple[int, int, int, Any]]] = {}
+    for r, rec in enumerate(records):
+        for column, order, pos, path in _search_plan(type(rec)):
+            value = rec
+            for attr in path:
+                value = getattr(value, attr)
+            found.setdefault(column, []).append((r, order, pos, value))
+    out: dict[str, Any] = {}
+    for column, values in found.items():
+        values.sort(key=lambda x: x[:3])
+        if column in SEARCH_TEXT:
+            parts = [
+                ", ".join(x for x in v if isinstance(x, str)) if isinstance(v, list) else v
+                for *_, v in values
+            ]
+            out[column] = " ".join(str(p) for p in parts if p not in (None, "", []))
+        else:
+            out[column] = next((v for *_, v in values if v not in (None, "")), None)
+    return out
 
 
 def validate_member(m: Member) -> list[str]:

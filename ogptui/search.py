@@ -11,13 +11,10 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-import weakref
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ogptui.clean import clean_text, fold
-from ogptui.store.schema import SEARCH_WEIGHTS
 
 if TYPE_CHECKING:
     from ogptui.store.store import Store
@@ -31,7 +28,6 @@ SNIPPET_TOKENS = 16
 SNIPPET_CONTEXT = 4
 RANK_CAP = 2500  # rows ranked exactly per query; broader queries are narrowed (see _rank)
 BROAD_WINDOW = 1000  # rows ranked when even the title matches exceed RANK_CAP
-SEARCH_CACHE_KIB = 32_000  # page cache of the cache.db connection once it has searched
 MEMBER_SLOTS = 5  # members matching by name that are always in the results
 FILTER_SLACK = 10  # extra rows fetched for the exact filter check
 TEXT_COLUMNS = "title ident body extra"
@@ -151,22 +147,6 @@ class _Filters:
         )
 
 
-_WARMED: weakref.WeakSet[Any] = weakref.WeakSet()
-
-
-def _warm(db: Any) -> None:
-    """A page cache big enough for the index (SQLite's default 2 MB thrashes at 100k rows; pages are
-    only allocated when used, so a small cache costs nothing). Once per connection."""
-    if db not in _WARMED:
-        db.execute(f"PRAGMA cache_size = -{SEARCH_CACHE_KIB}")
-        _WARMED.add(db)
-
-
-def _count(db: sqlite3.Connection | Any, match: str, cap: int) -> int:
-    sql = "SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)"
-    return db.execute(sql, [match, cap]).fetchone()[0]
-
-
 def _rank(store: Store, query: str, f: _Filters, n: int) -> list[tuple[int, float]]:
     """(rowid, bm25) of the best `n` rows, plus the best members whose name matches.
 
@@ -176,23 +156,19 @@ def _rank(store: Store, query: str, f: _Filters, n: int) -> list[tuple[int, floa
     are ranked on their own and always included: bm25 normalises by the whole row's length, so a
     member's long plan summary would otherwise push "Kenya" below every "Kenya ... Report".
     """
-    db = store.cache
-    _warm(db)
-    bm25 = f"bm25(search_index, {', '.join(map(str, SEARCH_WEIGHTS))})"
-    ordered = f"SELECT rowid, {bm25} AS r FROM search_index WHERE search_index MATCH ? ORDER BY r LIMIT ?"
+    index = store.search_index
     filters = f.match()
     rows: dict[int, float] = {}
     if f.kind in (None, "member"):
         by_name = f"{fts_query(query, TITLE_COLUMNS)}{filters} AND {_tag('k', 'member')}"
-        rows.update(db.execute(ordered, [by_name, MEMBER_SLOTS]).fetchall())
+        rows.update(index.best(by_name, MEMBER_SLOTS))
     for columns in (TEXT_COLUMNS, TITLE_COLUMNS):
         match = f"{fts_query(query, columns)}{filters}"
-        if _count(db, match, RANK_CAP + 1) <= RANK_CAP:
-            rest = db.execute(ordered, [match, n]).fetchall()
+        if index.count(match, RANK_CAP + 1) <= RANK_CAP:
+            rest = index.best(match, n)
             break
     else:
-        window = f"SELECT rowid, {bm25} FROM search_index WHERE search_index MATCH ? LIMIT ?"
-        rest = sorted(db.execute(window, [match, BROAD_WINDOW]).fetchall(), key=lambda r: r[1])[:n]
+        rest = sorted(index.first(match, BROAD_WINDOW), key=lambda r: r[1])[:n]
     members = len(rows)
     for rowid, rank in rest:
         if len(rows) >= n + members:
@@ -206,15 +182,7 @@ def _hits(
 ) -> list[Hit]:
     if not ranked:
         return []
-    marks_ = ", ".join("?" * len(ranked))
-    rows = {
-        r["id"]: r
-        for r in store.cache.query(
-            "SELECT d.*, m.name AS member_name FROM search_docs d "
-            f"LEFT JOIN members m ON m.slug = d.member_slug WHERE d.id IN ({marks_})",
-            [rowid for rowid, _ in ranked],
-        )
-    }
+    rows = store.search_index.docs([rowid for rowid, _ in ranked])
     hits = []
     for rowid, rank in ranked:
         r = rows.get(rowid)
@@ -280,35 +248,14 @@ def _hit_id(r: dict[str, Any]) -> str | None:
     return None
 
 
-# ---- recent searches (user.db) -------------------------------------------------------------------
+# ---- recent searches (user.db, through the store) -------------------------------------------------
 def remember_search(store: Store, query: str) -> None:
     """Keep a query at the top of the recent list (best effort: never fails the search itself)."""
-    if store.user is None:
-        return
     q = clean_text(query, cap=MAX_QUERY_CHARS)
-    if not q:
-        return
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    try:
-        with store.user.atomic():
-            store.user.execute("INSERT OR REPLACE INTO recent_searches (query, at) VALUES (?, ?)", [q, now])
-            store.user.execute(
-                "DELETE FROM recent_searches WHERE rowid NOT IN "
-                "(SELECT rowid FROM recent_searches ORDER BY at DESC, rowid DESC LIMIT ?)",
-                [MAX_RECENT],
-            )
-    except sqlite3.Error:
-        return
+    if q:
+        store.remember_search(q, keep=MAX_RECENT)
 
 
 def recent_searches(store: Store, limit: int = 10) -> list[str]:
     """Most recent first."""
-    if store.user is None:
-        return []
-    try:
-        rows = store.user.execute(
-            "SELECT query FROM recent_searches ORDER BY at DESC, rowid DESC LIMIT ?", [max(0, limit)]
-        ).fetchall()
-    except sqlite3.Error:
-        return []
-    return [r[0] for r in rows]
+    return store.recent_searches(limit)

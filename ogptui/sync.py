@@ -500,8 +500,7 @@ def plan_sync(store: Store, *, slugs: list[str] | None, all_members: bool, watch
 
 
 def _target_of(store: Store, run_id: int) -> str | None:
-    row = store.cache.execute("SELECT target FROM sync_runs WHERE id = ?", [run_id]).fetchone()
-    return row[0] if row else None
+    return store.run_target(run_id)
 
 
 async def run_sync(
@@ -523,7 +522,7 @@ async def run_sync(
     settings = settings or config.Settings.load(store.paths)
     base = source or settings.source
     plan = plan_sync(store, slugs=slugs, all_members=all_members, watchlist=watchlist)
-    runs_so_far = store.cache.execute("SELECT count(*) FROM sync_runs").fetchone()[0]
+    runs_so_far = store.run_count()
     validators = settings.revalidate_every <= 0 or (runs_so_far + 1) % settings.revalidate_every != 0
     opts = dict(source_options or {})
     opts.setdefault("concurrency", concurrency or settings.concurrency)

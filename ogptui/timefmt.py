@@ -7,8 +7,12 @@ State is always a word plus a symbol, never colour alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+# How far ahead of this machine's clock a time may be and still be believed (clocks of two laptops differ).
+# Anything later is not a time anyone synced at (a bundle "from 2099"): an import takes it as unknown.
+CLOCK_SKEW = timedelta(minutes=10)
 
 
 def parse_iso(value: str | None) -> datetime | None:
@@ -21,6 +25,12 @@ def parse_iso(value: str | None) -> datetime | None:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return dt
+
+
+def in_future(when: datetime | str | None, now: datetime) -> bool:
+    """True for a time later than `now` plus the tolerated clock skew (so not a real past event)."""
+    dt = parse_iso(when) if isinstance(when, str) or when is None else when
+    return dt is not None and dt > now + CLOCK_SKEW
 
 
 def ago(when: datetime | str | None, now: datetime) -> str:
@@ -55,7 +65,7 @@ def short_date(value: str | None) -> str:
 @dataclass(frozen=True)
 class FreshnessText:
     symbol: str  # one character, meaningful without colour
-    state: str  # fresh | stale | failed | gone | embedded | never
+    state: str  # fresh | stale | failed | gone | embedded | never | unknown (imported, time not known)
     text: str  # the full line
 
     def __str__(self) -> str:
@@ -80,6 +90,13 @@ def freshness_text(fresh: Any, now: datetime, stale_hours: float = 24.0) -> Fres
         if last_error and failures:
             return FreshnessText("✗", "failed", f"failed last sync: {last_error} · {base}")
         return FreshnessText("◆", "embedded", base)
+    if seen is None and getattr(fresh, "captured_at", None):
+        # Data whose fetch time is not known: an import whose time was missing or in the future (a bundle
+        # claiming 2099 is stored without it, never as "synced just now"); `captured_at` says how old it is
+        # at most.
+        return FreshnessText(
+            "?", "unknown", f"date unknown (data from before {short_date(fresh.captured_at)})"
+        )
     if seen is None:
         if last_error and failures:
             return FreshnessText("✗", "failed", f"failed last sync: {last_error}")

@@ -281,10 +281,10 @@ def test_older_schema_is_migrated_on_a_copy(tmp_path, monkeypatch):
     db = dbmod.connect(db_path)
     dbmod.migrate(db, CACHE_MIGRATIONS[:1], BUNDLE_APP_ID)
     m = dated(MEMBERS["valdoria"], "2026-02-02T00:00:00Z")
-    db["members"].insert(member_row(m))
+    db.insert("members", [member_row(m)])
     for t, rows in child_rows(m).items():
         if rows:
-            db[t].insert_all(rows)
+            db.insert(t, rows)
     db.execute("PRAGMA journal_mode = DELETE")
     db.close()
     data = db_path.read_bytes()
@@ -434,7 +434,7 @@ def test_failure_during_merge_rolls_everything_back(tmp_path, monkeypatch):
         pass
     before = sha(home / "cache.db")
 
-    def boom(db, kept):
+    def boom(merge, kept):
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(bundlemod, "_merge_http_state", boom)

@@ -268,11 +268,11 @@ def test_commitment_page_details_are_indexed_and_replaced(store):
 def test_migration_rebuilds_index_from_tables(store):
     store.write_commitment(CommitmentPage(id="RU0084", description="Quarterly spending data."), "ruritania")
     before = sorted(tuple(r) for r in store.cache.execute("SELECT * FROM search_docs ORDER BY id"))
-    store.cache.executescript("DELETE FROM search_docs")
     from ogptui.store.schema import _cache_v2
 
     store.cache.execute("BEGIN")
-    store.cache.executescript(
+    store.cache.script(
+        "DELETE FROM search_docs; "
         "DROP TRIGGER search_docs_ai; DROP TRIGGER search_docs_ad; DROP TRIGGER search_docs_au; "
         "DROP TABLE search_docs;"
     )

@@ -206,3 +206,84 @@ def test_reads_do_not_load_sqlite_utils(ogptui_home):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "False"
+
+
+def test_a_migration_step_failing_half_way_leaves_version_and_schema_as_before(ogptui_home):
+    """Each step's statements run inside one BEGIN IMMEDIATE of our own (sqlite3.executescript would COMMIT
+    first); checked from a second, plain sqlite3 connection."""
+    p = config.ensure_home()
+    path = p.home / "m.db"
+
+    def v1(d):
+        d.script("CREATE TABLE a (x INTEGER);")
+
+    def v2_fails_half_way(d):
+        d.script(
+            "CREATE TABLE b (x); CREATE TRIGGER t AFTER INSERT ON b BEGIN DELETE FROM a; END; "
+            "INSERT INTO a VALUES (1); INSERT INTO missing_table VALUES (1);"
+        )
+
+    db = dbmod.connect(path)
+    assert dbmod.migrate(db, [v1], dbmod.CACHE_APP_ID) == 1
+    with pytest.raises(sqlite3.OperationalError, match="missing_table"):
+        dbmod.migrate(db, [v1, v2_fails_half_way], dbmod.CACHE_APP_ID)
+    assert not db.in_transaction
+    db.close()
+    plain = sqlite3.connect(path)
+    try:
+        assert plain.execute("PRAGMA user_version").fetchone()[0] == 1
+        names = {r[0] for r in plain.execute("SELECT name FROM sqlite_master")}
+        assert names == {"a"}
+        assert plain.execute("SELECT count(*) FROM a").fetchone()[0] == 0
+    finally:
+        plain.close()
+
+
+def test_script_runs_only_inside_a_transaction_and_splits_statements():
+    assert dbmod.statements("CREATE TABLE a (x); ; INSERT INTO a VALUES ('x;y');") == [
+        "CREATE TABLE a (x);",
+        "INSERT INTO a VALUES ('x;y');",
+    ]
+    trig = "CREATE TRIGGER t AFTER INSERT ON a BEGIN DELETE FROM a; INSERT INTO a VALUES (1); END;"
+    assert dbmod.statements(trig + " SELECT 1;") == [trig, "SELECT 1;"]
+    with pytest.raises(ValueError, match="incomplete"):
+        dbmod.statements("SELECT 1; CREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT 1")
+    db = dbmod.connect(":memory:")
+    with pytest.raises(RuntimeError, match="inside a transaction"):
+        db.script("CREATE TABLE a (x);")
+    db.close()
+
+
+def test_migrations_do_not_need_sqlite_utils(ogptui_home):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from ogptui.store import open_store; s = open_store(seed=False); "
+        "print(s.cache.execute('PRAGMA user_version').fetchone()[0], 'sqlite_utils' in sys.modules)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == [str(len(CACHE_MIGRATIONS)), "False"]
+
+
+def test_run_target_and_count(store):
+    assert store.run_count() == 0
+    run = store.begin_run("http://x", "watchlist")
+    assert store.run_target(run) == "watchlist"
+    assert store.run_target(run + 1) is None
+    assert store.run_count() == 1
+
+
+def test_transaction_is_reentrant_and_all_or_nothing(store):
+    with pytest.raises(RuntimeError), store.transaction():
+        store.write_member(sample_member("aaa"))
+        run = store.begin_run("x", "import")
+        assert store.run_target(run) == "import"
+        raise RuntimeError("fail after two writes")
+    assert store.member_slugs() == [] and store.run_count() == 0
+    with store.transaction():
+        store.write_member(sample_member("aaa"))
+        store.write_member(sample_member("bbb"))
+    assert store.member_slugs() == ["aaa", "bbb"]
+    assert not store.cache.in_transaction

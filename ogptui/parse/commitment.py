@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 
 from ogptui.clean import clean_multiline, clean_text
-from ogptui.model import CommitmentPage, PageRejected
+from ogptui.model import TEXT, CommitmentDetails, CommitmentPage, PageRejected
 from ogptui.parse.blocks import Block
 from ogptui.parse.common import Line, commitment_id_from_url, flatten, is_chrome, key_of, lang_from_url
 from ogptui.parse.labels import COMMITMENT_FIELDS, COMMITMENT_SECTIONS, table_index
@@ -15,7 +16,9 @@ _SECTIONS = table_index(COMMITMENT_SECTIONS)
 TITLE_ID_RE = re.compile(r"^(.*\S)\s*\(\s*([A-Za-z]{2,8}\d{2,6}[A-Za-z0-9]*)\s*\)$")
 _TITLE_END = re.compile(r"(?:\d{2}|\)|Report|Review|Brief|Plan|Informe|Rapport|Revisión|Revue)$", re.I)
 _FOOTER = frozenset({"open government partnership"})
-_LIST_FIELDS = ("policy_areas", "irm_reports")
+_TEXT_FIELDS = tuple(
+    f for f in fields(CommitmentDetails) if f.name in COMMITMENT_FIELDS and f.metadata["type"] == TEXT
+)
 
 
 def parse_commitment(
@@ -55,20 +58,8 @@ def parse_commitment(
         if section == "policy_areas" and "policy_areas" not in values:
             policy_lines.append(text)
 
-    for field in (
-        "action_plan",
-        "status",
-        "lead_institution",
-        "starred",
-        "early_results",
-        "verifiable",
-        "relevant_to_ogp_values",
-        "ambition",
-        "potential_impact",
-        "completion",
-    ):
-        setattr(page, field, values.get(field))
-    page.support_institutions = clean_text(values.get("support_institutions") or "", cap=20_000) or None
+    for f in _TEXT_FIELDS:  # the one-line text fields, declared with their caps in ogptui/model.py
+        setattr(page, f.name, clean_text(values.get(f.name) or "", cap=f.metadata["cap"]) or None)
     cycle = values.get("action_plan_cycle")
     page.action_plan_cycle = int(cycle) if cycle and cycle.isascii() and cycle.isdigit() else None
     if cycle and page.action_plan_cycle is None:

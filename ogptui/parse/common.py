@@ -177,12 +177,3 @@ _PLACE_COUNTRY = re.compile(r"^[^,]{1,80},\s*[^,\d]{2,60}$")
 def is_local_name(name: str) -> bool:
     """Local members are named `Place, Country`."""
     return bool(_PLACE_COUNTRY.match(name))
-
-
-def to_int(s: str | None) -> int | None:
-    if s is None:
-        return None
-    s = s.strip()
-    if s.isascii() and s.isdigit() and len(s) <= 9:
-        return int(s)
-    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ogptui.parse.blocks import Block
-from ogptui.parse.common import Line, is_chrome, kind_from_url
+from ogptui.parse.common import Line, is_chrome, kind_from_url  # noqa: F401 (ogptui.parse imports it from here)
 from ogptui.parse.labels import (
     CHALLENGE_MARKERS,
     CHALLENGE_SUBSTRINGS,
@@ -108,7 +108,3 @@ def kind_from_content(lines: list[Line]) -> str | None:
     }
     best = max(scores, key=lambda k: scores[k])
     return best if scores[best] else None
-
-
-def kind_of(url: str | None, lines: list[Line]) -> str | None:
-    return kind_from_url(url) or kind_from_content(lines)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-LANGS = ("en", "es", "fr")
+from ogptui.model import COMMITMENT_PAGE_LABELS
 
 # Section headings of a member page.
 MEMBER_SECTIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -68,19 +68,6 @@ CHROME = {
     "fr": ("Aller au contenu", "Passer la navigation", "Accueil", "Rechercher"),
 }
 
-# Member-page line patterns (regex alternations, already lower-case and accent-free via norm()).
-MEMBER_SINCE = {"en": ("member since",), "es": ("miembro desde",), "fr": ("membre depuis",)}
-ACTION_PLAN = {"en": ("action plan",), "es": ("plan de accion",), "fr": ("plan d'action",)}
-NUMBER_OF_COMMITMENTS = {
-    "en": ("number of commitments",),
-    "es": ("numero de compromisos",),
-    "fr": ("nombre d'engagements",),
-}
-POLICY_AREA_FOCUS = {
-    "en": ("policy area focus",),
-    "es": ("enfoque de area de politica", "area de politica prioritaria"),
-    "fr": ("domaine politique prioritaire", "domaines politiques prioritaires"),
-}
 MORE_LINK = ("more", "(more)", "mas", "(mas)", "plus", "(plus)", "en savoir plus", "leer mas")
 NARRATIVE_COUNT = (
     r"implementing\s+(\d+)\s+commitments",
@@ -136,55 +123,9 @@ IMPLICATION_VALUES = (
     "Mettre en œuvre pour des résultats",
 )
 
-# Commitment page: `Label: value` fields, and bare section headings.
-COMMITMENT_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
-    "action_plan": {"en": ("Action Plan",), "es": ("Plan de acción",), "fr": ("Plan d'action",)},
-    "action_plan_cycle": {
-        "en": ("Action Plan Cycle",),
-        "es": ("Ciclo del plan de acción",),
-        "fr": ("Cycle du plan d'action",),
-    },
-    "status": {"en": ("Status",), "es": ("Estado",), "fr": ("Statut",)},
-    "lead_institution": {
-        "en": ("Lead Institution",),
-        "es": ("Institución líder",),
-        "fr": ("Institution chef de file",),
-    },
-    "support_institutions": {
-        "en": ("Support Institution(s)", "Support Institutions"),
-        "es": ("Institución(es) de apoyo", "Instituciones de apoyo"),
-        "fr": ("Institution(s) de soutien",),
-    },
-    "policy_areas": {"en": ("Policy Areas",), "es": ("Áreas de política",), "fr": ("Domaines politiques",)},
-    "irm_reports": {
-        "en": ("IRM Report", "IRM Reports"),
-        "es": ("Informe del IRM", "Informes del IRM"),
-        "fr": ("Rapport IRM", "Rapports IRM"),
-    },
-    "starred": {"en": ("Starred",), "es": ("Estelar",), "fr": ("Étoilé",)},
-    "early_results": {
-        "en": ("Early Results",),
-        "es": ("Resultados iniciales",),
-        "fr": ("Premiers résultats",),
-    },
-    "verifiable": {"en": ("Verifiable",), "es": ("Verificable",), "fr": ("Vérifiable",)},
-    "relevant_to_ogp_values": {
-        "en": ("Relevant to OGP Values",),
-        "es": ("Relevante para los valores de OGP",),
-        "fr": ("Pertinent pour les valeurs OGP",),
-    },
-    "ambition": {
-        "en": ("Ambition (see definition)", "Ambition"),
-        "es": ("Ambición (ver definición)", "Ambición"),
-        "fr": ("Ambition (voir définition)",),
-    },
-    "potential_impact": {
-        "en": ("Potential Impact",),
-        "es": ("Impacto potencial",),
-        "fr": ("Impact potentiel",),
-    },
-    "completion": {"en": ("Completion",), "es": ("Finalización",), "fr": ("Achèvement",)},
-}
+# Commitment page: `Label: value` fields (declared with the record, in ogptui/model.py), and bare section
+# headings.
+COMMITMENT_FIELDS: dict[str, dict[str, tuple[str, ...]]] = COMMITMENT_PAGE_LABELS
 COMMITMENT_SECTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "overview": {"en": ("Overview",), "es": ("Resumen",), "fr": ("Aperçu",)},
     "at_a_glance": {

@@ -1,37 +1,31 @@
-"""Mapping between records and table rows (both directions), and the change list between two members."""
+"""Mapping between records and table rows (both directions), search documents, and the change list between
+two members. Every mapping is derived from the record declarations in `ogptui/model.py`: a field's value type
+says how it is stored (lists as JSON text), a nested record's `prefix` names its columns (`plan_years`), a list
+of records lives in its `table`, and a field's `search` metadata says which search-document column it feeds.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import MISSING, Field, dataclass, fields
+from typing import Any, get_args, get_type_hints
 
 from ogptui.model import (
-    COMMITMENT_DETAIL_FIELDS,
-    Benchmark,
+    LIST_TYPES,
     Commitment,
+    CommitmentDetails,
     CommitmentPage,
-    Contact,
-    CurrentPlan,
-    GlobalReportArea,
     Member,
-    ParticipationRow,
-    PerformanceRow,
-    Post,
-    Resource,
+    own_fields,
+    search_values,
 )
 
-CHILD_TABLES = (
-    "contacts",
-    "commitments",
-    "resources",
-    "performance",
-    "benchmarks",
-    "participation",
-    "dimensions",
-    "posts",
-)
+# Member fields kept in child tables, and the record class of each table's rows.
+CHILD_FIELDS = {f.metadata["table"]: f.name for f in fields(Member) if f.metadata.get("table")}
+CHILD_TABLES = tuple(CHILD_FIELDS)
+_LIST_OWN = own_fields(Commitment, CommitmentDetails)  # the commitments table: the member page's list fields
 
 
 def _j(v: Any) -> str:
@@ -43,29 +37,75 @@ def _unj(v: str | None, default: Any) -> Any:
         return default
     try:
         return json.loads(v)
-    except ValueError:
+    except (ValueError, TypeError, RecursionError):
         return default
 
 
-def member_row(m: Member, *, embedded: bool = False, captured_at: str | None = None) -> dict[str, Any]:
-    cp = m.current_plan
+@functools.cache
+def _row_fields(cls: Any) -> tuple[Field[Any], ...]:
+    if cls is Commitment:
+        return _LIST_OWN
+    return tuple(f for f in fields(cls) if f.metadata.get("stored", True) and not f.metadata.get("table"))
+
+
+@functools.cache
+def _columns(cls: Any, prefix: str = "") -> tuple[tuple[str, str, Any, Any], ...]:
+    """Per record class: (field, column, how, extra): how is "json" (a list), "nested" (extra = its class,
+    column = its prefix), or "plain" (extra = the default that stands for NULL, e.g. a member's level)."""
+    out = []
+    for f in _row_fields(cls):
+        nested = f.metadata.get("prefix")
+        if nested is not None:
+            out.append((f.name, prefix + nested, "nested", f.default_factory))
+        elif f.metadata.get("type") in LIST_TYPES:
+            out.append((f.name, prefix + f.name, "json", None))
+        else:
+            fill = f.default if f.default is not MISSING else None
+            out.append((f.name, prefix + f.name, "plain", fill))
+    return tuple(out)
+
+
+def to_row(rec: Any, prefix: str = "") -> dict[str, Any]:
+    """The columns of one record (a nested record's columns carry its prefix; lists become JSON text)."""
+    row: dict[str, Any] = {}
+    for name, column, how, _ in _columns(type(rec), prefix):
+        value = getattr(rec, name)
+        if how == "nested":
+            row.update(to_row(value, column))
+        elif how == "json":
+            row[column] = _j(value)
+        else:
+            row[column] = value
+    return row
+
+
+def from_row(cls: Any, row: Mapping[str, Any], prefix: str = "", **extra: Any) -> Any:
+    """A record from its columns (missing columns give the field's default); the inverse of `to_row`."""
+    kwargs: dict[str, Any] = {}
+    for name, column, how, more in _columns(cls, prefix):
+        if how == "nested":
+            kwargs[name] = from_row(more, row, column)
+            continue
+        if column not in row:
+            continue
+        value = row[column]
+        if how == "json":
+            value = _unj(value, [])
+            if not isinstance(value, list):
+                value = []
+        elif value is None and more is not None:
+            value = more  # e.g. a member's level: "national" when not stored
+        kwargs[name] = value
+    kwargs.update(extra)
+    return cls(**kwargs)
+
+
+def member_row(
+    m: Member, *, embedded: bool = False, captured_at: str | None = None, record_hash: str | None = None
+) -> dict[str, Any]:
     return {
-        "slug": m.slug,
-        "name": m.name,
-        "level": m.level,
-        "member_since": m.member_since,
-        "action_plan": m.action_plan,
-        "plan_years": cp.years,
-        "plan_number": cp.number,
-        "plan_commitment_count": cp.commitment_count,
-        "plan_policy_area_focus": cp.policy_area_focus,
-        "plan_summary": cp.summary,
-        "plan_summary_url": cp.summary_url,
-        "language": m.language,
-        "fetched_at": m.fetched_at,
-        "source_url": m.source_url,
-        "warnings": _j(m.warnings),
-        "record_hash": m.record_hash(),
+        **to_row(m),
+        "record_hash": record_hash or m.record_hash(),
         "embedded": 1 if embedded else 0,
         "captured_at": captured_at,
         "gone_at": None,
@@ -75,143 +115,39 @@ def member_row(m: Member, *, embedded: bool = False, captured_at: str | None = N
 def child_rows(m: Member) -> dict[str, list[dict[str, Any]]]:
     s = m.slug
     return {
-        "contacts": [
-            {
-                "member_slug": s,
-                "position": i,
-                "name": c.name,
-                "role": c.role,
-                "email": c.email,
-                "side": c.side,
-            }
-            for i, c in enumerate(m.contacts)
-        ],
-        "commitments": [
-            {
-                "member_slug": s,
-                "position": i,
-                "id": c.id,
-                "title": c.title,
-                "year": c.year,
-                "policy_area": c.policy_area,
-                "url": c.url,
-            }
-            for i, c in enumerate(m.commitments)
-        ],
-        "resources": [
-            {
-                "member_slug": s,
-                "position": i,
-                "title": r.title,
-                "year": r.year,
-                "type": r.type,
-                "format": r.format,
-                "url": r.url,
-            }
-            for i, r in enumerate(m.resources)
-        ],
-        "performance": [
-            {
-                "member_slug": s,
-                "position": i,
-                "action_plan": p.action_plan,
-                "major": p.major,
-                "outstanding": p.outstanding,
-                "starred": p.starred,
-                "raw": _j(p.raw),
-            }
-            for i, p in enumerate(m.performance)
-        ],
-        "benchmarks": [
-            {"member_slug": s, "position": i, "scope": b.scope, "label": b.label, "raw": _j(b.raw)}
-            for i, b in enumerate(m.benchmarks)
-        ],
-        "participation": [
-            {
-                "member_slug": s,
-                "position": i,
-                "phase": p.phase,
-                "action_plan": p.action_plan,
-                "level": p.level,
-            }
-            for i, p in enumerate(m.participation)
-        ],
-        "dimensions": [
-            {"member_slug": s, "position": i, "area": g.area, "implications": _j(g.implications)}
-            for i, g in enumerate(m.global_report)
-        ],
-        "posts": [
-            {"member_slug": s, "position": i, "title": p.title, "teaser": p.teaser, "url": p.url}
-            for i, p in enumerate(m.posts)
-        ],
+        table: [{"member_slug": s, "position": i, **to_row(x)} for i, x in enumerate(getattr(m, name))]
+        for table, name in CHILD_FIELDS.items()
     }
 
 
 def detail_row(page: CommitmentPage, member_slug: str | None) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "id": page.id.upper(),
-        "member_slug": member_slug,
-        "url": page.url,
-        "title": page.title,
-    }
-    for f in COMMITMENT_DETAIL_FIELDS:
-        v = getattr(page, f)
-        row[f] = _j(v) if f in ("policy_areas", "irm_reports") else v
-    row["fetched_at"] = page.fetched_at
-    row["warnings"] = _j(page.warnings)
+    row = {**to_row(page), "member_slug": member_slug}
+    row["id"] = page.id.upper()
     return row
 
 
-def apply_detail(c: Commitment, row: dict[str, Any]) -> None:
-    for f in COMMITMENT_DETAIL_FIELDS:
-        v = row.get(f)
-        if f in ("policy_areas", "irm_reports"):
-            v = _unj(v, [])
-        setattr(c, f, v)
+def detail_record(row: Mapping[str, Any]) -> CommitmentPage:
+    """A stored commitment_details row as the page record it came from."""
+    return from_row(CommitmentPage, row)
 
 
-def member_from_rows(row: dict[str, Any], children: dict[str, list[dict[str, Any]]]) -> Member:
-    return Member(
-        slug=row["slug"],
-        name=row["name"],
-        level=row["level"] or "national",
-        member_since=row["member_since"],
-        action_plan=row["action_plan"],
-        current_plan=CurrentPlan(
-            years=row["plan_years"],
-            number=row["plan_number"],
-            commitment_count=row["plan_commitment_count"],
-            policy_area_focus=row["plan_policy_area_focus"],
-            summary=row["plan_summary"],
-            summary_url=row["plan_summary_url"],
-        ),
-        contacts=[Contact(r["name"], r["role"], r["email"], r["side"]) for r in children["contacts"]],
-        commitments=[
-            Commitment(
-                id=r["id"], title=r["title"], year=r["year"], policy_area=r["policy_area"], url=r["url"]
-            )
-            for r in children["commitments"]
-        ],
-        resources=[
-            Resource(r["title"], r["year"], r["type"], r["format"], r["url"]) for r in children["resources"]
-        ],
-        performance=[
-            PerformanceRow(r["action_plan"], r["major"], r["outstanding"], r["starred"], _unj(r["raw"], []))
-            for r in children["performance"]
-        ],
-        benchmarks=[Benchmark(r["scope"], r["label"], _unj(r["raw"], [])) for r in children["benchmarks"]],
-        participation=[
-            ParticipationRow(r["phase"], r["action_plan"], r["level"]) for r in children["participation"]
-        ],
-        global_report=[
-            GlobalReportArea(r["area"], _unj(r["implications"], [])) for r in children["dimensions"]
-        ],
-        posts=[Post(r["title"], r["teaser"], r["url"]) for r in children["posts"]],
-        language=row["language"],
-        fetched_at=row["fetched_at"],
-        source_url=row["source_url"],
-        warnings=_unj(row["warnings"], []),
-    )
+def apply_detail(c: Commitment, row: Mapping[str, Any]) -> None:
+    """Give a member's commitment the details of its own page (a commitment_details row)."""
+    page = detail_record(row)
+    for f in fields(CommitmentDetails):
+        setattr(c, f.name, getattr(page, f.name))
+
+
+def member_from_rows(row: Mapping[str, Any], children: Mapping[str, list[Mapping[str, Any]]]) -> Member:
+    kids = {
+        name: [from_row(_CHILD_CLASSES[name], r) for r in children.get(table, [])]
+        for table, name in CHILD_FIELDS.items()
+    }
+    return from_row(Member, row, **kids)
+
+
+# The record class of each child table's rows: `list[Contact]` → Contact.
+_CHILD_CLASSES = {name: get_args(get_type_hints(Member)[name])[0] for name in CHILD_FIELDS.values()}
 
 
 @dataclass
@@ -260,25 +196,26 @@ def diff_members(old: Member | None, new: Member) -> list[Change]:
     return out
 
 
-def _join(*parts: Any) -> str:
-    return " ".join(str(p) for p in parts if p not in (None, "", []))
-
-
 def commitment_search_row(slug: str, c: Commitment, detail: Mapping[str, Any] | None) -> dict[str, Any]:
     """The `search_docs` row of one commitment: list fields from the member page, text from its own page."""
-    d = detail or {}
-    areas = _unj(d.get("policy_areas"), [])
+    own = Commitment(c.id, c.title, c.year, c.policy_area, c.url)  # the member page's list fields only
+    records: tuple[Any, ...] = (own, detail_record(detail)) if detail else (own,)
+    return _search_row("commitment", slug, c.id, records)
+
+
+def _search_row(kind: str, slug: str, ref: str, records: tuple[Any, ...]) -> dict[str, Any]:
+    v = search_values(records)
     return {
-        "kind": "commitment",
+        "kind": kind,
         "member_slug": slug,
-        "ref": c.id,
-        "title": c.title or d.get("title") or "",
-        "ident": c.id,
-        "body": _join(d.get("description"), d.get("lead_institution"), d.get("support_institutions")),
-        "extra": _join(c.policy_area, ", ".join(a for a in areas if isinstance(a, str))),
-        "year": c.year,
-        "type": c.policy_area,
-        "url": c.url or d.get("url"),
+        "ref": ref,
+        "title": v.get("title") or "",
+        "ident": v.get("ident"),
+        "body": v.get("body", ""),
+        "extra": v.get("extra", ""),
+        "year": v.get("year"),
+        "type": v.get("type"),
+        "url": v.get("url"),
     }
 
 
@@ -287,49 +224,8 @@ def search_rows(m: Member, details: Mapping[str, Mapping[str, Any]] | None = Non
     upper-case commitment ID), resources and contacts. The FTS index follows by triggers."""
     s = m.slug
     details = details or {}
-    rows = [
-        {
-            "kind": "member",
-            "member_slug": s,
-            "ref": s,
-            "title": m.name,
-            "ident": None,
-            "body": m.current_plan.summary or "",
-            "extra": m.current_plan.policy_area_focus or "",
-            "year": None,
-            "type": m.level,
-            "url": m.source_url or m.current_plan.summary_url,
-        }
-    ]
+    rows = [_search_row("member", s, s, (m,))]
     rows += [commitment_search_row(s, c, details.get(c.id.upper())) for c in m.commitments]
-    for i, r in enumerate(m.resources):
-        rows.append(
-            {
-                "kind": "resource",
-                "member_slug": s,
-                "ref": str(i),
-                "title": r.title or "",
-                "ident": None,
-                "body": "",
-                "extra": _join(r.type, r.format),
-                "year": r.year,
-                "type": r.type,
-                "url": r.url,
-            }
-        )
-    for i, c in enumerate(m.contacts):
-        rows.append(
-            {
-                "kind": "contact",
-                "member_slug": s,
-                "ref": str(i),
-                "title": c.name or "",
-                "ident": None,
-                "body": c.role or "",
-                "extra": c.email or "",
-                "year": None,
-                "type": c.side,
-                "url": None,
-            }
-        )
+    rows += [_search_row("resource", s, str(i), (r,)) for i, r in enumerate(m.resources)]
+    rows += [_search_row("contact", s, str(i), (c,)) for i, c in enumerate(m.contacts)]
     return rows

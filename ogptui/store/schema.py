@@ -1,4 +1,8 @@
-"""Numbered schema migrations of cache.db and user.db. Append new steps; never edit a shipped one."""
+"""Numbered schema migrations of cache.db and user.db. Append new steps; never edit a shipped one.
+
+Each step runs its statements through `Database.script` inside the one `BEGIN IMMEDIATE` that `db.migrate`
+opens for it, together with the new `user_version`: a step that fails half-way leaves the file as it was.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from ogptui.store.db import Database
 
 
 def _cache_v1(db: Database) -> None:
-    db.executescript(
+    db.script(
         """
         CREATE TABLE members (
             slug TEXT PRIMARY KEY,
@@ -157,7 +161,7 @@ SEARCH_RANK = f"bm25({', '.join(map(str, SEARCH_WEIGHTS))})"
 
 
 def _cache_v2(db: Database) -> None:
-    db.executescript(
+    db.script(
         f"""
         DROP TABLE IF EXISTS search_index;
         CREATE TABLE search_docs (
@@ -229,7 +233,7 @@ CACHE_MIGRATIONS = [_cache_v1, _cache_v2, _cache_v3]
 
 
 def _user_v1(db: Database) -> None:
-    db.executescript(
+    db.script(
         """
         CREATE TABLE watchlist (slug TEXT PRIMARY KEY, added_at TEXT NOT NULL);
         CREATE TABLE bookmarks (

@@ -3,6 +3,11 @@
 One Store object belongs to one thread (sqlite connections are not shared); open another per worker.
 Every member is written with all its children and its http_state row in one `BEGIN IMMEDIATE`
 transaction, so readers never see half a member and a reader never makes the writer fail busy.
+
+Why this module is over 400 lines: it is the one facade every other layer talks to (each of its methods is
+a few lines of SQL with the transaction it needs). What is not the facade lives beside it: opening and
+read-only handling (`opening.py`), rows and search documents (`rows.py`), the FTS index (`fts.py`), bundle
+snapshots (`snapshot.py`), migrations (`schema.py`), connections (`db.py`).
 """
 
 from __future__ import annotations
@@ -10,15 +15,20 @@ from __future__ import annotations
 import contextlib
 import difflib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from ogptui import config
-from ogptui.model import Commitment, CommitmentPage, Member, stable_hash
+from ogptui.clean import clean_text
+from ogptui.model import Commitment, CommitmentPage, Member, clean_record, stable_hash
 from ogptui.store import db as dbmod
+from ogptui.store import opening
 from ogptui.store.db import Database
+from ogptui.store.fts import SearchIndex
+from ogptui.store.opening import can_write
 from ogptui.store.rows import (
     CHILD_TABLES,
     Change,
@@ -31,7 +41,6 @@ from ogptui.store.rows import (
     member_row,
     search_rows,
 )
-from ogptui.store.schema import CACHE_MIGRATIONS, USER_MIGRATIONS
 
 DATA_TABLES = ("members", *CHILD_TABLES, "commitment_details")
 
@@ -107,56 +116,40 @@ class SyncRun:
 
 
 class Store:
-    def __init__(self, paths: config.Paths | None = None, *, seed: bool = True):
+    def __init__(
+        self,
+        paths: config.Paths | None = None,
+        *,
+        seed: bool = True,
+        writable: Callable[[Path], bool] | None = None,
+    ):
         self.paths = config.ensure_home(paths)
         self.notices: list[str] = []
-        self.cache = self._open_cache()
-        self.user: Database | None = self._open_user()
+        self._depth = 0  # nesting of `transaction()` on cache.db
+        self._seeding = False
+        self._search_index: SearchIndex | None = None
+        self.readonly = not (writable or can_write)(self.paths.cache_db)
+        self.cache = (
+            opening.open_cache_readonly(self.paths, self.notices)
+            if self.readonly
+            else opening.open_cache(self.paths, self.notices)
+        )
+        self.user: Database | None = opening.open_user(self.paths, self.notices, readonly=self.readonly)
         if seed and self.cache.execute("SELECT 1 FROM members LIMIT 1").fetchone() is None:
             from ogptui.store.embedded import load_embedded
 
-            load_embedded(self)
+            self._seeding = True
+            try:
+                load_embedded(self)
+            finally:
+                self._seeding = False
 
-    # ---- opening -------------------------------------------------------------------------------
-    def _open_cache(self) -> Database:
-        path = self.paths.cache_db
-        try:
-            cache = dbmod.connect(path)
-            dbmod.check_identity(cache, dbmod.CACHE_APP_ID, str(path))
-            problem = dbmod.quick_check(cache) if path.exists() and path.stat().st_size else None
-            if problem is None:
-                dbmod.migrate(cache, CACHE_MIGRATIONS, dbmod.CACHE_APP_ID)
-                return cache
-        except sqlite3.DatabaseError as e:
-            problem = str(e)
-            cache = None
-        if cache is not None:
-            cache.close()
-        moved = dbmod.move_aside(path, problem)
-        self.notices.append(
-            f"the cache database was damaged ({problem}); it was moved to {moved} and rebuilt from the "
-            "embedded sample; run `ogptui sync` to refill it"
-        )
-        cache = dbmod.connect(path)
-        dbmod.migrate(cache, CACHE_MIGRATIONS, dbmod.CACHE_APP_ID)
-        return cache
-
-    def _open_user(self) -> Database | None:
-        path = self.paths.user_db
-        try:
-            user = dbmod.connect(path, synchronous="FULL")
-            dbmod.check_identity(user, dbmod.USER_APP_ID, str(path))
-            problem = dbmod.quick_check(user)
-            if problem is None:
-                dbmod.migrate(user, USER_MIGRATIONS, dbmod.USER_APP_ID)
-                return user
-        except (sqlite3.DatabaseError, dbmod.StoreError) as e:
-            problem = str(e)
-        self.notices.append(
-            f"your watchlist file {path} cannot be read ({problem}); it was left untouched and the "
-            "watchlist is off until you repair or move it"
-        )
-        return None
+    @property
+    def search_index(self) -> SearchIndex:
+        """The full-text index of cache.db (the SQL of `ogptui.search`)."""
+        if self._search_index is None:
+            self._search_index = SearchIndex(self.cache)
+        return self._search_index
 
     def close(self) -> None:
         self.cache.close()
@@ -169,17 +162,57 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _check_writable(self) -> None:
+        if self.readonly and not self._seeding:
+            raise dbmod.ReadOnlyStore(
+                f"cannot change anything: the data folder {self.paths.home} is read-only; make it writable "
+                "or point OGPTUI_HOME at another folder"
+            )
+
     @contextlib.contextmanager
-    def _write(self) -> Iterator[Database]:
-        """An immediate transaction: takes the write lock up front (busy_timeout waits for it)."""
+    def transaction(self) -> Iterator[Database]:
+        """One immediate transaction on cache.db: takes the write lock up front (busy_timeout waits for it).
+
+        Re-entrant: the store's own writes inside an outer `transaction()` join it, so a caller (a bundle
+        import) can make many writes all-or-nothing.
+        """
+        self._check_writable()
         db = self.cache
+        if self._depth:
+            self._depth += 1
+            try:
+                yield db
+            finally:
+                self._depth -= 1
+            return
         db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
         try:
             yield db
         except BaseException:
+            self._depth = 0
             db.execute("ROLLBACK")
             raise
+        self._depth = 0
         db.execute("COMMIT")
+
+    _write = transaction
+
+    @contextlib.contextmanager
+    def _user_write(self) -> Iterator[Database]:
+        if self.user is None:
+            raise dbmod.StoreError(
+                f"the watchlist file {self.paths.user_db} cannot be read; repair or move it"
+            )
+        self._check_writable()
+        u = self.user
+        u.execute("BEGIN IMMEDIATE")
+        try:
+            yield u
+        except BaseException:
+            u.execute("ROLLBACK")
+            raise
+        u.execute("COMMIT")
 
     # ---- writing -------------------------------------------------------------------------------
     def write_member(
@@ -190,15 +223,27 @@ class Store:
         run_id: int | None = None,
         embedded: bool = False,
         captured_at: str | None = None,
+        gone_at: str | None = None,
+        force: bool = False,
+        reindex: bool = True,
     ) -> WriteResult:
-        """Store a parsed member if its record changed; always refresh its http_state row. One transaction."""
+        """Store a parsed member if its record changed; always refresh its http_state row. One transaction.
+
+        Every value is cleaned first (`clean_record`): the parser already did, but this is the one door every
+        record passes, whatever brought it (a page, a bundle, a mirror). A bundle import passes `force` (its
+        copy is newer, so even an identical record is taken with its fetch time), its `gone_at`, and
+        `reindex=False` when it rebuilds the search rows itself once the commitment pages are in.
+        """
+        clean_record(member)
         new_hash = member.record_hash()
         now = utcnow()
         with self._write() as db:
             row = db.execute(
                 "SELECT record_hash, embedded, gone_at FROM members WHERE slug = ?", [member.slug]
             ).fetchone()
-            changed = row is None or row[0] != new_hash or bool(row[1]) != embedded or row[2] is not None
+            changed = (
+                force or row is None or row[0] != new_hash or bool(row[1]) != embedded or row[2] != gone_at
+            )
             result = WriteResult(written=False)
             if changed:
                 old = self._load_member(member.slug) if row is not None else None
@@ -208,15 +253,23 @@ class Store:
                 )
                 for t in CHILD_TABLES:
                     db.execute(f"DELETE FROM {t} WHERE member_slug = ?", [member.slug])
-                db["members"].upsert(
-                    member_row(member, embedded=embedded, captured_at=captured_at), pk="slug"
+                db.upsert(
+                    "members",
+                    {
+                        **member_row(
+                            member, embedded=embedded, captured_at=captured_at, record_hash=new_hash
+                        ),
+                        "gone_at": gone_at,
+                    },
+                    pk="slug",
                 )
                 result.rows = 1
                 for t, rows in child_rows(member).items():
                     if rows:
-                        db[t].insert_all(rows)
+                        db.insert(t, rows)
                         result.rows += len(rows)
-                self.reindex_member(member)
+                if reindex:
+                    self.reindex_member(member)
                 self._record_changes(db, run_id, member, result.changes, now)
             if http is not None:
                 self._upsert_http(
@@ -231,8 +284,14 @@ class Store:
         *,
         http: dict[str, Any] | None = None,
         run_id: int | None = None,
+        force: bool = False,
+        reindex: bool = True,
     ) -> WriteResult:
-        """Store a commitment page's details (keyed by commitment ID) if changed, with its http_state."""
+        """Store a commitment page's details (keyed by commitment ID) if changed, with its http_state.
+
+        `force` and `reindex` as in `write_member` (a bundle import).
+        """
+        clean_record(page)
         row = detail_row(page, member_slug)
         new_hash = stable_hash({k: v for k, v in row.items() if k not in ("fetched_at", "warnings")})
         row["record_hash"] = new_hash
@@ -242,10 +301,11 @@ class Store:
                 "SELECT record_hash FROM commitment_details WHERE id = ?", [row["id"]]
             ).fetchone()
             result = WriteResult(written=False)
-            if old is None or old[0] != new_hash:
-                db["commitment_details"].upsert(row, pk="id")
+            if force or old is None or old[0] != new_hash:
+                db.upsert("commitment_details", row, pk="id")
                 name = self._member_name(member_slug)
-                self._reindex_commitment(db, row)
+                if reindex:
+                    self._reindex_commitment(db, row)
                 action = "added" if old is None else "changed"
                 ch = Change(
                     action,
@@ -278,7 +338,7 @@ class Store:
             member = loaded
         else:
             self.cache.execute("DELETE FROM search_docs WHERE member_slug = ?", [member.slug])
-        self.cache["search_docs"].insert_all(search_rows(member, self._commitment_details(member)))
+        self.cache.insert("search_docs", search_rows(member, self._commitment_details(member)))
 
     def _commitment_details(self, member: Member) -> dict[str, dict[str, Any]]:
         """Stored commitment-page details of a member's commitments, keyed by upper-case ID (for the index)."""
@@ -319,7 +379,7 @@ class Store:
                 sets = ", ".join(f"{k} = ?" for k in fields)
                 db.execute(f"UPDATE http_state SET {sets} WHERE url = ?", [*fields.values(), url])
         else:
-            db["http_state"].insert({"url": url, **fields})
+            db.insert("http_state", [{"url": url, **fields}])
 
     def record_moved(self, url: str, *, kind: str, member_slug: str | None, moved_to: str) -> None:
         """The site redirects `url` to another member or commitment (`moved_to`, its slug or ID): renamed
@@ -378,19 +438,58 @@ class Store:
     ) -> None:
         if not changes:
             return
-        db["changes"].insert_all(
-            {
-                "run_id": run_id,
-                "at": now,
-                "member_slug": member.slug if member else slug,
-                "member_name": member.name if member else name,
-                "action": c.action,
-                "kind": c.kind,
-                "key": c.key,
-                "summary": c.summary,
-            }
-            for c in changes
+        db.insert(
+            "changes",
+            [
+                {
+                    "run_id": run_id,
+                    "at": now,
+                    "member_slug": member.slug if member else slug,
+                    "member_name": member.name if member else name,
+                    "action": c.action,
+                    "kind": c.kind,
+                    "key": c.key,
+                    "summary": c.summary,
+                }
+                for c in changes
+            ],
         )
+
+    def put_http_state(self, row: dict[str, Any]) -> None:
+        """Take a URL's bookkeeping row as given (a bundle's): text cleaned, numbers checked, unknown columns
+        dropped. Inside the caller's transaction or its own."""
+        known = {r[1]: (r[2] or "").upper() for r in self.cache.execute("PRAGMA table_info(http_state)")}
+        clean: dict[str, Any] = {}
+        for k, v in row.items():
+            if k not in known:
+                continue
+            if isinstance(v, str):
+                v = clean_text(v) or None
+            elif isinstance(v, bool) or not isinstance(v, int) or not -(2**63) <= v < 2**63:
+                v = None
+            if v is None and known[k] == "INTEGER" and k in ("failures", "not_found"):
+                v = 0  # NOT NULL counters
+            clean[k] = v
+        if not clean.get("url"):
+            return
+        with self._write() as db:
+            db.upsert("http_state", clean, pk="url")
+
+    def member_times(self) -> dict[str, str | None]:
+        """{slug: fetched_at} of every cached member."""
+        return {r[0]: r[1] for r in self.cache.execute("SELECT slug, fetched_at FROM members")}
+
+    def detail_times(self) -> dict[str, str | None]:
+        """{commitment ID: fetched_at} of every cached commitment page."""
+        return {r[0]: r[1] for r in self.cache.execute("SELECT id, fetched_at FROM commitment_details")}
+
+    def http_times(self) -> dict[str, str | None]:
+        """{url: fetched_at} of every URL the cache keeps bookkeeping for."""
+        return {r[0]: r[1] for r in self.cache.execute("SELECT url, fetched_at FROM http_state")}
+
+    def snapshot_into(self, path: Path) -> None:
+        """A consistent copy of cache.db at `path` (`VACUUM INTO`: safe while a sync writes)."""
+        self.cache.execute("VACUUM INTO ?", [str(path)])
 
     def begin_run(self, source: str, target: str) -> int:
         with self._write() as db:
@@ -405,6 +504,15 @@ class Store:
         with self._write() as db:
             sets = ", ".join(f"{k} = ?" for k in counters)
             db.execute(f"UPDATE sync_runs SET {sets} WHERE id = ?", [*counters.values(), run_id])
+
+    def run_target(self, run_id: int) -> str | None:
+        """What a run was asked to sync ("watchlist", "--all", slugs, "import", "mirror")."""
+        row = self.cache.execute("SELECT target FROM sync_runs WHERE id = ?", [run_id]).fetchone()
+        return row[0] if row else None
+
+    def run_count(self) -> int:
+        """How many runs (syncs, imports, mirror syncs) the run log holds."""
+        return int(self.cache.execute("SELECT count(*) FROM sync_runs").fetchone()[0])
 
     def set_meta(self, key: str, value: str) -> None:
         with self._write() as db:
@@ -589,23 +697,48 @@ class Store:
     def is_watched(self, slug: str) -> bool:
         return slug in self.watchlist()
 
-    def _user_db(self) -> Database:
-        if self.user is None:
-            raise dbmod.StoreError(
-                f"the watchlist file {self.paths.user_db} cannot be read; repair or move it"
-            )
-        return self.user
-
     def watch(self, slug: str) -> None:
-        u = self._user_db()
-        with u.atomic():
+        with self._user_write() as u:
             u.execute("INSERT OR IGNORE INTO watchlist (slug, added_at) VALUES (?, ?)", [slug, utcnow()])
 
     def unwatch(self, slug: str) -> None:
-        u = self._user_db()
-        with u.atomic():
+        with self._user_write() as u:
             u.execute("DELETE FROM watchlist WHERE slug = ?", [slug])
 
+    def remember_search(self, query: str, keep: int) -> None:
+        """Put a (cleaned) query at the top of the recent searches, keeping the newest `keep`.
 
-def open_store(paths: config.Paths | None = None, *, seed: bool = True) -> Store:
-    return Store(paths or config.paths(), seed=seed)
+        Best effort: no user.db, a read-only folder or a storage error leaves the list as it was.
+        """
+        if self.user is None or self.readonly:
+            return
+        try:
+            with self._user_write() as u:
+                u.execute(
+                    "INSERT OR REPLACE INTO recent_searches (query, at) VALUES (?, ?)", [query, utcnow()]
+                )
+                u.execute(
+                    "DELETE FROM recent_searches WHERE rowid NOT IN "
+                    "(SELECT rowid FROM recent_searches ORDER BY at DESC, rowid DESC LIMIT ?)",
+                    [keep],
+                )
+        except (sqlite3.Error, dbmod.StoreError):
+            return
+
+    def recent_searches(self, limit: int = 10) -> list[str]:
+        """Most recent first (empty without a readable user.db)."""
+        if self.user is None:
+            return []
+        try:
+            rows = self.user.execute(
+                "SELECT query FROM recent_searches ORDER BY at DESC, rowid DESC LIMIT ?", [max(0, limit)]
+            ).fetchall()
+        except sqlite3.Error:
+            return []
+        return [r[0] for r in rows]
+
+
+def open_store(
+    paths: config.Paths | None = None, *, seed: bool = True, writable: Callable[[Path], bool] | None = None
+) -> Store:
+    return Store(paths or config.paths(), seed=seed, writable=writable)

@@ -1,0 +1,173 @@
+"""Opening the two databases: identity, damage, migrations, and a data folder that cannot be written.
+
+cache.db is rebuildable: damaged or another program's file, it is moved aside (never deleted) and a new one
+started. user.db is the user's own: never moved, never modified when it cannot be used. A folder (or file)
+that cannot be written is read in place: `mode=ro`, or `immutable=1` where SQLite cannot even open the WAL
+index there; an older schema is then upgraded on an in-memory copy, and no cache at all gives an in-memory
+one with the embedded sample.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from ogptui import config
+from ogptui.store import db as dbmod
+from ogptui.store.db import Database
+from ogptui.store.schema import CACHE_MIGRATIONS, USER_MIGRATIONS
+
+
+def can_write(path: Path) -> bool:
+    """Whether `path` (a database file, existing or not) and its folder can be written.
+
+    `access(2)` also answers "no" on a read-only mount, even for root; file modes do not stop root, which is
+    why the Store takes this check as a parameter (tests inject it).
+    """
+    folder = path.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return False
+    return not path.exists() or os.access(path, os.W_OK)
+
+
+def open_cache(paths: config.Paths, notices: list[str]) -> Database:
+    """cache.db, checked (identity, quick_check) and migrated; a damaged or foreign file is moved aside."""
+    path = paths.cache_db
+    what = f"the cache database {path}"
+    try:
+        cache = dbmod.connect(path, app_id=dbmod.CACHE_APP_ID, what=what)
+        problem = dbmod.quick_check(cache) if path.exists() and path.stat().st_size else None
+        if problem is None:
+            dbmod.migrate(cache, CACHE_MIGRATIONS, dbmod.CACHE_APP_ID)
+            return cache
+        cache.close()
+    except dbmod.ForeignDatabase as e:
+        moved = dbmod.move_aside(path, str(e), tag="foreign")
+        notices.append(
+            f"{path} was not an ogptui cache ({e.reason}); it was moved, "
+            f"unchanged, to {moved} and a new cache was started; run `ogptui sync` to fill it"
+        )
+        return new_cache(path)
+    except sqlite3.DatabaseError as e:
+        problem = str(e)
+    moved = dbmod.move_aside(path, problem)
+    notices.append(
+        f"the cache database was damaged ({problem}); it was moved to {moved} and rebuilt from the "
+        "embedded sample; run `ogptui sync` to refill it"
+    )
+    return new_cache(path)
+
+
+def new_cache(path: Path) -> Database:
+    cache = dbmod.connect(path, app_id=dbmod.CACHE_APP_ID)
+    dbmod.migrate(cache, CACHE_MIGRATIONS, dbmod.CACHE_APP_ID)
+    return cache
+
+
+def open_cache_readonly(paths: config.Paths, notices: list[str]) -> Database:
+    """The cache of a data folder that cannot be written: read in place, never changed.
+
+    `mode=ro` first; `immutable=1` when SQLite cannot even open the WAL index there. An older schema is
+    upgraded on an in-memory copy; no cache file at all gives an in-memory cache with the embedded sample.
+    """
+    path = paths.cache_db
+    home = paths.home
+    note = (
+        f"the data folder {home} is read-only: showing the data stored there; sync, import, watch and "
+        "other changes are unavailable until it is writable (or OGPTUI_HOME points at another folder)"
+    )
+    if not (path.exists() and path.stat().st_size):
+        notices.append(
+            note.replace("showing the data stored there", "no cache there yet, showing the embedded sample")
+        )
+        return new_cache(Path(":memory:"))
+    last: Exception | None = None
+    for immutable in (False, True):
+        try:
+            cache = dbmod.connect(
+                path, readonly=True, immutable=immutable, app_id=dbmod.CACHE_APP_ID, what=str(path)
+            )
+        except dbmod.ForeignDatabase as e:
+            raise dbmod.StoreError(f"{e}; the data folder is read-only, so it cannot be moved aside") from e
+        except sqlite3.DatabaseError as e:
+            last = e
+            continue
+        try:
+            problem = dbmod.quick_check(cache)
+            version = cache.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as e:
+            cache.close()
+            last = e
+            continue
+        if problem is not None:
+            cache.close()
+            raise dbmod.CorruptDatabase(
+                f"the cache database {path} is damaged ({problem}) and the data folder is read-only; "
+                "make the folder writable (the file is then moved aside and rebuilt)"
+            )
+        if version < len(CACHE_MIGRATIONS):
+            cache = upgraded_copy(cache)
+        elif version > len(CACHE_MIGRATIONS):
+            cache.close()
+            raise dbmod.StoreError(
+                f"the database was written by a newer ogptui (schema {version}, this one knows "
+                f"{len(CACHE_MIGRATIONS)}); upgrade ogptui"
+            )
+        notices.append(note)
+        return cache
+    raise dbmod.StoreError(
+        f"cannot read the cache database {path} ({last}) and the data folder is read-only; "
+        "make it writable or point OGPTUI_HOME at another folder"
+    )
+
+
+def upgraded_copy(cache: Database) -> Database:
+    """An in-memory copy of an older cache, migrated (a read-only folder cannot be upgraded in place)."""
+    memory = dbmod.connect(Path(":memory:"))
+    cache.conn.backup(memory.conn)
+    cache.close()
+    dbmod.migrate(memory, CACHE_MIGRATIONS, dbmod.CACHE_APP_ID)
+    return memory
+
+
+def open_user(paths: config.Paths, notices: list[str], *, readonly: bool) -> Database | None:
+    """user.db; a damaged or foreign file is left untouched and the watchlist is off (None)."""
+    path = paths.user_db
+    if readonly and not path.exists():
+        return None  # nothing to show; the read-only note already says changes are unavailable
+    problem = None
+    for immutable in (False, True) if readonly else (False,):
+        try:
+            what = f"your watchlist file {path}"
+            user = dbmod.connect(
+                path,
+                synchronous="FULL",
+                readonly=readonly,
+                immutable=immutable,
+                app_id=dbmod.USER_APP_ID,
+                what=what,
+            )
+            problem = dbmod.quick_check(user)
+            if problem is None:
+                if readonly:
+                    current = user.execute("PRAGMA user_version").fetchone()[0]
+                    if current != len(USER_MIGRATIONS):
+                        user.close()
+                        problem = f"schema {current}, this ogptui needs {len(USER_MIGRATIONS)}"
+                        break
+                else:
+                    dbmod.migrate(user, USER_MIGRATIONS, dbmod.USER_APP_ID)
+                return user
+            user.close()
+            break
+        except dbmod.ForeignDatabase as e:
+            problem = e.reason
+            break
+        except (sqlite3.DatabaseError, dbmod.StoreError) as e:
+            problem = str(e)
+    notices.append(
+        f"your watchlist file {path} cannot be read ({problem}); it was left untouched and the "
+        "watchlist is off until you repair or move it"
+    )
+    return None
