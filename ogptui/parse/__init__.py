@@ -69,10 +69,10 @@ def _parse(content: str | bytes, *, url: str | None, kind: str | None, fetched_a
     url = clean_text(url, cap=2000) or None if url else None
     want = _KIND_WORDS.get(kind or kind_from_url(url) or "", "an OGP page")
 
-    title, has_password = "", False
+    title, has_password, notes = "", False, []
     if looks_like_html(content):
         page = parse_html(content)
-        blocks, title, has_password = page.blocks, page.title, page.has_password
+        blocks, title, has_password, notes = page.blocks, page.title, page.has_password, page.warnings
     else:
         header = capture_header(content)
         url = url or header.get("url") or None
@@ -93,14 +93,17 @@ def _parse(content: str | bytes, *, url: str | None, kind: str | None, fetched_a
             "the page does not look like an OGP member, commitment, document or directory page"
         )
     lang = lang_from_url(url)
+    record: Member | CommitmentPage | DocumentPage | DirectoryPage
     if kind == "member":
-        member = parse_member(blocks, url=url, fetched_at=fetched_at, lang=lang)
-        problems = validate_member(member)
+        record = parse_member(blocks, url=url, fetched_at=fetched_at, lang=lang)
+        problems = validate_member(record)
         if problems:
             raise PageRejected(f"{problems[0]}, so it cannot be stored as a member")
-        return member
-    if kind == "commitment":
-        return parse_commitment(blocks, url=url, fetched_at=fetched_at, lang=lang)
-    if kind == "document":
-        return parse_document(blocks, url=url, fetched_at=fetched_at)
-    return parse_directory(blocks, url=url, fetched_at=fetched_at)
+    elif kind == "commitment":
+        record = parse_commitment(blocks, url=url, fetched_at=fetched_at, lang=lang)
+    elif kind == "document":
+        record = parse_document(blocks, url=url, fetched_at=fetched_at)
+    else:
+        record = parse_directory(blocks, url=url, fetched_at=fetched_at)
+    record.warnings[:0] = notes  # limits the markup hit come first
+    return record
