@@ -93,7 +93,7 @@ def test_member_peru_2019() -> None:
         "f95ca43123bf6051fbf3128b8bf8fd8e3e8186aee06ba6c4ffd8da915bb9dddc"
     )
     assert m.contacts == [] and m.resources == []
-    assert any("20" in w for w in m.warnings)  # the 20th item is cut off mid-title
+    assert "commitment 20 is cut off at the end of the page; it was left out" in m.warnings
 
 
 def test_member_kenya() -> None:
@@ -115,7 +115,10 @@ def test_member_kenya() -> None:
     )
     assert [r.year for r in complete] == [2024] * 3 + [2023] * 6 + [2022] + [2021] * 7
     assert (complete[1].type, complete[10].type) == (None, None)  # `2024, Web page`: no type
-    assert any("18" in w for w in m.warnings)  # the 18th item is cut off mid-title
+    # The 18th item is cut off mid-title: left out with a warning since issue 15.3 (it used to be kept as
+    # a resource with a truncated title and no year).
+    assert len(m.resources) == 17
+    assert "resource 18 is cut off at the end of the page; it was left out" in m.warnings
 
 
 def test_commitment_ke0023() -> None:
