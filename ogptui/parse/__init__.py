@@ -95,7 +95,7 @@ def _parse(content: str | bytes, *, url: str | None, kind: str | None, fetched_a
     lang = lang_from_url(url)
     record: Member | CommitmentPage | DocumentPage | DirectoryPage
     if kind == "member":
-        record = parse_member(blocks, url=url, fetched_at=fetched_at, lang=lang)
+        record = parse_member(blocks, url=url, fetched_at=fetched_at, lang=lang, title=title)
         problems = validate_member(record)
         if problems:
             raise PageRejected(f"{problems[0]}, so it cannot be stored as a member")

@@ -149,11 +149,12 @@ class _Walker:
         if not self.lines:
             return
         lines = [t for t in (clean_text(x) for x in self.lines if not x.isspace()) if t]
+        self.lines = []
         if lines:
             href = self.links[0][1] if self.links else None
             self.blocks.append(Block("paragraph", " ".join(lines), href=href, lines=lines, links=self.links))
-        self.lines = []
-        self.links = []
+            self.links = []
+        # else: a link with no text (a rendering that lost its link texts) stays for the next block
 
     def walk(self, node, depth: int = 0) -> None:  # noqa: C901 - a tag dispatch
         buf = self.buf

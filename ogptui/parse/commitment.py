@@ -16,6 +16,22 @@ TITLE_ID_RE = re.compile(r"^(.*\S)\s*\(\s*([A-Za-z]{2,8}\d{2,6}[A-Za-z0-9]*)\s*\
 _TITLE_END = re.compile(r"(?:\d{2}|\)|Report|Review|Brief|Plan|Informe|Rapport|Revisión|Revue)$", re.I)
 _FOOTER = frozenset({"open government partnership"})
 _LIST_FIELDS = ("policy_areas", "irm_reports")
+# Fields of the IRM block: when one follows the description, the description has ended (pages still
+# pending review can put the description before the IRM block).
+_IRM_FIELDS = frozenset(
+    {
+        "irm_reports",
+        "starred",
+        "early_results",
+        "verifiable",
+        "relevant_to_ogp_values",
+        "ambition",
+        "potential_impact",
+        "completion",
+    }
+)
+_AFTER_DESCRIPTION = frozenset({"irm_review", "design", "implementation"})
+_PENDING = frozenset({"pending irm review", "pendiente de revision del irm", "en attente de la revue irm"})
 
 
 def parse_commitment(
@@ -35,22 +51,37 @@ def parse_commitment(
     langs: list[str] = []
     section: str | None = None
     description: list[str] = []
+    pending_text: list[str] = []  # text after a bare "Pending IRM Review" marker
     policy_lines: list[str] = []
     for line in lines[(title_at or -1) + 1 :]:
         text = line.text
-        if section == "description":
-            description.append(_line_text(line))
-            continue
         key = key_of(text) if line.standalone else None
+        label, sep, value = text.partition(":")
+        hit = _FIELDS.get(key_of(label) or "") if sep else None
+        if section == "description":
+            ends = (hit is not None and hit[0] in _IRM_FIELDS and hit[0] not in values) or (
+                key is not None and _SECTIONS.get(key, ("",))[0] == "irm_review" and ":" not in text
+            )
+            if not ends:
+                description.append(_line_text(line))
+                continue
+            section = "after_description"
+            while description and key_of(description[-1]) in _SECTIONS:
+                description.pop()  # a "Design" / "Implementation" heading that came before the IRM block
         if key is not None and key in _SECTIONS and ":" not in text:
             section, lang_seen = _SECTIONS[key]
             langs.append(lang_seen)
             continue
-        label, sep, value = text.partition(":")
-        hit = _FIELDS.get(key_of(label) or "") if sep else None
         if hit and hit[0] not in values:
             values[hit[0]] = clean_text(value) or None
             langs.append(hit[1])
+            continue
+        if key is not None and key in _PENDING and section != "description":
+            section = "pending"
+            values.setdefault("irm_reports", clean_text(text))
+            continue
+        if section == "pending":
+            pending_text.append(_line_text(line))
             continue
         if section == "policy_areas" and "policy_areas" not in values:
             policy_lines.append(text)
@@ -76,6 +107,8 @@ def parse_commitment(
     areas = values.get("policy_areas") or ", ".join(policy_lines)
     page.policy_areas = [a.strip() for a in areas.split(",") if a.strip()]
     page.irm_reports = split_reports(values.get("irm_reports"))
+    if not description and pending_text:
+        description = pending_text
     while description and description[-1].strip().casefold() in _FOOTER:
         description.pop()
     page.description = clean_multiline("\n".join(description)) or None

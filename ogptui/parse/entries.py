@@ -39,7 +39,7 @@ class Entry:
 
 
 def shape_of(text: str, heading: str | None = None) -> str | None:
-    """"commitment" / "resource" when `text` is a meta line (strictly, or loosely under a list heading)."""
+    """ "commitment" / "resource" when `text` is a meta line (strictly, or loosely under a list heading)."""
     if len(text) > 200:
         return None
     if COMMITMENT_SHAPE.match(text) or (heading == "commitments" and COMMITMENT_META.match(text)):

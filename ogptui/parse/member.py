@@ -156,7 +156,9 @@ def parse_member(
         s, e = plan_range
         plan, used = _current_plan(lines[s:e], url)
         after_summary = s + used
-        explain(("current plan", "heading" if "current_plan" in sections else "years line + Action Plan line"))
+        explain(
+            ("current plan", "heading" if "current_plan" in sections else "years line + Action Plan line")
+        )
     else:
         warnings.append("no Current Action Plan section")
 
@@ -274,11 +276,31 @@ def _title_name(title: str) -> str | None:
 # Country names of more than one word, for telling `south-africa` (a country) from `riverton-zembla`
 # (a place, then its country).
 _MULTI_WORD_COUNTRIES = (
-    "bosnia and herzegovina", "burkina faso", "cabo verde", "cape verde", "costa rica", "cote d ivoire",
-    "czech republic", "dominican republic", "el salvador", "north macedonia", "new zealand",
-    "papua new guinea", "sierra leone", "slovak republic", "south africa", "south korea", "sri lanka",
-    "trinidad and tobago", "united kingdom", "united states", "kyrgyz republic", "republic of korea",
-    "sao tome and principe", "cote divoire", "the gambia",
+    "bosnia and herzegovina",
+    "burkina faso",
+    "cabo verde",
+    "cape verde",
+    "costa rica",
+    "cote d ivoire",
+    "czech republic",
+    "dominican republic",
+    "el salvador",
+    "north macedonia",
+    "new zealand",
+    "papua new guinea",
+    "sierra leone",
+    "slovak republic",
+    "south africa",
+    "south korea",
+    "sri lanka",
+    "trinidad and tobago",
+    "united kingdom",
+    "united states",
+    "kyrgyz republic",
+    "republic of korea",
+    "sao tome and principe",
+    "cote divoire",
+    "the gambia",
 )
 
 
@@ -298,7 +320,9 @@ def _plan_range(lines, sections, head_from: int, entries, data_at: int) -> tuple
     """Lines of the current plan: its section, or a bare `2018-2020` line followed by `Action Plan N`."""
     if "current_plan" in sections:
         return sections["current_plan"]
-    end = min([data_at, *(e.at for e in entries), *(s - 1 for s, _ in sections.values() if s - 1 > head_from)])
+    end = min(
+        [data_at, *(e.at for e in entries), *(s - 1 for s, _ in sections.values() if s - 1 > head_from)]
+    )
     for i in range(head_from, min(end, len(lines)) - 1):
         if YEARS_RE.match(lines[i].text) and ACTION_PLAN_RE.match(fold(lines[i + 1].text)):
             return i, end
@@ -313,9 +337,7 @@ def _lang(langs: set[str]) -> str | None:
 
 
 def _is_prose(text: str) -> bool:
-    return (
-        text.endswith((".", "…", "!", "?", ")")) and len(text.split()) >= 6
-    ) or len(text.split()) >= 20
+    return (text.endswith((".", "…", "!", "?", ")")) and len(text.split()) >= 6) or len(text.split()) >= 20
 
 
 def _current_plan(lines: list[Line], url: str | None) -> tuple[CurrentPlan, int]:
@@ -389,6 +411,8 @@ _YEARS_IN = re.compile(r"\b(\d{4})\s*[-–—]\s*(\d{2,4})\b")
 def _contacts(lines: list[Line]):
     contacts = []
     for line in lines:
+        if fold(line.text) in _SITE_FOOTER:
+            continue
         side = side_marker(line.text)
         if side:
             if contacts and contacts[-1].side is None:
@@ -443,19 +467,24 @@ def _lists(entries, cut, url: str | None, slug: str, warnings: list[str], explai
         else:
             r = resource_from_parts(e.title, e.meta, href)
             if e.title is None:
-                warnings.append(f"resource {n} has no title on the page (shown as {UNTITLED})")
+                warnings.append(f"resource {n} has no title on the page; listed as {UNTITLED}")
             elif r.year is None:
                 warnings.append(f"resource {n} has no year line (the page may be cut short)")
             resources.append(r)
-    for kind, found, label in (("commitment", commitments, "commitments"), ("resource", resources, "resources")):
+    for kind, found, label in (
+        ("commitment", commitments, "commitments"),
+        ("resource", resources, "resources"),
+    ):
         if rules[kind]:
             how = " and ".join(
-                {"heading": "heading", "item shape": f"item shape ({_SHAPES[kind]})"}[r] for r in sorted(rules[kind])
+                {"heading": "heading", "item shape": f"item shape ({_SHAPES[kind]})"}[r]
+                for r in sorted(rules[kind])
             )
             explain((label, f"{how}: {len(found)}"))
     return commitments, resources
 
 
+_SITE_FOOTER = frozenset({"open government partnership"})
 _SHAPES = {"commitment": "ID, YEAR, POLICY AREA", "resource": "YEAR, TYPE, FORMAT"}
 
 
