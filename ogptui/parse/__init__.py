@@ -102,7 +102,7 @@ def _parse(content: str | bytes, *, url: str | None, kind: str | None, fetched_a
     elif kind == "commitment":
         record = parse_commitment(blocks, url=url, fetched_at=fetched_at, lang=lang)
     elif kind == "document":
-        record = parse_document(blocks, url=url, fetched_at=fetched_at)
+        record = parse_document(blocks, url=url, fetched_at=fetched_at, lang=lang)
     else:
         record = parse_directory(blocks, url=url, fetched_at=fetched_at)
     record.warnings[:0] = notes  # limits the markup hit come first
