@@ -117,6 +117,7 @@ def parse_member(
         f = fold(line.text)
         if member_since is None and (m := MEMBER_SINCE_RE.match(f)):
             member_since = int(m.group(1))
+            langs = langs | {_SINCE_LANG[f.split()[0]]} if not langs else langs
         elif action_plan is None and line.is_item and (m := ACTION_PLAN_RE.match(f)):
             action_plan = int(m.group(1))
 
@@ -484,6 +485,7 @@ def _lists(entries, cut, url: str | None, slug: str, warnings: list[str], explai
     return commitments, resources
 
 
+_SINCE_LANG = {"member": "en", "miembro": "es", "membre": "fr"}
 _SITE_FOOTER = frozenset({"open government partnership"})
 _SHAPES = {"commitment": "ID, YEAR, POLICY AREA", "resource": "YEAR, TYPE, FORMAT"}
 
