@@ -99,15 +99,22 @@ def cmd_parse(args: argparse.Namespace) -> int:
         raise UsageError(f"{path} is a folder; give a saved page (HTML or text)") from None
     except OSError as e:
         raise UsageError(f"cannot read {path}: {e.strerror or e}") from None
+    trace: list[tuple[str, str]] | None = [] if args.explain else None
     try:
-        rec = parse_page(data, url=args.url, kind=args.kind)
+        rec = parse_page(data, url=args.url, kind=args.kind, trace=trace)
     except PageRejected as e:
         print(f"ogptui: {path} was not parsed: {e.reason}", file=sys.stderr)
         return EXIT_PARTIAL
     if args.json:
-        _print_json(rec.to_dict())
+        from ogptui.parse.explain import explain_lines
+
+        _print_json({**rec.to_dict(), **({"explain": explain_lines(rec, trace)} if trace is not None else {})})
     else:
         print(record_text(rec))
+        if trace is not None:
+            from ogptui.parse.explain import explain_text
+
+            print(explain_text(rec, trace))
     return EXIT_OK
 
 
@@ -223,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--url", help="the page's address (gives slug and language)")
     s.add_argument("--kind", choices=["member", "commitment", "document", "directory"], help="page kind")
     s.add_argument("--json", action="store_true", help="print the record as JSON")
+    s.add_argument("--explain", action="store_true", help="also say which rule found each part, and every warning")
 
     s = add("members", cmd_members, "List cached members with their freshness (★ = watched).")
     s.add_argument("--json", action="store_true", help="print as JSON")

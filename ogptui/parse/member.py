@@ -100,6 +100,7 @@ def parse_member(
     sections, langs = find_sections(lines, SECTION_INDEX)
     warnings: list[str] = []
     explain = trace.append if trace is not None else (lambda _: None)
+    label = {key: repr(lines[s - 1].text) for key, (s, _) in sections.items()}
     first_section = min((s - 1 for s, _ in sections.values()), default=len(lines))
 
     name_at, name, rule = _find_name(lines, first_section, title, url)
@@ -117,7 +118,8 @@ def parse_member(
         f = fold(line.text)
         if member_since is None and (m := MEMBER_SINCE_RE.match(f)):
             member_since = int(m.group(1))
-            langs = langs | {_SINCE_LANG[f.split()[0]]} if not langs else langs
+            if not langs:
+                langs = {_SINCE_LANG[f.split()[0]]}
         elif action_plan is None and line.is_item and (m := ACTION_PLAN_RE.match(f)):
             action_plan = int(m.group(1))
 
@@ -158,20 +160,25 @@ def parse_member(
         plan, used = _current_plan(lines[s:e], url)
         after_summary = s + used
         explain(
-            ("current plan", "heading" if "current_plan" in sections else "years line + Action Plan line")
+            (
+                "current plan",
+                f"heading {label['current_plan']}"
+                if "current_plan" in sections
+                else "years line + Action Plan line",
+            )
         )
     else:
         warnings.append("no Current Action Plan section")
 
     if "contact" in sections:
         contacts = _contacts(part("contact"))
-        explain(("contacts", f"heading ({len(contacts)})"))
+        explain(("contacts", f"heading {label['contact']}: {len(contacts)}"))
     else:
         first_list = min((e.at for e in entries), default=data_at)
         stop = min([first_list, *(s - 1 for s, _ in sections.values() if s - 1 >= after_summary)])
         contacts = _loose_contacts(lines[min(after_summary, stop) : stop])
         if contacts:
-            explain(("contacts", f"contact lines after the plan summary ({len(contacts)})"))
+            explain(("contacts", f"contact lines after the plan summary: {len(contacts)}"))
         else:
             warnings.append("no Contact section")
 
@@ -190,7 +197,7 @@ def parse_member(
         source_url=url,
         warnings=warnings,
     )
-    member.commitments, member.resources = _lists(entries, cut, url, slug, warnings, explain)
+    member.commitments, member.resources = _lists(entries, cut, url, slug, warnings, explain, label)
     if not member.resources and "resources" not in sections:
         warnings.append("no Resources section")
     perf_lines = part("performance") or part("current_data")
@@ -198,14 +205,14 @@ def parse_member(
     member.participation = _participation(part("participation"))
     member.global_report = _global_report(part("global_report"))
     member.posts = _posts(part("posts"), url)
-    for key, label in (
+    for key, part_name in (
         ("performance", "commitment performance"),
         ("participation", "public participation"),
         ("global_report", "Global Report data"),
         ("posts", "recent posts"),
     ):
         if key in sections:
-            explain((label, "heading"))
+            explain((part_name, f"heading {label[key]}"))
     return member
 
 
@@ -442,7 +449,7 @@ def _loose_contacts(lines: list[Line]):
     return _contacts(picked)
 
 
-def _lists(entries, cut, url: str | None, slug: str, warnings: list[str], explain):
+def _lists(entries, cut, url: str | None, slug: str, warnings: list[str], explain, label: dict[str, str]):
     commitments: list[Commitment] = []
     resources: list[Resource] = []
     base = origin(url)
@@ -472,16 +479,18 @@ def _lists(entries, cut, url: str | None, slug: str, warnings: list[str], explai
             elif r.year is None:
                 warnings.append(f"resource {n} has no year line (the page may be cut short)")
             resources.append(r)
-    for kind, found, label in (
+    for kind, found, label_key in (
         ("commitment", commitments, "commitments"),
         ("resource", resources, "resources"),
     ):
         if rules[kind]:
             how = " and ".join(
-                {"heading": "heading", "item shape": f"item shape ({_SHAPES[kind]})"}[r]
+                f"heading {label.get(label_key, '')}".rstrip()
+                if r == "heading"
+                else f"item shape ({_SHAPES[kind]})"
                 for r in sorted(rules[kind])
             )
-            explain((label, f"{how}: {len(found)}"))
+            explain((label_key, f"{how}: {len(found)}"))
     return commitments, resources
 
 
