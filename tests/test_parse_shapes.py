@@ -492,3 +492,9 @@ def test_attachments_only_from_the_pages_own_host() -> None:
         (f"{SITE}/wp-content/uploads/2024/01/Zembla_AP.pdf", "Download the plan"),
         (f"{SITE}/wp-content/uploads/2024/01/Annex.DOCX", "Annex.DOCX"),
     ]
+
+
+def test_malformed_page_address_gives_no_attachments() -> None:
+    html = "<html><body><h1>Zembla Plan</h1><p><a href='/wp-content/uploads/plan.pdf'>Plan</a></p></body></html>"
+    d = parse_page(html, url="https://[broken/documents/zembla-plan/", kind="document")
+    assert isinstance(d, DocumentPage) and d.title == "Zembla Plan" and d.attachments == []

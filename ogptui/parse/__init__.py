@@ -111,14 +111,16 @@ def _parse(  # noqa: C901 - the steps of one parse, in order
     lang = lang_from_url(url)
     record: Member | CommitmentPage | DocumentPage | DirectoryPage
     if kind == "member":
-        record = parse_member(blocks, url=url, fetched_at=fetched_at, lang=lang, title=title, trace=trace)
+        record = parse_member(
+            blocks, url=url, fetched_at=fetched_at, lang=lang, title=title, trace=trace, lines=lines
+        )
         problems = validate_member(record)
         if problems:
             raise PageRejected(f"{problems[0]}, so it cannot be stored as a member")
     elif kind == "commitment":
-        record = parse_commitment(blocks, url=url, fetched_at=fetched_at, lang=lang)
+        record = parse_commitment(blocks, url=url, fetched_at=fetched_at, lang=lang, lines=lines)
     elif kind == "document":
-        record = parse_document(blocks, url=url, fetched_at=fetched_at, lang=lang)
+        record = parse_document(blocks, url=url, fetched_at=fetched_at, lang=lang, lines=lines)
     else:
         record = parse_directory(blocks, url=url, fetched_at=fetched_at)
     record.warnings[:0] = notes  # limits the markup hit come first

@@ -35,9 +35,14 @@ _PENDING = frozenset({"pending irm review", "pendiente de revision del irm", "en
 
 
 def parse_commitment(
-    blocks: list[Block], *, url: str | None, fetched_at: str | None, lang: str | None = None
+    blocks: list[Block],
+    *,
+    url: str | None,
+    fetched_at: str | None,
+    lang: str | None = None,
+    lines: list[Line] | None = None,
 ) -> CommitmentPage:
-    lines = flatten(blocks)
+    lines = flatten(blocks) if lines is None else lines
     warnings: list[str] = []
     title_at, title, cid = _find_title(lines)
     cid = cid or commitment_id_from_url(url)
@@ -55,6 +60,9 @@ def parse_commitment(
     policy_lines: list[str] = []
     for line in lines[(title_at or -1) + 1 :]:
         text = line.text
+        if section == "description" and len(text) > 90 and ":" not in text[:91]:
+            description.append(_line_text(line))  # prose: neither a heading nor a `Label:` line
+            continue
         key = key_of(text) if line.standalone else None
         label, sep, value = text.partition(":")
         hit = _FIELDS.get(key_of(label) or "") if sep else None

@@ -39,9 +39,14 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 
 
 def parse_document(
-    blocks: list[Block], *, url: str | None, fetched_at: str | None = None, lang: str | None = None
+    blocks: list[Block],
+    *,
+    url: str | None,
+    fetched_at: str | None = None,
+    lang: str | None = None,
+    lines: list[Line] | None = None,
 ) -> DocumentPage:
-    lines = flatten(blocks)
+    lines = flatten(blocks) if lines is None else lines
     title_at = _title_index(lines)
     if title_at is None:
         raise PageRejected("no document title found")
@@ -298,7 +303,10 @@ def _unglue(text: str) -> str:
 
 def _attachments(blocks: list[Block], url: str | None) -> list[DocumentAttachment]:
     """Links to files (PDF, DOCX, XLSX…) on the page's own host; never other hosts."""
-    host = urlsplit(url).netloc.lower() if url else ""
+    try:
+        host = urlsplit(url).netloc.lower() if url else ""
+    except ValueError:  # a malformed page address: no host to trust
+        host = ""
     seen: set[str] = set()
     out: list[DocumentAttachment] = []
     for b in blocks:

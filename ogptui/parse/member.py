@@ -94,9 +94,10 @@ def parse_member(
     lang: str | None = None,
     title: str = "",
     trace: list[tuple[str, str]] | None = None,
+    lines: list[Line] | None = None,
 ) -> Member:
     """Blocks of a member page → Member. `title` is the HTML <title>; `trace` collects (part, rule) pairs."""
-    lines = flatten(blocks)
+    lines = flatten(blocks) if lines is None else lines
     sections, langs = find_sections(lines, SECTION_INDEX)
     warnings: list[str] = []
     explain = trace.append if trace is not None else (lambda _: None)
