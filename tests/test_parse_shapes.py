@@ -494,7 +494,11 @@ def test_attachments_only_from_the_pages_own_host() -> None:
     ]
 
 
-def test_malformed_page_address_gives_no_attachments() -> None:
-    html = "<html><body><h1>Zembla Plan</h1><p><a href='/wp-content/uploads/plan.pdf'>Plan</a></p></body></html>"
-    d = parse_page(html, url="https://[broken/documents/zembla-plan/", kind="document")
-    assert isinstance(d, DocumentPage) and d.title == "Zembla Plan" and d.attachments == []
+def test_malformed_page_address_keeps_only_relative_attachments() -> None:
+    html = (
+        "<html><body><h1>Zembla Plan</h1><p><a href='/wp-content/uploads/plan.pdf'>Plan</a></p>"
+        "<p><a href='https://www.opengovpartnership.org/wp-content/uploads/other.pdf'>Other</a></p></body></html>"
+    )
+    d = parse_page(html, url="https://[broken/documents/zembla-plan/", kind="document")  # used to raise
+    assert isinstance(d, DocumentPage) and d.title == "Zembla Plan"
+    assert [(a.url, a.name) for a in d.attachments] == [("/wp-content/uploads/plan.pdf", "Plan")]
