@@ -3,6 +3,10 @@
 Pages are rendered in-process by the fake site's renderer (the same HTML the site serves), then each is
 parsed with `ogptui.parse.parse_page` `reps` times; the figures are per page and per repetition.
 Peak memory is tracemalloc's peak while parsing one page (the largest member page, and a commitment page).
+
+`scaling`: a member page padded to 10, 100 and 1,000 KB with deep markup (nested `<div>`s, the shape that
+was quadratic: issue 12.5) and with flat markup (rows of paragraphs); ms per page and ms per KB, which
+must stay flat as the page grows.
 """
 
 from __future__ import annotations
@@ -76,6 +80,55 @@ def _peak(html: str, path: str, kind: str) -> int:
     return peak
 
 
+SCALING_KB = (10, 100, 1000)
+
+
+def scaling_page(kb: int, shape: str) -> str:
+    """A member page of about `kb` KB: `deep` nests one <div> per level, `flat` repeats rows of text."""
+    head = (
+        "<html><head><title>Zembla | Open Government Partnership</title></head><body><main>"
+        "<h1>Zembla</h1><ul><li>Member Since 2014</li><li>Action Plan 3</li></ul>"
+        "<h2>Resources</h2><ol><li><a href='/documents/a/'>Zembla Action Plan 2022-2024</a>"
+        "<div>2022, Action Plan, Web page</div></li></ol>"
+    )
+    tail = "<h2>Recent Posts</h2></main></body></html>"
+    room = kb * 1000 - len(head) - len(tail)
+    if shape == "deep":
+        n = room // len("<div></div>")
+        body = "<div>" * n + "the deepest text" + "</div>" * n
+    else:
+        row = '<div class="row"><p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do.</p></div>\n'
+        body = row * (room // len(row))
+    return head + body + tail
+
+
+def scaling(quick: bool = False, reps: int = 3) -> dict:
+    """ms and ms/KB for deep and flat pages of 10/100/1,000 KB (the last one skipped in quick mode)."""
+    from ogptui.parse import parse_page
+
+    out: dict[str, dict] = {}
+    for shape in ("deep", "flat"):
+        for kb in SCALING_KB[:2] if quick else SCALING_KB:
+            html = scaling_page(kb, shape)
+            times = []
+            warnings: list[str] = []
+            for _ in range(1 if quick else reps):
+                gc.collect()
+                t0 = time.perf_counter()
+                m = parse_page(html, url="http://127.0.0.1/members/zembla/", kind="member")
+                times.append((time.perf_counter() - t0) * 1000)
+                warnings = m.warnings
+            size_kb = len(html.encode()) / 1000
+            ms = statistics.median(times)
+            out[f"{shape}_{kb}kb"] = {
+                "kb": round(size_kb, 1),
+                "ms": round(ms, 2),
+                "ms_per_kb": round(ms / size_kb, 4),
+                "capped": any("levels deep" in w for w in warnings),
+            }
+    return out
+
+
 def run(quick: bool = False, *, members: int = 200, commitments: int = 5000, resources: int = 8000) -> dict:
     n_commit = 100 if quick else 500
     reps = 2 if quick else 3
@@ -97,6 +150,7 @@ def run(quick: bool = False, *, members: int = 200, commitments: int = 5000, res
     return {
         "member": member,
         "commitment": commit,
+        "scaling": scaling(quick),
         "target_p50_ms": TARGET_P50_MS,
         "met": member["p50_ms"] <= TARGET_P50_MS,
     }

@@ -357,16 +357,47 @@ class DirectoryPage:
 
 
 @dataclass
+class DocumentSection:
+    """One part of a document's body: its heading (None before the first heading) and its paragraphs,
+    joined with blank lines."""
+
+    heading: str | None
+    text: str
+
+
+@dataclass
+class DocumentAttachment:
+    """A download link on a document page to a file (PDF, DOCX, XLSX…) on the page's own host."""
+
+    url: str
+    name: str
+
+
+@dataclass
 class DocumentPage:
+    """A parsed document (resource) page (`kind` = "document")."""
+
     title: str | None = None
     summary: str | None = None
-    at_a_glance: dict[str, str] = field(default_factory=dict)
+    at_a_glance: dict[str, str] = field(default_factory=dict)  # label (no trailing colon) → value as written
+    sections: list[DocumentSection] = field(default_factory=list)  # the body, in page order
+    attachments: list[DocumentAttachment] = field(default_factory=list)
+    language: str | None = None
     url: str | None = None
+    slug: str | None = None  # from /documents/<slug>/, else from the title
+    fetched_at: str | None = None
     warnings: list[str] = field(default_factory=list)
     kind: str = "document"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def record_hash(self) -> str:
+        """Hash of what the page says: ignores when it was fetched and the parser's warnings."""
+        d = self.to_dict()
+        for k in ("fetched_at", "warnings"):
+            d.pop(k, None)
+        return stable_hash(d)
 
 
 Record = Member | CommitmentPage | DocumentPage | DirectoryPage

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ import ogptui.parse as parse_pkg
 from ogptui.clean import clean_text
 from ogptui.model import Member, PageRejected, validate_member
 from ogptui.parse import parse_page
+from ogptui.parse.labels import norm
+from ogptui.parse.member import SECTION_INDEX
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 FIXTURES = sorted(p.name for p in PAGES.iterdir() if p.suffix in (".txt", ".html"))
@@ -116,3 +119,71 @@ def test_member_names_survive_hostile_markup() -> None:
     m = parse_page(hostile)
     assert isinstance(m, Member)
     assert m.name == "[bold]Riverton[/bold], Zembla"
+
+
+# --------------------------------------------------------------------------------- issue 15: headings
+
+SHAPES = PAGES / "shapes"
+_HEADING_TAG = re.compile(r"<h([1-6])\b[^>]*>.*?</h\1>", re.S | re.I)
+MEMBER_FIXTURES = [
+    PAGES / "peru.txt",
+    PAGES / "peru-wordpress.html",
+    PAGES / "peru-semantic.html",
+    PAGES / "riverton-local.txt",
+    PAGES / "valmora-truncated.txt",
+    PAGES / "zembla-commitments.html",
+    *sorted(
+        p
+        for p in SHAPES.iterdir()
+        if p.suffix in (".txt", ".html") and not p.name.startswith(("commitment-", "document-"))
+    ),
+]
+MEMBER_URLS = {
+    "peru": "https://www.opengovpartnership.org/members/peru/",
+    "zembla-commitments": "https://www.opengovpartnership.org/members/zembla/",
+}
+
+
+def _headings(text: str, html: bool) -> list[tuple[int, int]]:
+    """Spans of the page's headings: heading elements in HTML; section-label lines in a text rendering."""
+    if html:
+        return [m.span() for m in _HEADING_TAG.finditer(text)]
+    spans = []
+    pos = 0
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        is_label = stripped and len(stripped) <= 90 and norm(stripped) in SECTION_INDEX
+        # the name heading: the line above the `• Member Since` bullet (a blank line between)
+        is_name = i + 2 < len(lines) and lines[i + 2].strip().startswith("• Member Since")
+        if is_label or (stripped and is_name):
+            spans.append((pos, pos + len(line)))
+        pos += len(line)
+    return spans
+
+
+def _counts(content: str, url: str | None) -> tuple[int, int]:
+    m = parse_page(content, url=url, kind="member")
+    assert isinstance(m, Member)
+    return len(m.commitments), len(m.resources)
+
+
+@pytest.mark.parametrize("path", MEMBER_FIXTURES, ids=lambda p: p.name)
+def test_fixture_has_headings_to_remove(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert _headings(text, path.suffix == ".html"), f"{path.name} has no heading to remove"
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_removing_one_heading_keeps_the_lists(data: st.DataObject) -> None:
+    path = data.draw(st.sampled_from(MEMBER_FIXTURES), label="fixture")
+    text = path.read_text(encoding="utf-8")
+    html = path.suffix == ".html"
+    url = next((u for k, u in MEMBER_URLS.items() if path.name.startswith(k)), None) if html else None
+    if html and url is None:
+        slug = path.name.split("-")[0]
+        url = f"https://www.opengovpartnership.org/members/{slug}/"
+    before = _counts(text, url)
+    a, b = data.draw(st.sampled_from(_headings(text, html)), label="heading")
+    assert _counts(text[:a] + text[b:], url) == before

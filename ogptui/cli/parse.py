@@ -21,15 +21,23 @@ def cmd_parse(args: argparse.Namespace) -> int:
         raise UsageError(f"{path} is a folder; give a saved page (HTML or text)") from None
     except OSError as e:
         raise UsageError(f"cannot read {path}: {e.strerror or e}") from None
+    trace: list[tuple[str, str]] | None = [] if args.explain else None
     try:
-        rec = parse_page(data, url=args.url, kind=args.kind)
+        rec = parse_page(data, url=args.url, kind=args.kind, trace=trace)
     except PageRejected as e:
         say(f"{path} was not parsed: {e.reason}")
         return EXIT_PARTIAL
     if args.json:
-        print_json(rec.to_dict())
+        from ogptui.parse.explain import explain_lines
+
+        extra = {"explain": explain_lines(rec, trace)} if trace is not None else {}
+        print_json({**rec.to_dict(), **extra})
     else:
         out(record_text(rec))
+        if trace is not None:
+            from ogptui.parse.explain import explain_text
+
+            out(explain_text(rec, trace))
     return EXIT_OK
 
 
@@ -39,3 +47,6 @@ def register(add: AddCommand) -> None:
     s.add_argument("--url", help="the page's address (gives slug and language)")
     s.add_argument("--kind", choices=["member", "commitment", "document", "directory"], help="page kind")
     s.add_argument("--json", action="store_true", help="print the record as JSON")
+    s.add_argument(
+        "--explain", action="store_true", help="also say which rule found each part, and every warning"
+    )

@@ -46,10 +46,15 @@ def parse_page(
     url: str | None = None,
     kind: str | None = None,
     fetched_at: str | None = None,
+    trace: list[tuple[str, str]] | None = None,
 ) -> Member | CommitmentPage | DocumentPage | DirectoryPage:
-    """Parse one page. Raises PageRejected (only) when it is not an OGP page of the expected kind."""
+    """Parse one page. Raises PageRejected (only) when it is not an OGP page of the expected kind.
+
+    `trace`, when a list is given, receives (part of the page, rule that found it) pairs: see
+    `ogptui.parse.explain` (`ogptui parse FILE --explain`).
+    """
     try:
-        return _parse(content, url=url, kind=kind, fetched_at=fetched_at)
+        return _parse(content, url=url, kind=kind, fetched_at=fetched_at, trace=trace)
     except PageRejected:
         raise
     except Exception as exc:  # the promise is: nothing but PageRejected, ever
@@ -58,7 +63,14 @@ def parse_page(
         raise PageRejected(f"the page could not be read ({type(exc).__name__})") from exc
 
 
-def _parse(content: str | bytes, *, url: str | None, kind: str | None, fetched_at: str | None):
+def _parse(  # noqa: C901 - the steps of one parse, in order
+    content: str | bytes,
+    *,
+    url: str | None,
+    kind: str | None,
+    fetched_at: str | None,
+    trace: list[tuple[str, str]] | None = None,
+):
     if kind is not None and kind not in KINDS:
         raise PageRejected(f"unknown page kind {clean_text(str(kind), cap=40)!r}")
     if isinstance(content, bytes | bytearray | memoryview):
@@ -69,10 +81,10 @@ def _parse(content: str | bytes, *, url: str | None, kind: str | None, fetched_a
     url = clean_text(url, cap=2000) or None if url else None
     want = _KIND_WORDS.get(kind or kind_from_url(url) or "", "an OGP page")
 
-    title, has_password = "", False
+    title, has_password, notes = "", False, []
     if looks_like_html(content):
         page = parse_html(content)
-        blocks, title, has_password = page.blocks, page.title, page.has_password
+        blocks, title, has_password, notes = page.blocks, page.title, page.has_password, page.warnings
     else:
         header = capture_header(content)
         url = url or header.get("url") or None
@@ -87,20 +99,33 @@ def _parse(content: str | bytes, *, url: str | None, kind: str | None, fetched_a
     found = kind_from_url(url) or kind_from_content(lines)
     if kind is not None and found is not None and found != kind:
         raise PageRejected(f"the page is {_KIND_WORDS[found]}, not {want}")
+    if trace is not None:
+        how = "given (--kind)" if kind else "the address" if kind_from_url(url) else "the page's labels"
+        trace.append(("page kind", f"{kind or found} ({how})"))
+        trace.append(("markup", "HTML" if looks_like_html(content) else "text rendering"))
     kind = kind or found
     if kind is None:
         raise PageRejected(
             "the page does not look like an OGP member, commitment, document or directory page"
         )
     lang = lang_from_url(url)
+    record: Member | CommitmentPage | DocumentPage | DirectoryPage
     if kind == "member":
-        member = parse_member(blocks, url=url, fetched_at=fetched_at, lang=lang)
-        problems = validate_member(member)
+        record = parse_member(
+            blocks, url=url, fetched_at=fetched_at, lang=lang, title=title, trace=trace, lines=lines
+        )
+        problems = validate_member(record)
         if problems:
             raise PageRejected(f"{problems[0]}, so it cannot be stored as a member")
-        return member
-    if kind == "commitment":
-        return parse_commitment(blocks, url=url, fetched_at=fetched_at, lang=lang)
-    if kind == "document":
-        return parse_document(blocks, url=url, fetched_at=fetched_at)
-    return parse_directory(blocks, url=url, fetched_at=fetched_at)
+    elif kind == "commitment":
+        record = parse_commitment(blocks, url=url, fetched_at=fetched_at, lang=lang, lines=lines)
+    elif kind == "document":
+        record = parse_document(blocks, url=url, fetched_at=fetched_at, lang=lang, lines=lines)
+    else:
+        record = parse_directory(blocks, url=url, fetched_at=fetched_at)
+    record.warnings[:0] = notes  # limits the markup hit come first
+    if trace is not None and kind != "member":
+        from ogptui.parse.explain import trace_record
+
+        trace.extend(trace_record(record))
+    return record

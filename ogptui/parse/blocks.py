@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser
 
 from ogptui.clean import clean_text
+from ogptui.parse.nesting import MAX_TAGS, cap_markup
 
 
 @dataclass(slots=True)
@@ -124,18 +125,22 @@ _BLOCK_TAGS = frozenset(
         "html",
     ]
 )
-_MAX_DEPTH = 150
-_MAX_BLOCKS = 20_000
+MAX_DEPTH = 150  # deeper elements are read as plain text (their text is kept)
+MAX_BLOCKS = 20_000  # a page with more blocks is read up to here
 
 
 class _Walker:
-    """Depth-first walk that turns element structure into blocks."""
+    """Depth-first walk that turns element structure into blocks.
 
-    def __init__(self) -> None:
+    `limits` collects which caps the page hit ("depth", "blocks"); item walkers share their parent's.
+    """
+
+    def __init__(self, limits: set[str] | None = None) -> None:
         self.blocks: list[Block] = []
         self.buf: list[str] = []
         self.lines: list[str] = []
         self.links: list[tuple[str, str]] = []
+        self.limits: set[str] = set() if limits is None else limits
 
     def flush(self) -> None:
         if self.buf:
@@ -144,23 +149,30 @@ class _Walker:
         if not self.lines:
             return
         lines = [t for t in (clean_text(x) for x in self.lines if not x.isspace()) if t]
+        self.lines = []
         if lines:
             href = self.links[0][1] if self.links else None
             self.blocks.append(Block("paragraph", " ".join(lines), href=href, lines=lines, links=self.links))
-        self.lines = []
-        self.links = []
+            self.links = []
+        # else: a link with no text (a rendering that lost its link texts) stays for the next block
 
     def walk(self, node, depth: int = 0) -> None:  # noqa: C901 - a tag dispatch
-        if len(self.blocks) > _MAX_BLOCKS:
-            return
         buf = self.buf
+        blocks = self.blocks
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
-                buf.append(child.text_content or "")
-            elif tag == "-comment":
+                text = child.text_content
+                if text and (buf or not text.isspace()):  # leading blanks of a line never matter
+                    buf.append(text)
                 continue
-            elif depth > _MAX_DEPTH:
+            if tag == "-comment":
+                continue
+            if len(blocks) >= MAX_BLOCKS:
+                self.limits.add("blocks")
+                return
+            if depth > MAX_DEPTH:
+                self.limits.add("depth")
                 buf.append(child.text(deep=True) or "")
             elif tag == "br":
                 self.lines.append("".join(buf))
@@ -172,7 +184,8 @@ class _Walker:
                 if href:
                     self.links.append((clean_text(text), href))
             elif tag in _HEADINGS:
-                self.flush()
+                if buf or self.lines:
+                    self.flush()
                 text = clean_text(child.text(deep=True))
                 if text:
                     a = child.css_first("a[href]")
@@ -182,25 +195,31 @@ class _Walker:
                         Block("heading", text, level=_HEADINGS[tag], href=href, lines=[text], links=links)
                     )
             elif tag in ("ol", "ul", "menu"):
-                self.flush()
+                if buf or self.lines:
+                    self.flush()
                 self.walk_list(child, ordered=tag == "ol", depth=depth + 1)
             elif tag == "li":
-                self.flush()
+                if buf or self.lines:
+                    self.flush()
                 self.item(child, None, depth + 1)
             elif tag == "tr":
-                self.flush()
+                if buf or self.lines:
+                    self.flush()
                 self.row(child)
             elif tag == "dl":
-                self.flush()
+                if buf or self.lines:
+                    self.flush()
                 self.walk_dl(child, depth + 1)
             elif tag in _BLOCK_TAGS or tag in ("dt", "dd", "td", "th"):
-                self.flush()
+                if buf or self.lines:
+                    self.flush()
                 first = child.child
                 if first is not None and first.tag == "-text" and first.next is None:
                     buf.append(first.text_content or "")  # a leaf: no need to walk
                 else:
                     self.walk(child, depth + 1)
-                self.flush()
+                if buf or self.lines:
+                    self.flush()
             else:
                 self.walk(child, depth + 1)
 
@@ -216,7 +235,7 @@ class _Walker:
                 self.flush()
 
     def item(self, li, ordinal: int | None, depth: int) -> None:
-        sub = _Walker()
+        sub = _Walker(self.limits)
         sub.walk(li, depth)
         sub.flush()
         lines: list[str] = []
@@ -283,16 +302,32 @@ def _int_attr(node, name: str, default: int) -> int:
 
 @dataclass(slots=True)
 class HtmlPage:
-    """What the HTML gives besides blocks: the <title> and whether a password field was present."""
+    """What the HTML gives besides blocks: the <title>, whether a password field was present, and warnings
+    about limits the page hit (too deep, too many tags or blocks: the rest is read as text or not read)."""
 
     blocks: list[Block]
     title: str = ""
     has_password: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+DEPTH_WARNING = (
+    f"the page's markup nests more than {MAX_DEPTH} levels deep; what lies deeper was read as plain text"
+)
+TAGS_WARNING = f"the page has more than {MAX_TAGS:,} tags; only the first {MAX_TAGS:,} were read"
+BLOCKS_WARNING = (
+    f"the page has more than {MAX_BLOCKS:,} blocks of text; only the first {MAX_BLOCKS:,} were read"
+)
 
 
 def parse_html(html: str) -> HtmlPage:
-    """HTML → blocks, plus the page title and a password-form flag (for login-wall detection)."""
-    tree = LexborHTMLParser(html)
+    """HTML → blocks, plus the page title and a password-form flag (for login-wall detection).
+
+    The markup is first bounded (nesting depth, number of tags: see `nesting.cap_markup`), so the time is
+    linear in the page's size whatever its shape.
+    """
+    capped = cap_markup(html)
+    tree = LexborHTMLParser(capped.html)
     title_node = tree.css_first("title")
     title = clean_text(title_node.text(deep=True)) if title_node is not None else ""
     has_password = tree.css_first("input[type=password]") is not None
@@ -308,7 +343,14 @@ def parse_html(html: str) -> HtmlPage:
     if root is not None:
         walker.walk(root)
         walker.flush()
-    return HtmlPage(walker.blocks, title, has_password)
+    warnings = []
+    if capped.dropped or "depth" in walker.limits:
+        warnings.append(DEPTH_WARNING)
+    if capped.cut_at_tags is not None:
+        warnings.append(TAGS_WARNING)
+    if "blocks" in walker.limits:
+        warnings.append(BLOCKS_WARNING)
+    return HtmlPage(walker.blocks, title, has_password, warnings)
 
 
 def html_to_blocks(html: str) -> list[Block]:

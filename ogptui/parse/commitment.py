@@ -19,12 +19,33 @@ _FOOTER = frozenset({"open government partnership"})
 _TEXT_FIELDS = tuple(
     f for f in fields(CommitmentDetails) if f.name in COMMITMENT_FIELDS and f.metadata["type"] == TEXT
 )
+# Fields of the IRM block: when one follows the description, the description has ended (pages still
+# pending review can put the description before the IRM block).
+_IRM_FIELDS = frozenset(
+    {
+        "irm_reports",
+        "starred",
+        "early_results",
+        "verifiable",
+        "relevant_to_ogp_values",
+        "ambition",
+        "potential_impact",
+        "completion",
+    }
+)
+_AFTER_DESCRIPTION = frozenset({"irm_review", "design", "implementation"})
+_PENDING = frozenset({"pending irm review", "pendiente de revision del irm", "en attente de la revue irm"})
 
 
 def parse_commitment(
-    blocks: list[Block], *, url: str | None, fetched_at: str | None, lang: str | None = None
+    blocks: list[Block],
+    *,
+    url: str | None,
+    fetched_at: str | None,
+    lang: str | None = None,
+    lines: list[Line] | None = None,
 ) -> CommitmentPage:
-    lines = flatten(blocks)
+    lines = flatten(blocks) if lines is None else lines
     warnings: list[str] = []
     title_at, title, cid = _find_title(lines)
     cid = cid or commitment_id_from_url(url)
@@ -38,22 +59,40 @@ def parse_commitment(
     langs: list[str] = []
     section: str | None = None
     description: list[str] = []
+    pending_text: list[str] = []  # text after a bare "Pending IRM Review" marker
     policy_lines: list[str] = []
     for line in lines[(title_at or -1) + 1 :]:
         text = line.text
-        if section == "description":
-            description.append(_line_text(line))
+        if section == "description" and len(text) > 90 and ":" not in text[:91]:
+            description.append(_line_text(line))  # prose: neither a heading nor a `Label:` line
             continue
         key = key_of(text) if line.standalone else None
+        label, sep, value = text.partition(":")
+        hit = _FIELDS.get(key_of(label) or "") if sep else None
+        if section == "description":
+            ends = (hit is not None and hit[0] in _IRM_FIELDS and hit[0] not in values) or (
+                key is not None and _SECTIONS.get(key, ("",))[0] == "irm_review" and ":" not in text
+            )
+            if not ends:
+                description.append(_line_text(line))
+                continue
+            section = "after_description"
+            while description and key_of(description[-1]) in _SECTIONS:
+                description.pop()  # a "Design" / "Implementation" heading that came before the IRM block
         if key is not None and key in _SECTIONS and ":" not in text:
             section, lang_seen = _SECTIONS[key]
             langs.append(lang_seen)
             continue
-        label, sep, value = text.partition(":")
-        hit = _FIELDS.get(key_of(label) or "") if sep else None
         if hit and hit[0] not in values:
             values[hit[0]] = clean_text(value) or None
             langs.append(hit[1])
+            continue
+        if key is not None and key in _PENDING and section != "description":
+            section = "pending"
+            values.setdefault("irm_reports", clean_text(text))
+            continue
+        if section == "pending":
+            pending_text.append(_line_text(line))
             continue
         if section == "policy_areas" and "policy_areas" not in values:
             policy_lines.append(text)
@@ -67,6 +106,8 @@ def parse_commitment(
     areas = values.get("policy_areas") or ", ".join(policy_lines)
     page.policy_areas = [a.strip() for a in areas.split(",") if a.strip()]
     page.irm_reports = split_reports(values.get("irm_reports"))
+    if not description and pending_text:
+        description = pending_text
     while description and description[-1].strip().casefold() in _FOOTER:
         description.pop()
     page.description = clean_multiline("\n".join(description)) or None

@@ -25,6 +25,10 @@ _SIDE = re.compile(
     r"\(\s*(" + "|".join(re.escape(x) for labels in SIDES.values() for x in labels) + r")\s*\)", re.I
 )
 _SIDE_OF = {fold(x): side for side, labels in SIDES.items() for x in labels}
+# A side marker glued to the end of the name, without brackets: `Jane Doe Civil Society`.
+_GLUED_SIDE = re.compile(
+    r"^(.*\S)\s+(" + "|".join(re.escape(x) for labels in SIDES.values() for x in labels) + r")$", re.I
+)
 
 _ROLE_NOUNS = frozenset(
     fold(w)
@@ -264,6 +268,8 @@ def split_contact(line: str) -> Contact | None:
     else:
         name = " ".join(words[:start])
         role = " ".join(words[start:]) + (f", {org}" if org else "")
+    if side is None and (g := _GLUED_SIDE.match(name)) and len(g.group(1).split()) >= 1:
+        name, side = g.group(1), _SIDE_OF.get(fold(g.group(2)))
     if not name:
         name = email or role or ""
         role = None if name == role else role

@@ -11,7 +11,7 @@ from ogptui.parse.labels import fold
 COMMITMENT_META = re.compile(r"^([A-Z]{2,8}\d{2,6}[A-Z0-9]*)\s*(?:,\s*(\d{4}))?\s*(?:,\s*(.+))?$")
 RESOURCE_META = re.compile(r"^(\d{4})\s*(?:,\s*(.*))?$")
 _COMMITMENT_HREF = re.compile(r"/commitments/([A-Za-z]{2,8}\d{2,6}[A-Za-z0-9]*)/?(?:[?#].*)?$")
-_FORMATS = frozenset(
+FORMATS = frozenset(
     fold(x)
     for x in (
         "Web page",
@@ -52,8 +52,19 @@ def item_parts(block: Block, meta: re.Pattern[str]) -> tuple[str | None, re.Matc
     return title, meta_m
 
 
+UNTITLED = "(untitled)"  # the title of a resource whose link text the rendering lost
+
+
 def commitment_from_item(block: Block, href: str | None) -> Commitment | None:
     title, m = item_parts(block, COMMITMENT_META)
+    return _commitment(title, m, href)
+
+
+def commitment_from_parts(title: str | None, meta: str | None, href: str | None) -> Commitment | None:
+    return _commitment(title, COMMITMENT_META.match(meta) if meta else None, href)
+
+
+def _commitment(title: str | None, m: re.Match[str] | None, href: str | None) -> Commitment | None:
     cid = m.group(1) if m else None
     if cid is None and href:
         hm = _COMMITMENT_HREF.search(href)
@@ -69,6 +80,15 @@ def resource_from_item(block: Block, href: str | None) -> Resource | None:
     title, m = item_parts(block, RESOURCE_META)
     if not title:
         return None
+    return _resource(title, m, href)
+
+
+def resource_from_parts(title: str | None, meta: str | None, href: str | None) -> Resource:
+    """A resource from its title and meta line; a missing title becomes UNTITLED."""
+    return _resource(title or UNTITLED, RESOURCE_META.match(meta) if meta else None, href)
+
+
+def _resource(title: str, m: re.Match[str] | None, href: str | None) -> Resource:
     year = rtype = fmt = None
     if m:
         year = int(m.group(1))
@@ -76,7 +96,7 @@ def resource_from_item(block: Block, href: str | None) -> Resource | None:
         if len(parts) >= 2:
             rtype, fmt = ", ".join(parts[:-1]), parts[-1]
         elif len(parts) == 1:
-            if fold(parts[0]) in _FORMATS:
+            if fold(parts[0]) in FORMATS:
                 fmt = parts[0]
             else:
                 rtype = parts[0]

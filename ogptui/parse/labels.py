@@ -158,6 +158,36 @@ DOCUMENT_MARKERS = (
     "type de rapport",
 )
 
+# Row labels of a document's "At a glance" table (IRM reports) and of the newer Action Plan Review pages.
+# Used to tell `Label value` rows without a colon, and a label whose value is on the next line.
+GLANCE_LABELS = (
+    "Member since",
+    "Action plan under review",
+    "Type of report",
+    "Number of commitments",
+    "Is there a multi-stakeholder forum?",
+    "Level of public influence",
+    "Acted contrary to OGP process",
+    "Relevant to OGP values",
+    "Transformative",
+    "Potentially starred",
+    "Starred commitments",
+    "Completed commitments",
+    "Commitments with major DIOG*",
+    "Commitments with major DIOG",
+    "Promising commitments",
+    "Action Plan",
+    "Dates Under Review",
+    "Report Publication Year",
+    "Miembro desde",
+    "Tipo de informe",
+    "Número de compromisos",
+    "Nivel de influencia del público",
+    "Membre depuis",
+    "Type de rapport",
+    "Nombre d'engagements",
+)
+
 # Rejections: lines that mean the page is not an OGP content page.
 ERROR_MARKERS = (
     "page not found",
