@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from ogptui import config
+from ogptui.clean import clean_text
 from ogptui.model import DirectoryPage, PageRejected
 from ogptui.source import FetchError, FetchResult, Source, same_site
 from ogptui.store import Store, open_store, utcnow, utcnow_ms
@@ -374,6 +375,11 @@ class Syncer:
                 plan.slugs = await self.discover()
                 self.total = len(plan.slugs)
             for slug in plan.slugs:
+                problem = _slug_problem(slug)
+                if problem:  # from a hand-edited watchlist or an odd directory page: never a URL
+                    self.summary.failed.append((clean_text(slug, cap=80), problem))
+                    self._member_finished("member_failed", clean_text(slug, cap=80), problem)
+                    continue
                 self._enqueue(_MEMBER, ("member", slug))
             workers = max(1, self.source.concurrency)
             for _ in range(workers):
@@ -477,6 +483,15 @@ def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
     for e in group.exceptions:
         out += _leaves(e) if isinstance(e, BaseExceptionGroup) else [e]
     return out
+
+
+def _slug_problem(slug: str) -> str | None:
+    """Why `slug` cannot name a member page (None when it can): the same rule as `ogptui sync SLUG`."""
+    try:
+        config.SLUG.check(slug, "slug")
+    except ValueError:
+        return "not a valid member slug; skipped"
+    return None
 
 
 def plan_sync(store: Store, *, slugs: list[str] | None, all_members: bool, watchlist: bool) -> _Plan:
