@@ -28,8 +28,8 @@ from urllib.parse import urlsplit
 
 from ogptui.clean import clean_multiline, clean_text, fold
 from ogptui.model import NOTE_CAP, TARGET_KINDS, Bookmark, Commitment, Contact, Note, Resource
-from ogptui.store.notes import contact_rows, member_names, member_row, resource_rows
 from ogptui.store.notes import commitment_row as _commitment_row
+from ogptui.store.notes import contact_rows, member_names, member_row, resource_rows
 from ogptui.timefmt import in_future, parse_iso
 
 if TYPE_CHECKING:
@@ -113,7 +113,9 @@ def parse_target(text: str, store: Store, *, must_exist: bool = True) -> Target:
     that has no note or bookmark yet is refused with a hint; otherwise any well-formed key is taken."""
     raw = clean_text(text, cap=MAX_TARGET_CHARS)
     if not raw:
-        raise TargetError("give a target: a member slug (peru), SLUG/ID (peru/PE0084), a document or an email")
+        raise TargetError(
+            "give a target: a member slug (peru), SLUG/ID (peru/PE0084), a document or an email"
+        )
     target = _parse(raw, store)
     found, state = describe(store, target)
     missing = state == UNCACHED or (state == GONE and target.kind != "member")
@@ -164,9 +166,12 @@ def _parse(raw: str, store: Store) -> Target:
             f"'{raw}' is not a target: give a member slug (peru), SLUG/ID (peru/PE0084), a document slug or "
             "address, or a contact's email"
         )
-    if member_row(store, low) is None and not _has_user_data(store, low):
-        if resource_rows(store, doc_slug=low) or _has_user_data(store, f"doc:{low}"):
-            return Target("document", f"doc:{low}")
+    if (
+        member_row(store, low) is None
+        and not _has_user_data(store, low)
+        and (resource_rows(store, doc_slug=low) or _has_user_data(store, f"doc:{low}"))
+    ):
+        return Target("document", f"doc:{low}")
     return Target("member", low, low)
 
 
@@ -197,7 +202,9 @@ def _not_found(raw: str, target: Target, store: Store) -> str:
     what = {"member": "member", "commitment": "commitment", "document": "document", "contact": "contact"}
     if target.kind == "member":
         hint = store.find_slug(raw)
-        more = f"; did you mean {', '.join(hint)}?" if hint else "; run `ogptui members` to list cached members"
+        more = (
+            f"; did you mean {', '.join(hint)}?" if hint else "; run `ogptui members` to list cached members"
+        )
         return f"no member, document or note '{raw}' in the cache{more}"
     if target.kind == "commitment" and target.member and member_row(store, target.member) is None:
         return f"no member '{target.member}' in the cache; run `ogptui sync {target.member}` first"
@@ -403,7 +410,12 @@ def export_markdown(store: Store) -> str:
             lines += [f"- **{title}** `{md_text(e.target.key)}`{state}{mark}", ""]
             continue
         copy = f" · conflict copy {e.note.copy} ({md_text(e.note.origin or '')})" if e.note.copy else ""
-        lines += [f"### {title}{state}", "", f"`{md_text(e.target.key)}` · updated {e.note.updated_at}{mark}{copy}", ""]
+        lines += [
+            f"### {title}{state}",
+            "",
+            f"`{md_text(e.target.key)}` · updated {e.note.updated_at}{mark}{copy}",
+            "",
+        ]
         lines += [f"> {md_text(line)}" if line else ">" for line in e.note.text.split("\n")]
         lines.append("")
     if len(lines) == 2:
@@ -440,7 +452,9 @@ def read_notes_file(path: Path) -> tuple[list[Note], list[Bookmark], int]:
     if path.is_dir():
         raise TargetError(f"{path} is a folder; give the .json file made by `ogptui notes --export`")
     if size > MAX_FILE_BYTES:
-        raise TargetError(f"{path} is too large for a notes file ({size} bytes); it is not an ogptui notes export")
+        raise TargetError(
+            f"{path} is too large for a notes file ({size} bytes); it is not an ogptui notes export"
+        )
     try:
         data = json.loads(path.read_bytes().decode("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as e:
@@ -489,7 +503,11 @@ def _str(value: Any, cap: int = 400) -> str | None:
 
 
 def _note_from(item: Any) -> Note | None:
-    if not isinstance(item, dict) or not isinstance(item.get("target"), str) or not isinstance(item.get("text"), str):
+    if (
+        not isinstance(item, dict)
+        or not isinstance(item.get("target"), str)
+        or not isinstance(item.get("text"), str)
+    ):
         return None
     key = item["target"]
     kind = kind_of_key(key)
@@ -524,6 +542,8 @@ def _bookmark_from(item: Any) -> Bookmark | None:
     return Bookmark(key, kind, member, _str(item.get("title")), url, _time(item.get("created_at")))
 
 
-def import_notes(store: Store, notes: list[Note], books: list[Bookmark], origin: str, now: str) -> ImportResult:
+def import_notes(
+    store: Store, notes: list[Note], books: list[Bookmark], origin: str, now: str
+) -> ImportResult:
     counts = store.notes.merge(notes, books, origin, now)
     return ImportResult(counts["added"], counts["same"], counts["conflicts"], counts["bookmarks"])

@@ -69,7 +69,11 @@ def cmd_note(args: argparse.Namespace) -> int:
         target, state = describe(store, target)
         try:
             if args.delete or args.drop_copies:
-                n = store.notes.drop_copies(target.key) if args.drop_copies else store.notes.delete(target.key)
+                n = (
+                    store.notes.drop_copies(target.key)
+                    if args.drop_copies
+                    else store.notes.delete(target.key)
+                )
                 what = "conflict copies" if args.drop_copies else "note"
                 out(f"deleted the {what} of {target.label()}" if n else f"no {what} on {target.label()}")
                 return EXIT_OK
@@ -176,7 +180,10 @@ def cmd_notes(args: argparse.Namespace) -> int:
         print_json([e.to_dict() for e in found])
         return EXIT_OK
     if not found:
-        out("No notes or bookmarks" + (f" on {member}." if member else " yet: `ogptui note TARGET TEXT` adds one."))
+        out(
+            "No notes or bookmarks"
+            + (f" on {member}." if member else " yet: `ogptui note TARGET TEXT` adds one.")
+        )
         return EXIT_OK
     current: object = object()
     for e in found:
@@ -251,7 +258,11 @@ def cmd_bookmark(args: argparse.Namespace) -> int:
         try:
             if args.remove:
                 done = store.notes.remove_bookmark(target.key)
-                out(f"removed the bookmark of {target.label()}" if done else f"{target.label()} was not bookmarked")
+                out(
+                    f"removed the bookmark of {target.label()}"
+                    if done
+                    else f"{target.label()} was not bookmarked"
+                )
                 return EXIT_OK
             added = store.notes.add_bookmark(new_bookmark(target), _now())
         except StoreError as e:
@@ -268,7 +279,9 @@ def cmd_restore_notes(args: argparse.Namespace) -> int:
     found = backup.candidates(paths.user_db)
     if args.list or not (found or args.source):
         if not found:
-            out(f"no backups of {paths.user_db} yet (one is made each day a note, bookmark or watch is written)")
+            out(
+                f"no backups of {paths.user_db} yet (one is made each day a note, bookmark or watch is written)"
+            )
         for c in found:
             out(c.text())
         return EXIT_OK
@@ -283,7 +296,11 @@ def cmd_restore_notes(args: argparse.Namespace) -> int:
                 f"none of the {len(found)} backups of {paths.user_db} can be read; see `ogptui restore-notes --list`"
             )
     current = backup.check(paths.user_db) if paths.user_db.exists() else None
-    now_text = "no user.db" if current is None else ("damaged: " + current.problem if current.problem else current.text())
+    now_text = (
+        "no user.db"
+        if current is None
+        else ("damaged: " + current.problem if current.problem else current.text())
+    )
     out(f"newest good backup: {chosen.text()}")
     out(f"current {paths.user_db.name}: {now_text}")
     if not args.yes:
@@ -297,7 +314,10 @@ def cmd_restore_notes(args: argparse.Namespace) -> int:
         moved = backup.restore(chosen.path, paths.user_db)
     except (StoreError, OSError) as e:
         raise UsageError(f"the restore failed ({e}); your current file is unchanged") from None
-    out(f"restored {chosen.path.name} as {paths.user_db}" + (f"; the previous file is now {moved}" if moved else ""))
+    out(
+        f"restored {chosen.path.name} as {paths.user_db}"
+        + (f"; the previous file is now {moved}" if moved else "")
+    )
     return EXIT_OK
 
 
@@ -312,10 +332,14 @@ def register(add: AddCommand) -> None:
         metavar="TARGET",
         help="peru, peru/PE0084, a document slug or address, or a contact's email (contact:SLUG/NAME without one)",
     )
-    s.add_argument("text", nargs="?", metavar="TEXT", help="the note (replaces the note there); - reads standard input")
+    s.add_argument(
+        "text", nargs="?", metavar="TEXT", help="the note (replaces the note there); - reads standard input"
+    )
     s.add_argument("--edit", action="store_true", help="edit the note in $EDITOR")
     s.add_argument("--delete", action="store_true", help="delete the note")
-    s.add_argument("--drop-copies", action="store_true", help="delete the conflict copies kept beside the note")
+    s.add_argument(
+        "--drop-copies", action="store_true", help="delete the conflict copies kept beside the note"
+    )
 
     s = add("notes", cmd_notes, "List your notes and bookmarks by member, or export / import them.")
     s.add_argument("--member", metavar="SLUG", help="only this member's")
@@ -338,5 +362,7 @@ def register(add: AddCommand) -> None:
         "Put back the newest good daily backup of user.db (notes, bookmarks, watchlist).",
     )
     s.add_argument("--list", action="store_true", help="list the backups and whether each can be read")
-    s.add_argument("--from", dest="source", metavar="FILE", help="restore this backup instead of the newest good one")
+    s.add_argument(
+        "--from", dest="source", metavar="FILE", help="restore this backup instead of the newest good one"
+    )
     s.add_argument("--yes", action="store_true", help="do not ask")

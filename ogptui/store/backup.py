@@ -112,7 +112,9 @@ def check(path: Path) -> Candidate:
             for t in ("notes", "bookmarks", "watchlist")
             if t in tables
         }
-        return Candidate(path, None, counts.get("notes", 0), counts.get("bookmarks", 0), counts.get("watchlist", 0))
+        return Candidate(
+            path, None, counts.get("notes", 0), counts.get("bookmarks", 0), counts.get("watchlist", 0)
+        )
     except sqlite3.DatabaseError as e:
         return Candidate(path, str(e))
     finally:

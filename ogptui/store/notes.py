@@ -100,9 +100,12 @@ class UserNotes:
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
             marks = ", ".join("?" * len(chunk))
-            noted = {r["target"] for r in self._query(f"SELECT target FROM notes WHERE target IN ({marks})", chunk)}
+            noted = {
+                r["target"] for r in self._query(f"SELECT target FROM notes WHERE target IN ({marks})", chunk)
+            }
             booked = {
-                r["target"] for r in self._query(f"SELECT target FROM bookmarks WHERE target IN ({marks})", chunk)
+                r["target"]
+                for r in self._query(f"SELECT target FROM bookmarks WHERE target IN ({marks})", chunk)
             }
             for k in noted | booked:
                 out[k] = (k in noted, k in booked)
@@ -171,14 +174,17 @@ class UserNotes:
             self._insert_copy(u, note, origin, now)
             rows = list(
                 u.query(
-                    f"SELECT {_NOTE_COLUMNS} FROM notes WHERE target = ? ORDER BY copy DESC LIMIT 1", [note.target]
+                    f"SELECT {_NOTE_COLUMNS} FROM notes WHERE target = ? ORDER BY copy DESC LIMIT 1",
+                    [note.target],
                 )
             )
         return _note(rows[0])
 
     @staticmethod
     def _insert_copy(u: Any, note: Note, origin: str, now: str) -> None:
-        nxt = u.execute("SELECT COALESCE(max(copy), 0) + 1 FROM notes WHERE target = ?", [note.target]).fetchone()[0]
+        nxt = u.execute(
+            "SELECT COALESCE(max(copy), 0) + 1 FROM notes WHERE target = ?", [note.target]
+        ).fetchone()[0]
         u.execute(
             "INSERT INTO notes (target, kind, member_slug, title, text, created_at, updated_at, rev, copy, origin) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
@@ -216,7 +222,9 @@ class UserNotes:
         with self.store._user_write() as u:
             return u.execute("DELETE FROM bookmarks WHERE target = ?", [target]).rowcount == 1
 
-    def merge(self, notes: Sequence[Note], bookmarks: Sequence[Bookmark], origin: str, now: str) -> dict[str, int]:
+    def merge(
+        self, notes: Sequence[Note], bookmarks: Sequence[Bookmark], origin: str, now: str
+    ) -> dict[str, int]:
         """Merge notes and bookmarks from elsewhere (an export file, a bundle) in ONE transaction.
 
         Per target: no note here → added; the same text as the note or one of its copies → nothing;
@@ -234,7 +242,9 @@ class UserNotes:
                 if n.text in texts:
                     counts["same"] += 1
                     continue
-                rows = list(u.query(f"SELECT {_NOTE_COLUMNS} FROM notes WHERE target = ? AND copy = 0", [n.target]))
+                rows = list(
+                    u.query(f"SELECT {_NOTE_COLUMNS} FROM notes WHERE target = ? AND copy = 0", [n.target])
+                )
                 if not rows:
                     u.execute(
                         "INSERT INTO notes (target, kind, member_slug, title, text, created_at, updated_at, rev, "
@@ -274,12 +284,16 @@ def member_row(store: Store, slug: str) -> dict[str, Any] | None:
 
 
 def commitment_row(store: Store, slug: str, cid: str) -> dict[str, Any] | None:
-    sql = "SELECT member_slug, id, title, url FROM commitments WHERE member_slug = ? AND upper(id) = ? LIMIT 1"
+    sql = (
+        "SELECT member_slug, id, title, url FROM commitments WHERE member_slug = ? AND upper(id) = ? LIMIT 1"
+    )
     rows = list(store.cache.query(sql, [slug, cid.upper()]))
     return rows[0] if rows else None
 
 
-def resource_rows(store: Store, *, url: str | None = None, doc_slug: str | None = None) -> list[dict[str, Any]]:
+def resource_rows(
+    store: Store, *, url: str | None = None, doc_slug: str | None = None
+) -> list[dict[str, Any]]:
     """Resources whose link is `url`, or whose link is the document page `/documents/<doc_slug>/`."""
     if url is not None:
         sql = "SELECT member_slug, position, title, url FROM resources WHERE url = ? ORDER BY member_slug, position"
@@ -291,7 +305,9 @@ def resource_rows(store: Store, *, url: str | None = None, doc_slug: str | None 
     return list(store.cache.query(sql, [doc_slug or ""]))
 
 
-def contact_rows(store: Store, *, email: str | None = None, member: str | None = None) -> list[dict[str, Any]]:
+def contact_rows(
+    store: Store, *, email: str | None = None, member: str | None = None
+) -> list[dict[str, Any]]:
     """Contacts with this email (any member), or all contacts of `member`."""
     if email is not None:
         sql = "SELECT member_slug, position, name, email FROM contacts WHERE lower(email) = ? ORDER BY member_slug"

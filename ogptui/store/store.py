@@ -24,8 +24,8 @@ from typing import Any
 from ogptui import config
 from ogptui.clean import clean_text
 from ogptui.model import Commitment, CommitmentPage, Member, clean_record, stable_hash
-from ogptui.store import db as dbmod
 from ogptui.store import backup, opening
+from ogptui.store import db as dbmod
 from ogptui.store.db import Database
 from ogptui.store.fts import SearchIndex
 from ogptui.store.notes import UserNotes
