@@ -24,10 +24,19 @@ def cmd_members(args: argparse.Namespace) -> int:
         and (args.level is None or (r.level or "national") == args.level)
     ]
     if args.json:
-        print_json([{**r.__dict__, "region": None if region_of[r.slug] == UNKNOWN else region_of[r.slug]} for r in rows])
+        print_json(
+            [
+                {**r.__dict__, "region": None if region_of[r.slug] == UNKNOWN else region_of[r.slug]}
+                for r in rows
+            ]
+        )
         return EXIT_OK
     if not rows:
-        out("No cached member matches these filters." if filtered else "The cache is empty: run `ogptui sync SLUG` or `ogptui sync --all`.")
+        out(
+            "No cached member matches these filters."
+            if filtered
+            else "The cache is empty: run `ogptui sync SLUG` or `ogptui sync --all`."
+        )
     if args.by_region:
         return _by_region(rows, region_of)
     for r in rows:
@@ -101,7 +110,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def register(add: AddCommand) -> None:
     s = add("members", cmd_members, "List cached members with their freshness (★ = watched).")
     s.add_argument("--json", action="store_true", help="print as JSON")
-    s.add_argument("--region", type=_region_arg, metavar="REGION", help="only this OGP region (americas, europe, asia, africa, unknown)")
+    s.add_argument(
+        "--region",
+        type=_region_arg,
+        metavar="REGION",
+        help="only this OGP region (americas, europe, asia, africa, unknown)",
+    )
     s.add_argument("--level", type=_level_arg, metavar="LEVEL", help="only national or local members")
     s.add_argument("--by-region", action="store_true", help="group by region and level, with counts")
 
