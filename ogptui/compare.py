@@ -210,29 +210,31 @@ def to_text(cmp: Comparison, width: int = 100) -> str:
     if bars:
         lines += ["", "Bars (unknown is a word, never a bar)"]
         name_w = min(24, max(len(m.name) for m in cmp.members))
-        for title, items in bars:
+        for title, items, biggest in bars:
             lines += ["", title]
-            biggest = max((v for _, v in items if isinstance(v, int)), default=0)
             room = max(10, min(40, width - name_w - 12))
             for name, v in items:
                 lines.append(f"  {_clip(name, name_w):<{name_w}} {bar_text(v, biggest, room)}")
     return safe_output("\n".join(lines))
 
 
-def bar_charts(cmp: Comparison) -> list[tuple[str, list[tuple[str, Value]]]]:
-    """(title, [(member name, value)]) for every row drawn as bars that has at least one known number."""
+def bar_charts(cmp: Comparison) -> list[tuple[str, list[tuple[str, Value]], int]]:
+    """(title, [(member name, value)], scale) for every row drawn as bars that has a known number; `scale`
+    is the largest number of its kind (the starred counts of every plan share one scale)."""
     out = []
     for r in cmp.rows:
         if not (r.bar and r.numeric() and any(isinstance(v, int) for v in r.values)):
             continue
-        if r.section == "Current action plan":
-            title = "Commitments in the current action plan"
-        elif r.section.startswith("Commitments per policy area"):
-            title = f"Commitments in {r.metric}"
-        else:
-            title = f"{r.section}: {r.metric}"
-        out.append((title, [(m.name, v) for m, v in zip(cmp.members, r.values, strict=True)]))
-    return out
+        title = (
+            "Commitments in the current action plan"
+            if r.section == "Current action plan"
+            else f"{r.section}: {r.metric}"
+        )
+        out.append((title, [(m.name, v) for m, v in zip(cmp.members, r.values, strict=True)], r.metric))
+    scales: dict[str, int] = {}
+    for _, items, metric in out:
+        scales[metric] = max([scales.get(metric, 0), *(v for _, v in items if isinstance(v, int))])
+    return [(title, items, scales[metric]) for title, items, metric in out]
 
 
 def bar_text(value: Value, biggest: int, room: int) -> str:
