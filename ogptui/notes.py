@@ -89,6 +89,19 @@ def contact_target(slug: str, c: Contact) -> Target:
     return Target("contact", f"contact:{slug.lower()}/{clean_text(c.name, cap=200)}", slug.lower(), c.name)
 
 
+def commitment_key(slug: str, c: Commitment) -> str:
+    return commitment_target(slug, c).key
+
+
+def resource_key(slug: str, r: Resource) -> str | None:
+    t = resource_target(slug, r)
+    return t.key if t else None
+
+
+def contact_key(slug: str, c: Contact) -> str:
+    return contact_target(slug, c).key
+
+
 def document_key(url: str) -> str | None:
     """`doc:<slug>` for a document page address, `doc:<address>` for any other http(s) link."""
     text = clean_text(url, cap=MAX_TARGET_CHARS)
