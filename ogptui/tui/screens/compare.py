@@ -23,6 +23,7 @@ from ogptui.tui.widgets.common import DetailScroll, Footer, StatusBar, TitleBar,
 
 BAR_STYLE = "bold blue"
 MAX_MEMBERS = 12  # columns that still fit a wide terminal
+SHORT = {"Africa and the Middle East": "Africa & M. East", "Asia and the Pacific": "Asia-Pacific"}  # narrow columns
 
 
 def _bar(value: object, biggest: int, room: int) -> Text:
@@ -52,7 +53,7 @@ def comparison_text(cmp: Comparison, width: int) -> Text:
         for r in (r for r in cmp.rows if r.section == section):
             out.append(f"\n  {render.safe(r.metric)[: label_w - 2]:<{label_w - 2}}")
             for v in r.values:
-                text = render.safe(shown(v))[:col]
+                text = render.safe(SHORT.get(v, shown(v)) if isinstance(v, str) else shown(v))[:col]
                 out.append(f" {text:>{col}}", style="dim italic" if v is None else "")
     charts = bar_charts(cmp)
     if charts:

@@ -65,7 +65,8 @@ class NotesScreen(Screen):
         q = self.query_one("#notes-filter", Input).value
         words = render.query_words(q)
         width = self.app.size.width
-        note_w = max(20, width - 80)
+        target_w = 34 if width >= 100 else 18
+        note_w = max(12, width - 50 - target_w)
         rows = []
         last_member: object = object()
         for key, hay, e in self._rows:
@@ -86,7 +87,7 @@ class NotesScreen(Screen):
             note_cell = render.clip(note_text, note_w, "bookmark only")
             updated = render.safe((e.note.updated_at or "")[:10]) if e.note else ""
             rows.append(
-                (key, [member_cell, Text(mark), render.clip(e.target.label(), 34), Text(kind, style="dim"),
+                (key, [member_cell, Text(mark), render.clip(e.target.label(), target_w), Text(kind, style="dim"),
                        note_cell, Text(updated, style="dim")])
             )  # fmt: skip
         self.query_one("#notes-table", NavTable).refill(rows)
