@@ -3,6 +3,7 @@ half-written one, its full-text index agrees with it, and the file passes SQLite
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 import subprocess
@@ -30,7 +31,7 @@ with open_store(seed=False) as s:
         if i == 0:
             print("saving", flush=True)
 """
-ROUNDS = 12
+ROUNDS = int(os.environ.get("OGPTUI_NOTE_KILLS", "12"))  # more with OGPTUI_NOTE_KILLS=60
 
 
 @pytest.mark.slow
