@@ -387,9 +387,17 @@ def entries(store: Store, member: str | None = None) -> list[Entry]:
 
 
 def member_notes(store: Store, slug: str) -> tuple[list[Entry], list[Entry]]:
-    """(notes on the member and its targets, bookmarked targets) of one member, for its overview and brief."""
-    all_entries = entries(store, slug)
-    return [e for e in all_entries if e.note], [e for e in all_entries if e.bookmark]
+    """(notes on the member and its targets, bookmarked targets) of one member, for its overview and brief.
+
+    A document or contact that several members list (a national page lists its local members' letters)
+    belongs to each of them here, whichever member it was noted from."""
+    member = store.get_member(slug)
+    shared: set[str] = set()
+    if member is not None:
+        shared = {k for r in member.resources if (k := resource_key(slug, r))}
+        shared |= {contact_key(slug, c) for c in member.contacts}
+    found = [e for e in entries(store) if e.member == slug or e.target.key in shared]
+    return [e for e in found if e.note], [e for e in found if e.bookmark]
 
 
 # ---- files: export and import ------------------------------------------------------------------------

@@ -383,3 +383,42 @@ def test_snapshot_compare_screen(snap_compare, store, size):
 
 def test_snapshot_overview_with_notes(snap_compare, noted):
     assert snap_compare(make_app(store=noted, slug="testland"), terminal_size=SIZE)
+
+
+async def test_e_writes_a_brief_with_the_users_notes_and_bookmarks(store, tmp_path, monkeypatch):
+    import platformdirs
+
+    monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(tmp_path / "Documents"))
+    store.notes.save(new_note(parse_target("testland/TL0001", store), "# ask about [the delay](x)"), None, NOW)
+    store.notes.add_bookmark(new_bookmark(parse_target("testland-results-report", store)), NOW)
+    app = make_app(store=store, slug="testland")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+    (brief,) = (tmp_path / "Documents").glob("ogp-testland-brief-*.md")
+    text = brief.read_text(encoding="utf-8")
+    assert "## Your notes" in text and "> \\# ask about \\[the delay\\](x)" in text  # the user's, escaped
+    assert "## Your bookmarks" in text and "Testland Results Report 2019-2022" in text
+
+
+@pytest.mark.slow
+async def test_done_when_open_shows_the_mark_and_the_overview_note(fake_site, ogptui_home):
+    """Sync a member, `ogptui note SLUG/ID ...`, then `ogptui open SLUG`: the mark on the commitment and the
+    note on the overview."""
+    from ogptui.cli import main
+    from ogptui.sync import run_sync
+
+    with open_store() as s:
+        await run_sync(s, slugs=["peru"], source=fake_site.url, source_options={"delay": 0})
+    assert main(["note", "peru/PE0110", "ask about the delay"]) == 0
+    with open_store() as s:
+        app = make_app(store=s, slug="peru")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            overview = str(app.screen.query_one("#pane-overview-text", Static).render())
+            assert "Your notes" in overview and "ask about the delay" in overview
+            await pilot.press("2")
+            await pilot.pause()
+            (row,) = [r for r in table_cells(app, "commitments-table") if "PE0110" in r[0]]
+            assert row[0] == "✎ PE0110"
