@@ -485,3 +485,69 @@ def test_entries_and_members_without_user_db_are_empty(store):
     store.user = None
     assert entries(store) == [] and store.notes.counts() == {"notes": 0, "bookmarks": 0}
     assert isinstance(sample_member(), Member)
+
+
+# ---- limits, at and past each edge ---------------------------------------------------------------
+def test_note_cap_keeps_a_note_at_the_cap_and_cuts_one_past_it(store):
+    from ogptui.model import NOTE_CAP
+
+    t = parse_target("testland", store)
+    at_cap = "x" * NOTE_CAP
+    assert store.notes.save(new_note(t, at_cap), None, NOW).text == at_cap
+    assert store.notes.save(new_note(t, at_cap + "y"), 1, NOW).text == at_cap  # one past: cut at the cap
+
+
+def test_five_backups_are_kept_and_the_sixth_day_drops_the_oldest(ogptui_home, monkeypatch):
+    day = [date(2025, 6, 1)]
+    monkeypatch.setattr(backup_mod, "today", lambda: day[0])
+    with open_store() as s:
+        fill_store(s)
+        t = parse_target("testland", s)
+        for n in range(5):
+            day[0] = date(2025, 6, 1) + timedelta(days=n)
+            s.notes.save(new_note(t, f"day {n}"), ANY_REV, NOW)
+        assert len(backup_mod.backups(ogptui_home / "user.db")) == 5  # at the limit: all kept
+        day[0] = date(2025, 6, 6)
+        s.notes.save(new_note(t, "day 5"), ANY_REV, NOW)
+    names = [p.name for p in backup_mod.backups(ogptui_home / "user.db")]
+    assert len(names) == 5 and "user.db.bak-2025-06-01" not in names and names[0] == "user.db.bak-2025-06-06"
+
+
+def test_notes_file_size_limit_at_and_past_the_edge(store, tmp_path, monkeypatch):
+    import ogptui.notes as notes_mod
+    from ogptui.notes import read_notes_file
+
+    path = tmp_path / "n.json"
+    path.write_text(export_json(store))
+    size = path.stat().st_size
+    monkeypatch.setattr(notes_mod, "MAX_FILE_BYTES", size)
+    assert read_notes_file(path) == ([], [], 0)  # at the limit: read
+    monkeypatch.setattr(notes_mod, "MAX_FILE_BYTES", size - 1)
+    with pytest.raises(TargetError, match="too large"):
+        read_notes_file(path)
+
+
+def test_compare_member_limit_at_and_past_the_edge(ogptui_home, capsys, monkeypatch):
+    from ogptui.cli import compare as compare_cli
+    from ogptui.cli import main
+
+    with open_store() as s:
+        fill_store(s, [sample_member(f"m{n}", f"M{n}") for n in range(4)], details=False)
+    monkeypatch.setattr(compare_cli, "MAX_MEMBERS", 3)
+    assert main(["compare", "m0", "m1", "m2"]) == 0
+    capsys.readouterr()
+    assert main(["compare", "m0", "m1", "m2", "m3"]) == 2
+    assert "too many to compare at once (at most 3)" in capsys.readouterr().err
+
+
+def test_stdin_text_limit_at_and_past_the_edge(store, monkeypatch):
+    import io
+    import sys
+
+    from ogptui.cli import common
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("abc"))
+    assert common.read_stdin(3) == "abc"
+    monkeypatch.setattr(sys, "stdin", io.StringIO("abcd"))
+    with pytest.raises(common.UsageError, match="longer than 3 characters"):
+        common.read_stdin(3)

@@ -156,7 +156,8 @@ def jump_hit(app: Any, target: Target) -> Any:
         row = next((r for r in rows if target.title and r["name"] == target.title), None)
         if row is not None:
             kind, ref = "contact", str(row["position"])
-    return Hit(kind, slug, None, ref, None, target.label(), None, "", 0.0, None, None)
+    return Hit(kind=kind, member_slug=slug, member_name=None, ref=ref, id=None, title=target.label(), url=None,
+               snippet="", score=0.0, year=None, type=None)  # fmt: skip
 
 
 async def open_target(app: Any, target: Target) -> None:
