@@ -278,6 +278,15 @@ async def test_members_list_keys_note_bookmark_mark_compare_region_level(store):
         assert [r[1] for r in table_cells(app, "members-table")] == ["✎⚑◆ Chile", "Peru"]
         groups = str(app.screen.query_one("#members-groups", Static).render())
         assert "[Americas 2]" in groups and "Africa and the Middle East 1" in groups and "unknown region 1" in groups
+        await pilot.press("r")  # on to Europe: nobody (0), an empty list
+        await pilot.pause()
+        assert table_cells(app, "members-table") == []
+        await pilot.press("r", "r")  # Europe → unknown region → All regions (the cycle wraps)
+        await pilot.pause()
+        assert app.screen.region_filter is None
+        await pilot.press("slash", *"americas", "enter")  # the filter box knows regions too
+        await pilot.pause()
+        assert [r[1] for r in table_cells(app, "members-table")] == ["✎⚑◆ Chile", "Peru"]
         await pilot.press("l")  # national only
         await pilot.pause()
         assert [r[1] for r in table_cells(app, "members-table")] == ["Peru"]

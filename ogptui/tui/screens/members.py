@@ -89,6 +89,7 @@ class MembersScreen(Screen):
             mark = user_marks.get(s.slug, "") + ("◆" if s.slug in self.app.marked else "")
             cells = entry[2]
             entry[2] = [cells[0], *render.with_mark([cells[1]], mark), *cells[2:]]
+            entry[1] = f"{entry[1]} {render.haystack(self.regions[s.slug])}"  # "/ americas" filters by region
         self.refill()
 
     @staticmethod
