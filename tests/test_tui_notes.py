@@ -270,12 +270,12 @@ async def test_members_list_keys_note_bookmark_mark_compare_region_level(store):
         assert table_cells(app, "members-table")[0][1] == "✎⚑ Chile"
         await pilot.press("m", "j", "m")
         await pilot.pause()
-        assert app.marked == ["chile", "kenya"] and table_cells(app, "members-table")[1][1] == "◆ Kenya"
+        assert app.marked == ["chile", "kenya"] and table_cells(app, "members-table")[1][1] == "▸ Kenya"
         assert app.screen.query_one("#members-groups").display is False
         await pilot.press("r", "r", "r")  # All → Africa and the Middle East → Asia and the Pacific → Americas
         await pilot.pause()
         assert app.screen.region_filter == "Americas"
-        assert [r[1] for r in table_cells(app, "members-table")] == ["✎⚑◆ Chile", "Peru"]
+        assert [r[1] for r in table_cells(app, "members-table")] == ["✎⚑▸ Chile", "Peru"]
         groups = str(app.screen.query_one("#members-groups", Static).render())
         assert "[Americas 2]" in groups and "Africa and the Middle East 1" in groups and "unknown region 1" in groups
         await pilot.press("r")  # on to Europe: nobody (0), an empty list
@@ -286,7 +286,7 @@ async def test_members_list_keys_note_bookmark_mark_compare_region_level(store):
         assert app.screen.region_filter is None
         await pilot.press("slash", *"americas", "enter")  # the filter box knows regions too
         await pilot.pause()
-        assert [r[1] for r in table_cells(app, "members-table")] == ["✎⚑◆ Chile", "Peru"]
+        assert [r[1] for r in table_cells(app, "members-table")] == ["✎⚑▸ Chile", "Peru"]
         await pilot.press("l")  # national only
         await pilot.pause()
         assert [r[1] for r in table_cells(app, "members-table")] == ["Peru"]
@@ -431,3 +431,18 @@ async def test_done_when_open_shows_the_mark_and_the_overview_note(fake_site, og
             await pilot.pause()
             (row,) = [r for r in table_cells(app, "commitments-table") if "PE0110" in r[0]]
             assert row[0] == "✎ PE0110"
+
+
+@pytest.mark.parametrize("words, screen", [("your notes", "NotesScreen"), ("compare the members", "CompareScreen")])
+async def test_notes_and_compare_are_in_the_command_palette(store, words, screen):
+    app = make_app(store=store, slug="testland")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*words)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert type(app.screen).__name__ == screen

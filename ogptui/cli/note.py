@@ -13,6 +13,7 @@ import shlex
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ogptui.cli.common import (
     EXIT_OK,
@@ -27,6 +28,12 @@ from ogptui.cli.common import (
     say,
 )
 
+if TYPE_CHECKING:
+    from ogptui.model import Note
+    from ogptui.notes import Target
+    from ogptui.store import Store
+    from ogptui.store.notes import NoteConflict
+
 TEXT_STDIN_CAP = 400_000
 
 
@@ -36,7 +43,7 @@ def _now() -> str:
     return utcnow_ms()
 
 
-def _target(store, text: str, *, must_exist: bool = True):
+def _target(store: Store, text: str, *, must_exist: bool = True) -> Target:
     from ogptui.notes import TargetError, parse_target
 
     try:
@@ -45,7 +52,7 @@ def _target(store, text: str, *, must_exist: bool = True):
         raise UsageError(str(e)) from None
 
 
-def _header(target, state: str) -> str:
+def _header(target: Target, state: str) -> str:
     from ogptui.notes import STATE_TEXT
 
     extra = f" ({STATE_TEXT[state]})" if STATE_TEXT[state] else ""
@@ -96,7 +103,7 @@ def cmd_note(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_notes(store, target, state: str) -> int:
+def _print_notes(store: Store, target: Target, state: str) -> int:
     notes = store.notes.notes_of(target.key)
     booked = store.notes.bookmark(target.key) is not None
     if not notes:
@@ -110,7 +117,7 @@ def _print_notes(store, target, state: str) -> int:
     return EXIT_OK
 
 
-def _edit(store, target) -> int:
+def _edit(store: Store, target: Target) -> int:
     from ogptui.notes import new_note
     from ogptui.store.notes import NoteConflict
 
@@ -146,7 +153,7 @@ def _edit(store, target) -> int:
     return EXIT_OK
 
 
-def _conflict(store, note, e) -> int:
+def _conflict(store: Store, note: Note, e: NoteConflict) -> int:
     """The note changed while it was being edited: ask; with no one to ask, keep both."""
     from ogptui.store.notes import ANY_REV
 
@@ -201,7 +208,7 @@ def cmd_notes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _export(store, path: Path) -> int:
+def _export(store: Store, path: Path) -> int:
     from ogptui.notes import export_json, export_markdown
 
     suffix = path.suffix.lower()
@@ -234,7 +241,7 @@ def _write_file(path: Path, text: str) -> None:
         raise UsageError(f"cannot write {path}: {e.strerror or e}; check the folder and free space") from None
 
 
-def _import(store, path: Path) -> int:
+def _import(store: Store, path: Path) -> int:
     from ogptui.notes import TargetError, import_notes, read_notes_file
     from ogptui.store import StoreError
 
@@ -285,6 +292,7 @@ def cmd_restore_notes(args: argparse.Namespace) -> int:
         for c in found:
             out(c.text())
         return EXIT_OK
+    chosen: backup.Candidate | None
     if args.source:
         chosen = backup.check(Path(args.source).expanduser())
         if not chosen.good:

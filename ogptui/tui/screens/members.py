@@ -86,7 +86,7 @@ class MembersScreen(Screen):
         self._rows = [self._row(s) for s in self.summaries]
         for entry in self._rows:
             s = entry[0]
-            mark = user_marks.get(s.slug, "") + ("◆" if s.slug in self.app.marked else "")
+            mark = user_marks.get(s.slug, "") + ("▸" if s.slug in self.app.marked else "")
             cells = entry[2]
             entry[2] = [cells[0], *render.with_mark([cells[1]], mark), *cells[2:]]
             entry[1] = f"{entry[1]} {render.haystack(self.regions[s.slug])}"  # "/ americas" filters by region
@@ -199,7 +199,7 @@ class MembersScreen(Screen):
             marked.append(slug)
         self.reload()
         what = f"{len(marked)} marked to compare" + (": C compares them" if len(marked) >= 2 else "")
-        self.app.notify(f"◆ {what}.", markup=False)
+        self.app.notify(f"▸ {what}.", markup=False)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
