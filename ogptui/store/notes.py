@@ -19,6 +19,7 @@ from ogptui.model import Bookmark, Note, clean_record
 if TYPE_CHECKING:
     from ogptui.store.store import Store
 
+RANK_CAP = 500  # notes ranked exactly per query; broader queries rank the first RANK_CAP matches
 ANY_REV = -1  # `expected_rev` of a save that replaces whatever is stored (the person said so)
 _NOTE_COLUMNS = "id, target, kind, member_slug, title, text, created_at, updated_at, rev, copy, origin"
 
@@ -121,16 +122,36 @@ class UserNotes:
         }
 
     def search(self, match: str, limit: int, member: str | None = None) -> list[tuple[Note, float]]:
-        """(note, bm25) of the best matches of an FTS5 MATCH expression over title and text."""
-        where = " AND n.member_slug = ?" if member else ""
-        sql = (
-            f"SELECT n.id, n.target, n.kind, n.member_slug, n.title, n.text, n.created_at, n.updated_at, "
-            f"n.rev, n.copy, n.origin, bm25(notes_fts, 5.0, 1.0) AS r "
-            f"FROM notes_fts JOIN notes n ON n.id = notes_fts.rowid "
-            f"WHERE notes_fts MATCH ?{where} ORDER BY r LIMIT ?"
+        """(note, bm25) of the best matches of an FTS5 MATCH expression over title and text.
+
+        The ranking reads only the index (rowid and bm25), and the notes themselves for the best `limit`
+        only. A query matching more than RANK_CAP notes (a letter or two typed over thousands of notes) is
+        ranked over the first RANK_CAP matches, so a keystroke stays a few milliseconds (bm25 over 2,000
+        matches took 7-12 ms)."""
+        where = "notes_fts MATCH ?" + (
+            " AND rowid IN (SELECT id FROM notes WHERE member_slug = ?)" if member else ""
         )
-        params: list[Any] = [match, *([member] if member else []), limit]
-        return [(_note(r), float(r["r"])) for r in self._query(sql, params)]
+        params: list[Any] = [match, *([member] if member else [])]
+        found = self._query(
+            f"SELECT count(*) AS n FROM (SELECT 1 FROM notes_fts WHERE {where} LIMIT ?)",
+            [*params, RANK_CAP + 1],
+        )
+        window = f" LIMIT {RANK_CAP}" if found and found[0]["n"] > RANK_CAP else ""
+        ranked = self._query(
+            f"SELECT id, r FROM (SELECT rowid AS id, bm25(notes_fts, 5.0, 1.0) AS r FROM notes_fts WHERE {where}{window}) "
+            "ORDER BY r LIMIT ?",
+            [*params, limit],
+        )
+        if not ranked:
+            return []
+        marks = ", ".join("?" * len(ranked))
+        rows = {
+            r["id"]: r
+            for r in self._query(
+                f"SELECT {_NOTE_COLUMNS} FROM notes WHERE id IN ({marks})", [r["id"] for r in ranked]
+            )
+        }
+        return [(_note(rows[r["id"]]), float(r["r"])) for r in ranked if r["id"] in rows]
 
     # ---- writing: each call one transaction -----------------------------------------------------
     def save(self, note: Note, expected_rev: int | None, now: str) -> Note:
