@@ -237,3 +237,18 @@ def test_done_when_walkthrough_on_the_fake_site(fake_site, ogptui_home, tmp_path
     r = cli("compare", "peru", "valdoria")
     assert r.returncode == 0 and "Peru" in r.stdout and "Valdoria" in r.stdout and "Commitments" in r.stdout
     assert os.path.exists(ogptui_home / "user.db")
+
+
+def test_notes_on_a_read_only_data_folder_are_read_and_refused_in_one_line(filled, capsys, monkeypatch):
+    from ogptui.store import store as store_mod
+
+    assert run(capsys, "note", "testland", "written before")[0] == 0
+    writable = store_mod.can_write
+    monkeypatch.setattr(store_mod, "can_write", lambda path: False)
+    code, out, _ = run(capsys, "note", "testland")
+    assert code == 0 and "written before" in out
+    for args in (["note", "testland", "x"], ["bookmark", "testland"], ["note", "testland", "--delete"]):
+        code, _, err = run(capsys, *args)
+        assert code == 2 and "read-only" in err.splitlines()[-1] and "Traceback" not in err
+    monkeypatch.setattr(store_mod, "can_write", writable)  # (not undo(): that would also restore OGPTUI_HOME)
+    assert "written before" in run(capsys, "note", "testland")[1]
