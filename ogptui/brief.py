@@ -13,14 +13,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ogptui import __version__
 from ogptui.clean import MULTILINE_CAP, clean_text, safe_output
 from ogptui.links import safe_link
 from ogptui.model import Member
+
+if TYPE_CHECKING:
+    from ogptui.notes import Entry
 
 TABLES = ("commitments", "resources")
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&!#])")
@@ -59,8 +63,34 @@ def _table(header: list[str], rows: Iterable[list[str]], align: list[str] | None
     return out
 
 
-def member_markdown(member: Member, freshness_text: str | None = None) -> str:
-    """A one-file brief to read before a meeting or paste into a report."""
+def user_sections(notes: Sequence[Entry], bookmarks: Sequence[Entry]) -> list[str]:
+    """The user's own notes and bookmarks, marked as theirs (escaped like scraped text: literal)."""
+    out: list[str] = []
+    if notes:
+        out += ["", "## Your notes", "", "_Written by you in ogptui; not from the OGP site._"]
+        for e in notes:
+            assert e.note is not None
+            state = f" ({md_text(e.state_text())})" if e.state_text() else ""
+            copy = f", conflict copy {e.note.copy}" if e.note.copy else ""
+            out += ["", f"**{md_text(e.target.label())}**{state} · updated {md_text(e.note.updated_at)}{copy}", ""]
+            out += [f"> {md_text(line)}" if line else ">" for line in e.note.text.split("\n")]
+    if bookmarks:
+        out += ["", "## Your bookmarks", "", "_Bookmarked by you in ogptui._", ""]
+        for e in sorted(bookmarks, key=lambda e: e.target.kind != "document"):
+            state = f" ({md_text(e.state_text())})" if e.state_text() else ""
+            out.append(f"- {md_link(e.target.label(), e.target.url)} ({md_text(e.target.kind)}){state}")
+    return out
+
+
+def member_markdown(
+    member: Member,
+    freshness_text: str | None = None,
+    *,
+    notes: Sequence[Entry] = (),
+    bookmarks: Sequence[Entry] = (),
+) -> str:
+    """A one-file brief to read before a meeting or paste into a report; with the user's own notes and
+    bookmarks on the member (`ogptui.notes.member_notes`), marked as theirs."""
     m = member
     cp = m.current_plan
     out = [f"# {md_text(m.name)}: OGP member brief", ""]
@@ -85,6 +115,7 @@ def member_markdown(member: Member, freshness_text: str | None = None) -> str:
         ],
         ["---", "---:"],
     )
+    out += user_sections(notes, bookmarks)
 
     out += ["", "## Current action plan", ""]
     out += [
@@ -223,7 +254,14 @@ def brief_filename(slug: str, day: date | None = None) -> str:
     return f"ogp-{safe}-brief-{(day or date.today()).isoformat()}.md"
 
 
-def write_brief(member: Member, freshness_text: str | None = None, folder: Path | None = None) -> Path:
+def write_brief(
+    member: Member,
+    freshness_text: str | None = None,
+    folder: Path | None = None,
+    *,
+    notes: Sequence[Entry] = (),
+    bookmarks: Sequence[Entry] = (),
+) -> Path:
     """Write the member's Markdown brief into `folder` (default: the user's documents folder).
 
     The name is `ogp-<slug>-brief-<date>.md`; an existing file is never replaced (`-2`, `-3`, ... are
@@ -234,7 +272,7 @@ def write_brief(member: Member, freshness_text: str | None = None, folder: Path 
 
         folder = Path(platformdirs.user_documents_dir())
     folder.mkdir(parents=True, exist_ok=True)
-    text = member_markdown(member, freshness_text)
+    text = member_markdown(member, freshness_text, notes=notes, bookmarks=bookmarks)
     base = brief_filename(member.slug)
     stem, suffix = base[: -len(".md")], ".md"
     for n in range(1, 1000):

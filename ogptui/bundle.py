@@ -47,7 +47,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ogptui import __version__, leftovers
+from ogptui import __version__, bundle_notes, leftovers
 from ogptui.clean import clean_text
 from ogptui.model import validate_member
 from ogptui.store import Store, snapshot, utcnow
@@ -97,6 +97,9 @@ class ExportReport:
             f"{c.get('commitments', 0)} commitments ({c.get('commitment_details', 0)} with details), "
             f"{c.get('resources', 0)} resources, {c.get('contacts', 0)} contacts"
         )
+        notes = self.manifest.get("notes")
+        if isinstance(notes, dict):
+            s += f"; with your notes ({notes.get('notes', 0)} notes, {notes.get('bookmarks', 0)} bookmarks)"
         swept = self.swept.text("exports")
         return f"{s}; {swept}" if swept else s
 
@@ -116,6 +119,7 @@ class ImportReport:
     skipped: int = 0  # records the store would not take (no name, no slug, no commitment ID)
     future_times: int = 0  # fetch times later than now, taken as unknown
     swept: leftovers.Swept = field(default_factory=leftovers.Swept)
+    notes: str | None = None  # what became of the notes a bundle carries (one sentence), None if it has none
 
     @property
     def members(self) -> int:
@@ -134,6 +138,8 @@ class ImportReport:
             s += f"; {self.future_times} fetch time{'s' if self.future_times != 1 else ''} in the future taken as unknown"
         if self.skipped:
             s += f"; {self.skipped} unusable record{'s' if self.skipped != 1 else ''} skipped"
+        if self.notes:
+            s += f"; {self.notes}"
         swept = self.swept.text("imports")
         return f"{s}; {swept}" if swept else s
 
@@ -168,6 +174,7 @@ def export_bundle(
     *,
     members: list[str] | None = None,
     on_progress: Progress | None = None,
+    with_notes: bool = False,
 ) -> ExportReport:
     """Write the cache (or the named members) to one bundle file; temp file + rename, so never half a file.
 
@@ -203,8 +210,12 @@ def export_bundle(
             _progress(on_progress, "trim", 1, 3)
             manifest = _manifest(snapshot.trim(snap, slugs, BUNDLE_APP_ID))
             manifest["db"] = {"name": DB_NAME, "size": snap.stat().st_size, "sha256": _sha256_file(snap)}
+            extra = {}
+            if with_notes:  # never without being asked: a bundle is shared, notes are the user's own
+                blob, manifest["notes"] = bundle_notes.payload(store, slugs)
+                extra[bundle_notes.NOTES_NAME] = blob
             _progress(on_progress, "write", 2, 3)
-            _write_zip(target, manifest, snap)
+            _write_zip(target, manifest, snap, extra)
     except OSError as e:
         raise BundleError(
             f"cannot write a temporary copy in {work_parent}: {e.strerror or e}; check free space and permissions"
@@ -270,13 +281,15 @@ def _origin(url: str) -> str | None:
     return f"{p.scheme}://{p.netloc}" if p.scheme and p.netloc else None
 
 
-def _write_zip(target: Path, manifest: dict[str, Any], snap: Path) -> None:
+def _write_zip(target: Path, manifest: dict[str, Any], snap: Path, extra: dict[str, bytes] | None = None) -> None:
     tmp: Path | None = None
     try:
         with leftovers.temp_file(target) as (fh, tmp):
             with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
                 zf.writestr(MANIFEST_NAME, json.dumps(manifest, indent=2, ensure_ascii=False))
                 zf.write(snap, DB_NAME)
+                for name, blob in (extra or {}).items():
+                    zf.writestr(name, blob)
             fh.flush()
             os.fsync(fh.fileno())
             os.replace(tmp, target)
@@ -542,8 +555,10 @@ def import_bundle(
     on_progress: Progress | None = None,
     label: str | None = None,
     target: str = "import",
+    with_notes: bool = False,
 ) -> ImportReport:
-    """Verify a bundle, then merge it into the cache in one transaction (all or nothing).
+    """Verify a bundle, then merge it into the cache in one transaction (all or nothing). Notes it carries
+    are merged into user.db only `with_notes` (then in their own transaction, after the cache).
 
     `label` names the origin in reports and the run log (default: the file path); `target` is the run's
     target in `sync_runs` ("import", or "mirror" for mirror sync). Leftovers of killed imports are removed
@@ -561,10 +576,34 @@ def import_bundle(
         _progress(on_progress, "verify", 0, 2)
         verified = verify_bundle(src, work)
         _progress(on_progress, "merge", 1, 2)
+        notes = None
+        if with_notes:  # read and checked before the cache merge: a bad notes file refuses the whole import
+            try:
+                notes = bundle_notes.read(src, verified.manifest)
+            except bundle_notes.BundleNotesError as e:
+                raise BundleError(f"{e}; nothing was imported") from None
         report = merge_verified(store, verified, label=label, target=target)
         _progress(on_progress, "done", 2, 2)
     report.swept = swept
+    report.notes = _merge_notes(store, src, verified.manifest, notes)
     return report
+
+
+def _merge_notes(store: Store, src: Path, manifest: dict[str, Any], notes: Any) -> str | None:
+    from ogptui.notes import import_notes
+
+    carried = bundle_notes.offered(manifest)
+    if carried is None:
+        return "the bundle carries no notes" if notes is not None else None
+    if notes is None:
+        return (
+            f"it carries {carried[0]} notes and {carried[1]} bookmarks, not merged: "
+            f"`ogptui import {src} --with-notes` merges them with yours (a different text keeps both)"
+        )
+    found, books, skipped = notes
+    result = import_notes(store, found, books, f"the bundle {src.name}", utcnow())
+    result.skipped = skipped
+    return "notes: " + result.text(src.name).split(": ", 1)[1]
 
 
 def merge_verified(

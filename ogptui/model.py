@@ -400,6 +400,55 @@ class DocumentPage:
         return stable_hash(d)
 
 
+
+# ---- the user's own layer (user.db): notes and bookmarks ------------------------------------------
+NOTE_CAP = 50_000  # characters of one note (a few pages of text); longer text is cut at the cap
+TARGET_KINDS = ("member", "commitment", "document", "contact")
+
+
+@dataclass
+class Note:
+    """The user's note on a target, keyed by a stable identifier (`ogptui.notes` builds the keys):
+    `peru`, `peru/PE0084`, `doc:<document slug or URL>`, `contact:<email>` or `contact:<slug>/<name>`.
+
+    `copy` 0 is the note of its target; 1, 2, ... are conflict copies kept beside it (an import or a
+    concurrent save whose text differed: never overwritten silently). `rev` counts saves, so a save can
+    tell that the note changed since it was read.
+    """
+
+    target: str = spec("Target", default=REQUIRED, cap=2_000)
+    kind: str = spec("Kind", default="member")  # one of TARGET_KINDS
+    member_slug: str | None = spec("Member")
+    title: str | None = spec("Title", cap=400)  # what the target was called when the note was saved
+    text: str = spec("Note", default="", multiline=True, cap=NOTE_CAP)
+    created_at: str | None = spec("Created")
+    updated_at: str | None = spec("Updated")
+    rev: int = spec("Revision", type=INT, default=1)
+    copy: int = spec("Conflict copy", type=INT, default=0)
+    origin: str | None = spec("Origin", cap=400)  # where a conflict copy came from
+    id: int | None = spec("Row", type=INT, stored=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("id", None)
+        return d
+
+
+@dataclass
+class Bookmark:
+    """A bookmark on a target (same keys as `Note`)."""
+
+    target: str = spec("Target", default=REQUIRED, cap=2_000)
+    kind: str = spec("Kind", default="member")
+    member_slug: str | None = spec("Member")
+    title: str | None = spec("Title", cap=400)
+    url: str | None = spec("Link")
+    created_at: str | None = spec("Created")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 Record = Member | CommitmentPage | DocumentPage | DirectoryPage
 
 

@@ -19,7 +19,9 @@ from ogptui.clean import clean_text, fold
 if TYPE_CHECKING:
     from ogptui.store.store import Store
 
-KINDS = ("member", "commitment", "resource", "contact")
+KINDS = ("member", "commitment", "resource", "contact", "note")
+NOTE_SLOTS = 10  # the user's notes that match are always among the results (they live in user.db)
+NOTE_COLUMNS = "title text"  # the columns of user.db's notes_fts
 MAX_QUERY_CHARS = 256
 MAX_TERMS = 12
 MAX_LIMIT = 1000
@@ -101,11 +103,15 @@ def search(
         return []
     limit = max(1, min(int(limit), MAX_LIMIT))
     f = _Filters(member.strip().lower() if member else None, kind, type.strip() if type else None, year)
+    notes = _note_hits(store, query, f, min(NOTE_SLOTS, limit), words, marks)
+    if kind == "note":
+        return notes
     try:
         ranked = _rank(store, query, f, limit + FILTER_SLACK)
         hits = _hits(store, ranked, f, words, marks)
     except sqlite3.OperationalError:  # e.g. a damaged index: no results rather than a crash
-        return []
+        return notes
+    limit -= len(notes)
     ids = {t for t in words if _ID.fullmatch(t)}
     # An exact commitment ID beats anything that merely mentions it.
     hits.sort(key=lambda h: (not (h.kind == "commitment" and h.ref.lower() in ids), -h.score))
@@ -114,7 +120,42 @@ def search(
     keep = {id(h) for h in members}
     others = [h for h in hits if id(h) not in keep]
     keep |= {id(h) for h in others[: limit - len(members)]}
-    return [h for h in hits if id(h) in keep]
+    return notes + [h for h in hits if id(h) in keep]
+
+
+def _note_hits(
+    store: Store, query: str, f: _Filters, limit: int, words: list[str], marks: tuple[str, str]
+) -> list[Hit]:
+    """The user's notes that match (kind `note`; user.db's own FTS5 index), best first. A note has no year
+    or type, so those filters leave notes out."""
+    if f.kind not in (None, "note") or f.type or f.year is not None or limit <= 0:
+        return []
+    match = fts_query(query, NOTE_COLUMNS)
+    if match is None:
+        return []
+    try:
+        found = store.notes.search(match, limit, f.member)
+    except sqlite3.Error:  # a damaged notes index: no note hits rather than a crash
+        return []
+    from ogptui.store.notes import member_names
+
+    names = member_names(store, (n.member_slug for n, _ in found if n.member_slug))
+    return [
+        Hit(
+            kind="note",
+            member_slug=n.member_slug or "",
+            member_name=names.get(n.member_slug or ""),
+            ref=n.target,
+            id=n.target,
+            title=n.title or n.target,
+            url=None,
+            snippet=snippet({"body": n.text}, words, marks) or n.text.split("\n", 1)[0],
+            score=round(-rank, 4),
+            year=None,
+            type=n.kind,
+        )
+        for n, rank in found
+    ]
 
 
 @dataclass

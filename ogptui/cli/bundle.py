@@ -28,7 +28,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     with open_store() as store:
         try:
-            report = export_bundle(store, args.file, members=args.members or None)
+            report = export_bundle(store, args.file, members=args.members or None, with_notes=args.with_notes)
         except BundleError as e:
             say(str(e))
             return EXIT_USAGE
@@ -41,7 +41,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     with open_store() as store:
         try:
-            report = import_bundle(store, args.file)
+            report = import_bundle(store, args.file, with_notes=args.with_notes)
         except BundleError as e:
             say(str(e))
             return EXIT_USAGE
@@ -98,9 +98,19 @@ def register(add: AddCommand) -> None:
         metavar="SLUG",
         help="only this member (repeat for more); default: every cached member",
     )
+    s.add_argument(
+        "--with-notes",
+        action="store_true",
+        help="also carry your notes and bookmarks (of these members); never without this option",
+    )
     s = add(
         "import",
         cmd_import,
         "Merge a bundle made by `ogptui export` into the cache (newer data wins; nothing newer is overwritten).",
     )
     s.add_argument("file", metavar="FILE", help="the bundle file")
+    s.add_argument(
+        "--with-notes",
+        action="store_true",
+        help="also merge the notes the bundle carries into yours (a different text on the same target keeps both)",
+    )

@@ -184,3 +184,28 @@ class Progress:
             self.bar.update(self.task, total=ev.total or None, completed=ev.done, description=description)
         elif not self.quiet and ev.kind in ("member_done", "member_failed"):
             print(f"[{ev.done}/{ev.total}] {clean_text(ev.message, cap=MESSAGE_CAP)}", file=sys.stderr)
+
+
+def ask(question: str, choices: str) -> str | None:
+    """Ask one question on the terminal (`choices`: the letters accepted, the first is the default).
+
+    None when there is no one to ask (stdin or stderr is not a terminal: a script, a pipe): the caller then
+    takes the choice that loses nothing and says so.
+    """
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return None
+    sys.stderr.write(safe_output(f"ogptui: {clean_text(question, cap=MESSAGE_CAP)} "))
+    sys.stderr.flush()
+    try:
+        answer = sys.stdin.readline().strip().lower()[:1]
+    except (OSError, UnicodeDecodeError):
+        return None
+    return answer if answer and answer in choices else choices[0]
+
+
+def read_stdin(cap: int) -> str:
+    """Standard input as text, at most `cap` characters (what is beyond is left unread)."""
+    data = sys.stdin.read(cap + 1)
+    if len(data) > cap:
+        raise UsageError(f"the text on standard input is longer than {cap} characters; shorten it")
+    return data

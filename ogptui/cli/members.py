@@ -9,16 +9,36 @@ from ogptui.cli.common import EXIT_OK, AddCommand, UsageError, arg_type, now, op
 
 
 def cmd_members(args: argparse.Namespace) -> int:
+    from ogptui.regions import UNKNOWN, member_region
     from ogptui.timefmt import freshness_text
 
     at = now()
     with open_store() as store:
         rows = store.list_members()
+    region_of = {r.slug: member_region(r.slug, r.name, r.level) or UNKNOWN for r in rows}
+    filtered = bool(rows) and (args.region or args.level)
+    rows = [
+        r
+        for r in rows
+        if (args.region is None or region_of[r.slug] == args.region)
+        and (args.level is None or (r.level or "national") == args.level)
+    ]
     if args.json:
-        print_json([r.__dict__ for r in rows])
+        print_json(
+            [
+                {**r.__dict__, "region": None if region_of[r.slug] == UNKNOWN else region_of[r.slug]}
+                for r in rows
+            ]
+        )
         return EXIT_OK
     if not rows:
-        out("The cache is empty: run `ogptui sync SLUG` or `ogptui sync --all`.")
+        out(
+            "No cached member matches these filters."
+            if filtered
+            else "The cache is empty: run `ogptui sync SLUG` or `ogptui sync --all`."
+        )
+    if args.by_region:
+        return _by_region(rows, region_of)
     for r in rows:
         mark = "★" if r.watched else " "
         out(
@@ -26,6 +46,40 @@ def cmd_members(args: argparse.Namespace) -> int:
             f"AP {r.action_plan or '—':<3} {freshness_text(r, at)}"
         )
     return EXIT_OK
+
+
+def _by_region(rows: list, region_of: dict[str, str]) -> int:
+    """Members grouped by region, then level, with counts (`ogptui members --by-region`)."""
+    from ogptui.regions import REGIONS, UNKNOWN
+
+    for region in (*REGIONS, UNKNOWN):
+        group = [r for r in rows if region_of[r.slug] == region]
+        if not group:
+            continue
+        levels = {lv: [r for r in group if (r.level or "national") == lv] for lv in ("national", "local")}
+        out(f"{region} ({len(group)}: {len(levels['national'])} national, {len(levels['local'])} local)")
+        for lv, members in levels.items():
+            for r in members:
+                out(f"  {r.slug:<28} {r.name:<32} {lv}")
+    return EXIT_OK
+
+
+def _region_arg(text: str) -> str:
+    from ogptui.regions import parse_region
+
+    try:
+        return parse_region(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def _level_arg(text: str) -> str:
+    from ogptui.regions import parse_level
+
+    try:
+        return parse_level(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
@@ -56,6 +110,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def register(add: AddCommand) -> None:
     s = add("members", cmd_members, "List cached members with their freshness (★ = watched).")
     s.add_argument("--json", action="store_true", help="print as JSON")
+    s.add_argument(
+        "--region",
+        type=_region_arg,
+        metavar="REGION",
+        help="only this OGP region (americas, europe, asia, africa, unknown)",
+    )
+    s.add_argument("--level", type=_level_arg, metavar="LEVEL", help="only national or local members")
+    s.add_argument("--by-region", action="store_true", help="group by region and level, with counts")
 
     s = add("watch", cmd_watch, "Add members to the watchlist (what `ogptui sync` refreshes by default).")
     s.add_argument("slugs", nargs="+", metavar="SLUG", type=arg_type(config.SLUG, "slug"))

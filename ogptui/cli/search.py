@@ -13,6 +13,7 @@ KIND_TITLES = {
     "commitment": "Commitments",
     "resource": "Resources",
     "contact": "Contacts",
+    "note": "Your notes",
 }
 LIMIT = IntRange(1, 1000)
 
@@ -73,7 +74,9 @@ def register(add: AddCommand) -> None:
     s = add("search", cmd_search, "Search everything cached: members, commitments, resources, contacts.")
     s.add_argument("query", help='words to find, e.g. "design report" or a commitment ID such as PE0084')
     s.add_argument("--member", metavar="SLUG", help="only this member")
-    s.add_argument("--kind", choices=["commitment", "resource", "member", "contact"], help="only this kind")
+    s.add_argument(
+        "--kind", choices=["commitment", "resource", "member", "contact", "note"], help="only this kind"
+    )
     s.add_argument("--type", metavar="TYPE", help='only this resource type or policy area, e.g. "IRM Report"')
     s.add_argument("--year", type=_year_arg, metavar="YYYY", help="only items of this year")
     s.add_argument(

@@ -29,12 +29,16 @@ def cmd_show(args: argparse.Namespace) -> int:
     with open_store() as store:
         m = member_or_exit(store, args.slug)
         fresh = str(freshness_text(store.freshness(m.slug), now()))
+        if fmt == "md":
+            from ogptui.notes import member_notes
+
+            notes, bookmarks = member_notes(store, m.slug)
     if fmt == "json":
         print_json(m.to_dict())
     elif fmt == "md":
         from ogptui.brief import member_markdown
 
-        write(member_markdown(m, fresh))
+        write(member_markdown(m, fresh, notes=notes, bookmarks=bookmarks))
     elif fmt == "csv":
         from ogptui.brief import member_csv
 

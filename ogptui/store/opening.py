@@ -14,6 +14,7 @@ import sqlite3
 from pathlib import Path
 
 from ogptui import config
+from ogptui.store import backup
 from ogptui.store import db as dbmod
 from ogptui.store.db import Database
 from ogptui.store.schema import CACHE_MIGRATIONS, USER_MIGRATIONS
@@ -150,13 +151,21 @@ def open_user(paths: config.Paths, notices: list[str], *, readonly: bool) -> Dat
             )
             problem = dbmod.quick_check(user)
             if problem is None:
+                current = user.execute("PRAGMA user_version").fetchone()[0]
                 if readonly:
-                    current = user.execute("PRAGMA user_version").fetchone()[0]
+                    if 0 < current < len(USER_MIGRATIONS):  # read an upgraded copy; the file stays as it is
+                        memory = dbmod.connect(Path(":memory:"))
+                        user.conn.backup(memory.conn)
+                        user.close()
+                        dbmod.migrate(memory, USER_MIGRATIONS, dbmod.USER_APP_ID)
+                        return memory
                     if current != len(USER_MIGRATIONS):
                         user.close()
                         problem = f"schema {current}, this ogptui needs {len(USER_MIGRATIONS)}"
                         break
                 else:
+                    if 0 < current < len(USER_MIGRATIONS):
+                        backup.daily(user, path)  # the user's own data: a copy before its schema changes
                     dbmod.migrate(user, USER_MIGRATIONS, dbmod.USER_APP_ID)
                 return user
             user.close()
@@ -166,8 +175,12 @@ def open_user(paths: config.Paths, notices: list[str], *, readonly: bool) -> Dat
             break
         except (sqlite3.DatabaseError, dbmod.StoreError) as e:
             problem = str(e)
+    good = next((c for c in backup.candidates(path) if c.good), None) if path.exists() else None
+    restore = (
+        f"; `ogptui restore-notes` puts back the newest good backup ({good.path.name})" if good is not None else ""
+    )
     notices.append(
         f"your watchlist file {path} cannot be read ({problem}); it was left untouched and the "
-        "watchlist is off until you repair or move it"
+        f"watchlist, notes and bookmarks are off until you repair or move it{restore}"
     )
     return None

@@ -251,4 +251,70 @@ def _user_v1(db: Database) -> None:
     )
 
 
-USER_MIGRATIONS = [_user_v1]
+# Notes and bookmarks keyed by stable target keys (`ogptui.notes`: `peru`, `peru/PE0084`, `doc:<slug or URL>`,
+# `contact:<email>` / `contact:<slug>/<name>`), with created/updated times, a revision counter (a save checks
+# that nobody saved in between) and conflict copies (`copy` > 0) kept beside the note instead of overwriting
+# it. Notes are searchable through their own FTS5 index in user.db. Rows of the unused v1 tables carry over.
+def _user_v2(db: Database) -> None:
+    db.script(
+        """
+        ALTER TABLE notes RENAME TO notes_v1;
+        ALTER TABLE bookmarks RENAME TO bookmarks_v1;
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            target TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            member_slug TEXT,
+            title TEXT,
+            text TEXT NOT NULL CHECK (length(text) > 0),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            rev INTEGER NOT NULL DEFAULT 1,
+            copy INTEGER NOT NULL DEFAULT 0,
+            origin TEXT,
+            UNIQUE (target, copy)
+        );
+        CREATE INDEX notes_member ON notes(member_slug);
+        CREATE TABLE bookmarks (
+            target TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            member_slug TEXT,
+            title TEXT,
+            url TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX bookmarks_member ON bookmarks(member_slug);
+        CREATE VIRTUAL TABLE notes_fts USING fts5(
+            title, text,
+            content = 'notes', content_rowid = 'id',
+            tokenize = "unicode61 remove_diacritics 2",
+            prefix = '1 2 3'
+        );
+        CREATE TRIGGER notes_ai AFTER INSERT ON notes BEGIN
+            INSERT INTO notes_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        CREATE TRIGGER notes_ad AFTER DELETE ON notes BEGIN
+            INSERT INTO notes_fts (notes_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+        END;
+        CREATE TRIGGER notes_au AFTER UPDATE ON notes BEGIN
+            INSERT INTO notes_fts (notes_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO notes_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        INSERT OR IGNORE INTO notes (target, kind, member_slug, title, text, created_at, updated_at)
+        SELECT CASE WHEN ref = '' THEN lower(member_slug) ELSE lower(member_slug) || '/' || upper(ref) END,
+               CASE WHEN ref = '' THEN 'member' ELSE 'commitment' END,
+               lower(member_slug), NULL, text, updated_at, updated_at
+        FROM notes_v1 WHERE length(trim(text)) > 0;
+        INSERT OR IGNORE INTO bookmarks (target, kind, member_slug, title, url, created_at)
+        SELECT CASE WHEN COALESCE(ref, '') = '' THEN lower(member_slug)
+                    ELSE lower(member_slug) || '/' || upper(ref) END,
+               CASE WHEN COALESCE(ref, '') = '' THEN 'member' ELSE 'commitment' END,
+               lower(member_slug), title, url, added_at
+        FROM bookmarks_v1;
+        DROP TABLE notes_v1;
+        DROP TABLE bookmarks_v1;
+        """
+    )
+
+
+USER_MIGRATIONS = [_user_v1, _user_v2]

@@ -24,10 +24,11 @@ from typing import Any
 from ogptui import config
 from ogptui.clean import clean_text
 from ogptui.model import Commitment, CommitmentPage, Member, clean_record, stable_hash
+from ogptui.store import backup, opening
 from ogptui.store import db as dbmod
-from ogptui.store import opening
 from ogptui.store.db import Database
 from ogptui.store.fts import SearchIndex
+from ogptui.store.notes import UserNotes
 from ogptui.store.opening import can_write
 from ogptui.store.rows import (
     CHILD_TABLES,
@@ -128,6 +129,7 @@ class Store:
         self._depth = 0  # nesting of `transaction()` on cache.db
         self._seeding = False
         self._search_index: SearchIndex | None = None
+        self._notes: UserNotes | None = None
         self.readonly = not (writable or can_write)(self.paths.cache_db)
         self.cache = (
             opening.open_cache_readonly(self.paths, self.notices)
@@ -198,14 +200,29 @@ class Store:
 
     _write = transaction
 
+    @property
+    def notes(self) -> UserNotes:
+        """The user's notes and bookmarks in user.db (`ogptui/store/notes.py`)."""
+        if self._notes is None:
+            self._notes = UserNotes(self)
+        return self._notes
+
     @contextlib.contextmanager
     def _user_write(self) -> Iterator[Database]:
+        """One immediate transaction on user.db, after today's backup (made once a day, before the first
+        write; a backup that cannot be made is a notice, not a lost write)."""
         if self.user is None:
             raise dbmod.StoreError(
-                f"the watchlist file {self.paths.user_db} cannot be read; repair or move it"
+                f"the watchlist file {self.paths.user_db} cannot be read (it holds your watchlist, notes and "
+                "bookmarks); it is left untouched: run `ogptui restore-notes` to put back the newest good backup, "
+                "or repair or move it"
             )
         self._check_writable()
         u = self.user
+        try:
+            backup.daily(u, self.paths.user_db)  # a look at the file's name when today's backup exists
+        except (OSError, sqlite3.Error) as e:
+            self.notices.append(f"today's backup of {self.paths.user_db} could not be made ({e})")
         u.execute("BEGIN IMMEDIATE")
         try:
             yield u

@@ -71,6 +71,9 @@ class OgpApp(App[int]):
     cache_version: var[int] = var(0)
     """Bumped whenever the cache changed under the screens (a sync here, a write by another process);
     every screen that shows cached data watches it and reloads."""
+    notes_version: var[int] = var(0)
+    """Bumped whenever the user's notes or bookmarks changed (a save here, `ogptui note` in another
+    terminal); the screens that show marks or notes watch it and reload."""
 
     def __init__(
         self,
@@ -110,6 +113,8 @@ class OgpApp(App[int]):
         self._recheck_n = 0
         self._recheck_timer: Timer | None = None
         self._data_version: int | None = None  # cache.db's PRAGMA data_version when last looked at
+        self._user_version: int | None = None  # user.db's PRAGMA data_version when last looked at
+        self.marked: list[str] = []  # members marked with m on the members list, to compare (C)
 
     # --- lifecycle -----------------------------------------------------------------------------
     @property
@@ -346,6 +351,39 @@ class OgpApp(App[int]):
         v = self._safe_data_version()
         if v is not None and v != self._data_version:
             self.cache_changed()
+        u = self._user_data_version()
+        if u is not None and self._user_version is not None and u != self._user_version:
+            self.notes_version += 1  # another process wrote a note, a bookmark or the watchlist
+        self._user_version = u
+
+    def _user_data_version(self) -> int | None:
+        try:
+            user = self.store.user
+            return None if user is None else int(user.execute("PRAGMA data_version").fetchone()[0])
+        except Exception:
+            return None
+
+    # --- notes, bookmarks, compare (issue 16; the flow is in tui/notes_flow.py) ------------------
+    def action_notes(self) -> None:
+        from ogptui.tui.screens.notes import NotesScreen
+
+        if not isinstance(self.screen, NotesScreen):
+            self.push_screen(NotesScreen())
+
+    def action_compare(self) -> None:
+        from ogptui.tui.screens.compare import CompareScreen
+
+        slugs = list(self.marked)
+        if len(slugs) < 2:
+            for screen in reversed(self.screen_stack):  # the member shown, or the row selected in the list
+                slug = getattr(screen, "slug", None) or getattr(screen, "selected_slug", lambda: None)()
+                if slug and slug not in slugs:
+                    slugs.append(slug)
+                    break
+        if isinstance(self.screen, CompareScreen):
+            self.screen.set_members(slugs)
+        else:
+            self.push_screen(CompareScreen(slugs))
 
     # --- sync ----------------------------------------------------------------------------------
     def start_sync(

@@ -12,7 +12,8 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rich.console import Console
 from rich.text import Text
@@ -120,7 +121,45 @@ def field_lines(pairs: Iterable[tuple[str, object]], label_width: int = 20, widt
     return out
 
 
-def overview_text(m: Member, freshness_line: str, watched: bool, width: int | None = None) -> Text:
+def with_mark(cells: list[Text], mark: str | None) -> list[Text]:
+    """Row cells with the note/bookmark mark (✎ ⚑) before the first cell's text (unchanged without one)."""
+    if not mark or not cells:
+        return cells
+    first = Text(f"{mark} ")
+    first.append_text(cells[0])
+    return [first, *cells[1:]]
+
+
+def notes_block(notes: Sequence[Any], bookmarks: Sequence[Any], width: int | None = None) -> Text:
+    """The user's own notes and bookmarks on a member (`ogptui.notes.Entry`), marked as theirs."""
+    out = Text()
+    out.append("Your notes", style=LABEL)
+    out.append("  (yours, not from the OGP site; n edits, N lists them all)\n", style=DIM)
+    for e in notes:
+        out.append(f"✎ {safe(e.target.label())}", style="bold")
+        if e.state_text():
+            out.append(f"  ({safe(e.state_text())})", style="italic")
+        if e.note.copy:
+            out.append(f"  conflict copy {e.note.copy}", style=DIM)
+        out.append(f"  {safe((e.note.updated_at or '')[:10])}\n", style=DIM)
+        for line in safe_block(e.note.text).split("\n"):
+            out.append(f"  {line}\n")
+    if bookmarks:
+        out.append("Bookmarked: ", style=LABEL)
+        out.append(" · ".join(f"⚑ {safe(e.target.label())}" for e in bookmarks))
+        out.append("\n")
+    out.rstrip()
+    return out
+
+
+def overview_text(
+    m: Member,
+    freshness_line: str,
+    watched: bool,
+    width: int | None = None,
+    notes: Sequence[Any] = (),
+    bookmarks: Sequence[Any] = (),
+) -> Text:
     cp = m.current_plan
     plan = cp.years or None
     if plan and cp.number:
@@ -151,6 +190,9 @@ def overview_text(m: Member, freshness_line: str, watched: bool, width: int | No
             width=width,
         )
     )
+    if notes or bookmarks:
+        out.append("\n\n")
+        out.append_text(notes_block(notes, bookmarks, width))
     out.append("\n\n")
     out.append("Summary\n", style=LABEL)
     out.append_text(plain(cp.summary, "no summary on the page", multiline=True))

@@ -86,3 +86,18 @@ class CommitmentScreen(Screen):
     def action_browse(self) -> None:
         url = self.commitment.url if self.commitment else None
         self.app.open_link(url, f"the page of {self.commitment_id}")
+
+    def _target(self):
+        from ogptui.notes import commitment_target
+
+        return commitment_target(self.slug, self.commitment) if self.commitment else None
+
+    def action_note(self) -> None:
+        from ogptui.tui.notes_flow import edit_note
+
+        edit_note(self.app, self._target(), "the commitment is not in the cache")
+
+    def action_bookmark(self) -> None:
+        from ogptui.tui.notes_flow import toggle_bookmark
+
+        toggle_bookmark(self.app, self._target(), "the commitment is not in the cache")

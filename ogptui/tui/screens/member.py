@@ -7,8 +7,20 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, TabbedContent, TabPane
 
+from ogptui.notes import (
+    Target,
+    commitment_key,
+    commitment_target,
+    contact_key,
+    contact_target,
+    member_notes,
+    member_target,
+    resource_key,
+    resource_target,
+)
 from ogptui.timefmt import freshness_text
 from ogptui.tui.commands import bindings
+from ogptui.tui.notes_flow import edit_note, marks, toggle_bookmark
 from ogptui.tui.widgets.common import FilterInput, Footer, StatusBar, TitleBar, reload_on_cache_change
 from ogptui.tui.widgets.navtable import NavTable
 from ogptui.tui.widgets.panes import (
@@ -69,6 +81,7 @@ class MemberScreen(Screen):
     def on_mount(self) -> None:
         self.reload()
         reload_on_cache_change(self, self.reload)
+        self.watch(self.app, "notes_version", self.reload, init=False)
         self.active_pane().focus_main()
         if self.initial_select is not None:
             self.select_row(self.initial_tab, self.initial_select)
@@ -81,7 +94,11 @@ class MemberScreen(Screen):
         self.member = member
         fresh = freshness_text(store.freshness(self.slug), self.app.now(), self.app.settings.stale_hours)
         watched = store.is_watched(self.slug)
-        self._ctx = PaneContext(freshness_line=str(fresh), watched=watched, width=self.app.size.width)
+        marks, notes, bookmarks = user_layer(self.app, member)
+        self._ctx = PaneContext(
+            freshness_line=str(fresh), watched=watched, width=self.app.size.width, marks=marks, notes=notes,
+            bookmarks=bookmarks,
+        )  # fmt: skip
         # only the tab shown is filled now; the others when first shown (`_show_pane`), so opening a member
         # does not build seven tabs' tables and texts before the first paint
         self._unshown = {tab_id for tab_id, _, _ in TABS}
@@ -210,8 +227,9 @@ class MemberScreen(Screen):
 
         store = self.app.store
         fresh = freshness_text(store.freshness(self.slug), self.app.now(), self.app.settings.stale_hours)
+        _, notes, bookmarks = user_layer(self.app, self.member)
         try:
-            path = write_brief(self.member, str(fresh))
+            path = write_brief(self.member, str(fresh), notes=notes, bookmarks=bookmarks)
         except OSError as e:  # an unwritable or missing documents folder, a full disk
             reason = e.strerror or str(e)
             where = f" ({e.filename})" if getattr(e, "filename", None) else ""
@@ -224,3 +242,37 @@ class MemberScreen(Screen):
     def action_sync(self) -> None:
         name = self.member.name if self.member else self.slug
         self.app.start_sync(slugs=[self.slug], what=name)
+
+    def selected_target(self) -> tuple[Target | None, str]:
+        """What `n` and `b` act on: the selected commitment, resource or contact, else the member."""
+        member = self.member
+        if member is None:
+            return None, "no member"
+        pane = self.active_pane()
+        item = pane.selected() if pane.built else None
+        if isinstance(pane, CommitmentsPane) and item is not None:
+            return commitment_target(self.slug, item), ""
+        if isinstance(pane, ResourcesPane) and item is not None:
+            return resource_target(self.slug, item), "this resource has no link, so no stable key to keep a note by"
+        if isinstance(pane, ContactsPane) and item is not None:
+            return contact_target(self.slug, item), ""
+        return member_target(self.slug, member.name), ""
+
+    def action_note(self) -> None:
+        edit_note(self.app, *self.selected_target())
+
+    def action_bookmark(self) -> None:
+        toggle_bookmark(self.app, *self.selected_target())
+
+
+def user_layer(app, member) -> tuple[dict[str, str], tuple, tuple]:
+    """(row marks by target key, notes, bookmarks) of a member, for its panes; empty if user.db is off."""
+    slug = member.slug
+    keys = [slug, *(commitment_key(slug, c) for c in member.commitments),
+            *(k for r in member.resources if (k := resource_key(slug, r))),
+            *(contact_key(slug, c) for c in member.contacts)]  # fmt: skip
+    try:
+        notes, bookmarks = member_notes(app.store, slug)
+    except Exception:  # a damaged user.db or cache: the member is still shown
+        notes, bookmarks = [], []
+    return marks(app, keys), tuple(notes), tuple(bookmarks)

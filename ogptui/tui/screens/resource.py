@@ -42,3 +42,19 @@ class ResourceScreen(ModalScreen[None]):
 
     def action_browse(self) -> None:
         self.app.open_link(self.resource.url, "the resource")
+
+    def _target(self):
+        from ogptui.notes import resource_target
+
+        slug = next((s.slug for s in reversed(self.app.screen_stack) if getattr(s, "slug", None)), "")
+        return resource_target(slug, self.resource) if slug else None
+
+    def action_note(self) -> None:
+        from ogptui.tui.notes_flow import edit_note
+
+        edit_note(self.app, self._target(), "this resource has no link, so no stable key to keep a note by")
+
+    def action_bookmark(self) -> None:
+        from ogptui.tui.notes_flow import toggle_bookmark
+
+        toggle_bookmark(self.app, self._target(), "this resource has no link, so no stable key to keep a note by")

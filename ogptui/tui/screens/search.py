@@ -36,6 +36,7 @@ GROUPS = (
     ("commitment", "Commitments"),
     ("resource", "Resources"),
     ("contact", "Contacts"),
+    ("note", "Your notes"),
 )
 # Where a hit opens on the member screen.
 TAB_OF_KIND = {
@@ -261,6 +262,13 @@ class SearchScreen(Screen):
         hit = self._hit_by_option.get(option_id)
         if hit is not None:
             remember_search(self.app.store, self.query_text)
+            if hit.kind == "note":  # a note: show its target (its key is the hit's ref)
+                from ogptui.notes import Target
+                from ogptui.tui.notes_flow import open_target
+
+                target = Target(hit.type or "member", hit.ref, hit.member_slug or None, hit.title)
+                self.app.call_later(open_target, self.app, target)
+                return
             self.app.call_later(open_hit, self.app, hit)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rich.text import Text
@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from ogptui.model import Member
+from ogptui.notes import commitment_key, contact_key, resource_key
 from ogptui.tui import render
 from ogptui.tui.widgets.common import DetailScroll, FilterInput
 from ogptui.tui.widgets.navtable import NavTable
@@ -27,6 +28,9 @@ class PaneContext:
     freshness_line: str
     watched: bool
     width: int
+    marks: dict[str, str] = field(default_factory=dict)  # note/bookmark marks by target key (ogptui.notes)
+    notes: tuple[Any, ...] = ()  # the user's notes on the member and its targets (overview)
+    bookmarks: tuple[Any, ...] = ()
 
 
 class Pane(Vertical):
@@ -131,7 +135,11 @@ class TextPane(Pane):
 class OverviewPane(TextPane):
     def show(self, member: Member, ctx: PaneContext) -> None:
         super().show(member, ctx)
-        self.set_text(render.overview_text(member, ctx.freshness_line, ctx.watched, ctx.width - 6))
+        self.set_text(
+            render.overview_text(
+                member, ctx.freshness_line, ctx.watched, ctx.width - 6, ctx.notes, ctx.bookmarks
+            )
+        )
 
     def link_value(self) -> tuple[str | None, str]:
         if self.member and self.member.current_plan.summary_url:
@@ -174,7 +182,11 @@ class CommitmentsPane(Pane):
         self.width = ctx.width
         # (id, haystack, cells) per commitment, built once per load, not on every keystroke
         title_w = max(24, ctx.width - 80)
-        self._rows = [(c.id, self._haystack(c), self._cells(c, title_w)) for c in member.commitments]
+        marks = ctx.marks
+        self._rows = [
+            (c.id, self._haystack(c), render.with_mark(self._cells(c, title_w), marks.get(commitment_key(member.slug, c))))
+            for c in member.commitments
+        ]
         self.refill()
 
     @staticmethod
@@ -246,6 +258,7 @@ class ResourcesPane(Pane):
     def show(self, member: Member, ctx: PaneContext) -> None:
         super().show(member, ctx)
         self.width = ctx.width
+        self.marks = {i: ctx.marks[k] for i, r in enumerate(member.resources) if (k := resource_key(member.slug, r)) in ctx.marks}
         self.refill()
 
     def types(self) -> list[tuple[str | None, int]]:
@@ -287,8 +300,8 @@ class ResourcesPane(Pane):
             rows.append(
                 (
                     i,
-                    [year_cell, render.clip(r.title, title_w), render.clip(r.type, 20, "no type"),
-                     render.clip(r.format, 10)],
+                    [year_cell, *render.with_mark([render.clip(r.title, title_w)], getattr(self, "marks", {}).get(i)),
+                     render.clip(r.type, 20, "no type"), render.clip(r.format, 10)],
                 )
             )  # fmt: skip
         self._table().refill(rows)
@@ -341,8 +354,8 @@ class ContactsPane(Pane):
         super().show(member, ctx)
         role_w = max(20, ctx.width - 80)
         rows = [
-            (i, [render.clip(c.name, 30), render.clip(c.role, role_w), render.plain(c.email, "no email"),
-                 render.plain(c.side, "unknown")])
+            (i, render.with_mark([render.clip(c.name, 30), render.clip(c.role, role_w), render.plain(c.email, "no email"),
+                 render.plain(c.side, "unknown")], ctx.marks.get(contact_key(member.slug, c))))
             for i, c in enumerate(member.contacts)
         ]  # fmt: skip
         self._table().refill(rows)
