@@ -411,33 +411,6 @@ def _read_manifest(zf: zipfile.ZipFile, src: Path) -> dict[str, Any]:
     return manifest
 
 
-def _extract_db(zf: zipfile.ZipFile, src: Path, db: Path, manifest: dict[str, Any]) -> None:
-    info = zf.getinfo(DB_NAME)
-    expected = manifest["db"]["size"]
-    h = hashlib.sha256()
-    n = 0
-    try:
-        with zf.open(info) as inp, db.open("wb") as out:
-            for chunk in iter(lambda: inp.read(1 << 20), b""):
-                n += len(chunk)
-                if n > max(expected, info.file_size):
-                    raise BundleError(
-                        f"{src} holds more data than its manifest says; export the bundle again"
-                    )
-                h.update(chunk)
-                out.write(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as e:
-        raise BundleError(f"{src} is damaged ({e}); copy or download the bundle again") from e
-    except OSError as e:
-        raise BundleError(
-            f"cannot unpack {src}: {e.strerror or e}; free some disk space and try again"
-        ) from e
-    if n != expected or h.hexdigest() != manifest["db"]["sha256"].lower():
-        raise BundleError(
-            f"{src} does not match its checksum (the file was damaged or altered); copy or download it again"
-        )
-
-
 def _check_sizes(zf: zipfile.ZipFile, src: Path, manifest: dict[str, Any], workdir: Path) -> None:
     """Refuse a zip bomb from what the zip declares, before anything is unpacked (nothing is written).
 
