@@ -27,8 +27,9 @@ from urllib.parse import urljoin
 
 from ogptui import config
 from ogptui.model import DirectoryPage, PageRejected
+from ogptui.seed import open_store
 from ogptui.source import FetchError, FetchResult, Source, same_site
-from ogptui.store import Store, open_store, utcnow, utcnow_ms
+from ogptui.store import Store, utcnow, utcnow_ms
 from ogptui.sync_checks import done_since as _done_since
 from ogptui.sync_checks import moved_commitment as _moved_commitment
 from ogptui.sync_checks import moved_member as _moved_member

@@ -16,7 +16,7 @@ import time
 import pytest
 from textual.widgets import DataTable
 
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from tests.crashkit import (
     crash_site_data,
     report,

@@ -17,7 +17,7 @@ import subprocess
 import time
 
 from ogptui.model import Post
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from tests.crashkit import (
     DIRECTORY,
     connect,

@@ -17,7 +17,7 @@ import pytest
 
 from ogptui.cli import main
 from ogptui.model import Resource
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from ogptui.sync import run_sync
 from tests.crashkit import integrity_problems, report
 from tests.fakesite.faults import oversize_gzip

@@ -18,7 +18,7 @@ import pytest
 
 from ogptui import config
 from ogptui.cli import main
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from ogptui.store import store as store_mod
 from ogptui.sync import run_sync
 from tests.crashkit import integrity_problems, run_cli

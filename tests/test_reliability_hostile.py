@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Static
 
 from ogptui.clean import SINGLE_LINE_CAP
 from ogptui.parse import parse_page
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from ogptui.sync import run_sync
 from tests.crashkit import OGPTUI, cli_env, control_chars_in, report, run_cli, scan_controls
 from tests.fakesite import default_site

@@ -27,8 +27,8 @@ from ogptui import bundle as bundlemod
 from ogptui import leftovers
 from ogptui.bundle import DB_NAME, MANIFEST_NAME, BundleError, export_bundle, import_bundle, verify_bundle
 from ogptui.model import CommitmentPage
+from ogptui.seed import open_store
 from ogptui.store import db as dbmod
-from ogptui.store import open_store
 from ogptui.store import store as store_mod
 from tests.crashkit import OGPTUI, cli_env, control_chars_in, report, scan_controls
 from tests.test_bundle import MEMBERS, dated, rewrite, run, sha, use_home

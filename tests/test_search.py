@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from ogptui.cli import main
 from ogptui.model import Commitment, CommitmentPage, Contact, CurrentPlan, Member, Resource
 from ogptui.search import Hit, fts_query, recent_searches, remember_search, search, snippet
-from ogptui.store import open_store
+from ogptui.seed import open_store
 
 
 def member(slug: str = "ruritania", name: str = "Ruritania") -> Member:

@@ -18,8 +18,8 @@ from ogptui.model import (
     PerformanceRow,
     Resource,
 )
+from ogptui.seed import open_store
 from ogptui.store import db as dbmod
-from ogptui.store import open_store
 from ogptui.store.schema import CACHE_MIGRATIONS
 
 
@@ -199,7 +199,7 @@ def test_reads_do_not_load_sqlite_utils(ogptui_home):
 
     open_store().close()  # first open: migrations and the embedded sample (writes load it, that is fine)
     code = (
-        "import sys; from ogptui.store import open_store; s = open_store(); "
+        "import sys; from ogptui.seed import open_store; s = open_store(); "
         "s.get_member('peru'); s.list_members(); s.watchlist(); s.last_run(); s.freshness('peru'); "
         "print('sqlite_utils' in sys.modules)"
     )
@@ -259,7 +259,7 @@ def test_migrations_do_not_need_sqlite_utils(ogptui_home):
     import sys
 
     code = (
-        "import sys; from ogptui.store import open_store; s = open_store(seed=False); "
+        "import sys; from ogptui.seed import open_store; s = open_store(seed=False); "
         "print(s.cache.execute('PRAGMA user_version').fetchone()[0], 'sqlite_utils' in sys.modules)"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -19,7 +19,7 @@ import pytest
 from ogptui import config
 from ogptui.cli import main
 from ogptui.model import Resource
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from ogptui.sync import run_sync
 
 FAST = {"delay": 0, "backoff_initial": 0.001, "backoff_max": 0.005, "backoff_jitter": 0, "offline_after": 2}

@@ -6,7 +6,7 @@ import pytest
 from textual.widgets import DataTable, Static, TabbedContent
 
 from ogptui import config
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from ogptui.tui.commands import COMMANDS, key_display
 from ogptui.tui.screens.commitment import CommitmentScreen
 from ogptui.tui.screens.help import HelpScreen

@@ -20,7 +20,7 @@ import sqlite3
 import pytest
 from textual.widgets import DataTable, OptionList, Static
 
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from ogptui.sync import SyncEvent, SyncSummary
 from tests.crashkit import control_chars_in, text_columns
 from tests.test_tui_support import fill_store, make_app

@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import DataTable, Input, Static, TabbedContent
 
 from ogptui.search import recent_searches
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from ogptui.tui.commands import COMMANDS, key_display
 from ogptui.tui.screens.commitment import CommitmentScreen
 from ogptui.tui.screens.help import HelpScreen

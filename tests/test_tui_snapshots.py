@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from tests.test_tui_support import fill_store, make_app
 
 SIZE = (120, 36)

@@ -4,7 +4,7 @@ timing is asserted; figures belong to `python -m bench`)."""
 from __future__ import annotations
 
 from bench.tui_bench import ROOT, startup_cpu_compare
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from tests.test_tui_support import fill_store
 
 

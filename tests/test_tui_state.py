@@ -19,7 +19,7 @@ import pytest
 from textual.widgets import Static
 
 from ogptui.model import Contact
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from ogptui.sync import SyncEvent, SyncSummary
 from ogptui.tui.app import OgpApp
 from ogptui.tui.messages import ProbeFinished, SyncFinished, SyncProgressed

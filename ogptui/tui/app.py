@@ -115,7 +115,7 @@ class OgpApp(App[int]):
     @property
     def store(self) -> Store:
         if self._store is None:
-            from ogptui.store import open_store
+            from ogptui.seed import open_store
 
             self._store = open_store()
         return self._store
@@ -538,7 +538,7 @@ def run(slug: str | None = None, store: Store | None = None) -> int:
     owned = store is None
     if store is None:
         try:
-            from ogptui.store import open_store
+            from ogptui.seed import open_store
 
             store = open_store()
         except Exception as e:  # a broken data folder must be one clear sentence, not a traceback
