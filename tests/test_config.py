@@ -201,7 +201,7 @@ def test_sync_with_a_bad_settings_file_reports_it_and_runs(fake_site, ogptui_hom
 
 
 async def test_the_tui_starts_with_a_bad_settings_file_and_says_so(ogptui_home):
-    from tests.test_tui_support import make_app
+    from tests.tuikit import make_app
 
     write_raw(ogptui_home, "[" * 100_000)
     app = make_app()
@@ -216,7 +216,7 @@ async def test_the_tui_starts_with_a_bad_settings_file_and_says_so(ogptui_home):
 
 
 async def test_the_tui_names_a_bad_value_and_uses_the_default(ogptui_home):
-    from tests.test_tui_support import make_app
+    from tests.tuikit import make_app
 
     write_raw(ogptui_home, '{"theme": 5, "stale_hours": "soon", "last_member": "\\u001b]0;x\\u0007"}')
     app = make_app()

@@ -26,7 +26,7 @@ from tests.crashkit import (
     stop_site_process,
     write_settings,
 )
-from tests.test_tui_support import make_app
+from tests.tuikit import make_app
 
 STALL_MS = 100
 MEMBERS, COMMITMENTS, RESOURCES = 50, 12, 40  # per member: 651 commitment pages, 2,000 resources in all

@@ -22,7 +22,7 @@ from ogptui.seed import open_store
 from ogptui.store import store as store_mod
 from ogptui.sync import run_sync
 from tests.crashkit import integrity_problems, run_cli
-from tests.test_tui_support import make_app
+from tests.tuikit import make_app
 
 FAST = {"delay": 0, "backoff_initial": 0.001, "backoff_max": 0.005, "backoff_jitter": 0}
 DATA_TABLES = ("members", "contacts", "commitments", "resources", "commitment_details", "search_docs")

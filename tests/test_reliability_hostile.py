@@ -23,7 +23,7 @@ from ogptui.seed import open_store
 from ogptui.sync import run_sync
 from tests.crashkit import OGPTUI, cli_env, control_chars_in, report, run_cli, scan_controls
 from tests.fakesite import default_site
-from tests.test_tui_support import make_app
+from tests.tuikit import make_app
 
 FAST = {"delay": 0, "backoff_initial": 0.001, "backoff_max": 0.005, "backoff_jitter": 0}
 MARKUP = "[bold]B[/bold] [link=https://x.example]L[/link] [@click=app.quit]Q[/]"

@@ -13,7 +13,7 @@ from ogptui.tui.screens.help import HelpScreen
 from ogptui.tui.screens.member import MemberScreen
 from ogptui.tui.screens.members import MembersScreen
 from ogptui.tui.screens.resource import ResourceScreen
-from tests.test_tui_support import MARKUP_TITLE, fill_store, make_app
+from tests.tuikit import MARKUP_TITLE, fill_store, make_app
 
 SIZE = (120, 36)
 
@@ -301,7 +301,7 @@ async def test_unknown_member_shows_notice_and_list(store):
 
 
 async def test_refreshes_when_another_process_writes(store):
-    from tests.test_tui_support import sample_member
+    from tests.tuikit import sample_member
 
     app = make_app(store=store, poll_seconds=0.1)
     async with app.run_test(size=SIZE) as pilot:

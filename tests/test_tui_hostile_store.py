@@ -23,7 +23,7 @@ from textual.widgets import DataTable, OptionList, Static
 from ogptui.seed import open_store
 from ogptui.sync import SyncEvent, SyncSummary
 from tests.crashkit import control_chars_in, text_columns
-from tests.test_tui_support import fill_store, make_app
+from tests.tuikit import fill_store, make_app
 
 SIZE = (120, 36)
 HOSTILE = "\x1b]0;pwned\x07\x1b[2J\x1b]52;c;cm0gLXJmIH4K\x07\x9b31m\u202eevil\u202c\x00 [@click=app.quit]Q[/]"

@@ -16,7 +16,7 @@ from ogptui.tui.screens.help import HelpScreen
 from ogptui.tui.screens.member import MemberScreen
 from ogptui.tui.screens.members import MembersScreen
 from ogptui.tui.screens.search import ResultList, SearchScreen
-from tests.test_tui_support import fill_store, make_app
+from tests.tuikit import fill_store, make_app
 
 SIZE = (120, 36)
 HOSTILE = ['"', "NEAR(", "*", "[@click=app.quit]", "-", "'; DROP TABLE members; --", "[b]x[/b] \\[", "(((("]

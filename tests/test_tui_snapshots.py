@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from ogptui.seed import open_store
-from tests.test_tui_support import fill_store, make_app
+from tests.tuikit import fill_store, make_app
 
 SIZE = (120, 36)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bench.tui_bench import ROOT, startup_cpu_compare
 from ogptui.seed import open_store
-from tests.test_tui_support import fill_store
+from tests.tuikit import fill_store
 
 
 def test_startup_cpu_compare_reports_paint_and_settled(ogptui_home):

@@ -24,7 +24,7 @@ from ogptui.sync import SyncEvent, SyncSummary
 from ogptui.tui.app import OgpApp
 from ogptui.tui.messages import ProbeFinished, SyncFinished, SyncProgressed
 from ogptui.tui.status import AppStatus, progress_text, status_text
-from tests.test_tui_support import FIXED_NOW, fill_store, make_app, sample_member
+from tests.tuikit import FIXED_NOW, fill_store, make_app, sample_member
 
 SIZE = (120, 36)
 ROOT = Path(__file__).resolve().parent.parent

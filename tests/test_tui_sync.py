@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 
 from ogptui.model import Commitment
 from ogptui.tui.screens.member import MemberScreen
-from tests.test_tui_support import make_app
+from tests.tuikit import make_app
 
 pytest.importorskip("ogptui.sync")
 
