@@ -36,7 +36,7 @@ def in_future(when: datetime | str | None, now: datetime) -> bool:
 def ago(when: datetime | str | None, now: datetime) -> str:
     """'just now', '5 min ago', '3 h ago', '2 days ago', '3 months ago'."""
     if isinstance(when, str) or when is None:
-        when = parse_iso(when)  # type: ignore[arg-type]
+        when = parse_iso(when)
     if when is None:
         return "never"
     secs = (now - when).total_seconds()
