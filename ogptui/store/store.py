@@ -436,8 +436,8 @@ class Store:
 
     def _record_changes(
         self,
-        db,
-        run_id,
+        db: Database,
+        run_id: int | None,
         member: Member | None,
         changes: list[Change],
         now: str,
@@ -505,7 +505,9 @@ class Store:
                 "INSERT INTO sync_runs (started_at, source, target) VALUES (?, ?, ?)",
                 [utcnow_ms(), source, target],
             )
-            return int(cur.lastrowid)
+            run_id = cur.lastrowid
+            assert run_id is not None  # an INSERT sets it
+            return run_id
 
     def finish_run(self, run_id: int, **counters: Any) -> None:
         counters.setdefault("finished_at", utcnow())
