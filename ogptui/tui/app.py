@@ -260,7 +260,7 @@ class OgpApp(App[int]):
         if not isinstance(self.screen, ChangesScreen):
             self.push_screen(ChangesScreen())
 
-    def action_quit(self) -> None:  # type: ignore[override]
+    async def action_quit(self) -> None:
         self._sync_cancel.set()  # a running sync stops at its next request instead of holding up the exit
         self.exit(0)
 
@@ -290,10 +290,11 @@ class OgpApp(App[int]):
         if "@" in value and "/" not in value:
             text = clean_text(value)  # an email address
         else:
-            text, reason = check_link(self._absolute(value), self.source)
-            if text is None:
+            link, reason = check_link(self._absolute(value), self.source)
+            if link is None:
                 self.notify(f"Not copied: {reason}.", severity="warning", markup=False)
                 return
+            text = link
         self.copy_to_clipboard(text)
         self.notify(f"Copied {what}: {text}", markup=False)
 

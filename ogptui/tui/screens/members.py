@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -13,10 +15,14 @@ from ogptui.tui.commands import bindings
 from ogptui.tui.widgets.common import FilterInput, Footer, StatusBar, TitleBar, reload_on_cache_change
 from ogptui.tui.widgets.navtable import NavTable
 
+if TYPE_CHECKING:
+    from ogptui.tui.app import OgpApp
+
 
 class MembersScreen(Screen):
     SCOPE = "members"
     BINDINGS = bindings("members")
+    app: OgpApp  # (Textual types it App[Any])
 
     def __init__(self) -> None:
         super().__init__(id="members-screen")
