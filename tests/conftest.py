@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from ogptui.seed import open_store
+from ogptui.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT_DIR = ROOT / "snapshots"
@@ -40,6 +44,24 @@ def ogptui_home(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("OGPTUI_NO_AUTOSYNC", "1")
     monkeypatch.delenv("OGPTUI_SOURCE", raising=False)
     return home
+
+
+@pytest.fixture
+def store(ogptui_home) -> Iterator[Store]:
+    """An empty store in the test's data home (no embedded sample)."""
+    with open_store(seed=False) as s:
+        yield s
+
+
+@pytest.fixture
+def sample_store(ogptui_home) -> Iterator[Store]:
+    """The embedded Peru sample (as a first start loads it) plus Testland with every section and two
+    commitment details (`tests.tuikit.sample_member`): what the TUI tests show."""
+    from tests.tuikit import fill_store
+
+    with open_store() as s:
+        fill_store(s)
+        yield s
 
 
 def pytest_configure(config) -> None:

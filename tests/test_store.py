@@ -45,13 +45,6 @@ def sample_member(slug: str = "ruritania", n_resources: int = 3) -> Member:
     )
 
 
-@pytest.fixture
-def store():
-    s = open_store(seed=False)
-    yield s
-    s.close()
-
-
 def test_migrations_from_empty_and_rerun_is_noop(store):
     assert store.cache.execute("PRAGMA user_version").fetchone()[0] == len(CACHE_MIGRATIONS)
     assert store.cache.execute("PRAGMA application_id").fetchone()[0] == dbmod.CACHE_APP_ID

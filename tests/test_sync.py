@@ -46,13 +46,6 @@ def data_snapshot(store) -> dict[str, list]:
     return {t: store.cache.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in DATA_TABLES}
 
 
-@pytest.fixture
-def store():
-    s = open_store(seed=False)
-    yield s
-    s.close()
-
-
 def test_full_sync_populates_every_table(store, fake_site):
     summary = sync(store, fake_site, ["peru", "valdoria", "port-esmer-valdoria", "norland"])
     assert summary.outcome == "ok", summary.failed
