@@ -7,7 +7,7 @@ import re
 
 from ogptui.model import CommitmentPage, DirectoryEntry, DirectoryPage, DocumentPage
 from ogptui.report import commitment_text, directory_text, document_text, member_text, record_text
-from tests.tuikit import sample_member
+from tests.fakesite.data import sample_member
 
 BAD = "\x1b]0;pwned\x07\x1b[2J\x9b31m\x9d0;t\x9c\u202eevil\u2069\x00\x07\rX"
 UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

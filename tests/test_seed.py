@@ -7,7 +7,7 @@ import pytest
 from ogptui import config
 from ogptui.seed import embedded_manifest, load_embedded, open_store
 from ogptui.store import Store
-from tests.tuikit import sample_member
+from tests.fakesite.data import sample_member
 
 
 def test_an_empty_cache_is_filled_with_the_embedded_sample_once():

@@ -12,7 +12,8 @@ from ogptui.tui.screens.help import HelpScreen
 from ogptui.tui.screens.member import MemberScreen
 from ogptui.tui.screens.members import MembersScreen
 from ogptui.tui.screens.resource import ResourceScreen
-from tests.tuikit import MARKUP_TITLE, make_app
+from tests.fakesite.data import MARKUP_TITLE
+from tests.tuikit import make_app
 
 SIZE = (120, 36)
 
@@ -292,7 +293,7 @@ async def test_unknown_member_shows_notice_and_list(sample_store):
 
 
 async def test_refreshes_when_another_process_writes(sample_store):
-    from tests.tuikit import sample_member
+    from tests.fakesite.data import sample_member
 
     app = make_app(store=sample_store, poll_seconds=0.1)
     async with app.run_test(size=SIZE) as pilot:

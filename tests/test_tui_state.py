@@ -23,7 +23,8 @@ from ogptui.sync import SyncEvent, SyncSummary
 from ogptui.tui.app import OgpApp
 from ogptui.tui.messages import ProbeFinished, SyncFinished, SyncProgressed
 from ogptui.tui.status import AppStatus, progress_text, status_text
-from tests.tuikit import FIXED_NOW, make_app, sample_member
+from tests.fakesite.data import sample_member
+from tests.tuikit import FIXED_NOW, make_app
 
 SIZE = (120, 36)
 ROOT = Path(__file__).resolve().parent.parent
