@@ -26,7 +26,7 @@ from tests.crashkit import (
     stop_site_process,
     write_settings,
 )
-from tests.tuikit import make_app
+from tests.tuikit import make_app, notified
 
 STALL_MS = 100
 MEMBERS, COMMITMENTS, RESOURCES = 50, 12, 40  # per member: 651 commitment pages, 2,000 resources in all
@@ -86,7 +86,7 @@ async def test_tui_open_during_sync_shows_the_new_data(site_url, ogptui_home):
             await pilot.pause(0.05)
         assert {c.plain for c in table.get_column("name")} == names
         assert app.is_running
-        assert not [n for n in app._notifications if n.severity == "error"]
+        assert not [n for n in notified(app) if n.severity == "error"]
         # it refreshed while the sync was running, not only at the end
         assert len(set(counts)) > 2, counts
     # key latency is reported, not asserted: it measures Textual repainting on a loaded 2-core machine

@@ -22,7 +22,7 @@ from ogptui.seed import open_store
 from ogptui.store import store as store_mod
 from ogptui.sync import run_sync
 from tests.crashkit import integrity_problems, run_cli
-from tests.tuikit import make_app
+from tests.tuikit import make_app, notified
 
 FAST = {"delay": 0, "backoff_initial": 0.001, "backoff_max": 0.005, "backoff_jitter": 0}
 DATA_TABLES = ("members", "contacts", "commitments", "resources", "commitment_details", "search_docs")
@@ -102,7 +102,7 @@ async def test_tui_says_where_the_damaged_cache_went(synced_home):
         await pilot.pause()
         moved = moved_caches(synced_home)
         assert len(moved) == 1
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notified(app)]
         assert any(str(moved[0]) in m for m in messages), messages
         assert app.is_running
 
@@ -130,11 +130,11 @@ async def test_corrupt_user_db_tui_runs_without_watchlist(synced_home):
     app = make_app(slug="valdoria")
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        assert any("watchlist" in n.message for n in app._notifications)
+        assert any("watchlist" in n.message for n in notified(app))
         await pilot.press("w")  # watch: refused with a message, no crash
         await pilot.pause()
         assert app.is_running
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notified(app)]
         assert any(m.startswith("Not changed: the watchlist file") for m in messages), messages
         await pilot.press("escape", "w")  # from the members list too
         await pilot.pause()
@@ -216,7 +216,7 @@ async def test_tui_sync_on_a_full_disk_is_a_notification(synced_home, fake_site,
             if not app.syncing:
                 break
         assert not app.syncing and app.is_running
-        errors = [n.message for n in app._notifications if n.severity == "error"]
-        assert errors and "disk is full" in errors[-1], [n.message for n in app._notifications]
+        errors = [n.message for n in notified(app) if n.severity == "error"]
+        assert errors and "disk is full" in errors[-1], [n.message for n in notified(app)]
     with open_store(seed=False) as s:
         assert s.get_member("valdoria").name == "Valdoria"

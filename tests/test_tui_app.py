@@ -13,7 +13,7 @@ from ogptui.tui.screens.member import MemberScreen
 from ogptui.tui.screens.members import MembersScreen
 from ogptui.tui.screens.resource import ResourceScreen
 from tests.fakesite.data import MARKUP_TITLE
-from tests.tuikit import make_app
+from tests.tuikit import make_app, notified
 
 SIZE = (120, 36)
 
@@ -189,7 +189,7 @@ async def test_open_link_only_when_safe(sample_store):
         await pilot.press("o")
         assert len(opened) == 1
         await pilot.pause()
-        assert any("Not opened" in n.message for n in app._notifications)
+        assert any("Not opened" in n.message for n in notified(app))
 
 
 def _all_bindings():
@@ -289,7 +289,7 @@ async def test_unknown_member_shows_notice_and_list(sample_store):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, MembersScreen)
-        assert any("atlantis" in n.message for n in app._notifications)
+        assert any("atlantis" in n.message for n in notified(app))
 
 
 async def test_refreshes_when_another_process_writes(sample_store):

@@ -14,7 +14,7 @@ from ogptui.tui.screens.help import HelpScreen
 from ogptui.tui.screens.member import MemberScreen
 from ogptui.tui.screens.members import MembersScreen
 from ogptui.tui.screens.search import ResultList, SearchScreen
-from tests.tuikit import make_app
+from tests.tuikit import make_app, notified
 
 SIZE = (120, 36)
 HOSTILE = ['"', "NEAR(", "*", "[@click=app.quit]", "-", "'; DROP TABLE members; --", "[b]x[/b] \\[", "(((("]
@@ -329,7 +329,7 @@ async def test_e_writes_the_brief_and_says_where(sample_store, tmp_path, monkeyp
         text = files[0].read_text(encoding="utf-8")
         assert "Peru" in text and "Peru Design Report 2019-2021" in text
         assert "embedded sample captured before" in text  # the freshness the screen shows
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notified(app)]
         assert any(str(files[0]) in m for m in messages), messages
         await pilot.press("e")  # a second brief never replaces the first
         await pilot.pause()
@@ -347,7 +347,7 @@ async def test_e_reports_an_unwritable_folder(sample_store, tmp_path, monkeypatc
         await pilot.press("e")
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, MemberScreen)
-        errors = [n for n in app._notifications if n.severity == "error"]
+        errors = [n for n in notified(app) if n.severity == "error"]
         assert errors and errors[-1].message.startswith("Brief not written:")
         assert "not-a-folder" in errors[-1].message
 

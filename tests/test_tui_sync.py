@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 
 from ogptui.model import Commitment
 from ogptui.tui.screens.member import MemberScreen
-from tests.tuikit import make_app
+from tests.tuikit import make_app, notified
 
 pytest.importorskip("ogptui.sync")
 
@@ -27,7 +27,7 @@ async def wait_until(pilot, condition, timeout: float = 20.0) -> None:
 
 
 def messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in notified(app)]
 
 
 def ids(app) -> list[str]:
