@@ -44,6 +44,7 @@ def test_parse_bench_structure():
     assert r["target_p50_ms"] == 5.0
 
 
+@pytest.mark.slow
 def test_sync_bench_invariants():
     cfg = TINY
     if shutil.which("wget") is None:
@@ -69,6 +70,7 @@ def test_sync_bench_invariants():
     assert "No-change re-sync" in md and "Summary against the targets" in md
 
 
+@pytest.mark.slow
 def test_keystroke_bench_measures_repaints(tmp_path):
     info = tui_bench.build_cache(tmp_path, members=3, commitments=12, resources=20)
     assert tui_bench.member_count(tmp_path) == 3

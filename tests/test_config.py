@@ -178,6 +178,7 @@ def _run(home: Path, *args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=120, cwd=ROOT)  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "content",
     ['{"source": "ftp://x y"}', '{"source": "http://127.0.0.1:99999"}', '{"delay": Infinity}', '{"delay": 1e300}',

@@ -39,6 +39,7 @@ def site_url():
     stop_site_process(proc)
 
 
+@pytest.mark.slow
 def test_reader_process_never_locked_or_stalled_while_sync_writes(site_url, ogptui_home, tmp_path):
     write_settings(ogptui_home, delay=0.001, concurrency=4)
     open_store().close()  # the cache exists (embedded sample) before the reader starts
@@ -61,6 +62,7 @@ def test_reader_process_never_locked_or_stalled_while_sync_writes(site_url, ogpt
     assert stats["max_ms"] < STALL_MS, stats
 
 
+@pytest.mark.slow
 async def test_tui_open_during_sync_shows_the_new_data(site_url, ogptui_home):
     write_settings(ogptui_home, delay=0.001, concurrency=4)
     names = {m.name for m in crash_site_data(MEMBERS, COMMITMENTS, RESOURCES, seed=3).members}

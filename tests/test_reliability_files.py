@@ -68,6 +68,7 @@ def synced_home(fake_site, ogptui_home):
     return ogptui_home
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["garbage", "pages"])
 def test_corrupt_cache_is_moved_aside_rebuilt_and_refilled(synced_home, fake_site, damage):
     cache = synced_home / "cache.db"
@@ -107,6 +108,7 @@ async def test_tui_says_where_the_damaged_cache_went(synced_home):
         assert app.is_running
 
 
+@pytest.mark.slow
 def test_corrupt_user_db_is_never_overwritten_cli(synced_home, fake_site):
     user = synced_home / "user.db"
     junk = b"SQLite format 3\x00" + os.urandom(8000)  # a header, then noise

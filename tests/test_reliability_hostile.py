@@ -147,6 +147,7 @@ def _texts(app) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.slow
 async def test_tui_renders_everything_literally_and_runs_nothing(hostile_home):
     app = make_app(slug=SLUG)
     quits = []
@@ -284,6 +285,7 @@ POISONED_COMMANDS = [
 ]
 
 
+@pytest.mark.slow
 def test_every_output_path_is_safe_with_a_poisoned_store(poisoned_home, tmp_path):
     home, site, columns = poisoned_home
     outputs = 0

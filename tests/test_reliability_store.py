@@ -479,6 +479,7 @@ def test_next_export_and_import_remove_leftovers_and_say_so(tmp_path, monkeypatc
     assert [p.name for p in home.iterdir() if p.name.startswith(".")] == []
 
 
+@pytest.mark.slow
 def test_killed_exports_leave_nothing_after_the_next_one(tmp_path, monkeypatch):
     """Real SIGKILLs of `ogptui export` at random moments; the next export removes whatever they left."""
     kills = int(os.environ.get("OGPTUI_EXPORT_KILLS", "8"))
@@ -613,6 +614,7 @@ def _unshare_ro_works() -> bool:
         shutil.rmtree(probe, ignore_errors=True)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not _unshare_ro_works(), reason="needs `unshare -m` and bind mounts (a read-only mount)")
 @pytest.mark.parametrize("wal_left", [False, True], ids=["clean", "wal-left-behind"])
 def test_real_read_only_mount(wal_left, tmp_path, monkeypatch):

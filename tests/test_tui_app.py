@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable, Static, TabbedContent
 
 from ogptui import config
@@ -47,6 +48,7 @@ async def test_opens_peru_from_embedded_data_without_network():
     assert app.return_code == 0
 
 
+@pytest.mark.slow
 async def test_bare_start_opens_last_member_else_list(sample_store):
     app = make_app(store=sample_store, open_last=True)
     async with app.run_test(size=SIZE) as pilot:
@@ -71,6 +73,7 @@ async def test_bare_start_opens_last_member_else_list(sample_store):
         assert isinstance(app.screen, MembersScreen)
 
 
+@pytest.mark.slow
 async def test_every_tab_by_number_key(sample_store):
     app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
@@ -91,6 +94,7 @@ async def test_every_tab_by_number_key(sample_store):
         assert "Involve" in part and "Anti-Corruption" in part
 
 
+@pytest.mark.slow
 async def test_filter_commitments_and_open_detail(sample_store):
     app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
@@ -119,6 +123,7 @@ async def test_filter_commitments_and_open_detail(sample_store):
         assert isinstance(app.screen, MemberScreen)
 
 
+@pytest.mark.slow
 async def test_resources_timeline_type_cycle_and_text_filter(sample_store):
     app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
@@ -141,6 +146,7 @@ async def test_resources_timeline_type_cycle_and_text_filter(sample_store):
         assert "[All 6]" in static_text(app, "#resources-types")
 
 
+@pytest.mark.slow
 async def test_watch_toggle_from_list_and_member(sample_store):
     app = make_app(store=sample_store)
     async with app.run_test(size=SIZE) as pilot:
@@ -158,6 +164,7 @@ async def test_watch_toggle_from_list_and_member(sample_store):
         assert "★ watched" in static_text(app, "#title")
 
 
+@pytest.mark.slow
 async def test_copy_email_and_links(sample_store, monkeypatch):
     app = make_app(store=sample_store, slug="testland")
     copied: list[str] = []
@@ -178,6 +185,7 @@ async def test_copy_email_and_links(sample_store, monkeypatch):
         assert copied[-1].endswith("/commitments/TL0001/")
 
 
+@pytest.mark.slow
 async def test_open_link_only_when_safe(sample_store):
     opened: list[str] = []
     app = make_app(store=sample_store, slug="testland", open_url=opened.append)
@@ -203,6 +211,7 @@ def _all_bindings():
             yield cls.__name__, b
 
 
+@pytest.mark.slow
 async def test_help_lists_every_binding(sample_store):
     app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
@@ -219,6 +228,7 @@ async def test_help_lists_every_binding(sample_store):
         assert isinstance(app.screen, HelpScreen)
 
 
+@pytest.mark.slow
 async def test_command_palette_runs_commands(sample_store):
     app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
@@ -237,6 +247,7 @@ async def test_command_palette_runs_commands(sample_store):
         assert app.screen.query_one("#tabs", TabbedContent).active == "metrics"
 
 
+@pytest.mark.slow
 async def test_markup_and_escapes_render_literally(sample_store):
     app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
@@ -260,6 +271,7 @@ async def test_markup_and_escapes_render_literally(sample_store):
     assert app.return_code is None or app.return_code == 0
 
 
+@pytest.mark.slow
 async def test_theme_is_remembered(sample_store):
     app = make_app(store=sample_store)
     async with app.run_test(size=SIZE) as pilot:
@@ -272,6 +284,7 @@ async def test_theme_is_remembered(sample_store):
         assert app.theme == "ansi-dark"
 
 
+@pytest.mark.slow
 async def test_works_at_80x24(sample_store):
     app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=(80, 24)) as pilot:

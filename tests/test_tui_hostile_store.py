@@ -137,6 +137,7 @@ class FailingSync:
         return SyncSummary(outcome="failed", failed=[(EVIL_SLUG, HOSTILE)], message=HOSTILE)
 
 
+@pytest.mark.slow
 async def test_every_screen_is_clean_whatever_the_store_holds(hostile_home):
     app = make_app(sync=FailingSync())
     quits: list[str] = []

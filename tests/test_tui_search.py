@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 from textual.widgets import DataTable, Input, Static, TabbedContent
 
 from ogptui.search import recent_searches
@@ -85,6 +86,7 @@ def cursor_title(app, table_id: str, column: str = "title") -> str:
 
 
 # --- jump to a resource ------------------------------------------------------------------------------
+@pytest.mark.slow
 async def test_design_report_lands_on_its_resource_row(sample_store):
     app = make_app(store=sample_store)
     async with app.run_test(size=SIZE) as pilot:
@@ -107,6 +109,7 @@ async def test_design_report_lands_on_its_resource_row(sample_store):
         assert isinstance(app.screen, MembersScreen)
 
 
+@pytest.mark.slow
 async def test_jump_clears_filters_on_the_open_member(sample_store):
     """From Peru's resources tab with a type and text filter that hide the row: the jump clears them."""
     app = make_app(store=sample_store, slug="peru")
@@ -126,6 +129,7 @@ async def test_jump_clears_filters_on_the_open_member(sample_store):
 
 
 # --- commitments, contacts, members ----------------------------------------------------------------
+@pytest.mark.slow
 async def test_commitment_result_opens_detail_over_its_member(sample_store):
     app = make_app(store=sample_store, slug="peru")
     async with app.run_test(size=SIZE) as pilot:
@@ -146,6 +150,7 @@ async def test_commitment_result_opens_detail_over_its_member(sample_store):
         assert isinstance(app.screen, MembersScreen)
 
 
+@pytest.mark.slow
 async def test_commitment_id_and_body_matches(sample_store):
     app = make_app(store=sample_store)
     async with app.run_test(size=SIZE) as pilot:
@@ -160,6 +165,7 @@ async def test_commitment_id_and_body_matches(sample_store):
         assert "\x02" not in row.plain and "\x03" not in row.plain
 
 
+@pytest.mark.slow
 async def test_contact_result_selects_the_contact(sample_store):
     app = make_app(store=sample_store)
     async with app.run_test(size=SIZE) as pilot:
@@ -173,6 +179,7 @@ async def test_contact_result_selects_the_contact(sample_store):
         assert cursor_title(app, "#contacts-table", "name") == "Civic Forum"
 
 
+@pytest.mark.slow
 async def test_member_result_opens_overview(sample_store):
     app = make_app(store=sample_store, slug="peru")
     async with app.run_test(size=SIZE) as pilot:
@@ -187,6 +194,7 @@ async def test_member_result_opens_overview(sample_store):
 
 
 # --- keys ------------------------------------------------------------------------------------------
+@pytest.mark.slow
 async def test_arrow_and_ctrl_keys_move_while_typing(sample_store):
     app = make_app(store=sample_store, slug="peru")
     async with app.run_test(size=SIZE) as pilot:
@@ -209,6 +217,7 @@ async def test_arrow_and_ctrl_keys_move_while_typing(sample_store):
         assert box.value == "open dat" and screen.query_text == "open dat"
 
 
+@pytest.mark.slow
 async def test_escape_returns_where_you_were(sample_store):
     app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
@@ -221,6 +230,7 @@ async def test_escape_returns_where_you_were(sample_store):
         assert recent_searches(sample_store) == []  # closing without opening a result remembers nothing
 
 
+@pytest.mark.slow
 async def test_ctrl_f_from_a_filter_box_and_from_the_palette(sample_store):
     app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
@@ -242,6 +252,7 @@ async def test_ctrl_f_from_a_filter_box_and_from_the_palette(sample_store):
 
 
 # --- recent searches -------------------------------------------------------------------------------
+@pytest.mark.slow
 async def test_recent_searches_listed_and_rerun(sample_store):
     app = make_app(store=sample_store)
     async with app.run_test(size=SIZE) as pilot:
@@ -264,6 +275,7 @@ async def test_recent_searches_listed_and_rerun(sample_store):
 
 
 # --- hostile input and scraped markup --------------------------------------------------------------
+@pytest.mark.slow
 async def test_hostile_queries_never_crash_and_render_literally(sample_store):
     app = make_app(store=sample_store, slug="peru")
     async with app.run_test(size=SIZE) as pilot:
@@ -284,6 +296,7 @@ async def test_hostile_queries_never_crash_and_render_literally(sample_store):
     assert app.is_running is False and app.return_code in (None, 0)
 
 
+@pytest.mark.slow
 async def test_scraped_markup_in_results_is_plain_text(sample_store):
     app = make_app(store=sample_store)
     async with app.run_test(size=SIZE) as pilot:
@@ -362,11 +375,13 @@ def _typing(*keys: str, wait: float = 0.2):
     return run_before
 
 
+@pytest.mark.slow
 def test_snapshot_search_design_report(snap_compare, sample_store):
     app = make_app(store=sample_store, slug="peru")
     assert snap_compare(app, run_before=_typing(*"design report"), terminal_size=SIZE)
 
 
+@pytest.mark.slow
 def test_snapshot_search_mixed_groups(snap_compare, sample_store):
     app = make_app(store=sample_store)
     assert snap_compare(app, run_before=_typing(*"open", "down", "down"), terminal_size=SIZE)

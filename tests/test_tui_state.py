@@ -15,6 +15,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
 from ogptui.model import Contact
@@ -88,6 +89,7 @@ def rename_member_and_record_run(name: str, outcome: str = "ok") -> None:
         s.finish_run(run, outcome=outcome, members=1, updated=1)
 
 
+@pytest.mark.slow
 async def test_status_follows_offline_online_syncing_progress_done(sample_store):
     """offline → back online → syncing with progress → done: the status bar and the header change by
     themselves at each step; the probe, the sync and the clock are all fakes passed to the constructor."""
@@ -131,6 +133,7 @@ async def test_status_follows_offline_online_syncing_progress_done(sample_store)
         assert app.cache_version >= 1
 
 
+@pytest.mark.slow
 async def test_the_status_bar_of_every_screen_follows_the_same_state(sample_store):
     app = make_app(store=sample_store)
     async with app.run_test(size=SIZE) as pilot:
@@ -229,6 +232,7 @@ async def test_a_probe_that_raises_counts_as_offline(sample_store):
         assert "○ offline" in status(app) and app.is_running
 
 
+@pytest.mark.slow
 async def test_quit_during_a_sync_cancels_it(sample_store):
     sync = StepSync()
     app = make_app(store=sample_store, slug="testland", sync=sync)
