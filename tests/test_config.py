@@ -294,3 +294,14 @@ def test_a_save_that_fails_half_way_leaves_the_old_file(ogptui_home, monkeypatch
         Settings(theme="ansi-dark").save()
     assert settings_file(ogptui_home).read_bytes() == before
     assert [p.name for p in ogptui_home.iterdir() if p.name.startswith(".settings.")] == []  # no temp left
+
+
+def test_aside_names_never_collide(tmp_path, monkeypatch):
+    """The one rule for where an unusable file goes (a bad settings file, a damaged or foreign database)."""
+    monkeypatch.setattr(config.time, "strftime", lambda fmt: "20250601-120000")
+    path = tmp_path / "cache.db"
+    first = config.aside_name(path, "corrupt")
+    assert first.name == "cache.db.corrupt-20250601-120000" and not first.exists()
+    first.write_text("moved before")
+    assert config.aside_name(path, "corrupt").name == "cache.db.corrupt-20250601-120000-2"
+    assert config.aside_name(path, "bad").name == "cache.db.bad-20250601-120000"
