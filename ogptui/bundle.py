@@ -28,6 +28,9 @@ like a parsed page (`ogptui.model.clean_record`), and times in the future are ta
 never opened for writing. Any error rolls the transaction back, so a refused or failed import leaves cache.db
 exactly as it was. All SQL on the bundle's database is in `ogptui/store/snapshot.py`. No Textual here.
 
+Over 400 lines because export, verification and merge implement one file format with one set of limits
+(its specification is the first part of this docstring); the SQL is in `store/snapshot.py`.
+
 Why this module is over 400 lines: export, verification and import are the three halves of one file
 format and share its constants and messages; most of the length is the refusals, one sentence each.
 """

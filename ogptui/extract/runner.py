@@ -5,6 +5,8 @@ limit enforced by the kernel in the child, and a cap on what comes back (pages, 
 Whatever the child does, `extract` returns an `Extracted` and never raises; a child that hangs, crashes or
 runs out of memory is reaped and the next file gets a fresh one. Text is cleaned here, in the parent, with
 the project's one cleaner, so nothing the child sends reaches a caller uncleaned.
+(About 400 lines: the child's lifecycle — start, limits, timeouts, reaping — and the results it sends back
+are one protocol, read best in one place; the child's side is worker.py.)
 """
 
 from __future__ import annotations

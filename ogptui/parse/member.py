@@ -1,4 +1,8 @@
-"""Member page: blocks → Member, sections found by their visible headings (EN/ES/FR)."""
+"""Member page: blocks → Member, sections found by their visible headings (EN/ES/FR).
+
+(Over 400 lines: one page's sections, each a small reader — name, current plan, contacts, the two lists,
+the charts, posts — over the same line index and section ranges; what other pages share lives in common.py,
+entries.py, items.py and contacts.py.)"""
 
 from __future__ import annotations
 

@@ -8,6 +8,10 @@ probe, browser) comes in through `Services`, so tests pass fakes instead of the 
 
 `run(slug)` is what the CLI calls for bare `ogptui` (slug None: the last viewed member, else the list) and for
 `ogptui open SLUG`; it is the one place that reads the environment.
+
+(Over 400 lines: the app is the one owner of the state above and of the actions every screen calls — copy,
+open, watch, sync, brief — and of the workers; screens, widgets, status text and commands have their own
+modules.)
 """
 
 from __future__ import annotations
