@@ -53,3 +53,14 @@ def test_ruff_is_clean():
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     r = subprocess.run([ruff, "check", "ogptui", "tests", "bench"], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
+
+
+def test_a_module_over_400_lines_says_why_at_its_top():
+    import ast
+
+    long = []
+    for path in sorted((ROOT / "ogptui").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > 400 and "400 lines" not in (ast.get_docstring(ast.parse(text)) or ""):
+            long.append(f"{path.relative_to(ROOT)} ({text.count(chr(10))} lines)")
+    assert long == [], "split these, or say in their docstring why they are over 400 lines: " + ", ".join(long)
