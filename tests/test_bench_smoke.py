@@ -34,6 +34,7 @@ def test_spread_reports_median_and_range():
     assert s["p25"] <= s["median"] <= s["p75"]
 
 
+@pytest.mark.slow
 def test_parse_bench_structure():
     r = parse_bench.run(quick=True, members=4, commitments=20, resources=30)
     for kind in ("member", "commitment"):

@@ -296,6 +296,7 @@ def test_oversized_never_loads_the_value_into_python(tmp_path, monkeypatch):
 
 
 # ---- 12.8: zip bombs ---------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_zip_bomb_is_refused_before_anything_is_written(tmp_path, monkeypatch, capsys):
     bomb = _zip(tmp_path / "bomb.bundle", size=200_000_000)  # 200 MB of zeros in about 200 kB
     home = use_home(monkeypatch, tmp_path / "victim")

@@ -12,6 +12,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 CORE = ["model", "parse", "source", "store", "sync", "sync_checks", "search", "clean", "urls", "config", "extract"]
 STRICT_FLAGS = {  # what `mypy --strict` turns on that can be set per module
@@ -66,6 +68,7 @@ INJECTED = {  # file: (code added at its end, the error mypy must report there o
 }
 
 
+@pytest.mark.slow
 def test_the_configuration_is_strict_for_the_core_only(tmp_path):
     """The same configuration on a copy of the package with one mistake added to each of four modules."""
     shutil.copytree(ROOT / "ogptui", tmp_path / "ogptui", ignore=shutil.ignore_patterns("__pycache__", "data"))
