@@ -12,6 +12,7 @@ import ast
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -37,39 +38,44 @@ def test_the_import_contracts_are_kept():
     assert "0 broken" in r.stdout and "BROKEN" not in r.stdout
 
 
+BREAKS = [  # (file, line added to it, the contract that must say so, importer, imported)
+    ("store/store.py", "from ogptui.parse import parse_page", "The store keeps records", "ogptui.store.store", "ogptui.parse"),
+    ("store/rows.py", "import ogptui.sync", "The store keeps records", "ogptui.store.rows", "ogptui.sync"),
+    ("parse/member.py", "from ogptui.store import Store", "The parser reads pages", "ogptui.parse.member", "ogptui.store"),
+    ("source/client.py", "from ogptui.store import Store", "The source fetches", "ogptui.source.client", "ogptui.store"),
+    ("search.py", "from textual.app import App", "Only the TUI imports Textual", "ogptui.search", "textual"),
+    ("cli/show.py", "import textual", "Only the TUI imports Textual", "ogptui.cli.show", "textual"),
+    ("model.py", "from ogptui.config import paths", "Layers", "ogptui.model", "ogptui.config"),
+    ("clean.py", "from ogptui import urls", "Layers", "ogptui.clean", "ogptui.urls"),
+]  # fmt: skip
+
+
 @pytest.fixture(scope="module")
-def copy_of_the_package(tmp_path_factory) -> Path:
-    """The package and its pyproject.toml in a folder of their own, to break on purpose."""
+def broken_report(tmp_path_factory) -> str:
+    """import-linter's report on a copy of the package with every import of BREAKS added (one run)."""
     where = tmp_path_factory.mktemp("layers")
     shutil.copytree(PACKAGE, where / "ogptui", ignore=shutil.ignore_patterns("__pycache__", "data"))
     shutil.copy(ROOT / "pyproject.toml", where / "pyproject.toml")
-    return where
-
-
-@pytest.mark.parametrize(
-    ("module", "line", "contract"),
-    [
-        ("store/store.py", "from ogptui.parse import parse_page", "The store keeps records"),
-        ("store/rows.py", "import ogptui.sync", "The store keeps records"),
-        ("parse/member.py", "from ogptui.store import Store", "The parser reads pages"),
-        ("source/client.py", "from ogptui.store import Store", "The source fetches"),
-        ("search.py", "from textual.app import App", "Only the TUI imports Textual"),
-        ("cli/show.py", "import textual", "Only the TUI imports Textual"),
-        ("model.py", "from ogptui.config import paths", "Layers"),
-        ("clean.py", "from ogptui import urls", "Layers"),
-    ],
-)
-def test_a_broken_rule_is_caught(copy_of_the_package, module, line, contract):
-    path = copy_of_the_package / "ogptui" / module
-    original = path.read_text(encoding="utf-8")
-    path.write_text(original + f"\n{line}  # added by the test\n", encoding="utf-8")
-    try:
-        r = lint_imports(copy_of_the_package)
-    finally:
-        path.write_text(original, encoding="utf-8")
+    for module, line, *_ in BREAKS:
+        with (where / "ogptui" / module).open("a", encoding="utf-8") as f:
+            f.write(f"\n{line}  # added by the test\n")
+    r = lint_imports(where)
     assert r.returncode == 1, r.stdout[-3000:] + r.stderr[-2000:]
-    broken = [chunk for chunk in r.stdout.split("\n\n") if "BROKEN" in chunk]
-    assert any(contract in " ".join(chunk.split()) for chunk in broken), r.stdout[-3000:]
+    return " ".join(r.stdout.split())  # the report wraps long lines
+
+
+def contract_section(report: str, name: str) -> str:
+    """What the report says under one broken contract (`name`: the start of its name)."""
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    broken = report[report.index("Broken contracts") :]
+    starts = sorted(i for c in contracts if (i := broken.find(" ".join(c["name"].split()))) >= 0)
+    at = next(i for i in starts if broken[i:].startswith(name))
+    return broken[at : next((i for i in starts if i > at), len(broken))]
+
+
+@pytest.mark.parametrize(("module", "line", "contract", "importer", "imported"), BREAKS, ids=[b[0] for b in BREAKS])
+def test_a_broken_rule_is_caught(broken_report, module, line, contract, importer, imported):
+    assert f"- {importer} -> {imported} (l." in contract_section(broken_report, contract), broken_report[-3000:]
 
 
 # ---- the leaf modules: a rule import-linter cannot say without listing every other module --------------
