@@ -121,7 +121,7 @@ def _member(rng: random.Random, i: int, n_commit: int, n_res: int) -> Member:
 def build(home: Path, rows: int, seed: int = 7) -> int:
     """Fill a cache under `home` with about `rows` indexed rows; returns the exact count."""
     from ogptui import config
-    from ogptui.store import open_store
+    from ogptui.seed import open_store
 
     os.environ["OGPTUI_HOME"] = str(home)
     rng = random.Random(seed)
@@ -142,7 +142,7 @@ def _pct(values: list[float], p: float) -> float:
 def measure(home: Path, n: int = QUERIES_PER_SIZE) -> dict[str, float]:
     from ogptui import config
     from ogptui.search import search
-    from ogptui.store import open_store
+    from ogptui.seed import open_store
 
     os.environ["OGPTUI_HOME"] = str(home)
     shapes: list[tuple[str, dict]] = [(q, {}) for q in QUERIES] + FILTERED

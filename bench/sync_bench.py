@@ -76,7 +76,7 @@ def sync_once(
 ) -> dict:
     """One in-process `run_sync` into `home`; timings plus the site's own counters."""
     from ogptui import config
-    from ogptui.store import open_store
+    from ogptui.seed import open_store
     from ogptui.sync import run_sync
 
     old = os.environ.get("OGPTUI_HOME")

@@ -16,7 +16,7 @@ import json
 
 def main(argv: list[str] | None = None) -> int:
     from ogptui import config
-    from ogptui.store import open_store
+    from ogptui.seed import open_store
     from ogptui.sync import run_sync
 
     ap = argparse.ArgumentParser(prog="python -m bench.sync_child")

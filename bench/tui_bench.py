@@ -45,7 +45,7 @@ def build_cache(home: Path, members: int = 200, commitments: int = 5000, resourc
     """The synthetic site's records written into a cache at `home` (what a full sync stores)."""
     sys.path.insert(0, str(ROOT))
     from ogptui import config
-    from ogptui.store import open_store
+    from ogptui.seed import open_store
     from tests.fakesite import synthetic_site
 
     data = synthetic_site(members=members, commitments=commitments, resources=resources, seed=0)
@@ -241,7 +241,7 @@ from pathlib import Path
 slug, n = sys.argv[1], int(sys.argv[2])
 os.environ["OGPTUI_EXIT_AFTER_PAINT"] = "1"
 from ogptui import config
-from ogptui.store import open_store
+from ogptui.seed import open_store
 import ogptui.tui.app as appmod
 
 class Timed(appmod.OgpApp):
@@ -337,7 +337,7 @@ def memory(home: Path, slug: str, name: str, reps: int = 3) -> dict:
 # ------------------------------------------------------------------------------ keystroke-to-repaint
 async def _keystrokes(home: Path, table: str, keys: list[str], reps: int, slug: str | None) -> list[float]:
     from ogptui import config
-    from ogptui.store import open_store
+    from ogptui.seed import open_store
     from ogptui.tui.app import OgpApp
 
     os.environ["OGPTUI_HOME"] = str(home)

@@ -28,6 +28,9 @@ like a parsed page (`ogptui.model.clean_record`), and times in the future are ta
 never opened for writing. Any error rolls the transaction back, so a refused or failed import leaves cache.db
 exactly as it was. All SQL on the bundle's database is in `ogptui/store/snapshot.py`. No Textual here.
 
+Over 400 lines because export, verification and merge implement one file format with one set of limits
+(its specification is the first part of this docstring); the SQL is in `store/snapshot.py`.
+
 Why this module is over 400 lines: export, verification and import are the three halves of one file
 format and share its constants and messages; most of the length is the refusals, one sentence each.
 """
@@ -250,7 +253,8 @@ def _manifest(info: snapshot.SnapshotInfo) -> dict[str, Any]:
     per_member: dict[str, Any] = {}
     for m in info.members:
         times = [m["fetched_at"], *m["detail_times"]]
-        known = sorted((t for t in times if parse_iso(t)), key=lambda t: parse_iso(t))
+        dated = [(when, t) for t in times if (when := parse_iso(t)) is not None]
+        known = [t for _, t in sorted(dated, key=lambda pair: pair[0])]
         per_member[m["slug"]] = {
             "name": m["name"],
             "fetched_at": m["fetched_at"],
@@ -411,6 +415,33 @@ def _read_manifest(zf: zipfile.ZipFile, src: Path) -> dict[str, Any]:
     return manifest
 
 
+def _extract_db(zf: zipfile.ZipFile, src: Path, db: Path, manifest: dict[str, Any]) -> None:
+    info = zf.getinfo(DB_NAME)
+    expected = manifest["db"]["size"]
+    h = hashlib.sha256()
+    n = 0
+    try:
+        with zf.open(info) as inp, db.open("wb") as out:
+            for chunk in iter(lambda: inp.read(1 << 20), b""):
+                n += len(chunk)
+                if n > max(expected, info.file_size):
+                    raise BundleError(
+                        f"{src} holds more data than its manifest says; export the bundle again"
+                    )
+                h.update(chunk)
+                out.write(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as e:
+        raise BundleError(f"{src} is damaged ({e}); copy or download the bundle again") from e
+    except OSError as e:
+        raise BundleError(
+            f"cannot unpack {src}: {e.strerror or e}; free some disk space and try again"
+        ) from e
+    if n != expected or h.hexdigest() != manifest["db"]["sha256"].lower():
+        raise BundleError(
+            f"{src} does not match its checksum (the file was damaged or altered); copy or download it again"
+        )
+
+
 def _check_sizes(zf: zipfile.ZipFile, src: Path, manifest: dict[str, Any], workdir: Path) -> None:
     """Refuse a zip bomb from what the zip declares, before anything is unpacked (nothing is written).
 
@@ -442,33 +473,6 @@ def _check_sizes(zf: zipfile.ZipFile, src: Path, manifest: dict[str, Any], workd
         raise BundleError(
             f"unpacking {src} needs {human_size(declared + DISK_MARGIN)} of free disk space and "
             f"{human_size(free)} is free; free some space and try again"
-        )
-
-
-def _extract_db(zf: zipfile.ZipFile, src: Path, db: Path, manifest: dict[str, Any]) -> None:
-    info = zf.getinfo(DB_NAME)
-    expected = manifest["db"]["size"]
-    h = hashlib.sha256()
-    n = 0
-    try:
-        with zf.open(info) as inp, db.open("wb") as out:
-            for chunk in iter(lambda: inp.read(1 << 20), b""):
-                n += len(chunk)
-                if n > max(expected, info.file_size):
-                    raise BundleError(
-                        f"{src} holds more data than its manifest says; export the bundle again"
-                    )
-                h.update(chunk)
-                out.write(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as e:
-        raise BundleError(f"{src} is damaged ({e}); copy or download the bundle again") from e
-    except OSError as e:
-        raise BundleError(
-            f"cannot unpack {src}: {e.strerror or e}; free some disk space and try again"
-        ) from e
-    if n != expected or h.hexdigest() != manifest["db"]["sha256"].lower():
-        raise BundleError(
-            f"{src} does not match its checksum (the file was damaged or altered); copy or download it again"
         )
 
 
@@ -563,7 +567,7 @@ def import_bundle(
 
 
 def _merge_notes(store: Store, src: Path, manifest: dict[str, Any], notes: Any) -> str | None:
-    from ogptui.notes import import_notes
+    from ogptui.notes_files import import_notes
 
     carried = bundle_notes.offered(manifest)
     if carried is None:

@@ -30,7 +30,7 @@ class BundleNotesError(Exception):
 
 def payload(store: Store, members: list[str] | None) -> tuple[bytes, dict[str, Any]]:
     """notes.json for a bundle (all notes, or those of `members`) and its manifest entry."""
-    from ogptui.notes import FILE_FORMAT, FILE_VERSION
+    from ogptui.notes_files import FILE_FORMAT, FILE_VERSION
 
     wanted = set(members) if members else None
     notes = [n for n in store.notes.notes() if wanted is None or n.member_slug in wanted]
@@ -63,7 +63,8 @@ def offered(manifest: dict[str, Any]) -> tuple[int, int] | None:
 
 def read(src: Path, manifest: dict[str, Any]) -> tuple[list[Note], list[Bookmark], int]:
     """The notes of a verified bundle, checked against the manifest (size and sha256) and entry by entry."""
-    from ogptui.notes import TargetError, parse_notes_data
+    from ogptui.notes import TargetError
+    from ogptui.notes_files import parse_notes_data
 
     meta = manifest.get("notes")
     if (

@@ -362,13 +362,20 @@ def _read_json(path: Path) -> tuple[dict[str, Any] | None, str | None]:
     return raw, None
 
 
-def _move_aside(path: Path) -> Path:
-    """Rename an unusable settings file to `settings.json.bad-<time>` (never deleted, never overwritten)."""
+def aside_name(path: Path, tag: str) -> Path:
+    """A free name beside `path` to move an unusable file to, `<name>.<tag>-<YYYYmmdd-HHMMSS>` (`-2`, `-3`...
+    after it when taken), so that it is never deleted and never put over another (settings, databases)."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.bad-{stamp}")
+    target = path.with_name(f"{path.name}.{tag}-{stamp}")
     n = 1
     while target.exists():
         n += 1
-        target = path.with_name(f"{path.name}.bad-{stamp}-{n}")
+        target = path.with_name(f"{path.name}.{tag}-{stamp}-{n}")
+    return target
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename an unusable settings file to `settings.json.bad-<time>` (never deleted, never overwritten)."""
+    target = aside_name(path, "bad")
     path.rename(target)
     return target

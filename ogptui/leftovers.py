@@ -29,7 +29,7 @@ from typing import IO
 try:
     import fcntl
 except ImportError:  # Windows: age alone decides
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # the module or None (Windows): checked before use
 
 GRACE = 10.0  # seconds: an unlocked leftover younger than this may belong to a run that is just starting
 STALE_AFTER = 3600.0  # seconds without any change inside: stale even without a lock to ask

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from http import HTTPStatus
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -178,7 +179,7 @@ def mirror_sync(
             summary.run_id = _note_unchanged(store, url, summary, t0)
         else:
             assert dl.path is not None
-            new_state = {
+            new_state: dict[str, Any] = {
                 "etag": dl.etag,
                 "last_modified": dl.last_modified,
                 "sha256": dl.sha256,

@@ -21,7 +21,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import MISSING, Field, asdict, dataclass, field, fields, is_dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ogptui.clean import MULTILINE_CAP, SINGLE_LINE_CAP, clean_multiline, clean_text
 
@@ -552,7 +552,7 @@ def _is_int(v: Any) -> bool:
 @functools.cache
 def _clean_plan(cls: type) -> tuple[tuple[str, str, _Cleaner | None], ...]:
     """Per record class: (field, "nested" | "table" | "value", cleaner), the stored fields only."""
-    plan = []
+    plan: list[tuple[str, str, _Cleaner | None]] = []
     for f in fields(cls):
         if not f.metadata.get("stored", True):
             continue
@@ -565,12 +565,16 @@ def _clean_plan(cls: type) -> tuple[tuple[str, str, _Cleaner | None], ...]:
     return tuple(plan)
 
 
-def clean_record(rec: Any) -> Any:
+_R = TypeVar("_R")
+
+
+def clean_record(rec: _R) -> _R:
     """Clean every declared value of a record and of the records it holds, in place; returns `rec`."""
-    for name, how, cleaner in _clean_plan(type(rec)):
+    cls: type = type(rec)  # (mypy takes `type[_R]` for unhashable)
+    for name, how, cleaner in _clean_plan(cls):
         value = getattr(rec, name)
-        if how == "value":
-            setattr(rec, name, _clean_one(cleaner, value))  # type: ignore[arg-type]
+        if cleaner is not None:  # how == "value"
+            setattr(rec, name, _clean_one(cleaner, value))
         elif how == "nested":
             if is_dataclass(value):
                 clean_record(value)
@@ -588,7 +592,9 @@ def _search_plan(cls: type) -> tuple[tuple[str, int, int, tuple[str, ...]], ...]
     def walk(c: type, path: tuple[str, ...]) -> None:
         for f in fields(c):
             if f.metadata.get("prefix") is not None:
-                walk(f.default_factory, (*path, f.name))  # type: ignore[arg-type]
+                record = f.default_factory  # a nested record is declared with its class as the factory
+                assert isinstance(record, type)
+                walk(record, (*path, f.name))
             elif f.metadata.get("table") is None:
                 for column, order in f.metadata.get("search", {}).items():
                     out.append((column, order, len(out), (*path, f.name)))
@@ -605,7 +611,8 @@ def search_values(records: tuple[Any, ...]) -> dict[str, Any]:
     """
     found: dict[str, list[tuple[int, int, int, Any]]] = {}
     for r, rec in enumerate(records):
-        for column, order, pos, path in _search_plan(type(rec)):
+        cls: type = type(rec)
+        for column, order, pos, path in _search_plan(cls):
             value = rec
             for attr in path:
                 value = getattr(value, attr)

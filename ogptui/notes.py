@@ -19,10 +19,8 @@ no longer lists is still shown by name, marked "target gone from site". No Textu
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -30,17 +28,13 @@ from ogptui.clean import clean_multiline, clean_text, fold
 from ogptui.model import NOTE_CAP, TARGET_KINDS, Bookmark, Commitment, Contact, Note, Resource
 from ogptui.store.notes import commitment_row as _commitment_row
 from ogptui.store.notes import contact_rows, member_names, member_row, resource_rows
-from ogptui.timefmt import in_future, parse_iso
 
 if TYPE_CHECKING:
     from ogptui.store import Store
 
-FILE_FORMAT = "ogptui-notes"
-FILE_VERSION = 1
-MAX_FILE_BYTES = 50_000_000  # a notes file of 1,000 full-length notes; anything bigger is not ours
 MAX_TARGET_CHARS = 2_000
 
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,199}")
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,199}")
 _CID = re.compile(r"[A-Za-z]{2,6}\d{2,6}")
 _EMAIL = re.compile(r"[^\s@/]+@[^\s@/]+\.[^\s@/]+")
 _MEMBER_URL = re.compile(r"/members/([A-Za-z0-9-]+)/?(?:commitments/([A-Za-z]{2,6}\d{2,6})/?)?$")
@@ -146,7 +140,7 @@ def _parse(raw: str, store: Store) -> Target:
             if key is None:
                 raise TargetError(f"'{rest}' is not an http(s) address of a document")
             return Target("document", key)
-        if not _SLUG.fullmatch(rest.lower()):
+        if not SLUG_RE.fullmatch(rest.lower()):
             raise TargetError(f"'{rest}' is not a document slug (letters, digits and dashes)")
         return Target("document", f"doc:{rest.lower()}")
     if low.startswith("contact:"):
@@ -154,7 +148,7 @@ def _parse(raw: str, store: Store) -> Target:
         if _EMAIL.fullmatch(rest):
             return Target("contact", f"contact:{rest.lower()}")
         slug, sep, name = rest.partition("/")
-        if not sep or not _SLUG.fullmatch(slug.lower()) or not name.strip():
+        if not sep or not SLUG_RE.fullmatch(slug.lower()) or not name.strip():
             raise TargetError("a contact is EMAIL or contact:SLUG/NAME (contact:peru/Ana Pérez)")
         return Target("contact", f"contact:{slug.lower()}/{name.strip()}", slug.lower())
     if "://" in raw:
@@ -165,7 +159,7 @@ def _parse(raw: str, store: Store) -> Target:
         slug, _, rest = raw.partition("/")
         slug = slug.lower().strip()
         rest = rest.strip()
-        if not _SLUG.fullmatch(slug):
+        if not SLUG_RE.fullmatch(slug):
             raise TargetError(f"'{slug}' is not a member slug (letters, digits and dashes)")
         if _CID.fullmatch(rest):
             return Target("commitment", f"{slug}/{rest.upper()}", slug)
@@ -174,7 +168,7 @@ def _parse(raw: str, store: Store) -> Target:
         raise TargetError(
             f"'{rest}' is not a commitment ID such as PE0084 (or an email); use SLUG/ID, e.g. peru/PE0084"
         )
-    if not _SLUG.fullmatch(low):
+    if not SLUG_RE.fullmatch(low):
         raise TargetError(
             f"'{raw}' is not a target: give a member slug (peru), SLUG/ID (peru/PE0084), a document slug or "
             "address, or a contact's email"
@@ -279,20 +273,20 @@ def kind_of_key(key: str) -> str | None:
         return None
     if key.startswith("doc:"):
         rest = key[4:]
-        return "document" if _SLUG.fullmatch(rest) or document_key(rest) == key else None
+        return "document" if SLUG_RE.fullmatch(rest) or document_key(rest) == key else None
     if key.startswith("contact:"):
         rest = key[8:]
         if _EMAIL.fullmatch(rest) and rest == rest.lower():
             return "contact"
         slug, sep, name = rest.partition("/")
-        return "contact" if sep and _SLUG.fullmatch(slug) and name.strip() else None
+        return "contact" if sep and SLUG_RE.fullmatch(slug) and name.strip() else None
     if "/" in key:
         slug, _, cid = key.partition("/")
-        return "commitment" if _SLUG.fullmatch(slug) and _CID.fullmatch(cid) and cid == cid.upper() else None
-    return "member" if _SLUG.fullmatch(key) else None
+        return "commitment" if SLUG_RE.fullmatch(slug) and _CID.fullmatch(cid) and cid == cid.upper() else None
+    return "member" if SLUG_RE.fullmatch(key) else None
 
 
-def _member_of_key(key: str) -> str | None:
+def member_of_key(key: str) -> str | None:
     if key.startswith(("doc:", "contact:")):
         rest = key.split(":", 1)[1]
         slug, sep, _ = rest.partition("/")
@@ -398,173 +392,3 @@ def member_notes(store: Store, slug: str) -> tuple[list[Entry], list[Entry]]:
         shared |= {contact_key(slug, c) for c in member.contacts}
     found = [e for e in entries(store) if e.member == slug or e.target.key in shared]
     return [e for e in found if e.note], [e for e in found if e.bookmark]
-
-
-# ---- files: export and import ------------------------------------------------------------------------
-def export_json(store: Store) -> str:
-    notes = store.notes.notes()
-    books = store.notes.bookmarks()
-    data = {
-        "format": FILE_FORMAT,
-        "version": FILE_VERSION,
-        "notes": [n.to_dict() for n in notes],
-        "bookmarks": [b.to_dict() for b in books],
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def export_markdown(store: Store) -> str:
-    """Notes and bookmarks as a Markdown document, by member (the text escaped: it stays literal)."""
-    from ogptui.brief import md_text
-
-    lines = ["# My ogptui notes and bookmarks", ""]
-    current: object = object()
-    for e in entries(store):
-        if e.member != current:
-            current = e.member
-            head = e.member_name or e.member or "Documents and contacts of no cached member"
-            lines += [f"## {md_text(head)}", ""]
-        title = md_text(e.target.label())
-        state = f" ({e.state_text()})" if e.state_text() else ""
-        mark = " · bookmarked" if e.bookmark else ""
-        if e.note is None:
-            lines += [f"- **{title}** `{md_text(e.target.key)}`{state}{mark}", ""]
-            continue
-        copy = f" · conflict copy {e.note.copy} ({md_text(e.note.origin or '')})" if e.note.copy else ""
-        lines += [
-            f"### {title}{state}",
-            "",
-            f"`{md_text(e.target.key)}` · updated {e.note.updated_at}{mark}{copy}",
-            "",
-        ]
-        lines += [f"> {md_text(line)}" if line else ">" for line in e.note.text.split("\n")]
-        lines.append("")
-    if len(lines) == 2:
-        lines.append("_No notes or bookmarks yet._")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-@dataclass
-class ImportResult:
-    added: int = 0
-    same: int = 0
-    conflicts: int = 0
-    bookmarks: int = 0
-    skipped: int = 0
-
-    def text(self, name: str) -> str:
-        parts = [
-            f"{self.added} notes added",
-            f"{self.conflicts} kept beside a different note (conflict copies)",
-            f"{self.same} already here",
-            f"{self.bookmarks} bookmarks added",
-        ]
-        if self.skipped:
-            parts.append(f"{self.skipped} entries skipped (not notes this version understands)")
-        return f"imported {name}: " + ", ".join(parts)
-
-
-def read_notes_file(path: Path) -> tuple[list[Note], list[Bookmark], int]:
-    """Notes and bookmarks of an export file, checked entry by entry (bad ones counted, never stored)."""
-    try:
-        size = path.stat().st_size
-    except OSError as e:
-        raise TargetError(f"cannot read {path}: {e.strerror or e}; check the file name") from None
-    if path.is_dir():
-        raise TargetError(f"{path} is a folder; give the .json file made by `ogptui notes --export`")
-    if size > MAX_FILE_BYTES:
-        raise TargetError(
-            f"{path} is too large for a notes file ({size} bytes); it is not an ogptui notes export"
-        )
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as e:
-        raise TargetError(f"{path} is not a readable notes file ({str(e)[:120]}); export it again") from None
-    return parse_notes_data(data, str(path))
-
-
-def parse_notes_data(data: Any, name: str) -> tuple[list[Note], list[Bookmark], int]:
-    if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
-        raise TargetError(f"{name} is not an ogptui notes file (made by `ogptui notes --export FILE.json`)")
-    version = data.get("version")
-    if not isinstance(version, int) or version < 1:
-        raise TargetError(f"{name} has no readable version; export it again")
-    if version > FILE_VERSION:
-        raise TargetError(f"{name} was written by a newer ogptui (notes format {version}); upgrade ogptui")
-    notes: list[Note] = []
-    books: list[Bookmark] = []
-    skipped = 0
-    for item in data.get("notes") or []:
-        n = _note_from(item)
-        if n is None:
-            skipped += 1
-        else:
-            notes.append(n)
-    for item in data.get("bookmarks") or []:
-        b = _bookmark_from(item)
-        if b is None:
-            skipped += 1
-        else:
-            books.append(b)
-    return notes, books, skipped
-
-
-def _time(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    from datetime import UTC, datetime
-
-    if parse_iso(value) is None or in_future(value, datetime.now(UTC)):
-        return None  # unknown, or in the future: taken as now when stored
-    return clean_text(value, cap=40)
-
-
-def _str(value: Any, cap: int = 400) -> str | None:
-    return clean_text(value, cap=cap) or None if isinstance(value, str) else None
-
-
-def _note_from(item: Any) -> Note | None:
-    if (
-        not isinstance(item, dict)
-        or not isinstance(item.get("target"), str)
-        or not isinstance(item.get("text"), str)
-    ):
-        return None
-    key = item["target"]
-    kind = kind_of_key(key)
-    text = clean_multiline(item["text"], cap=NOTE_CAP)
-    if kind is None or not text:
-        return None
-    member = _str(item.get("member_slug"), 200)
-    if member is None or not _SLUG.fullmatch(member):
-        member = _member_of_key(key)
-    return Note(
-        target=key,
-        kind=kind,
-        member_slug=member,
-        title=_str(item.get("title")),
-        text=text,
-        created_at=_time(item.get("created_at")),
-        updated_at=_time(item.get("updated_at")),
-    )
-
-
-def _bookmark_from(item: Any) -> Bookmark | None:
-    if not isinstance(item, dict) or not isinstance(item.get("target"), str):
-        return None
-    key = item["target"]
-    kind = kind_of_key(key)
-    if kind is None:
-        return None
-    member = _str(item.get("member_slug"), 200)
-    if member is None or not _SLUG.fullmatch(member):
-        member = _member_of_key(key)
-    url = _str(item.get("url"), 2_000)
-    return Bookmark(key, kind, member, _str(item.get("title")), url, _time(item.get("created_at")))
-
-
-def import_notes(
-    store: Store, notes: list[Note], books: list[Bookmark], origin: str, now: str
-) -> ImportResult:
-    counts = store.notes.merge(notes, books, origin, now)
-    return ImportResult(counts["added"], counts["same"], counts["conflicts"], counts["bookmarks"])

@@ -280,13 +280,14 @@ def snippet(row: dict[str, Any], words: list[str], marks: tuple[str, str] = DEFA
 
 
 def _hit_id(r: dict[str, Any]) -> str | None:
+    value: str | None = None  # (the row's values are typed Any)
     if r["kind"] == "commitment":
-        return r["ident"]
-    if r["kind"] == "member":
-        return r["member_slug"]
-    if r["kind"] == "contact":
-        return r["extra"] or None
-    return None
+        value = r["ident"]
+    elif r["kind"] == "member":
+        value = r["member_slug"]
+    elif r["kind"] == "contact":
+        value = r["extra"] or None
+    return value
 
 
 # ---- recent searches (user.db, through the store) -------------------------------------------------

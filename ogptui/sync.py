@@ -23,13 +23,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin
 
 from ogptui import config
 from ogptui.clean import clean_text
 from ogptui.model import DirectoryPage, PageRejected
+from ogptui.seed import open_store
 from ogptui.source import FetchError, FetchResult, Source, same_site
-from ogptui.store import Store, open_store, utcnow, utcnow_ms
+from ogptui.store import Store, utcnow, utcnow_ms
 from ogptui.sync_checks import done_since as _done_since
 from ogptui.sync_checks import moved_commitment as _moved_commitment
 from ogptui.sync_checks import moved_member as _moved_member
@@ -125,6 +127,7 @@ class _Plan:
 
 
 _MEMBER, _COMMITMENT, _STOP = 1, 0, 9  # queue priorities: a member's commitments before the next member
+Job = tuple[Any, ...]  # ("member", slug) or ("commitment", slug, commitment ID, URL or None)
 
 
 class Syncer:
@@ -150,7 +153,7 @@ class Syncer:
         self.run_id: int | None = None
         self.done = 0
         self.total = 0
-        self._queue: asyncio.PriorityQueue[tuple[int, int, tuple | None]] | None = None
+        self._queue: asyncio.PriorityQueue[tuple[int, int, Job | None]] | None = None
         self._seq = itertools.count()
 
     def _member_finished(self, kind: str, slug: str, message: str) -> None:
@@ -166,7 +169,7 @@ class Syncer:
     def url(self, path: str) -> str:
         return urljoin(self.source.base_url.rstrip("/") + "/", path.lstrip("/"))
 
-    async def _get(self, url: str) -> tuple[FetchResult, dict | None]:
+    async def _get(self, url: str) -> tuple[FetchResult, dict[str, Any] | None]:
         state = self.store.http_state(url)
         etag = last_mod = None
         if self.validators and state and state.get("gone_at") is None:
@@ -186,7 +189,7 @@ class Syncer:
         self.answered = True
         return res, state
 
-    def _http_ok(self, res: FetchResult, state: dict | None) -> dict:
+    def _http_ok(self, res: FetchResult, state: dict[str, Any] | None) -> dict[str, Any]:
         """The http_state row after a successful answer (a 304 keeps the validators and fetch time it had)."""
         prev = state or {}
         if res.not_modified:
@@ -215,7 +218,7 @@ class Syncer:
             url, kind=kind, member_slug=slug, failures=int(state.get("failures") or 0) + 1, last_error=reason
         )
 
-    def _enqueue(self, priority: int, job: tuple | None) -> None:
+    def _enqueue(self, priority: int, job: Job | None) -> None:
         assert self._queue is not None
         self._queue.put_nowait((priority, next(self._seq), job))
 
@@ -349,7 +352,7 @@ class Syncer:
                     if s not in slugs:
                         slugs.append(s)
         except (FetchError, PageRejected) as e:
-            msg = getattr(e, "message", None) or getattr(e, "reason", str(e))
+            msg = e.message if isinstance(e, FetchError) else e.reason
             self.summary.failed.append(("(directory)", msg))
         return slugs
 
@@ -460,6 +463,7 @@ class Syncer:
             s.outcome = (
                 "ok" if not s.failed else ("failed" if len(s.failed) >= max(1, s.members) else "partial")
             )
+        assert self.run_id is not None  # run() begins the run before anything else
         self.store.finish_run(
             self.run_id,
             outcome=s.outcome,
@@ -529,7 +533,7 @@ async def run_sync(
     delay: float | None = None,
     on_event: Callable[[SyncEvent], None] | None = None,
     settings: config.Settings | None = None,
-    source_options: dict | None = None,
+    source_options: dict[str, Any] | None = None,
     cancel: threading.Event | None = None,
     deadline: float | None = None,
 ) -> SyncSummary:
@@ -566,7 +570,7 @@ def sync_blocking(
     watchlist: bool = False,
     source: str | None = None,
     on_event: Callable[[SyncEvent], None] | None = None,
-    **kwargs,
+    **kwargs: Any,
 ) -> SyncSummary:
     """Run a whole sync in the calling thread with its own Store (for the TUI's thread worker)."""
     with open_store() as store:

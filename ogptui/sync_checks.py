@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ogptui.model import CommitmentPage, Member, PageRejected
 from ogptui.source import FetchResult
 from ogptui.store import utcnow
@@ -69,7 +71,7 @@ def moved_commitment(cid: str, final_url: str) -> str | None:
     return other if other and other != cid.upper() else None
 
 
-def done_since(state: dict | None, since: str) -> bool:
+def done_since(state: dict[str, Any] | None, since: str) -> bool:
     """Checked without error at or after `since` (times compared parsed: old rows hold whole seconds)."""
     if not state or state.get("last_error"):
         return False

@@ -36,7 +36,7 @@ def in_future(when: datetime | str | None, now: datetime) -> bool:
 def ago(when: datetime | str | None, now: datetime) -> str:
     """'just now', '5 min ago', '3 h ago', '2 days ago', '3 months ago'."""
     if isinstance(when, str) or when is None:
-        when = parse_iso(when)  # type: ignore[arg-type]
+        when = parse_iso(when)
     if when is None:
         return "never"
     secs = (now - when).total_seconds()
@@ -52,9 +52,9 @@ def ago(when: datetime | str | None, now: datetime) -> str:
     if days < 60:
         return f"{int(days)} days ago"
     months = days / 30.4
-    if months < 24:
-        return f"{int(months)} months ago"
-    return f"{int(days / 365.25)} years ago"
+    if months < 24:  # 60 days are 1.97 "months": at least 2 here, as 730 days are at least 2 years below
+        return f"{max(2, int(months))} months ago"
+    return f"{max(2, int(days / 365.25))} years ago"
 
 
 def short_date(value: str | None) -> str:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from ogptui.seed import open_store
+from ogptui.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT_DIR = ROOT / "snapshots"
@@ -42,6 +46,36 @@ def ogptui_home(tmp_path, monkeypatch) -> Path:
     return home
 
 
+@pytest.fixture
+def store(ogptui_home) -> Iterator[Store]:
+    """An empty store in the test's data home (no embedded sample)."""
+    with open_store(seed=False) as s:
+        yield s
+
+
+@pytest.fixture
+def sample_store(ogptui_home) -> Iterator[Store]:
+    """The embedded Peru sample (as a first start loads it) plus Testland with every section and two
+    commitment details (`tests.tuikit.sample_member`): what the TUI tests show."""
+    from tests.tuikit import fill_store
+
+    with open_store() as s:
+        fill_store(s)
+        yield s
+
+
 def pytest_configure(config) -> None:
     # Subprocesses started by tests must not find the user's real data either.
     os.environ.setdefault("OGPTUI_TEST", "1")
+    _compile_once()
+
+
+def _compile_once() -> None:
+    """Bytecode for ogptui/ and tests/ (in their `__pycache__/`, which git ignores), so that the few hundred
+    `python -m ogptui ...` and fake-site processes the suite starts read it instead of each compiling the
+    package again, as they do where PYTHONDONTWRITEBYTECODE is set (this machine and CI): about a fifth of
+    the CPU time of a subprocess-heavy test file. Up-to-date files are only looked at."""
+    import compileall
+
+    for folder in ("ogptui", "tests"):
+        compileall.compile_dir(ROOT / folder, quiet=1)

@@ -311,7 +311,7 @@ def reader_main(seconds: float, stop_file: str) -> None:
     """
     import random as _random
 
-    from ogptui.store import open_store
+    from ogptui.seed import open_store
 
     rng = _random.Random(1)
     store = open_store(seed=False)

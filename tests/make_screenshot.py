@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 async def main(out: Path) -> None:
-    from tests.test_tui_support import make_app
+    from tests.tuikit import make_app
 
     app = make_app(slug="peru")
     async with app.run_test(size=(120, 36)) as pilot:

@@ -34,6 +34,7 @@ def test_spread_reports_median_and_range():
     assert s["p25"] <= s["median"] <= s["p75"]
 
 
+@pytest.mark.slow
 def test_parse_bench_structure():
     r = parse_bench.run(quick=True, members=4, commitments=20, resources=30)
     for kind in ("member", "commitment"):
@@ -44,6 +45,7 @@ def test_parse_bench_structure():
     assert r["target_p50_ms"] == 5.0
 
 
+@pytest.mark.slow
 def test_sync_bench_invariants():
     cfg = TINY
     if shutil.which("wget") is None:
@@ -69,6 +71,7 @@ def test_sync_bench_invariants():
     assert "No-change re-sync" in md and "Summary against the targets" in md
 
 
+@pytest.mark.slow
 def test_keystroke_bench_measures_repaints(tmp_path):
     info = tui_bench.build_cache(tmp_path, members=3, commitments=12, resources=20)
     assert tui_bench.member_count(tmp_path) == 3

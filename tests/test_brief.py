@@ -14,7 +14,7 @@ import pytest
 from ogptui.brief import brief_filename, md_text, member_csv, member_markdown, write_brief
 from ogptui.cli import main
 from ogptui.model import Commitment, Contact, Member, PerformanceRow, Resource
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from tests.fakesite.data import default_site
 
 

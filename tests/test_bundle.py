@@ -16,8 +16,8 @@ import pytest
 from ogptui import bundle as bundlemod
 from ogptui.bundle import BUNDLE_APP_ID, DB_NAME, MANIFEST_NAME, BundleError, export_bundle, import_bundle
 from ogptui.cli import main
+from ogptui.seed import open_store
 from ogptui.store import db as dbmod
-from ogptui.store import open_store
 from ogptui.store.rows import CHILD_TABLES, child_rows, member_row
 from ogptui.store.schema import CACHE_MIGRATIONS
 from ogptui.sync import run_sync

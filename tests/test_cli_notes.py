@@ -12,10 +12,10 @@ import textwrap
 import pytest
 
 from ogptui.cli import main
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from tests.crashkit import cli_env
 from tests.test_notes import HOSTILE
-from tests.test_tui_support import fill_store
+from tests.tuikit import fill_store
 
 UNSAFE = [chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0))] + ["\u202e"]
 
@@ -182,7 +182,7 @@ def test_note_edit_without_an_editor_is_a_usage_error(filled, capsys, monkeypatc
 
 
 def test_members_by_region_and_level(capsys, ogptui_home):
-    from tests.test_tui_support import sample_member
+    from tests.fakesite.data import sample_member
 
     with open_store() as s:
         fill_store(s, [sample_member(), sample_member("lima-peru", "Lima, Peru"), sample_member("kenya", "Kenya")])
@@ -199,7 +199,7 @@ def test_members_by_region_and_level(capsys, ogptui_home):
 
 
 def test_compare_formats(capsys, ogptui_home):
-    from tests.test_tui_support import sample_member
+    from tests.fakesite.data import sample_member
 
     with open_store() as s:
         fill_store(s, [sample_member(), sample_member("kenya", "Kenya")])

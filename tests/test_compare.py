@@ -8,7 +8,7 @@ from ogptui.compare import bar_charts, bar_text, compare, to_csv, to_text
 from ogptui.model import CommitmentPage, Member, ParticipationRow, PerformanceRow
 from ogptui.regions import REGIONS, member_region, parse_region, table
 from ogptui.store.rows import apply_detail, detail_row
-from tests.test_tui_support import sample_member
+from tests.fakesite.data import sample_member
 
 
 def value(cmp, section: str, metric: str) -> list:

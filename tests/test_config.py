@@ -178,6 +178,7 @@ def _run(home: Path, *args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=120, cwd=ROOT)  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "content",
     ['{"source": "ftp://x y"}', '{"source": "http://127.0.0.1:99999"}', '{"delay": Infinity}', '{"delay": 1e300}',
@@ -201,7 +202,7 @@ def test_sync_with_a_bad_settings_file_reports_it_and_runs(fake_site, ogptui_hom
 
 
 async def test_the_tui_starts_with_a_bad_settings_file_and_says_so(ogptui_home):
-    from tests.test_tui_support import make_app
+    from tests.tuikit import make_app
 
     write_raw(ogptui_home, "[" * 100_000)
     app = make_app()
@@ -216,7 +217,7 @@ async def test_the_tui_starts_with_a_bad_settings_file_and_says_so(ogptui_home):
 
 
 async def test_the_tui_names_a_bad_value_and_uses_the_default(ogptui_home):
-    from tests.test_tui_support import make_app
+    from tests.tuikit import make_app
 
     write_raw(ogptui_home, '{"theme": 5, "stale_hours": "soon", "last_member": "\\u001b]0;x\\u0007"}')
     app = make_app()
@@ -229,3 +230,78 @@ async def test_the_tui_names_a_bad_value_and_uses_the_default(ogptui_home):
     for key in ("theme", "stale_hours", "last_member"):
         assert any(f'"{key}"' in m and "settings.json" in m for m in said), (key, said)
     assert all("\x1b" not in m for m in said)
+
+
+# ---- paths and the data folder -------------------------------------------------------------------------
+def test_ogptui_home_holds_everything(monkeypatch, tmp_path):
+    monkeypatch.setenv("OGPTUI_HOME", str(tmp_path / "h"))
+    p = config.paths()
+    assert p.home == tmp_path / "h"
+    assert (p.cache_db, p.user_db, p.settings) == (p.home / "cache.db", p.home / "user.db", p.home / "settings.json")
+    assert p.to_dict()["cache_db"] == str(p.home / "cache.db")
+    monkeypatch.setenv("OGPTUI_HOME", "~/portable")
+    assert config.paths().home == Path("~/portable").expanduser()
+
+
+def test_without_ogptui_home_the_platform_folders_are_used(monkeypatch, tmp_path):
+    import platformdirs
+
+    monkeypatch.delenv("OGPTUI_HOME")
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda name, appauthor: str(tmp_path / "data" / name))
+    monkeypatch.setattr(platformdirs, "user_config_dir", lambda name, appauthor: str(tmp_path / "conf" / name))
+    p = config.paths()
+    assert p.home == tmp_path / "data" / "ogptui" and p.cache_db.parent == p.home
+    assert p.settings == tmp_path / "conf" / "ogptui" / "settings.json"
+
+
+def test_ensure_home_makes_the_folder_or_says_why_not(tmp_path):
+    home = tmp_path / "a" / "b"
+    p = config.Paths(home, home / "cache.db", home / "user.db", home / "settings.json")
+    assert config.ensure_home(p) == p and home.is_dir()
+    assert config.ensure_home(p) == p  # already there
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    as_file = config.Paths(blocker, blocker / "c", blocker / "u", blocker / "s")
+    with pytest.raises(config.ConfigError, match="is a file, not a folder"):
+        config.ensure_home(as_file)
+    under_file = config.Paths(blocker / "home", blocker / "c", blocker / "u", blocker / "s")
+    with pytest.raises(config.ConfigError, match="cannot create data folder"):
+        config.ensure_home(under_file)
+
+
+# ---- saving --------------------------------------------------------------------------------------------
+def test_every_setting_survives_a_save_and_load(ogptui_home):
+    changed = Settings(source="http://127.0.0.1:8765", concurrency=16, delay=0, auto_sync=False,
+                       stale_hours=0.1, revalidate_every=0, theme="ansi-light", run_deadline=0,
+                       last_member="peru")  # fmt: skip
+    assert all(getattr(changed, n) != getattr(Settings(), n) for n in Settings.rules())
+    changed.save()
+    again = Settings.load()
+    assert [getattr(again, n) for n in Settings.rules()] == [getattr(changed, n) for n in Settings.rules()]
+    assert again.notices == []
+
+
+def test_a_save_that_fails_half_way_leaves_the_old_file(ogptui_home, monkeypatch):
+    Settings(theme="ansi-light").save()
+    before = settings_file(ogptui_home).read_bytes()
+
+    def dump_half(obj, fh, **kw):
+        fh.write('{"theme": "ans')
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(config.json, "dump", dump_half)
+    with pytest.raises(OSError, match="No space left"):
+        Settings(theme="ansi-dark").save()
+    assert settings_file(ogptui_home).read_bytes() == before
+    assert [p.name for p in ogptui_home.iterdir() if p.name.startswith(".settings.")] == []  # no temp left
+
+
+def test_aside_names_never_collide(tmp_path, monkeypatch):
+    """The one rule for where an unusable file goes (a bad settings file, a damaged or foreign database)."""
+    monkeypatch.setattr(config.time, "strftime", lambda fmt: "20250601-120000")
+    path = tmp_path / "cache.db"
+    first = config.aside_name(path, "corrupt")
+    assert first.name == "cache.db.corrupt-20250601-120000" and not first.exists()
+    first.write_text("moved before")
+    assert config.aside_name(path, "corrupt").name == "cache.db.corrupt-20250601-120000-2"
+    assert config.aside_name(path, "bad").name == "cache.db.bad-20250601-120000"

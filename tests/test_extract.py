@@ -206,6 +206,7 @@ def test_missing_file_and_unsupported_kinds(files):
         assert res.error
 
 
+@pytest.mark.slow
 def test_memory_bomb_in_a_content_stream_fails(files):
     """A page whose content inflates to 128 MB, read under a 96 MB address-space cap: PDFium gives up or
     aborts; either way the caller gets "failed"."""
@@ -237,6 +238,7 @@ def test_a_hanging_child_is_killed_at_the_timeout(files, tmpdir_env):
     assert list(tmpdir_env.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_cpu_limit_ends_a_spinning_child(files):
     path = _write(files, "any.bin", b"x")
     with Extractor(timeout=60, cpu_seconds=1, _test_hooks=True) as ex:
@@ -329,6 +331,7 @@ def test_a_dropped_extractor_leaves_no_child(files):
     assert _gone(int(r.stdout.strip()))
 
 
+@pytest.mark.slow
 def test_children_of_a_killed_parent_do_not_survive(files):
     """A sync killed with SIGKILL: its idle child ends at the end of its input, a busy one at its CPU limit."""
     pdf = str(_write(files, "a.pdf", build.simple_pdf(["x"])))

@@ -298,15 +298,23 @@ def test_counters(fake_site, client):
 
 def test_concurrent_requests_are_seen_in_flight(make_fake_site):
     import concurrent.futures
+    import threading
 
-    site = make_fake_site(latency=0.15)
+    site = make_fake_site(latency=0.5)
+    clients = [httpx.Client() for _ in range(3)]  # made before: making one can take longer than the latency
+    ready = threading.Barrier(3)  # on a loaded machine a thread can start late: all three ask together
 
-    def get(path: str) -> int:
-        with httpx.Client() as c:
-            return c.get(site.url + path).status_code
+    def get(i: int, path: str) -> int:
+        ready.wait(timeout=30)
+        return clients[i].get(site.url + path).status_code
 
-    with concurrent.futures.ThreadPoolExecutor(3) as ex:
-        codes = list(ex.map(get, ["/members/peru/", "/members/valdoria/", "/members/norland/"]))
+    try:
+        with concurrent.futures.ThreadPoolExecutor(3) as ex:
+            paths = ["/members/peru/", "/members/valdoria/", "/members/norland/"]
+            codes = list(ex.map(get, range(3), paths))
+    finally:
+        for c in clients:
+            c.close()
     assert codes == [200, 200, 200] and site.counters.max_in_flight == 3
 
 

@@ -19,7 +19,7 @@ import stamina
 from ogptui.bundle import export_bundle
 from ogptui.cli import main
 from ogptui.mirror import MirrorError, meta_key, mirror_sync
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from tests.fakesite.data import default_site
 
 MEMBERS = {m.slug: m for m in default_site().members}

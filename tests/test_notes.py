@@ -19,33 +19,30 @@ from ogptui.notes import (
     TargetError,
     describe,
     entries,
-    export_json,
-    export_markdown,
-    import_notes,
     kind_of_key,
     member_notes,
     new_bookmark,
     new_note,
-    parse_notes_data,
     parse_target,
 )
-from ogptui.store import StoreError, open_store
+from ogptui.notes_files import export_json, export_markdown, import_notes, parse_notes_data
+from ogptui.seed import open_store
+from ogptui.store import StoreError
 from ogptui.store import backup as backup_mod
 from ogptui.store import db as dbmod
 from ogptui.store.notes import ANY_REV, NoteConflict
 from ogptui.store.schema import USER_MIGRATIONS, _user_v1
-from tests.test_tui_support import fill_store, sample_member
+from tests.fakesite.data import sample_member
+from tests.tuikit import fill_store
 
 NOW = "2025-06-01T12:00:00.000Z"
 HOSTILE = "\x1b]0;pwned\x07line one [bold]x[/] [@click=app.quit]q[/]\r\nline\u202e two \x9b31m\x1b[2J end"
 
 
 @pytest.fixture
-def store():
-    s = open_store()
-    fill_store(s)
-    yield s
-    s.close()
+def store(sample_store):
+    """Peru (embedded) and Testland: the shared sample (tests/conftest.py)."""
+    return sample_store
 
 
 def key(store, text: str) -> tuple[str, str]:
@@ -514,8 +511,8 @@ def test_five_backups_are_kept_and_the_sixth_day_drops_the_oldest(ogptui_home, m
 
 
 def test_notes_file_size_limit_at_and_past_the_edge(store, tmp_path, monkeypatch):
-    import ogptui.notes as notes_mod
-    from ogptui.notes import read_notes_file
+    import ogptui.notes_files as notes_mod
+    from ogptui.notes_files import read_notes_file
 
     path = tmp_path / "n.json"
     path.write_text(export_json(store))

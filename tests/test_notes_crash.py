@@ -13,14 +13,14 @@ import time
 import pytest
 
 from ogptui.notes import Target, new_note
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from tests.crashkit import cli_env, kill_after, report
 
 # Saves alternate between two long texts as fast as they can; the test kills the process at random times.
 SAVER = """
 import itertools, sys
 from ogptui.notes import Target, new_note
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from ogptui.store.notes import ANY_REV
 texts = [open(sys.argv[1]).read(), open(sys.argv[2]).read()]
 with open_store(seed=False) as s:

@@ -71,6 +71,7 @@ def test_truncation(name: str, cut: float, url: str | None) -> None:
     check(text[: int(len(text) * cut)], url)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(name=st.sampled_from(FIXTURES), data=st.data(), url=st.sampled_from(URLS))
 def test_char_mutations(name: str, data: st.DataObject, url: str | None) -> None:

@@ -79,5 +79,8 @@ def test_ogptui_home_under_a_file(tmp_path):
     assert r.returncode == 2 and len(lines) == 1 and "cannot create data folder" in lines[0], r.stderr
 
 
-def test_figures():
-    report("cli", bad_inputs=len(CASES) + 5 + 1)
+def test_every_case_is_a_different_command_line():
+    """The count RELIABILITY.md gives ("bad inputs") is of distinct command lines: no case is repeated."""
+    lines = [tuple(args) for args, _ in CASES.values()]
+    assert len(set(lines)) == len(lines) == len(CASES)
+    report("cli", bad_inputs=len(CASES) + 5 + 1)  # + the five home-is-a-file commands + home under a file

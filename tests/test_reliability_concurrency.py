@@ -16,7 +16,7 @@ import time
 import pytest
 from textual.widgets import DataTable
 
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from tests.crashkit import (
     crash_site_data,
     report,
@@ -26,7 +26,7 @@ from tests.crashkit import (
     stop_site_process,
     write_settings,
 )
-from tests.test_tui_support import make_app
+from tests.tuikit import make_app, notified
 
 STALL_MS = 100
 MEMBERS, COMMITMENTS, RESOURCES = 50, 12, 40  # per member: 651 commitment pages, 2,000 resources in all
@@ -39,6 +39,7 @@ def site_url():
     stop_site_process(proc)
 
 
+@pytest.mark.slow
 def test_reader_process_never_locked_or_stalled_while_sync_writes(site_url, ogptui_home, tmp_path):
     write_settings(ogptui_home, delay=0.001, concurrency=4)
     open_store().close()  # the cache exists (embedded sample) before the reader starts
@@ -61,6 +62,7 @@ def test_reader_process_never_locked_or_stalled_while_sync_writes(site_url, ogpt
     assert stats["max_ms"] < STALL_MS, stats
 
 
+@pytest.mark.slow
 async def test_tui_open_during_sync_shows_the_new_data(site_url, ogptui_home):
     write_settings(ogptui_home, delay=0.001, concurrency=4)
     names = {m.name for m in crash_site_data(MEMBERS, COMMITMENTS, RESOURCES, seed=3).members}
@@ -86,7 +88,7 @@ async def test_tui_open_during_sync_shows_the_new_data(site_url, ogptui_home):
             await pilot.pause(0.05)
         assert {c.plain for c in table.get_column("name")} == names
         assert app.is_running
-        assert not [n for n in app._notifications if n.severity == "error"]
+        assert not [n for n in notified(app) if n.severity == "error"]
         # it refreshed while the sync was running, not only at the end
         assert len(set(counts)) > 2, counts
     # key latency is reported, not asserted: it measures Textual repainting on a loaded 2-core machine

@@ -16,8 +16,10 @@ import random
 import subprocess
 import time
 
+import pytest
+
 from ogptui.model import Post
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from tests.crashkit import (
     DIRECTORY,
     connect,
@@ -86,6 +88,7 @@ def bump_upstream(site, chain: int) -> None:
         site.set_member(dataclasses.replace(m, posts=[news, *m.posts[-2:]]))
 
 
+@pytest.mark.slow
 def test_sigkill_during_sync_all_never_damages_the_cache(make_fake_site, ogptui_home):
     home = ogptui_home
     data = crash_site_data(members=50)

@@ -17,7 +17,7 @@ import pytest
 
 from ogptui.cli import main
 from ogptui.model import Resource
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from ogptui.sync import run_sync
 from tests.crashkit import integrity_problems, report
 from tests.fakesite.faults import oversize_gzip
@@ -167,7 +167,13 @@ def synced(fake_site, ogptui_home):
     store.close()
 
 
-@pytest.mark.parametrize(("fault_id", "fault", "outcome", "reason"), FAULTS, ids=[f[0] for f in FAULTS])
+SLOW_FAULTS = {"trickle-body", "trickle-headers", "hang"}  # each waits out a time limit
+
+
+@pytest.mark.parametrize(
+    ("fault_id", "fault", "outcome", "reason"),
+    [pytest.param(*f, id=f[0], marks=[pytest.mark.slow] if f[0] in SLOW_FAULTS else []) for f in FAULTS],
+)
 def test_fault_on_a_stored_member(synced, capsys, fault_id, fault, outcome, reason):
     site, store = synced
     before = show_json(capsys, VICTIM)
@@ -208,6 +214,7 @@ def test_fault_on_a_stored_member(synced, capsys, fault_id, fault, outcome, reas
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["503", "429"])
 def test_transient_overload_honours_retry_after_then_succeeds(synced, kind):
     site, store = synced

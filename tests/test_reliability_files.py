@@ -18,11 +18,11 @@ import pytest
 
 from ogptui import config
 from ogptui.cli import main
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from ogptui.store import store as store_mod
 from ogptui.sync import run_sync
 from tests.crashkit import integrity_problems, run_cli
-from tests.test_tui_support import make_app
+from tests.tuikit import make_app, notified
 
 FAST = {"delay": 0, "backoff_initial": 0.001, "backoff_max": 0.005, "backoff_jitter": 0}
 DATA_TABLES = ("members", "contacts", "commitments", "resources", "commitment_details", "search_docs")
@@ -68,6 +68,7 @@ def synced_home(fake_site, ogptui_home):
     return ogptui_home
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["garbage", "pages"])
 def test_corrupt_cache_is_moved_aside_rebuilt_and_refilled(synced_home, fake_site, damage):
     cache = synced_home / "cache.db"
@@ -102,11 +103,12 @@ async def test_tui_says_where_the_damaged_cache_went(synced_home):
         await pilot.pause()
         moved = moved_caches(synced_home)
         assert len(moved) == 1
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notified(app)]
         assert any(str(moved[0]) in m for m in messages), messages
         assert app.is_running
 
 
+@pytest.mark.slow
 def test_corrupt_user_db_is_never_overwritten_cli(synced_home, fake_site):
     user = synced_home / "user.db"
     junk = b"SQLite format 3\x00" + os.urandom(8000)  # a header, then noise
@@ -130,11 +132,11 @@ async def test_corrupt_user_db_tui_runs_without_watchlist(synced_home):
     app = make_app(slug="valdoria")
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        assert any("watchlist" in n.message for n in app._notifications)
+        assert any("watchlist" in n.message for n in notified(app))
         await pilot.press("w")  # watch: refused with a message, no crash
         await pilot.pause()
         assert app.is_running
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notified(app)]
         assert any(m.startswith("Not changed: the watchlist file") for m in messages), messages
         await pilot.press("escape", "w")  # from the members list too
         await pilot.pause()
@@ -216,7 +218,7 @@ async def test_tui_sync_on_a_full_disk_is_a_notification(synced_home, fake_site,
             if not app.syncing:
                 break
         assert not app.syncing and app.is_running
-        errors = [n.message for n in app._notifications if n.severity == "error"]
-        assert errors and "disk is full" in errors[-1], [n.message for n in app._notifications]
+        errors = [n.message for n in notified(app) if n.severity == "error"]
+        assert errors and "disk is full" in errors[-1], [n.message for n in notified(app)]
     with open_store(seed=False) as s:
         assert s.get_member("valdoria").name == "Valdoria"

@@ -19,11 +19,11 @@ from textual.widgets import DataTable, Static
 
 from ogptui.clean import SINGLE_LINE_CAP
 from ogptui.parse import parse_page
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from ogptui.sync import run_sync
 from tests.crashkit import OGPTUI, cli_env, control_chars_in, report, run_cli, scan_controls
 from tests.fakesite import default_site
-from tests.test_tui_support import make_app
+from tests.tuikit import make_app
 
 FAST = {"delay": 0, "backoff_initial": 0.001, "backoff_max": 0.005, "backoff_jitter": 0}
 MARKUP = "[bold]B[/bold] [link=https://x.example]L[/link] [@click=app.quit]Q[/]"
@@ -147,6 +147,7 @@ def _texts(app) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.slow
 async def test_tui_renders_everything_literally_and_runs_nothing(hostile_home):
     app = make_app(slug=SLUG)
     quits = []
@@ -284,6 +285,7 @@ POISONED_COMMANDS = [
 ]
 
 
+@pytest.mark.slow
 def test_every_output_path_is_safe_with_a_poisoned_store(poisoned_home, tmp_path):
     home, site, columns = poisoned_home
     outputs = 0

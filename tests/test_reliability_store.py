@@ -27,8 +27,8 @@ from ogptui import bundle as bundlemod
 from ogptui import leftovers
 from ogptui.bundle import DB_NAME, MANIFEST_NAME, BundleError, export_bundle, import_bundle, verify_bundle
 from ogptui.model import CommitmentPage
+from ogptui.seed import open_store
 from ogptui.store import db as dbmod
-from ogptui.store import open_store
 from ogptui.store import store as store_mod
 from tests.crashkit import OGPTUI, cli_env, control_chars_in, report, scan_controls
 from tests.test_bundle import MEMBERS, dated, rewrite, run, sha, use_home
@@ -296,6 +296,7 @@ def test_oversized_never_loads_the_value_into_python(tmp_path, monkeypatch):
 
 
 # ---- 12.8: zip bombs ---------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_zip_bomb_is_refused_before_anything_is_written(tmp_path, monkeypatch, capsys):
     bomb = _zip(tmp_path / "bomb.bundle", size=200_000_000)  # 200 MB of zeros in about 200 kB
     home = use_home(monkeypatch, tmp_path / "victim")
@@ -479,6 +480,7 @@ def test_next_export_and_import_remove_leftovers_and_say_so(tmp_path, monkeypatc
     assert [p.name for p in home.iterdir() if p.name.startswith(".")] == []
 
 
+@pytest.mark.slow
 def test_killed_exports_leave_nothing_after_the_next_one(tmp_path, monkeypatch):
     """Real SIGKILLs of `ogptui export` at random moments; the next export removes whatever they left."""
     kills = int(os.environ.get("OGPTUI_EXPORT_KILLS", "8"))
@@ -613,6 +615,7 @@ def _unshare_ro_works() -> bool:
         shutil.rmtree(probe, ignore_errors=True)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not _unshare_ro_works(), reason="needs `unshare -m` and bind mounts (a read-only mount)")
 @pytest.mark.parametrize("wal_left", [False, True], ids=["clean", "wal-left-behind"])
 def test_real_read_only_mount(wal_left, tmp_path, monkeypatch):

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from ogptui.cli import main
 from ogptui.model import Commitment, CommitmentPage, Contact, CurrentPlan, Member, Resource
 from ogptui.search import Hit, fts_query, recent_searches, remember_search, search, snippet
-from ogptui.store import open_store
+from ogptui.seed import open_store
 
 
 def member(slug: str = "ruritania", name: str = "Ruritania") -> Member:
@@ -42,12 +42,11 @@ def member(slug: str = "ruritania", name: str = "Ruritania") -> Member:
 
 
 @pytest.fixture
-def store():
-    s = open_store(seed=False)
-    s.write_member(member())
-    s.write_member(member("borduria", "Borduria"))
-    yield s
-    s.close()
+def store(store):
+    """The shared empty store with two members."""
+    store.write_member(member())
+    store.write_member(member("borduria", "Borduria"))
+    return store
 
 
 def titles(hits: list[Hit]) -> list[str]:

@@ -18,8 +18,8 @@ from ogptui.model import (
     PerformanceRow,
     Resource,
 )
+from ogptui.seed import open_store
 from ogptui.store import db as dbmod
-from ogptui.store import open_store
 from ogptui.store.schema import CACHE_MIGRATIONS
 
 
@@ -43,13 +43,6 @@ def sample_member(slug: str = "ruritania", n_resources: int = 3) -> Member:
         fetched_at="2026-01-01T00:00:00Z",
         source_url="http://127.0.0.1/members/ruritania/",
     )
-
-
-@pytest.fixture
-def store():
-    s = open_store(seed=False)
-    yield s
-    s.close()
 
 
 def test_migrations_from_empty_and_rerun_is_noop(store):
@@ -199,7 +192,7 @@ def test_reads_do_not_load_sqlite_utils(ogptui_home):
 
     open_store().close()  # first open: migrations and the embedded sample (writes load it, that is fine)
     code = (
-        "import sys; from ogptui.store import open_store; s = open_store(); "
+        "import sys; from ogptui.seed import open_store; s = open_store(); "
         "s.get_member('peru'); s.list_members(); s.watchlist(); s.last_run(); s.freshness('peru'); "
         "print('sqlite_utils' in sys.modules)"
     )
@@ -259,7 +252,7 @@ def test_migrations_do_not_need_sqlite_utils(ogptui_home):
     import sys
 
     code = (
-        "import sys; from ogptui.store import open_store; s = open_store(seed=False); "
+        "import sys; from ogptui.seed import open_store; s = open_store(seed=False); "
         "print(s.cache.execute('PRAGMA user_version').fetchone()[0], 'sqlite_utils' in sys.modules)"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -19,7 +19,7 @@ import pytest
 from ogptui import config
 from ogptui.cli import main
 from ogptui.model import Resource
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from ogptui.sync import run_sync
 
 FAST = {"delay": 0, "backoff_initial": 0.001, "backoff_max": 0.005, "backoff_jitter": 0, "offline_after": 2}
@@ -44,13 +44,6 @@ def sync(store, site, slugs=None, **kw):
 def data_snapshot(store) -> dict[str, list]:
     """Every data row of every record table (not bookkeeping), to prove nothing was written."""
     return {t: store.cache.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in DATA_TABLES}
-
-
-@pytest.fixture
-def store():
-    s = open_store(seed=False)
-    yield s
-    s.close()
 
 
 def test_full_sync_populates_every_table(store, fake_site):
@@ -221,6 +214,7 @@ def test_server_stopped_mid_run_is_offline_and_keeps_what_was_written(store, mak
         assert m.record_hash() == row[0]
 
 
+@pytest.mark.slow
 def test_cli_sync_then_resync_then_offline(fake_site, capsys):
     assert main(["sync", "peru", "--source", fake_site.url, "--quiet"]) == 0
     out = capsys.readouterr().out
@@ -306,6 +300,7 @@ def _with_extra_resource(member):
 
 
 # ---- a run killed mid-way, then resumed ----------------------------------------------------------------
+@pytest.mark.slow
 def test_killed_run_resumes_without_redoing_finished_work(tmp_path, ogptui_home):
     """SIGKILL a CLI sync in a subprocess mid-run; the DB is intact and the next run fetches only what is left."""
     port_file = tmp_path / "port"
@@ -429,6 +424,7 @@ INTERRUPTED = re.compile(
 )
 
 
+@pytest.mark.slow
 def test_ctrl_c_is_recorded_as_interrupted_says_what_was_stored_and_resumes(tmp_path, ogptui_home):
     """A real SIGINT to `ogptui sync --all` mid-run: exit 130, one true line, outcome `interrupted`, and the
     next run fetches only what was left (exactly as after SIGKILL)."""
@@ -503,6 +499,7 @@ def test_ctrl_c_is_recorded_as_interrupted_says_what_was_stored_and_resumes(tmp_
 HANGING_BOUND_S = 70  # README / RELIABILITY.md: "an unreachable or hanging source gives up within 70 s"
 
 
+@pytest.mark.slow
 def test_hanging_source_on_a_50_member_cache_ends_offline_within_the_documented_bound(
     make_fake_site, ogptui_home
 ):
@@ -537,6 +534,7 @@ def test_hanging_source_on_a_50_member_cache_ends_offline_within_the_documented_
     report("hanging-source", members=51, seconds=round(took, 1), bound=HANGING_BOUND_S)
 
 
+@pytest.mark.slow
 def test_run_deadline_stops_the_run_truthfully_and_the_next_run_resumes(store, make_fake_site):
     site = make_fake_site(members=12, latency=0.05)
     slugs = [m.slug for m in site.members()]
@@ -600,6 +598,7 @@ def test_every_counter_counted_is_reported(store, fake_site):
     assert run.summary == text
 
 
+@pytest.mark.slow
 def test_workers_are_bounded_by_the_concurrency(store, make_fake_site):
     site = make_fake_site(members=6, latency=0.03)
     summary = asyncio.run(

@@ -7,7 +7,7 @@ import sqlite3
 
 from ogptui.cli import main
 from ogptui.config import paths
-from ogptui.store import open_store
+from ogptui.seed import open_store
 
 
 def test_a_bad_slug_in_the_watchlist_is_skipped_with_one_line(fake_site, capsys):

@@ -6,24 +6,17 @@ import pytest
 from textual.widgets import DataTable, Static, TabbedContent
 
 from ogptui import config
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from ogptui.tui.commands import COMMANDS, key_display
 from ogptui.tui.screens.commitment import CommitmentScreen
 from ogptui.tui.screens.help import HelpScreen
 from ogptui.tui.screens.member import MemberScreen
 from ogptui.tui.screens.members import MembersScreen
 from ogptui.tui.screens.resource import ResourceScreen
-from tests.test_tui_support import MARKUP_TITLE, fill_store, make_app
+from tests.fakesite.data import MARKUP_TITLE
+from tests.tuikit import make_app, notified
 
 SIZE = (120, 36)
-
-
-@pytest.fixture
-def store():
-    s = open_store()
-    fill_store(s)
-    yield s
-    s.close()
 
 
 def static_text(app, selector: str) -> str:
@@ -55,8 +48,9 @@ async def test_opens_peru_from_embedded_data_without_network():
     assert app.return_code == 0
 
 
-async def test_bare_start_opens_last_member_else_list(store):
-    app = make_app(store=store, open_last=True)
+@pytest.mark.slow
+async def test_bare_start_opens_last_member_else_list(sample_store):
+    app = make_app(store=sample_store, open_last=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, MembersScreen)
@@ -69,7 +63,7 @@ async def test_bare_start_opens_last_member_else_list(store):
         assert isinstance(app.screen, MemberScreen)
         assert app.screen.slug == "testland"
     assert config.Settings.load().last_member == "testland"
-    app = make_app(store=store, open_last=True)
+    app = make_app(store=sample_store, open_last=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, MemberScreen) and app.screen.slug == "testland"
@@ -79,8 +73,9 @@ async def test_bare_start_opens_last_member_else_list(store):
         assert isinstance(app.screen, MembersScreen)
 
 
-async def test_every_tab_by_number_key(store):
-    app = make_app(store=store, slug="testland")
+@pytest.mark.slow
+async def test_every_tab_by_number_key(sample_store):
+    app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         tabs = app.screen.query_one("#tabs", TabbedContent)
@@ -99,8 +94,9 @@ async def test_every_tab_by_number_key(store):
         assert "Involve" in part and "Anti-Corruption" in part
 
 
-async def test_filter_commitments_and_open_detail(store):
-    app = make_app(store=store, slug="testland")
+@pytest.mark.slow
+async def test_filter_commitments_and_open_detail(sample_store):
+    app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2")
         t = table(app, "#commitments-table")
@@ -127,8 +123,9 @@ async def test_filter_commitments_and_open_detail(store):
         assert isinstance(app.screen, MemberScreen)
 
 
-async def test_resources_timeline_type_cycle_and_text_filter(store):
-    app = make_app(store=store, slug="testland")
+@pytest.mark.slow
+async def test_resources_timeline_type_cycle_and_text_filter(sample_store):
+    app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")
         t = table(app, "#resources-table")
@@ -149,25 +146,27 @@ async def test_resources_timeline_type_cycle_and_text_filter(store):
         assert "[All 6]" in static_text(app, "#resources-types")
 
 
-async def test_watch_toggle_from_list_and_member(store):
-    app = make_app(store=store)
+@pytest.mark.slow
+async def test_watch_toggle_from_list_and_member(sample_store):
+    app = make_app(store=sample_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         t = table(app, "#members-table")
         t.move_cursor(row=column(t, "name").index("Testland"))
         await pilot.press("w")
-        assert store.is_watched("testland")
+        assert sample_store.is_watched("testland")
         row = column(t, "name").index("Testland")
         assert column(t, "watched")[row] == "★"
         await pilot.press("enter", "w")
-        assert not store.is_watched("testland")
+        assert not sample_store.is_watched("testland")
         await pilot.press("w")
-        assert store.is_watched("testland")
+        assert sample_store.is_watched("testland")
         assert "★ watched" in static_text(app, "#title")
 
 
-async def test_copy_email_and_links(store, monkeypatch):
-    app = make_app(store=store, slug="testland")
+@pytest.mark.slow
+async def test_copy_email_and_links(sample_store, monkeypatch):
+    app = make_app(store=sample_store, slug="testland")
     copied: list[str] = []
     monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
     async with app.run_test(size=SIZE) as pilot:
@@ -186,9 +185,10 @@ async def test_copy_email_and_links(store, monkeypatch):
         assert copied[-1].endswith("/commitments/TL0001/")
 
 
-async def test_open_link_only_when_safe(store):
+@pytest.mark.slow
+async def test_open_link_only_when_safe(sample_store):
     opened: list[str] = []
-    app = make_app(store=store, slug="testland", open_url=opened.append)
+    app = make_app(store=sample_store, slug="testland", open_url=opened.append)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3", "o")
         assert opened == ["https://www.opengovpartnership.org/documents/testland-action-plan-2023-2025/"]
@@ -197,7 +197,7 @@ async def test_open_link_only_when_safe(store):
         await pilot.press("o")
         assert len(opened) == 1
         await pilot.pause()
-        assert any("Not opened" in n.message for n in app._notifications)
+        assert any("Not opened" in n.message for n in notified(app))
 
 
 def _all_bindings():
@@ -211,8 +211,9 @@ def _all_bindings():
             yield cls.__name__, b
 
 
-async def test_help_lists_every_binding(store):
-    app = make_app(store=store, slug="testland")
+@pytest.mark.slow
+async def test_help_lists_every_binding(sample_store):
+    app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -227,8 +228,9 @@ async def test_help_lists_every_binding(store):
         assert isinstance(app.screen, HelpScreen)
 
 
-async def test_command_palette_runs_commands(store):
-    app = make_app(store=store, slug="testland")
+@pytest.mark.slow
+async def test_command_palette_runs_commands(sample_store):
+    app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -236,7 +238,7 @@ async def test_command_palette_runs_commands(store):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
-        assert store.is_watched("testland")
+        assert sample_store.is_watched("testland")
         await pilot.press("ctrl+p")
         await pilot.press(*"starred metrics")
         await pilot.pause(0.3)
@@ -245,8 +247,9 @@ async def test_command_palette_runs_commands(store):
         assert app.screen.query_one("#tabs", TabbedContent).active == "metrics"
 
 
-async def test_markup_and_escapes_render_literally(store):
-    app = make_app(store=store, slug="testland")
+@pytest.mark.slow
+async def test_markup_and_escapes_render_literally(sample_store):
+    app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2")
         t = table(app, "#commitments-table")
@@ -268,20 +271,22 @@ async def test_markup_and_escapes_render_literally(store):
     assert app.return_code is None or app.return_code == 0
 
 
-async def test_theme_is_remembered(store):
-    app = make_app(store=store)
+@pytest.mark.slow
+async def test_theme_is_remembered(sample_store):
+    app = make_app(store=sample_store)
     async with app.run_test(size=SIZE) as pilot:
         app.theme = "ansi-dark"
         await pilot.pause()
     assert config.Settings.load().theme == "ansi-dark"
-    app = make_app(store=store, settings=config.Settings.load())
+    app = make_app(store=sample_store, settings=config.Settings.load())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.theme == "ansi-dark"
 
 
-async def test_works_at_80x24(store):
-    app = make_app(store=store, slug="testland")
+@pytest.mark.slow
+async def test_works_at_80x24(sample_store):
+    app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=(80, 24)) as pilot:
         for key in "1234567":
             await pilot.press(key)
@@ -292,18 +297,18 @@ async def test_works_at_80x24(store):
         assert app.screen.id == "changes-screen"
 
 
-async def test_unknown_member_shows_notice_and_list(store):
-    app = make_app(store=store, slug="atlantis")
+async def test_unknown_member_shows_notice_and_list(sample_store):
+    app = make_app(store=sample_store, slug="atlantis")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, MembersScreen)
-        assert any("atlantis" in n.message for n in app._notifications)
+        assert any("atlantis" in n.message for n in notified(app))
 
 
-async def test_refreshes_when_another_process_writes(store):
-    from tests.test_tui_support import sample_member
+async def test_refreshes_when_another_process_writes(sample_store):
+    from tests.fakesite.data import sample_member
 
-    app = make_app(store=store, poll_seconds=0.1)
+    app = make_app(store=sample_store, poll_seconds=0.1)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "Norland" not in column(table(app, "#members-table"), "name")

@@ -20,10 +20,10 @@ import sqlite3
 import pytest
 from textual.widgets import DataTable, OptionList, Static
 
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from ogptui.sync import SyncEvent, SyncSummary
 from tests.crashkit import control_chars_in, text_columns
-from tests.test_tui_support import fill_store, make_app
+from tests.tuikit import fill_store, make_app
 
 SIZE = (120, 36)
 HOSTILE = "\x1b]0;pwned\x07\x1b[2J\x1b]52;c;cm0gLXJmIH4K\x07\x9b31m\u202eevil\u202c\x00 [@click=app.quit]Q[/]"
@@ -137,6 +137,7 @@ class FailingSync:
         return SyncSummary(outcome="failed", failed=[(EVIL_SLUG, HOSTILE)], message=HOSTILE)
 
 
+@pytest.mark.slow
 async def test_every_screen_is_clean_whatever_the_store_holds(hostile_home):
     app = make_app(sync=FailingSync())
     quits: list[str] = []

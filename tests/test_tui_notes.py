@@ -8,9 +8,10 @@ import pytest
 from textual.widgets import Input, Static, TextArea
 
 from ogptui.notes import new_bookmark, new_note, parse_target
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from ogptui.store.notes import ANY_REV
-from tests.test_tui_support import fill_store, make_app, sample_member
+from tests.fakesite.data import sample_member
+from tests.tuikit import fill_store, make_app, notified
 
 NOW = "2025-06-01T12:00:00.000Z"
 SIZE = (120, 36)
@@ -39,7 +40,7 @@ def table_cells(app, table_id: str) -> list[list[str]]:
 
 
 def messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in notified(app)]
 
 
 async def type_note(pilot, text: str) -> None:

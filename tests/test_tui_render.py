@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from ogptui.model import PerformanceRow
 from ogptui.timefmt import ago, freshness_text
 from ogptui.tui import render
-from tests.test_tui_support import sample_member
+from tests.fakesite.data import sample_member
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 

@@ -9,26 +9,16 @@ import pytest
 from textual.widgets import DataTable, Input, Static, TabbedContent
 
 from ogptui.search import recent_searches
-from ogptui.store import open_store
 from ogptui.tui.commands import COMMANDS, key_display
 from ogptui.tui.screens.commitment import CommitmentScreen
 from ogptui.tui.screens.help import HelpScreen
 from ogptui.tui.screens.member import MemberScreen
 from ogptui.tui.screens.members import MembersScreen
 from ogptui.tui.screens.search import ResultList, SearchScreen
-from tests.test_tui_support import fill_store, make_app
+from tests.tuikit import make_app, notified
 
 SIZE = (120, 36)
 HOSTILE = ['"', "NEAR(", "*", "[@click=app.quit]", "-", "'; DROP TABLE members; --", "[b]x[/b] \\[", "(((("]
-
-
-@pytest.fixture
-def store():
-    """The embedded Peru sample (loaded into the empty cache) plus Testland with commitment details."""
-    s = open_store()
-    fill_store(s)
-    yield s
-    s.close()
 
 
 async def settle(pilot) -> None:
@@ -96,8 +86,9 @@ def cursor_title(app, table_id: str, column: str = "title") -> str:
 
 
 # --- jump to a resource ------------------------------------------------------------------------------
-async def test_design_report_lands_on_its_resource_row(store):
-    app = make_app(store=store)
+@pytest.mark.slow
+async def test_design_report_lands_on_its_resource_row(sample_store):
+    app = make_app(store=sample_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, MembersScreen)
@@ -118,9 +109,10 @@ async def test_design_report_lands_on_its_resource_row(store):
         assert isinstance(app.screen, MembersScreen)
 
 
-async def test_jump_clears_filters_on_the_open_member(store):
+@pytest.mark.slow
+async def test_jump_clears_filters_on_the_open_member(sample_store):
     """From Peru's resources tab with a type and text filter that hide the row: the jump clears them."""
-    app = make_app(store=store, slug="peru")
+    app = make_app(store=sample_store, slug="peru")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3", "t", "t", "slash", *"letter", "enter")  # type: Report Comments; text: letter
         member = app.screen
@@ -137,8 +129,9 @@ async def test_jump_clears_filters_on_the_open_member(store):
 
 
 # --- commitments, contacts, members ----------------------------------------------------------------
-async def test_commitment_result_opens_detail_over_its_member(store):
-    app = make_app(store=store, slug="peru")
+@pytest.mark.slow
+async def test_commitment_result_opens_detail_over_its_member(sample_store):
+    app = make_app(store=sample_store, slug="peru")
     async with app.run_test(size=SIZE) as pilot:
         screen = await search_for(pilot, "beneficial ownership")
         texts = option_texts(screen)
@@ -157,8 +150,9 @@ async def test_commitment_result_opens_detail_over_its_member(store):
         assert isinstance(app.screen, MembersScreen)
 
 
-async def test_commitment_id_and_body_matches(store):
-    app = make_app(store=store)
+@pytest.mark.slow
+async def test_commitment_id_and_body_matches(sample_store):
+    app = make_app(store=sample_store)
     async with app.run_test(size=SIZE) as pilot:
         screen = await search_for(pilot, "TL0003")
         assert [h.ref for h in screen.hits][:1] == ["TL0003"]
@@ -171,8 +165,9 @@ async def test_commitment_id_and_body_matches(store):
         assert "\x02" not in row.plain and "\x03" not in row.plain
 
 
-async def test_contact_result_selects_the_contact(store):
-    app = make_app(store=store)
+@pytest.mark.slow
+async def test_contact_result_selects_the_contact(sample_store):
+    app = make_app(store=sample_store)
     async with app.run_test(size=SIZE) as pilot:
         screen = await search_for(pilot, "civic forum")
         assert option_texts(screen)[0] == "Contacts (1)"
@@ -184,8 +179,9 @@ async def test_contact_result_selects_the_contact(store):
         assert cursor_title(app, "#contacts-table", "name") == "Civic Forum"
 
 
-async def test_member_result_opens_overview(store):
-    app = make_app(store=store, slug="peru")
+@pytest.mark.slow
+async def test_member_result_opens_overview(sample_store):
+    app = make_app(store=sample_store, slug="peru")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")
         screen = await search_for(pilot, "testland")
@@ -198,8 +194,9 @@ async def test_member_result_opens_overview(store):
 
 
 # --- keys ------------------------------------------------------------------------------------------
-async def test_arrow_and_ctrl_keys_move_while_typing(store):
-    app = make_app(store=store, slug="peru")
+@pytest.mark.slow
+async def test_arrow_and_ctrl_keys_move_while_typing(sample_store):
+    app = make_app(store=sample_store, slug="peru")
     async with app.run_test(size=SIZE) as pilot:
         screen = await search_for(pilot, "open")
         results = screen.query_one("#search-results", ResultList)
@@ -220,8 +217,9 @@ async def test_arrow_and_ctrl_keys_move_while_typing(store):
         assert box.value == "open dat" and screen.query_text == "open dat"
 
 
-async def test_escape_returns_where_you_were(store):
-    app = make_app(store=store, slug="testland")
+@pytest.mark.slow
+async def test_escape_returns_where_you_were(sample_store):
+    app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2", "enter")
         assert isinstance(app.screen, CommitmentScreen)
@@ -229,11 +227,12 @@ async def test_escape_returns_where_you_were(store):
         await search_for(pilot, "design")
         await pilot.press("escape")
         assert app.screen is detail
-        assert recent_searches(store) == []  # closing without opening a result remembers nothing
+        assert recent_searches(sample_store) == []  # closing without opening a result remembers nothing
 
 
-async def test_ctrl_f_from_a_filter_box_and_from_the_palette(store):
-    app = make_app(store=store, slug="testland")
+@pytest.mark.slow
+async def test_ctrl_f_from_a_filter_box_and_from_the_palette(sample_store):
+    app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2", "slash", *"own")  # typing in the commitments filter
         await pilot.press("ctrl+f")
@@ -253,13 +252,14 @@ async def test_ctrl_f_from_a_filter_box_and_from_the_palette(store):
 
 
 # --- recent searches -------------------------------------------------------------------------------
-async def test_recent_searches_listed_and_rerun(store):
-    app = make_app(store=store)
+@pytest.mark.slow
+async def test_recent_searches_listed_and_rerun(sample_store):
+    app = make_app(store=sample_store)
     async with app.run_test(size=SIZE) as pilot:
         screen = await search_for(pilot, "civic forum")
         await pilot.press("enter")  # opening a result remembers the query
         await pilot.pause()
-        assert recent_searches(store) == ["civic forum"]
+        assert recent_searches(sample_store) == ["civic forum"]
         await pilot.press("ctrl+f")
         await settle(pilot)
         screen = app.screen
@@ -275,8 +275,9 @@ async def test_recent_searches_listed_and_rerun(store):
 
 
 # --- hostile input and scraped markup --------------------------------------------------------------
-async def test_hostile_queries_never_crash_and_render_literally(store):
-    app = make_app(store=store, slug="peru")
+@pytest.mark.slow
+async def test_hostile_queries_never_crash_and_render_literally(sample_store):
+    app = make_app(store=sample_store, slug="peru")
     async with app.run_test(size=SIZE) as pilot:
         for q in HOSTILE:
             screen = await search_for(pilot, q)
@@ -295,8 +296,9 @@ async def test_hostile_queries_never_crash_and_render_literally(store):
     assert app.is_running is False and app.return_code in (None, 0)
 
 
-async def test_scraped_markup_in_results_is_plain_text(store):
-    app = make_app(store=store)
+@pytest.mark.slow
+async def test_scraped_markup_in_results_is_plain_text(sample_store):
+    app = make_app(store=sample_store)
     async with app.run_test(size=SIZE) as pilot:
         screen = await search_for(pilot, "loud")
         texts = option_texts(screen)
@@ -309,8 +311,8 @@ async def test_scraped_markup_in_results_is_plain_text(store):
 
 
 # --- help lists the new keys -----------------------------------------------------------------------
-async def test_help_lists_search_and_brief_keys(store):
-    app = make_app(store=store, slug="testland")
+async def test_help_lists_search_and_brief_keys(sample_store):
+    app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -326,12 +328,12 @@ async def test_help_lists_search_and_brief_keys(store):
 
 
 # --- e: the member brief ---------------------------------------------------------------------------
-async def test_e_writes_the_brief_and_says_where(store, tmp_path, monkeypatch):
+async def test_e_writes_the_brief_and_says_where(sample_store, tmp_path, monkeypatch):
     import platformdirs
 
     docs = tmp_path / "Documents"
     monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(docs))
-    app = make_app(store=store, slug="peru")
+    app = make_app(store=sample_store, slug="peru")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3", "e")  # works from any tab
         await pilot.pause()
@@ -340,25 +342,25 @@ async def test_e_writes_the_brief_and_says_where(store, tmp_path, monkeypatch):
         text = files[0].read_text(encoding="utf-8")
         assert "Peru" in text and "Peru Design Report 2019-2021" in text
         assert "embedded sample captured before" in text  # the freshness the screen shows
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notified(app)]
         assert any(str(files[0]) in m for m in messages), messages
         await pilot.press("e")  # a second brief never replaces the first
         await pilot.pause()
         assert len(list(docs.glob("ogp-peru-brief-*.md"))) == 2
 
 
-async def test_e_reports_an_unwritable_folder(store, tmp_path, monkeypatch):
+async def test_e_reports_an_unwritable_folder(sample_store, tmp_path, monkeypatch):
     import platformdirs
 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the documents folder should be")
     monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(blocker / "Documents"))
-    app = make_app(store=store, slug="peru")
+    app = make_app(store=sample_store, slug="peru")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, MemberScreen)
-        errors = [n for n in app._notifications if n.severity == "error"]
+        errors = [n for n in notified(app) if n.severity == "error"]
         assert errors and errors[-1].message.startswith("Brief not written:")
         assert "not-a-folder" in errors[-1].message
 
@@ -373,11 +375,13 @@ def _typing(*keys: str, wait: float = 0.2):
     return run_before
 
 
-def test_snapshot_search_design_report(snap_compare, store):
-    app = make_app(store=store, slug="peru")
+@pytest.mark.slow
+def test_snapshot_search_design_report(snap_compare, sample_store):
+    app = make_app(store=sample_store, slug="peru")
     assert snap_compare(app, run_before=_typing(*"design report"), terminal_size=SIZE)
 
 
-def test_snapshot_search_mixed_groups(snap_compare, store):
-    app = make_app(store=store)
+@pytest.mark.slow
+def test_snapshot_search_mixed_groups(snap_compare, sample_store):
+    app = make_app(store=sample_store)
     assert snap_compare(app, run_before=_typing(*"open", "down", "down"), terminal_size=SIZE)

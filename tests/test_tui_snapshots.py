@@ -9,49 +9,47 @@ from __future__ import annotations
 
 import pytest
 
-from ogptui.store import open_store
-from tests.test_tui_support import fill_store, make_app
+from tests.tuikit import make_app
 
 SIZE = (120, 36)
 
 
-@pytest.fixture
-def store():
-    s = open_store()
-    fill_store(s)
-    yield s
-    s.close()
+def test_members_list(snap_compare, sample_store):
+    assert snap_compare(make_app(store=sample_store), terminal_size=SIZE)
 
 
-def test_members_list(snap_compare, store):
-    assert snap_compare(make_app(store=store), terminal_size=SIZE)
-
-
+@pytest.mark.slow
 def test_peru_overview(snap_compare):
     assert snap_compare(make_app(slug="peru"), terminal_size=SIZE)
 
 
+@pytest.mark.slow
 def test_peru_resources(snap_compare):
     assert snap_compare(make_app(slug="peru"), press=["3"], terminal_size=SIZE)
 
 
+@pytest.mark.slow
 def test_peru_metrics(snap_compare):
     assert snap_compare(make_app(slug="peru"), press=["4"], terminal_size=SIZE)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tab", ["1", "2", "3", "4", "5", "6", "7"])
-def test_member_tab(snap_compare, store, tab):
-    assert snap_compare(make_app(store=store, slug="testland"), press=[tab], terminal_size=SIZE)
+def test_member_tab(snap_compare, sample_store, tab):
+    assert snap_compare(make_app(store=sample_store, slug="testland"), press=[tab], terminal_size=SIZE)
 
 
-def test_commitment_detail(snap_compare, store):
-    assert snap_compare(make_app(store=store, slug="testland"), press=["2", "enter"], terminal_size=SIZE)
+@pytest.mark.slow
+def test_commitment_detail(snap_compare, sample_store):
+    assert snap_compare(make_app(store=sample_store, slug="testland"), press=["2", "enter"], terminal_size=SIZE)
 
 
-def test_help(snap_compare, store):
-    assert snap_compare(make_app(store=store, slug="testland"), press=["question_mark"], terminal_size=SIZE)
+@pytest.mark.slow
+def test_help(snap_compare, sample_store):
+    assert snap_compare(make_app(store=sample_store, slug="testland"), press=["question_mark"], terminal_size=SIZE)
 
 
-def test_resources_filtered_80x24(snap_compare, store):
-    app = make_app(store=store, slug="testland")
+@pytest.mark.slow
+def test_resources_filtered_80x24(snap_compare, sample_store):
+    app = make_app(store=sample_store, slug="testland")
     assert snap_compare(app, press=["3", "t", "slash", *"design"], terminal_size=(80, 24))

@@ -3,11 +3,14 @@ timing is asserted; figures belong to `python -m bench`)."""
 
 from __future__ import annotations
 
+import pytest
+
 from bench.tui_bench import ROOT, startup_cpu_compare
-from ogptui.store import open_store
-from tests.test_tui_support import fill_store
+from ogptui.seed import open_store
+from tests.tuikit import fill_store
 
 
+@pytest.mark.slow
 def test_startup_cpu_compare_reports_paint_and_settled(ogptui_home):
     with open_store() as s:
         fill_store(s)

@@ -19,23 +19,16 @@ import pytest
 from textual.widgets import Static
 
 from ogptui.model import Contact
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from ogptui.sync import SyncEvent, SyncSummary
 from ogptui.tui.app import OgpApp
 from ogptui.tui.messages import ProbeFinished, SyncFinished, SyncProgressed
 from ogptui.tui.status import AppStatus, progress_text, status_text
-from tests.test_tui_support import FIXED_NOW, fill_store, make_app, sample_member
+from tests.fakesite.data import sample_member
+from tests.tuikit import FIXED_NOW, make_app
 
 SIZE = (120, 36)
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def store():
-    s = open_store()
-    fill_store(s)
-    yield s
-    s.close()
 
 
 class StepSync:
@@ -96,13 +89,14 @@ def rename_member_and_record_run(name: str, outcome: str = "ok") -> None:
         s.finish_run(run, outcome=outcome, members=1, updated=1)
 
 
-async def test_status_follows_offline_online_syncing_progress_done(store):
+@pytest.mark.slow
+async def test_status_follows_offline_online_syncing_progress_done(sample_store):
     """offline → back online → syncing with progress → done: the status bar and the header change by
     themselves at each step; the probe, the sync and the clock are all fakes passed to the constructor."""
     sync = StepSync()
     answers = [False]
     app = make_app(
-        store=store,
+        store=sample_store,
         slug="testland",
         sync=sync,
         probe=lambda source: answers[-1],
@@ -139,8 +133,9 @@ async def test_status_follows_offline_online_syncing_progress_done(store):
         assert app.cache_version >= 1
 
 
-async def test_the_status_bar_of_every_screen_follows_the_same_state(store):
-    app = make_app(store=store)
+@pytest.mark.slow
+async def test_the_status_bar_of_every_screen_follows_the_same_state(sample_store):
+    app = make_app(store=sample_store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.open_member("testland")
@@ -159,10 +154,10 @@ async def test_the_status_bar_of_every_screen_follows_the_same_state(store):
         assert all("⟳ syncing half way" in str(bar.render()) for bar in bars)
 
 
-async def test_sync_results_arrive_as_typed_messages(store):
+async def test_sync_results_arrive_as_typed_messages(sample_store):
     sync = StepSync()
     seen: list[object] = []
-    app = make_app(store=store, slug="testland", sync=sync)
+    app = make_app(store=sample_store, slug="testland", sync=sync)
     async with app.run_test(size=SIZE, notifications=True, message_hook=seen.append) as pilot:
         await pilot.press("s")
         sync.steps.put(SyncEvent("member_done", 1, 1, "testland"))
@@ -177,9 +172,9 @@ async def test_sync_results_arrive_as_typed_messages(store):
         assert any(t.startswith("Sync done") for t in toasts(app)), toasts(app)
 
 
-async def test_messages_drive_the_state_without_a_worker(store):
+async def test_messages_drive_the_state_without_a_worker(sample_store):
     """The handlers work from the messages alone (what a worker in another thread posts)."""
-    app = make_app(store=store, slug="testland", auto_sync=False)
+    app = make_app(store=sample_store, slug="testland", auto_sync=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         app.sync_progress = "…"
         app.post_message(SyncProgressed(SyncEvent("fetch", 3, 10, "peru")))
@@ -199,17 +194,17 @@ async def test_messages_drive_the_state_without_a_worker(store):
         assert app.online is True and "● online" in status(app)
 
 
-async def test_a_late_progress_event_after_the_end_changes_nothing(store):
-    app = make_app(store=store, slug="testland")
+async def test_a_late_progress_event_after_the_end_changes_nothing(sample_store):
+    app = make_app(store=sample_store, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
         app.post_message(SyncProgressed(SyncEvent("fetch", 1, 2, "peru")))
         await pilot.pause()
         assert not app.syncing and "syncing" not in status(app)
 
 
-async def test_a_sync_that_raises_is_one_notification_and_the_data_stays(store):
+async def test_a_sync_that_raises_is_one_notification_and_the_data_stays(sample_store):
     sync = StepSync()
-    app = make_app(store=store, slug="testland", sync=sync)
+    app = make_app(store=sample_store, slug="testland", sync=sync)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("s")
         assert app.syncing
@@ -226,20 +221,21 @@ async def test_a_sync_that_raises_is_one_notification_and_the_data_stays(store):
         await wait_until(pilot, lambda: not app.syncing, "the second sync")
 
 
-async def test_a_probe_that_raises_counts_as_offline(store):
+async def test_a_probe_that_raises_counts_as_offline(sample_store):
     def probe(source: str) -> bool:
         raise OSError("no route")
 
-    app = make_app(store=store, slug="testland", probe=probe, auto_sync=True, recheck_delays=(60,),
+    app = make_app(store=sample_store, slug="testland", probe=probe, auto_sync=True, recheck_delays=(60,),
                    now=lambda: FIXED_NOW + timedelta(days=3))  # fmt: skip
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.online is False, "the probe")
         assert "○ offline" in status(app) and app.is_running
 
 
-async def test_quit_during_a_sync_cancels_it(store):
+@pytest.mark.slow
+async def test_quit_during_a_sync_cancels_it(sample_store):
     sync = StepSync()
-    app = make_app(store=store, slug="testland", sync=sync)
+    app = make_app(store=sample_store, slug="testland", sync=sync)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
         await wait_until(pilot, lambda: sync.cancel is not None, "the sync to start")
@@ -249,9 +245,9 @@ async def test_quit_during_a_sync_cancels_it(store):
     sync.steps.put(SyncSummary(outcome="cancelled"))  # let the worker thread end
 
 
-async def test_opening_a_link_uses_the_injected_opener(store):
+async def test_opening_a_link_uses_the_injected_opener(sample_store):
     opened: list[str] = []
-    app = make_app(store=store, slug="testland", open_url=opened.append)
+    app = make_app(store=sample_store, slug="testland", open_url=opened.append)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("1", "o")
     assert opened == ["https://www.opengovpartnership.org/documents/testland-results-report/"]

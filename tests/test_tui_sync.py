@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 
 from ogptui.model import Commitment
 from ogptui.tui.screens.member import MemberScreen
-from tests.test_tui_support import make_app
+from tests.tuikit import make_app, notified
 
 pytest.importorskip("ogptui.sync")
 
@@ -27,7 +27,7 @@ async def wait_until(pilot, condition, timeout: float = 20.0) -> None:
 
 
 def messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in notified(app)]
 
 
 def ids(app) -> list[str]:
@@ -35,6 +35,7 @@ def ids(app) -> list[str]:
     return [v.plain for v in t.get_column("id")]
 
 
+@pytest.mark.slow
 async def test_sync_updates_the_open_member_and_keeps_the_cursor(fake_site):
     app = make_app(slug="peru", source=fake_site.url)
     async with app.run_test(size=SIZE) as pilot:
@@ -70,6 +71,7 @@ async def test_sync_updates_the_open_member_and_keeps_the_cursor(fake_site):
         assert any("PE0100" in s for s in summaries), summaries
 
 
+@pytest.mark.slow
 async def test_sync_with_the_server_down_notifies_and_keeps_data(fake_site):
     url = fake_site.url
     fake_site.stop()
@@ -89,6 +91,7 @@ async def test_sync_with_the_server_down_notifies_and_keeps_data(fake_site):
         )  # nothing answered: offline, not failed
 
 
+@pytest.mark.slow
 async def test_sync_from_the_members_list_syncs_the_watchlist(fake_site):
     app = make_app(source=fake_site.url)
     async with app.run_test(size=SIZE) as pilot:
@@ -99,6 +102,7 @@ async def test_sync_from_the_members_list_syncs_the_watchlist(fake_site):
         assert "Valdoria" in names
 
 
+@pytest.mark.slow
 async def test_auto_sync_when_the_site_comes_back(fake_site):
     url = fake_site.url
     fake_site.stop()
@@ -117,6 +121,7 @@ async def test_auto_sync_when_the_site_comes_back(fake_site):
         assert "PE0110" in ids(app)
 
 
+@pytest.mark.slow
 async def test_auto_sync_can_be_turned_off_with_a(fake_site):
     app = make_app(slug="peru", source=fake_site.url, auto_sync=True, recheck_delays=(0.3,))
     async with app.run_test(size=SIZE) as pilot:

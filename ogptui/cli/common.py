@@ -89,7 +89,7 @@ def arg_type(rule: config.Rule, name: str) -> Callable[[str], Any]:
 
 # ---- shared helpers -----------------------------------------------------------------------------
 def open_store() -> Store:
-    from ogptui.store import open_store as _open
+    from ogptui.seed import open_store as _open
 
     store = _open()
     for notice in store.notices:

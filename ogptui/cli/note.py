@@ -209,7 +209,7 @@ def cmd_notes(args: argparse.Namespace) -> int:
 
 
 def _export(store: Store, path: Path) -> int:
-    from ogptui.notes import export_json, export_markdown
+    from ogptui.notes_files import export_json, export_markdown
 
     suffix = path.suffix.lower()
     if suffix not in (".md", ".json"):
@@ -242,7 +242,8 @@ def _write_file(path: Path, text: str) -> None:
 
 
 def _import(store: Store, path: Path) -> int:
-    from ogptui.notes import TargetError, import_notes, read_notes_file
+    from ogptui.notes import TargetError
+    from ogptui.notes_files import import_notes, read_notes_file
     from ogptui.store import StoreError
 
     try:

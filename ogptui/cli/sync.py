@@ -55,10 +55,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             )
         except KeyboardInterrupt:  # Ctrl-C: the run recorded itself as interrupted, with what it stored
             run = store.last_run()
-            told = run is not None and run.outcome == "interrupted" and run.summary
-            interrupted = (
-                run.summary if told else "interrupted before the sync started; stored data is unchanged"
-            )
+            told = run.summary if run is not None and run.outcome == "interrupted" else None
+            interrupted = told or "interrupted before the sync started; stored data is unchanged"
     if interrupted is not None:
         say(interrupted)
         return EXIT_INTERRUPTED

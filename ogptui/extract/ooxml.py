@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable
+from typing import NoReturn
 from xml.parsers import expat
 
 from ogptui.extract.errors import ExtractError
@@ -38,7 +39,7 @@ class _Budget:
         self.bytes_left = MAX_TOTAL_BYTES
 
 
-def _refuse(*_args) -> None:
+def _refuse(*_args: object) -> NoReturn:
     raise ExtractError("failed", "The document declares XML entities or a DOCTYPE, which are refused.")
 
 
@@ -181,7 +182,12 @@ def docx_pages(path: str, max_chars: int) -> tuple[list[str], bool]:
 
 
 def _collect(
-    zf: zipfile.ZipFile, name: str, budget: _Budget, on_start: Callable, on_end: Callable, on_chars: Callable
+    zf: zipfile.ZipFile,
+    name: str,
+    budget: _Budget,
+    on_start: Callable[[str, dict[str, str]], None],
+    on_end: Callable[[str], None],
+    on_chars: Callable[[str], None],
 ) -> None:
     p = _parser()
     p.StartElementHandler = on_start
@@ -262,7 +268,7 @@ def _sheets(zf: zipfile.ZipFile, budget: _Budget) -> list[tuple[str, str]]:
     return sheets
 
 
-def _ignore(*_args) -> None:
+def _ignore(*_args: object) -> None:
     return None
 
 

@@ -5,6 +5,8 @@ limit enforced by the kernel in the child, and a cap on what comes back (pages, 
 Whatever the child does, `extract` returns an `Extracted` and never raises; a child that hangs, crashes or
 runs out of memory is reaped and the next file gets a fresh one. Text is cleaned here, in the parent, with
 the project's one cleaner, so nothing the child sends reaches a caller uncleaned.
+(About 400 lines: the child's lifecycle — start, limits, timeouts, reaping — and the results it sends back
+are one protocol, read best in one place; the child's side is worker.py.)
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import IO, Any, Literal
 
 from ogptui.clean import clean_multiline, clean_text
 
@@ -58,7 +60,7 @@ class Extracted:
         return "\n\n".join(p for p in self.pages if p)
 
 
-def _kill(proc: subprocess.Popen, reader: threading.Thread | None) -> None:
+def _kill(proc: subprocess.Popen[bytes], reader: threading.Thread | None) -> None:
     """End a child for good: kill, reap (so its pid is gone), close its pipes, let the reader finish."""
     if proc.poll() is None:
         try:
@@ -79,7 +81,7 @@ def _kill(proc: subprocess.Popen, reader: threading.Thread | None) -> None:
         reader.join(timeout=5)
 
 
-def _read_lines(stream, q: queue.SimpleQueue, cap: int) -> None:
+def _read_lines(stream: IO[bytes], q: queue.SimpleQueue[bytes | None], cap: int) -> None:
     try:
         while True:
             line = stream.readline(cap)
@@ -112,7 +114,7 @@ class _Child:
             env=env,
             start_new_session=(os.name == "posix"),
         )
-        self.lines: queue.SimpleQueue = queue.SimpleQueue()
+        self.lines: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self.reader = threading.Thread(
             target=_read_lines,
             args=(self.proc.stdout, self.lines, result_cap),
@@ -121,7 +123,7 @@ class _Child:
         )
         self.reader.start()
         self._finalizer = weakref.finalize(self, _kill, self.proc, self.reader)
-        self.ready: dict | None = None
+        self.ready: dict[str, Any] | None = None
         self.start_ms = 0.0
         line = self._get(START_TIMEOUT)
         if isinstance(line, bytes) and line != _OVERFLOW:
@@ -145,7 +147,7 @@ class _Child:
         except queue.Empty:
             return False
 
-    def send(self, job: dict) -> bool:
+    def send(self, job: dict[str, Any]) -> bool:
         try:
             assert self.proc.stdin is not None
             self.proc.stdin.write(json.dumps(job).encode("utf-8") + b"\n")
@@ -316,14 +318,14 @@ class Extractor:
             self._child = None
         return self._finish(msg)
 
-    def _finish(self, msg: dict) -> Extracted:
+    def _finish(self, msg: dict[str, Any]) -> Extracted:
         status = msg.get("status")
         error = msg.get("error")
         error = clean_text(error, cap=300) if isinstance(error, str) else None
         if status not in STATUSES:
             return Extracted("failed", error="The extractor returned an unknown status.")
         if status != "ok":
-            return Extracted(status, error=error or "The text could not be extracted.")  # type: ignore[arg-type]
+            return Extracted(status, error=error or "The text could not be extracted.")
         raw_pages = msg.get("pages")
         if not isinstance(raw_pages, list):
             return Extracted("failed", error="The extractor returned something unreadable.")

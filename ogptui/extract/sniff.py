@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import struct
 import zipfile
+from typing import BinaryIO
 
 HEAD_BYTES = 8192
 PDF_HEADER_WINDOW = 1024  # readers accept `%PDF-` anywhere in the first 1 KB
@@ -62,7 +63,7 @@ def _looks_html(start: bytes) -> bool:
     return any(marker in low for marker in _HTML_MARKERS)
 
 
-def _zip_directory_ok(f) -> bool:
+def _zip_directory_ok(f: BinaryIO) -> bool:
     """The end-of-central-directory record promises a directory small enough to read here."""
     size = f.seek(0, os.SEEK_END)
     if size < _EOCD_SIZE:
@@ -75,10 +76,10 @@ def _zip_directory_ok(f) -> bool:
         return False
     _disk, _cd_disk, _n_here, n_total, cd_size, _cd_offset = struct.unpack_from("<HHHHII", tail, at + 4)
     # 0xFFFF / 0xFFFFFFFF mean "see the ZIP64 record": no office attachment of ours needs one.
-    return n_total < min(MAX_ZIP_ENTRIES, 0xFFFF) and cd_size <= MAX_CENTRAL_DIRECTORY
+    return bool(n_total < min(MAX_ZIP_ENTRIES, 0xFFFF) and cd_size <= MAX_CENTRAL_DIRECTORY)
 
 
-def _sniff_zip(f) -> str | None:
+def _sniff_zip(f: BinaryIO) -> str | None:
     try:
         if not _zip_directory_ok(f):
             return None

@@ -20,11 +20,12 @@ import os
 import signal
 import sys
 import time
+from typing import Any
 
 try:
     import resource
 except ImportError:  # not POSIX: the parent's wall-clock timeout is the only limit
-    resource = None  # type: ignore[assignment]
+    resource = None  # type: ignore[assignment]  # the module or None (not POSIX): checked before use
 
 from ogptui.extract.errors import ExtractError
 
@@ -54,7 +55,7 @@ def _limit_cpu(cpu_s: int) -> None:
     _set_limit(resource.RLIMIT_CPU, used + max(1, cpu_s))
 
 
-def _run(job: dict, test_hooks: bool) -> dict:
+def _run(job: dict[str, Any], test_hooks: bool) -> dict[str, Any]:
     kind = job["kind"]
     path = job["path"]
     max_pages = int(job["max_pages"])
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     os.dup2(2, 1)  # a library that prints cannot corrupt the results
     sys.stdout = sys.stderr
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    ready: dict = {"ready": True, "pid": os.getpid(), "limits": []}
+    ready: dict[str, Any] = {"ready": True, "pid": os.getpid(), "limits": []}
     try:
         if resource is not None:
             if _set_limit(resource.RLIMIT_CORE, 0, 0):
@@ -168,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _write(fd: int, obj: dict) -> None:
+def _write(fd: int, obj: dict[str, Any]) -> None:
     data = (json.dumps(obj, ensure_ascii=True, separators=(",", ":")) + "\n").encode("ascii")
     view = memoryview(data)
     while view:

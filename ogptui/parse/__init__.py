@@ -11,8 +11,8 @@ from ogptui.clean import clean_multiline, clean_text
 from ogptui.model import CommitmentPage, DirectoryPage, DocumentPage, Member, PageRejected, validate_member
 from ogptui.parse.blocks import Block, capture_header, html_to_blocks, parse_html, text_to_blocks
 from ogptui.parse.commitment import parse_commitment
-from ogptui.parse.common import flatten, lang_from_url
-from ogptui.parse.detect import KINDS, kind_from_content, kind_from_url, looks_like_html, rejection
+from ogptui.parse.common import flatten, kind_from_url, lang_from_url
+from ogptui.parse.detect import KINDS, kind_from_content, looks_like_html, rejection
 from ogptui.parse.directory import parse_directory
 from ogptui.parse.document import parse_document
 from ogptui.parse.member import parse_member
@@ -70,7 +70,7 @@ def _parse(  # noqa: C901 - the steps of one parse, in order
     kind: str | None,
     fetched_at: str | None,
     trace: list[tuple[str, str]] | None = None,
-):
+) -> Member | CommitmentPage | DocumentPage | DirectoryPage:
     if kind is not None and kind not in KINDS:
         raise PageRejected(f"unknown page kind {clean_text(str(kind), cap=40)!r}")
     if isinstance(content, bytes | bytearray | memoryview):

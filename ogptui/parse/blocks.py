@@ -1,6 +1,8 @@
 """Stage 1: a page (HTML or text rendering) → a flat list of blocks.
 
 Only tags, structure and visible text are used, never CSS class names. All text is cleaned here.
+(Over 400 lines: the HTML walker and the text-rendering reader are the two halves of stage 1, which must give
+the same blocks for the same page; the nesting bound is in nesting.py.)
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ogptui.clean import clean_text
 from ogptui.parse.nesting import MAX_TAGS, cap_markup
@@ -156,7 +158,7 @@ class _Walker:
             self.links = []
         # else: a link with no text (a rendering that lost its link texts) stays for the next block
 
-    def walk(self, node, depth: int = 0) -> None:  # noqa: C901 - a tag dispatch
+    def walk(self, node: LexborNode, depth: int = 0) -> None:  # noqa: C901 - a tag dispatch
         buf = self.buf
         blocks = self.blocks
         for child in node.iter(include_text=True):
@@ -223,7 +225,7 @@ class _Walker:
             else:
                 self.walk(child, depth + 1)
 
-    def walk_list(self, node, ordered: bool, depth: int) -> None:
+    def walk_list(self, node: LexborNode, ordered: bool, depth: int) -> None:
         n = _int_attr(node, "start", 1) if ordered else None
         for li in node.iter():
             if li.tag == "li":
@@ -234,7 +236,7 @@ class _Walker:
                 self.walk(li, depth)
                 self.flush()
 
-    def item(self, li, ordinal: int | None, depth: int) -> None:
+    def item(self, li: LexborNode, ordinal: int | None, depth: int) -> None:
         sub = _Walker(self.limits)
         sub.walk(li, depth)
         sub.flush()
@@ -247,7 +249,7 @@ class _Walker:
             href = links[0][1] if links else None
             self.blocks.append(Block("item", lines[0], ordinal=ordinal, href=href, lines=lines, links=links))
 
-    def row(self, tr) -> None:
+    def row(self, tr: LexborNode) -> None:
         cells = [clean_text(c.text(deep=True)) for c in tr.iter() if c.tag in ("td", "th")]
         cells = [c for c in cells if c]
         if cells:
@@ -257,7 +259,7 @@ class _Walker:
                 Block("paragraph", " ".join(cells), href=href, lines=cells, links=links, cells=cells)
             )
 
-    def walk_dl(self, dl, depth: int) -> None:
+    def walk_dl(self, dl: LexborNode, depth: int) -> None:
         term: str | None = None
         for c in dl.iter():
             if c.tag == "dt":
@@ -283,7 +285,7 @@ class _Walker:
             self.blocks.append(Block("paragraph", term, lines=[term]))
 
 
-def _href(node) -> str | None:
+def _href(node: LexborNode) -> str | None:
     if node is None:
         return None
     raw = node.attributes.get("href")
@@ -293,7 +295,7 @@ def _href(node) -> str | None:
     return href
 
 
-def _int_attr(node, name: str, default: int) -> int:
+def _int_attr(node: LexborNode, name: str, default: int) -> int:
     try:
         return int(node.attributes.get(name) or default)
     except (TypeError, ValueError):
@@ -407,7 +409,7 @@ def text_to_blocks(text: str) -> list[Block]:
             flush_para()
             if m:
                 ordinal, first, item_indent = int(m.group(2)), m.group(3), len(m.group(1))
-            else:
+            elif b:
                 ordinal, first = None, b.group(2) or b.group(4)
                 item_indent = len(b.group(1) or b.group(3) or "")
             first = clean_text(first)

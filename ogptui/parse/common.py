@@ -49,7 +49,7 @@ def is_chrome(text: str) -> bool:
 
 def find_sections(
     lines: list[Line], index: dict[str, tuple[str, str]]
-) -> tuple[dict[str, tuple[int, int]], set]:
+) -> tuple[dict[str, tuple[int, int]], set[str]]:
     """First occurrence of each section heading → (start, end) line range (end = next heading).
 
     Returns the ranges and the set of languages whose labels were seen.
@@ -155,7 +155,7 @@ def resolve(href: str | None, base: str | None) -> str | None:
     root = origin(base) if base else None
     if root and _PLAIN_ABS_PATH.match(href):
         return root + href  # what urljoin gives for a plain `/path` (no `//`, `.` or `..`), 10× faster
-    if root:
+    if root and base:
         try:
             return urljoin(base, href)
         except ValueError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ogptui.parse.blocks import Block
-from ogptui.parse.common import Line, is_chrome, kind_from_url  # noqa: F401 (ogptui.parse imports it from here)
+from ogptui.parse.common import Line, is_chrome
 from ogptui.parse.labels import (
     CHALLENGE_MARKERS,
     CHALLENGE_SUBSTRINGS,

@@ -45,9 +45,9 @@ def parse_directory(blocks: list[Block], *, url: str | None, fetched_at: str | N
             prev = lines[i - 1]
             if is_chrome(prev.text) or fold(prev.text).startswith(IMAGE_ALT_PREFIX) or len(prev.text) > 100:
                 continue
-            href = prev.block.href if member_slug_from_href(prev.block.href) else None
-            slug = member_slug_from_href(href) or slugify(prev.text)
-            add(prev.text, slug, href)
+            link = prev.block.href if member_slug_from_href(prev.block.href) else None
+            slug = member_slug_from_href(link) or slugify(prev.text)
+            add(prev.text, slug, link)
     if not page.members:
         page.warnings.append("no members found")
     return page

@@ -7,6 +7,7 @@ curly apostrophes straightened, whitespace collapsed, a trailing colon (and a tr
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from ogptui.model import COMMITMENT_PAGE_LABELS
@@ -267,7 +268,7 @@ def norm(s: str) -> str:
     return s.rstrip(" :").strip()
 
 
-def norm_set(labels) -> frozenset[str]:
+def norm_set(labels: Iterable[str]) -> frozenset[str]:
     return frozenset(norm(x) for x in labels)
 
 
@@ -281,6 +282,6 @@ def table_index(table: dict[str, dict[str, tuple[str, ...]]]) -> dict[str, tuple
     return out
 
 
-def flat_index(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+def flat_index(table: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     """{norm(label): key} for a {key: labels} table."""
     return {norm(label): key for key, labels in table.items() for label in labels}

@@ -1,13 +1,19 @@
-"""Member page: blocks → Member, sections found by their visible headings (EN/ES/FR)."""
+"""Member page: blocks → Member, sections found by their visible headings (EN/ES/FR).
+
+(Over 400 lines: one page's sections, each a small reader — name, current plan, contacts, the two lists,
+the charts, posts — over the same line index and section ranges; what other pages share lives in common.py,
+entries.py, items.py and contacts.py.)"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ogptui.clean import clean_text
 from ogptui.model import (
     Benchmark,
     Commitment,
+    Contact,
     CurrentPlan,
     GlobalReportArea,
     Member,
@@ -32,7 +38,7 @@ from ogptui.parse.common import (
     slugify,
 )
 from ogptui.parse.contacts import side_marker, split_contact
-from ogptui.parse.entries import cut_at_page_end, find_entries, shape_of
+from ogptui.parse.entries import Entry, cut_at_page_end, find_entries, shape_of
 from ogptui.parse.items import UNTITLED, commitment_from_parts, resource_from_parts
 from ogptui.parse.labels import (
     ACTION_IMPLICATIONS,
@@ -83,6 +89,7 @@ _LEGEND_KEYS = frozenset(
 
 _DATA_SECTIONS = ("current_data", "performance", "starred_help", "participation", "global_report", "posts")
 _SECTION_KEYS = frozenset(SECTION_INDEX)
+Explain = Callable[[tuple[str, str]], object]  # (part of the page, the rule that found it)
 _WORDS = {"current_plan": "Current Action Plan", "contact": "Contact", "resources": "Resources"}
 
 
@@ -217,7 +224,9 @@ def parse_member(
     return member
 
 
-def _find_name(lines: list[Line], limit: int, title: str, url: str | None):
+def _find_name(
+    lines: list[Line], limit: int, title: str, url: str | None
+) -> tuple[int | None, str | None, str]:
     """(line index or None, name, how it was found). The page's own name is the line just above its
     `Member Since` / `Action Plan N` bullets (a featured story may come first), else its h1, else the
     <title>, else the URL slug, else (text renderings without any of these) the first standalone line."""
@@ -325,7 +334,13 @@ def name_from_slug(slug: str) -> str:
     return f"{' '.join(words[:-1]).title()}, {words[-1].title()}"
 
 
-def _plan_range(lines, sections, head_from: int, entries, data_at: int) -> tuple[int, int] | None:
+def _plan_range(
+    lines: list[Line],
+    sections: dict[str, tuple[int, int]],
+    head_from: int,
+    entries: list[Entry],
+    data_at: int,
+) -> tuple[int, int] | None:
     """Lines of the current plan: its section, or a bare `2018-2020` line followed by `Action Plan N`."""
     if "current_plan" in sections:
         return sections["current_plan"]
@@ -400,7 +415,9 @@ def _current_plan(lines: list[Line], url: str | None) -> tuple[CurrentPlan, int]
     return _finish(plan, narrative, paragraphs, url), len(lines)
 
 
-def _finish(plan: CurrentPlan, narrative: list[Line], paragraphs: list[list[Line]], url: str | None):
+def _finish(
+    plan: CurrentPlan, narrative: list[Line], paragraphs: list[list[Line]], url: str | None
+) -> CurrentPlan:
     parts = paragraphs or ([narrative] if narrative else [])
     texts = [_MORE_SUFFIX.sub("", " ".join(x.text for x in p)).strip() for p in parts]
     plan.summary = clean_text("\n\n".join(t for t in texts if t), cap=5000) if any(texts) else None
@@ -417,8 +434,8 @@ def _finish(plan: CurrentPlan, narrative: list[Line], paragraphs: list[list[Line
 _YEARS_IN = re.compile(r"\b(\d{4})\s*[-–—]\s*(\d{2,4})\b")
 
 
-def _contacts(lines: list[Line]):
-    contacts = []
+def _contacts(lines: list[Line]) -> list[Contact]:
+    contacts: list[Contact] = []
     for line in lines:
         if fold(line.text) in _SITE_FOOTER:
             continue
@@ -435,7 +452,7 @@ def _contacts(lines: list[Line]):
     return contacts
 
 
-def _loose_contacts(lines: list[Line]):
+def _loose_contacts(lines: list[Line]) -> list[Contact]:
     """Contact lines with no Contact heading: short `Name Role, Organisation [email]` lines, not prose."""
     picked = []
     for line in lines:
@@ -450,11 +467,20 @@ def _loose_contacts(lines: list[Line]):
     return _contacts(picked)
 
 
-def _lists(entries, cut, url: str | None, slug: str, warnings: list[str], explain, label: dict[str, str]):
+def _lists(
+    entries: list[Entry],
+    cut: Entry | None,
+    url: str | None,
+    slug: str,
+    warnings: list[str],
+    explain: Explain,
+    label: dict[str, str],
+) -> tuple[list[Commitment], list[Resource]]:
     commitments: list[Commitment] = []
     resources: list[Resource] = []
     base = origin(url)
-    prefix = "/" + lang_from_url(url) if lang_from_url(url) else ""
+    lang = lang_from_url(url)
+    prefix = "/" + lang if lang else ""
     counts = {"commitment": 0, "resource": 0}
     rules: dict[str, set[str]] = {"commitment": set(), "resource": set()}
     for e in entries:

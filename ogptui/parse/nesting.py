@@ -16,6 +16,7 @@ regular-expression scan and a few dictionary operations per tag.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 MAX_TAG_DEPTH = 300  # well over real pages (WordPress/Elementor pages nest ~40 deep)
@@ -155,7 +156,7 @@ def _simulate(  # noqa: C901 - one dispatch over token kinds, kept in one loop f
     skip_to = 0
     get = count.get
 
-    def find(name: str | None, names, stop) -> int | None:
+    def find(name: str | None, names: Collection[str] | None, stop: Collection[str]) -> int | None:
         """Index of the nearest open `name` (or one of `names`), searched down to a `stop` element; bounded."""
         for i in range(len(stack) - 1, max(-1, len(stack) - 1 - _SEARCH), -1):
             n = stack[i]

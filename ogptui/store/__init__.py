@@ -8,7 +8,6 @@ from ogptui.store.store import (
     Store,
     SyncRun,
     WriteResult,
-    open_store,
     utcnow,
     utcnow_ms,
 )
@@ -22,7 +21,6 @@ __all__ = [
     "StoreError",
     "SyncRun",
     "WriteResult",
-    "open_store",
     "utcnow",
     "utcnow_ms",
 ]

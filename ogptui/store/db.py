@@ -11,10 +11,11 @@ slower than these two statements.
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from ogptui.config import aside_name
 
 CACHE_APP_ID = 0x4F475043  # "OGPC"
 USER_APP_ID = 0x4F475055  # "OGPU"
@@ -224,12 +225,7 @@ def migrate(db: Database, migrations: Sequence[Migration], app_id: int) -> int:
 
 def move_aside(path: Path, reason: str, *, tag: str = "corrupt") -> Path:
     """Rename a damaged (or foreign) database and its -wal/-shm out of the way; never delete it."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.{tag}-{stamp}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.{tag}-{stamp}-{n}")
+    target = aside_name(path, tag)
     path.rename(target)
     for suffix in ("-wal", "-shm"):
         side = path.with_name(path.name + suffix)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, Field, dataclass, fields
-from typing import Any, get_args, get_type_hints
+from typing import Any, TypeVar, get_args, get_type_hints
 
 from ogptui.model import (
     LIST_TYPES,
@@ -41,6 +41,9 @@ def _unj(v: str | None, default: Any) -> Any:
         return default
 
 
+_R = TypeVar("_R")
+
+
 @functools.cache
 def _row_fields(cls: Any) -> tuple[Field[Any], ...]:
     if cls is Commitment:
@@ -52,7 +55,7 @@ def _row_fields(cls: Any) -> tuple[Field[Any], ...]:
 def _columns(cls: Any, prefix: str = "") -> tuple[tuple[str, str, Any, Any], ...]:
     """Per record class: (field, column, how, extra): how is "json" (a list), "nested" (extra = its class,
     column = its prefix), or "plain" (extra = the default that stands for NULL, e.g. a member's level)."""
-    out = []
+    out: list[tuple[str, str, str, Any]] = []
     for f in _row_fields(cls):
         nested = f.metadata.get("prefix")
         if nested is not None:
@@ -65,10 +68,11 @@ def _columns(cls: Any, prefix: str = "") -> tuple[tuple[str, str, Any, Any], ...
     return tuple(out)
 
 
-def to_row(rec: Any, prefix: str = "") -> dict[str, Any]:
+def to_row(rec: object, prefix: str = "") -> dict[str, Any]:
     """The columns of one record (a nested record's columns carry its prefix; lists become JSON text)."""
     row: dict[str, Any] = {}
-    for name, column, how, _ in _columns(type(rec), prefix):
+    cls: type = type(rec)  # (mypy takes `type[object]` for unhashable)
+    for name, column, how, _ in _columns(cls, prefix):
         value = getattr(rec, name)
         if how == "nested":
             row.update(to_row(value, column))
@@ -79,10 +83,13 @@ def to_row(rec: Any, prefix: str = "") -> dict[str, Any]:
     return row
 
 
-def from_row(cls: Any, row: Mapping[str, Any], prefix: str = "", **extra: Any) -> Any:
+def from_row(
+    cls: type[_R], row: Mapping[str, Any], prefix: str = "", *, extra: Mapping[str, Any] | None = None
+) -> _R:
     """A record from its columns (missing columns give the field's default); the inverse of `to_row`."""
     kwargs: dict[str, Any] = {}
-    for name, column, how, more in _columns(cls, prefix):
+    record: type = cls  # (mypy takes `type[_R]` for unhashable)
+    for name, column, how, more in _columns(record, prefix):
         if how == "nested":
             kwargs[name] = from_row(more, row, column)
             continue
@@ -96,7 +103,7 @@ def from_row(cls: Any, row: Mapping[str, Any], prefix: str = "", **extra: Any) -
         elif value is None and more is not None:
             value = more  # e.g. a member's level: "national" when not stored
         kwargs[name] = value
-    kwargs.update(extra)
+    kwargs.update(extra or {})
     return cls(**kwargs)
 
 
@@ -138,12 +145,12 @@ def apply_detail(c: Commitment, row: Mapping[str, Any]) -> None:
         setattr(c, f.name, getattr(page, f.name))
 
 
-def member_from_rows(row: Mapping[str, Any], children: Mapping[str, list[Mapping[str, Any]]]) -> Member:
+def member_from_rows(row: Mapping[str, Any], children: Mapping[str, Sequence[Mapping[str, Any]]]) -> Member:
     kids = {
         name: [from_row(_CHILD_CLASSES[name], r) for r in children.get(table, [])]
         for table, name in CHILD_FIELDS.items()
     }
-    return from_row(Member, row, **kids)
+    return from_row(Member, row, extra=kids)
 
 
 # The record class of each child table's rows: `list[Contact]` → Contact.
@@ -164,10 +171,10 @@ def diff_members(old: Member | None, new: Member) -> list[Change]:
         return [Change("added", "member", new.slug, f"{new.name}: added")]
     out: list[Change] = []
 
-    def keyed(items, key):
+    def keyed(items: list[Any], key: Callable[[Any], str]) -> dict[str, Any]:
         return {key(x): x for x in items}
 
-    pairs = [
+    pairs: list[tuple[str, list[Any], list[Any], Callable[[Any], str]]] = [
         ("resource", old.resources, new.resources, lambda r: f"{r.title} ({r.year})"),
         ("commitment", old.commitments, new.commitments, lambda c: c.id),
         ("contact", old.contacts, new.contacts, lambda c: c.email or c.name),

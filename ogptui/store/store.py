@@ -121,7 +121,6 @@ class Store:
         self,
         paths: config.Paths | None = None,
         *,
-        seed: bool = True,
         writable: Callable[[Path], bool] | None = None,
     ):
         self.paths = config.ensure_home(paths)
@@ -137,14 +136,23 @@ class Store:
             else opening.open_cache(self.paths, self.notices)
         )
         self.user: Database | None = opening.open_user(self.paths, self.notices, readonly=self.readonly)
-        if seed and self.cache.execute("SELECT 1 FROM members LIMIT 1").fetchone() is None:
-            from ogptui.store.embedded import load_embedded
 
-            self._seeding = True
-            try:
-                load_embedded(self)
-            finally:
-                self._seeding = False
+    def fill_if_empty(self, load: Callable[[Store], object]) -> bool:
+        """Call `load(self)` when the cache holds no member (the app's opener, `ogptui.seed`, passes the
+        embedded sample's loader: the store itself never parses). Its writes are allowed even when the data
+        folder is read-only: they go to an in-memory cache (a copy, when there is a cache file without any
+        member: a read-only file cannot take them). Whether it was called."""
+        if self.cache.execute("SELECT 1 FROM members LIMIT 1").fetchone() is not None:
+            return False
+        if self.readonly and self.cache.readonly:
+            self.cache = opening.upgraded_copy(self.cache)
+            self._search_index = None
+        self._seeding = True
+        try:
+            load(self)
+        finally:
+            self._seeding = False
+        return True
 
     @property
     def search_index(self) -> SearchIndex:
@@ -445,8 +453,8 @@ class Store:
 
     def _record_changes(
         self,
-        db,
-        run_id,
+        db: Database,
+        run_id: int | None,
         member: Member | None,
         changes: list[Change],
         now: str,
@@ -514,7 +522,9 @@ class Store:
                 "INSERT INTO sync_runs (started_at, source, target) VALUES (?, ?, ?)",
                 [utcnow_ms(), source, target],
             )
-            return int(cur.lastrowid)
+            run_id = cur.lastrowid
+            assert run_id is not None  # an INSERT sets it
+            return run_id
 
     def finish_run(self, run_id: int, **counters: Any) -> None:
         counters.setdefault("finished_at", utcnow())
@@ -753,9 +763,3 @@ class Store:
         except sqlite3.Error:
             return []
         return [r[0] for r in rows]
-
-
-def open_store(
-    paths: config.Paths | None = None, *, seed: bool = True, writable: Callable[[Path], bool] | None = None
-) -> Store:
-    return Store(paths or config.paths(), seed=seed, writable=writable)

@@ -8,6 +8,10 @@ probe, browser) comes in through `Services`, so tests pass fakes instead of the 
 
 `run(slug)` is what the CLI calls for bare `ogptui` (slug None: the last viewed member, else the list) and for
 `ogptui open SLUG`; it is the one place that reads the environment.
+
+(Over 400 lines: the app is the one owner of the state above and of the actions every screen calls — copy,
+open, watch, sync, brief — and of the workers; screens, widgets, status text and commands have their own
+modules.)
 """
 
 from __future__ import annotations
@@ -120,7 +124,7 @@ class OgpApp(App[int]):
     @property
     def store(self) -> Store:
         if self._store is None:
-            from ogptui.store import open_store
+            from ogptui.seed import open_store
 
             self._store = open_store()
         return self._store
@@ -265,7 +269,7 @@ class OgpApp(App[int]):
         if not isinstance(self.screen, ChangesScreen):
             self.push_screen(ChangesScreen())
 
-    def action_quit(self) -> None:  # type: ignore[override]
+    async def action_quit(self) -> None:
         self._sync_cancel.set()  # a running sync stops at its next request instead of holding up the exit
         self.exit(0)
 
@@ -295,10 +299,11 @@ class OgpApp(App[int]):
         if "@" in value and "/" not in value:
             text = clean_text(value)  # an email address
         else:
-            text, reason = check_link(self._absolute(value), self.source)
-            if text is None:
+            link, reason = check_link(self._absolute(value), self.source)
+            if link is None:
                 self.notify(f"Not copied: {reason}.", severity="warning", markup=False)
                 return
+            text = link
         self.copy_to_clipboard(text)
         self.notify(f"Copied {what}: {text}", markup=False)
 
@@ -576,7 +581,7 @@ def run(slug: str | None = None, store: Store | None = None) -> int:
     owned = store is None
     if store is None:
         try:
-            from ogptui.store import open_store
+            from ogptui.seed import open_store
 
             store = open_store()
         except Exception as e:  # a broken data folder must be one clear sentence, not a traceback

@@ -9,8 +9,6 @@ unit-test.
 
 from __future__ import annotations
 
-import functools
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -18,7 +16,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from ogptui.clean import clean_multiline, clean_text
+from ogptui.clean import clean_multiline, clean_text, fold
 from ogptui.model import Commitment, Member
 
 _CONSOLE = Console(width=200, color_system=None, force_terminal=False)
@@ -28,17 +26,6 @@ BAR = "█"
 # Major / Outstanding / Starred: distinct colours, but the column header and the number always say it too.
 BAR_STYLES = ("bold blue", "bold magenta", "bold yellow")
 HALF = "▌"
-
-
-@functools.lru_cache(maxsize=65536)  # filter-as-you-type folds the same cell texts on every keystroke
-def fold(s: str | None) -> str:
-    """Case- and accent-insensitive form for filtering ("peru" finds "Perú")."""
-    if not s:
-        return ""
-    if s.isascii():  # nothing to decompose: same result, without the per-character loop
-        return s.casefold()
-    decomposed = unicodedata.normalize("NFKD", s)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def haystack(*fields: object) -> str:

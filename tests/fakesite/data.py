@@ -491,6 +491,126 @@ def default_site() -> SiteData:
     return data
 
 
+# ---------------------------------------------------------------------------------------------- testland
+# Testland: every section filled, with markup-looking and escape-laden values and links of every kind
+# (absolute, missing, `javascript:`), for the TUI, report and store tests. Not served by the fake site.
+
+MARKUP_TITLE = "[@click=app.quit]x[/] [bold]loud[/bold] \x1b[31mred"
+
+
+def sample_member(slug: str = "testland", name: str = "Testland") -> Member:
+    """A member with every section filled, including commitments with and without details."""
+    commitments = [
+        Commitment(
+            id="TL0001",
+            title="Open contracting for public works",
+            year=2021,
+            policy_area="Open Contracting",
+            url="https://www.opengovpartnership.org/members/testland/commitments/TL0001/",
+        ),
+        Commitment(
+            id="TL0002",
+            title="Beneficial ownership register",
+            year=2021,
+            policy_area="Anti-Corruption",
+            url="https://www.opengovpartnership.org/members/testland/commitments/TL0002/",
+        ),
+        Commitment(
+            id="TL0003",
+            title=MARKUP_TITLE,
+            year=2019,
+            policy_area="[red]Access[/red] to Information",
+            url="https://www.opengovpartnership.org/members/testland/commitments/TL0003/",
+        ),
+        Commitment(id="TL0004", title="Water data portal", year=2019, policy_area="Open Data", url=None),
+    ]
+    resources = [
+        Resource("Testland Action Plan 2023-2025", 2023, "Action Plan", "Web page",
+                 "https://www.opengovpartnership.org/documents/testland-action-plan-2023-2025/"),
+        Resource("Testland Design Report 2019-2021", 2021, "IRM Report", "Web page",
+                 "https://www.opengovpartnership.org/documents/testland-design-report-2019-2021/"),
+        Resource("Testland Results Report 2019-2022", 2023, "IRM Report", "Web page",
+                 "https://www.opengovpartnership.org/documents/testland-results-report/"),
+        Resource("Letter of Support", 2021, "Letter", "Web Page", None),
+        Resource("Unsafe link", 2020, "Letter", "Web page", "javascript:alert(1)"),
+        Resource("Testland comments [b]x[/b]", 2020, None, "Web page", "https://example.org/c"),
+    ]  # fmt: skip
+    return Member(
+        slug=slug,
+        name=name,
+        level="national",
+        member_since=2011,
+        action_plan=5,
+        current_plan=CurrentPlan(
+            years="2023-2025",
+            number=5,
+            commitment_count=13,
+            policy_area_focus="Not specified",
+            summary="Testland's fourth action plan has a moderate level of completion. [link=x]y[/link]",
+            summary_url="https://www.opengovpartnership.org/documents/testland-results-report/",
+        ),
+        contacts=[
+            Contact("Ana Pérez", "Open Government Coordinator, Ministry", "ana@example.gob", "government"),
+            Contact("Civic Forum", "Network", None, "civil society"),
+        ],
+        commitments=commitments,
+        resources=resources,
+        performance=[
+            PerformanceRow(1, raw=[0]),
+            PerformanceRow(2, 3, 0, 3, [3, 0, 3]),
+            PerformanceRow(3, 3, 0, 0, [3, 0, 0]),
+            PerformanceRow(4, 0, 1, 0, [0, 1, 0]),
+        ],
+        benchmarks=[
+            Benchmark("global", "Most per action plan", [4, 7]),
+            Benchmark("regional", "Most per action plan", [2, 7]),
+        ],
+        participation=[
+            ParticipationRow("development", 3, "Involve"),
+            ParticipationRow("implementation", 3, None),
+            ParticipationRow("development", 4, "Consult"),
+        ],
+        global_report=[
+            GlobalReportArea("Anti-Corruption", ["Consider Action", "Implement for Results"]),
+            GlobalReportArea("Civic Space", ["Consider Action", None]),
+        ],
+        posts=[
+            Post(
+                "Citizen Participation in Auditing",
+                "Supreme Audit Institutions are essential…",
+                "https://www.opengovpartnership.org/stories/citizen-participation/",
+            ),
+            Post("[@click=app.quit]Post[/]", None, None),
+        ],  # fmt: skip
+        source_url="https://www.opengovpartnership.org/members/testland/",
+        fetched_at="2025-06-01T09:00:00+00:00",
+    )
+
+
+def detail_page(cid: str = "TL0001", **kw) -> CommitmentPage:
+    base = dict(
+        id=cid,
+        title="Open contracting for public works",
+        member="Testland",
+        action_plan="Testland Action Plan 2019-2021",
+        action_plan_cycle=2019,
+        status="Active",
+        lead_institution="Ministry of Finance",
+        support_institutions="Civil society groups",
+        policy_areas=["Open Contracting", "Public Procurement"],
+        irm_reports=["Testland Design Report 2019-2021"],
+        early_results="Major",
+        verifiable="Yes",
+        relevant_to_ogp_values="Yes",
+        ambition="High",
+        completion="Substantial",
+        description="\n".join(f"Paragraph {n}: the action plan text of the commitment." for n in range(60)),
+        url=f"https://www.opengovpartnership.org/members/testland/commitments/{cid}/",
+    )
+    base.update(kw)
+    return CommitmentPage(**base)
+
+
 # ---------------------------------------------------------------------------------------------- synthetic
 
 _SYLLABLES = (

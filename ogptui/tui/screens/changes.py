@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -13,12 +15,16 @@ from ogptui.tui.commands import bindings
 from ogptui.tui.widgets.common import Footer, StatusBar, TitleBar, reload_on_cache_change
 from ogptui.tui.widgets.navtable import NavTable
 
+if TYPE_CHECKING:
+    from ogptui.tui.app import OgpApp
+
 _ACTION_MARK = {"added": "+ added", "changed": "~ changed", "removed": "- removed"}
 
 
 class ChangesScreen(Screen):
     SCOPE = "changes"
     BINDINGS = bindings("changes")
+    app: OgpApp  # (Textual types it App[Any])
 
     def __init__(self) -> None:
         super().__init__(id="changes-screen")

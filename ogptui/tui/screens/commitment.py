@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -11,6 +13,9 @@ from ogptui.model import COMMITMENT_DETAIL_LABELS, Commitment
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
 from ogptui.tui.widgets.common import DetailScroll, Footer, StatusBar, TitleBar, reload_on_cache_change
+
+if TYPE_CHECKING:
+    from ogptui.tui.app import OgpApp
 
 FIELDS = (
     ("ID", "id"),
@@ -42,6 +47,7 @@ def commitment_text(c: Commitment, width: int | None = None) -> Text:
 class CommitmentScreen(Screen):
     SCOPE = "commitment"
     BINDINGS = bindings("commitment")
+    app: OgpApp  # (Textual types it App[Any])
 
     def __init__(self, slug: str, commitment_id: str) -> None:
         super().__init__(id="commitment-screen")

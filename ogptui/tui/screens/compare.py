@@ -9,6 +9,8 @@ top of Textual, only when this screen opens, and it renders under Textual 8.2.8)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -20,6 +22,9 @@ from ogptui.regions import UNKNOWN, member_region, parse_region
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
 from ogptui.tui.widgets.common import DetailScroll, Footer, StatusBar, TitleBar, reload_on_cache_change
+
+if TYPE_CHECKING:
+    from ogptui.tui.app import OgpApp
 
 BAR_STYLE = "bold blue"
 MAX_MEMBERS = 12  # columns that still fit a wide terminal
@@ -70,6 +75,7 @@ def comparison_text(cmp: Comparison, width: int) -> Text:
 
 
 class CompareScreen(Screen):
+    app: OgpApp  # (Textual types it App[Any])
     SCOPE = "compare"
     BINDINGS = bindings("compare")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -11,10 +13,14 @@ from ogptui.tui.commands import bindings, help_rows
 from ogptui.tui.widgets.common import Footer, TitleBar
 from ogptui.tui.widgets.navtable import NavTable
 
+if TYPE_CHECKING:
+    from ogptui.tui.app import OgpApp
+
 
 class HelpScreen(Screen):
     SCOPE = "help"
     BINDINGS = bindings("help")
+    app: OgpApp  # (Textual types it App[Any])
 
     def __init__(self) -> None:
         super().__init__(id="help-screen")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, TabbedContent, TabPane
 
+from ogptui.model import Member
 from ogptui.notes import (
     Target,
     commitment_key,
@@ -35,6 +38,9 @@ from ogptui.tui.widgets.panes import (
     ResourcesPane,
 )
 
+if TYPE_CHECKING:
+    from ogptui.tui.app import OgpApp
+
 TABS = (
     ("overview", "1 Overview", OverviewPane),
     ("commitments", "2 Commitments", CommitmentsPane),
@@ -58,13 +64,14 @@ _ACTIONS_BY_TAB = {
 class MemberScreen(Screen):
     SCOPE = "member"
     BINDINGS = bindings("member")
+    app: OgpApp  # (Textual types it App[Any])
 
     def __init__(self, slug: str, tab: str = "overview", select: str | None = None) -> None:
         super().__init__(id="member-screen")
         self.slug = slug
         self.initial_tab = tab
         self.initial_select = select
-        self.member = None
+        self.member: Member | None = None
         self._unshown: set[str] = set()
         self._building: set[str] = set()
         self._ctx: PaneContext | None = None
@@ -81,7 +88,7 @@ class MemberScreen(Screen):
     def on_mount(self) -> None:
         self.reload()
         reload_on_cache_change(self, self.reload)
-        self.watch(self.app, "notes_version", self.reload, init=False)
+        self.watch(self.app, "notes_version", lambda: None if self.reload() else None, init=False)
         self.active_pane().focus_main()
         if self.initial_select is not None:
             self.select_row(self.initial_tab, self.initial_select)
@@ -110,7 +117,7 @@ class MemberScreen(Screen):
         if watched:
             parts.append("★ watched")
         parts.append(str(fresh))
-        self.query_one("#title").set_title(*parts)
+        self.query_one("#title", TitleBar).set_title(*parts)
         return True
 
     def active_tab(self) -> str:
@@ -128,7 +135,7 @@ class MemberScreen(Screen):
                 self._building.add(tab)
                 self.call_later(self._build_pane, pane, tab)
             return pane
-        if tab in self._unshown and self.member is not None:
+        if tab in self._unshown and self.member is not None and self._ctx is not None:  # (set together)
             self._unshown.discard(tab)
             pane.show(self.member, self._ctx)
         return pane

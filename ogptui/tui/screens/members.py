@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,10 +19,14 @@ from ogptui.tui.notes_flow import edit_note, marks, toggle_bookmark
 from ogptui.tui.widgets.common import FilterInput, Footer, StatusBar, TitleBar, reload_on_cache_change
 from ogptui.tui.widgets.navtable import NavTable
 
+if TYPE_CHECKING:
+    from ogptui.tui.app import OgpApp
+
 
 class MembersScreen(Screen):
     SCOPE = "members"
     BINDINGS = bindings("members")
+    app: OgpApp  # (Textual types it App[Any])
 
     def __init__(self) -> None:
         super().__init__(id="members-screen")

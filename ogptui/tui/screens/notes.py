@@ -3,6 +3,8 @@ enter shows the target, n edits, d deletes (after asking). Every text is plain (
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -15,6 +17,9 @@ from ogptui.tui.notes_flow import MARK_BOOKMARK, MARK_NOTE, edit_note, open_targ
 from ogptui.tui.widgets.common import FilterInput, Footer, StatusBar, TitleBar, reload_on_cache_change
 from ogptui.tui.widgets.navtable import NavTable
 
+if TYPE_CHECKING:
+    from ogptui.tui.app import OgpApp
+
 KIND_LABELS = {"member": "member", "commitment": "commitment", "document": "document", "contact": "contact"}
 
 
@@ -23,6 +28,7 @@ def entry_key(e: Entry) -> str:
 
 
 class NotesScreen(Screen):
+    app: OgpApp  # (Textual types it App[Any])
     SCOPE = "notes"
     BINDINGS = bindings("notes")
 
@@ -56,9 +62,12 @@ class NotesScreen(Screen):
             self.entries = []
             self.app.notify(f"Cannot read your notes: {e}.", severity="warning", markup=False)
         self._rows = []
-        for e in self.entries:
-            hay = render.haystack(e.member_name, e.member, e.target.key, e.target.title, e.note.text if e.note else "")
-            self._rows.append((entry_key(e), hay, e))
+        for entry in self.entries:
+            hay = render.haystack(
+                entry.member_name, entry.member, entry.target.key, entry.target.title,
+                entry.note.text if entry.note else "",
+            )
+            self._rows.append((entry_key(entry), hay, entry))
         self.refill()
 
     def refill(self) -> None:

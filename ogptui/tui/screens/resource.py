@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -12,10 +14,14 @@ from ogptui.tui import render
 from ogptui.tui.commands import bindings
 from ogptui.tui.widgets.common import Footer
 
+if TYPE_CHECKING:
+    from ogptui.tui.app import OgpApp
+
 
 class ResourceScreen(ModalScreen[None]):
     SCOPE = "resource"
     BINDINGS = bindings("resource")
+    app: OgpApp  # (Textual types it App[Any])
 
     def __init__(self, resource: Resource) -> None:
         super().__init__(id="resource-screen")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -25,6 +25,9 @@ from ogptui.search import Hit, recent_searches, remember_search, search
 from ogptui.tui.commands import bindings
 from ogptui.tui.render import safe
 from ogptui.tui.widgets.common import Footer, StatusBar, TitleBar, reload_on_cache_change
+
+if TYPE_CHECKING:
+    from ogptui.tui.app import OgpApp
 
 MARKS = ("\x02", "\x03")
 MATCH_STYLE = "bold reverse"
@@ -117,6 +120,7 @@ class ResultList(OptionList, can_focus=False):
 class SearchScreen(Screen):
     SCOPE = "search"
     BINDINGS = bindings("search")
+    app: OgpApp  # (Textual types it App[Any])
 
     def __init__(self) -> None:
         super().__init__(id="search-screen")

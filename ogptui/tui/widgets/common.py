@@ -22,7 +22,10 @@ from ogptui.tui.status import STATUS_FIELDS, status_text
 
 def reload_on_cache_change(screen: Screen[Any], reload: Callable[[], object]) -> None:
     """Call `reload` whenever the app's `cache_version` changes (a sync finished, another process wrote)."""
-    screen.watch(screen.app, "cache_version", reload, init=False)
+    def changed() -> None:
+        reload()
+
+    screen.watch(screen.app, "cache_version", changed, init=False)
 
 
 class Footer(_Footer):

@@ -152,6 +152,8 @@ class NavTable(DataTable[Any]):
         try:
             row_key = self._row_locations.get_key(row_index)
             column_key = self._column_locations.get_key(column_index)
+            if row_key is None or column_key is None:
+                raise KeyError(row_index, column_index)
             cell = self._data[row_key][column_key]
             row = self.rows[row_key]
             state = (self._show_hover_cursor, self._pseudo_class_state)
