@@ -44,8 +44,13 @@ class Paths:
     user_db: Path
     settings: Path
 
+    @property
+    def files(self) -> Path:
+        """Attachments (PDFs…) of documents, stored by content (`files/<sha256[:2]>/<sha256>.<ext>`)."""
+        return self.home / "files"
+
     def to_dict(self) -> dict[str, str]:
-        return {k: str(v) for k, v in asdict(self).items()}
+        return {**{k: str(v) for k, v in asdict(self).items()}, "files": str(self.files)}
 
 
 def paths() -> Paths:

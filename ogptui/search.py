@@ -19,7 +19,7 @@ from ogptui.clean import clean_text, fold
 if TYPE_CHECKING:
     from ogptui.store.store import Store
 
-KINDS = ("member", "commitment", "resource", "contact")
+KINDS = ("member", "commitment", "resource", "contact", "document")
 MAX_QUERY_CHARS = 256
 MAX_TERMS = 12
 MAX_LIMIT = 1000
@@ -30,7 +30,7 @@ RANK_CAP = 2500  # rows ranked exactly per query; broader queries are narrowed (
 BROAD_WINDOW = 1000  # rows ranked when even the title matches exceed RANK_CAP
 MEMBER_SLOTS = 5  # members matching by name that are always in the results
 FILTER_SLACK = 10  # extra rows fetched for the exact filter check
-TEXT_COLUMNS = "title ident body extra"
+TEXT_COLUMNS = "title ident body extra summary"
 TITLE_COLUMNS = "title ident"
 DEFAULT_MARKS = ("«", "»")
 
@@ -43,18 +43,19 @@ class Hit:
     kind: str  # member / commitment / resource / contact
     member_slug: str
     member_name: str | None
-    ref: str  # row in its pane: member slug, commitment ID, resource or contact position
-    id: str | None  # commitment ID, member slug, contact email; None for resources
+    ref: str  # row in its pane: member slug, commitment ID, resource or contact position, document slug
+    id: str | None  # commitment ID, member slug, contact email, document slug; None for resources
     title: str
     url: str | None
     snippet: str  # plain text with the matched words between the two marks
     score: float  # higher is better
     year: int | None
     type: str | None  # resource type, commitment policy area, contact side, member level
+    place: str | None = None  # in a document: where the words are (a section heading, "PDF page 4")
 
     def to_dict(self) -> dict[str, Any]:
-        """The `ogptui search --json` shape."""
-        return {
+        """The `ogptui search --json` shape (a document hit adds `place`: where in it the words are)."""
+        d = {
             "kind": self.kind,
             "member": self.member_slug,
             "id": self.id,
@@ -63,6 +64,9 @@ class Hit:
             "snippet": self.snippet,
             "score": self.score,
         }
+        if self.kind == "document":
+            d["place"] = self.place
+        return d
 
 
 def terms(text: str) -> list[str]:
@@ -106,6 +110,7 @@ def search(
         hits = _hits(store, ranked, f, words, marks)
     except sqlite3.OperationalError:  # e.g. a damaged index: no results rather than a crash
         return []
+    hits = _one_per_document(store, hits)
     ids = {t for t in words if _ID.fullmatch(t)}
     # An exact commitment ID beats anything that merely mentions it.
     hits.sort(key=lambda h: (not (h.kind == "commitment" and h.ref.lower() in ids), -h.score))
@@ -201,9 +206,29 @@ def _hits(
                 score=round(-float(rank), 4),
                 year=r["year"],
                 type=r["type"],
+                place=r.get("place"),
             )
         )
     return hits
+
+
+def _one_per_document(store: Store, hits: list[Hit]) -> list[Hit]:
+    """A document matches once, at its best place (its title, a section, a page of an attachment); the
+    hit carries the document's title whichever row matched."""
+    docs = [h for h in hits if h.kind == "document"]
+    if not docs:
+        return hits
+    titles = store.document_titles(h.ref for h in docs)
+    seen: set[str] = set()
+    out = []
+    for h in hits:  # best first
+        if h.kind == "document":
+            if h.ref in seen:
+                continue
+            seen.add(h.ref)
+            h.title = titles.get(h.ref, h.title or h.ref)
+        out.append(h)
+    return out
 
 
 def _matches(token: str, words: list[str]) -> bool:
@@ -215,7 +240,7 @@ def snippet(row: dict[str, Any], words: list[str], marks: tuple[str, str] = DEFA
     """Plain text around the matched words of the best field (title first), matches between `marks`."""
     words = [fold(w) for w in words]
     best: tuple[int, str, list[re.Match[str]], list[int]] | None = None
-    for col in ("title", "body", "extra"):
+    for col in ("title", "summary", "body", "extra"):
         text = row.get(col) or ""
         tokens = list(_WORD.finditer(text))
         hit = [i for i, m in enumerate(tokens) if _matches(m.group(), words)]
@@ -245,6 +270,8 @@ def _hit_id(r: dict[str, Any]) -> str | None:
         return r["member_slug"]
     if r["kind"] == "contact":
         return r["extra"] or None
+    if r["kind"] == "document":
+        return r["ref"]
     return None
 
 

@@ -13,10 +13,15 @@ from dataclasses import MISSING, Field, dataclass, fields
 from typing import Any, get_args, get_type_hints
 
 from ogptui.model import (
-    LIST_TYPES,
+    JSON_TYPES,
+    TEXT_MAP,
+    AttachmentFile,
     Commitment,
     CommitmentDetails,
     CommitmentPage,
+    DocumentAttachment,
+    DocumentPage,
+    DocumentSection,
     Member,
     own_fields,
     search_values,
@@ -57,8 +62,8 @@ def _columns(cls: Any, prefix: str = "") -> tuple[tuple[str, str, Any, Any], ...
         nested = f.metadata.get("prefix")
         if nested is not None:
             out.append((f.name, prefix + nested, "nested", f.default_factory))
-        elif f.metadata.get("type") in LIST_TYPES:
-            out.append((f.name, prefix + f.name, "json", None))
+        elif f.metadata.get("type") in JSON_TYPES:
+            out.append((f.name, prefix + f.name, "json", {} if f.metadata["type"] == TEXT_MAP else []))
         else:
             fill = f.default if f.default is not MISSING else None
             out.append((f.name, prefix + f.name, "plain", fill))
@@ -90,9 +95,10 @@ def from_row(cls: Any, row: Mapping[str, Any], prefix: str = "", **extra: Any) -
             continue
         value = row[column]
         if how == "json":
-            value = _unj(value, [])
-            if not isinstance(value, list):
-                value = []
+            empty = more
+            value = _unj(value, type(empty)())
+            if not isinstance(value, type(empty)):
+                value = type(empty)()
         elif value is None and more is not None:
             value = more  # e.g. a member's level: "national" when not stored
         kwargs[name] = value
@@ -216,6 +222,8 @@ def _search_row(kind: str, slug: str, ref: str, records: tuple[Any, ...]) -> dic
         "year": v.get("year"),
         "type": v.get("type"),
         "url": v.get("url"),
+        "summary": v.get("summary", ""),
+        "place": v.get("place"),
     }
 
 
@@ -228,4 +236,77 @@ def search_rows(m: Member, details: Mapping[str, Mapping[str, Any]] | None = Non
     rows += [commitment_search_row(s, c, details.get(c.id.upper())) for c in m.commitments]
     rows += [_search_row("resource", s, str(i), (r,)) for i, r in enumerate(m.resources)]
     rows += [_search_row("contact", s, str(i), (c,)) for i, c in enumerate(m.contacts)]
+    return rows
+
+
+# ---- documents ----------------------------------------------------------------------------------------
+DOCUMENT_TABLES = ("document_sections", "document_attachments")
+
+
+def document_row(page: DocumentPage, *, source_url: str | None, record_hash: str) -> dict[str, Any]:
+    return {**to_row(page), "source_url": source_url, "record_hash": record_hash}
+
+
+def document_child_rows(page: DocumentPage) -> dict[str, list[dict[str, Any]]]:
+    s = page.slug
+    return {
+        "document_sections": [
+            {"document_slug": s, "position": i, **to_row(x)} for i, x in enumerate(page.sections)
+        ],
+        "document_attachments": [
+            {"document_slug": s, "position": i, **to_row(x)} for i, x in enumerate(page.attachments)
+        ],
+    }
+
+
+def document_from_rows(
+    row: Mapping[str, Any], sections: list[Mapping[str, Any]], attachments: list[Mapping[str, Any]]
+) -> DocumentPage:
+    return from_row(
+        DocumentPage,
+        row,
+        sections=[from_row(DocumentSection, r) for r in sections],
+        attachments=[from_row(DocumentAttachment, r) for r in attachments],
+    )
+
+
+def attachment_row(f: AttachmentFile) -> dict[str, Any]:
+    return to_row(f)
+
+
+def attachment_from_row(row: Mapping[str, Any]) -> AttachmentFile:
+    return from_row(AttachmentFile, row)
+
+
+def document_search_rows(
+    page: DocumentPage,
+    member_slug: str,
+    *,
+    year: int | None,
+    type: str | None,
+    files: Mapping[str, tuple[str, list[str]]] | None = None,
+) -> list[dict[str, Any]]:
+    """Rows of `search_docs` for one document, all of kind `document` with `ref` = its slug: the head (title,
+    summary, At a glance), one per section (`place`: its heading), one per page of each attachment's text
+    (`place`: "PDF page 4"). `files` maps an attachment URL to (its kind word, e.g. "PDF", its pages).
+    `year` and `type` (of the resource that links it) make the `--year`/`--type` filters apply; only the
+    head row carries the title, so a title word finds the document once, not once per section."""
+    s = page.slug or ""
+
+    def row(records: tuple[Any, ...], **over: Any) -> dict[str, Any]:
+        r = _search_row("document", member_slug, s, records)
+        r.update(year=year, type=type, **over)
+        if r["url"] is None:
+            r["url"] = page.url
+        return r
+
+    rows = [row((page,))]
+    for sec in page.sections:
+        rows.append(row((sec,), place=sec.heading or "Introduction"))
+    for att in page.attachments:
+        kind, pages = (files or {}).get(att.url, ("", []))
+        for n, text in enumerate(pages, 1):
+            if text:
+                where = f"{kind} page {n}" if kind else (f"{att.name or 'file'}, page {n}")
+                rows.append(row((), body=text, url=att.url, place=where))
     return rows
