@@ -367,6 +367,17 @@ class DocumentStore:
     def attachment_file(self, url: str) -> AttachmentFile | None:
         return self.attachment_files([url]).get(url)
 
+    def text_of(self, sha256: str) -> AttachmentFile | None:
+        """A row whose file has this content and whose text was already read (so it is not read again)."""
+        rows = list(
+            self.cache.query(
+                "SELECT * FROM attachments WHERE sha256 = ? AND text_status IS NOT NULL "
+                "AND (text_status != 'ok' OR EXISTS (SELECT 1 FROM attachment_pages p WHERE p.sha256 = ?)) LIMIT 1",
+                [sha256, sha256],
+            )
+        )
+        return attachment_from_row(rows[0]) if rows else None
+
     def attachment_pages(self, sha256: str) -> list[str]:
         """The text of a file, one string per page (empty when it was never read)."""
         return [
