@@ -133,7 +133,10 @@ def peru_design_report(url: str) -> DocumentPage:
 
 _GLANCE_GROUPS = (
     (None, ("Member since", "Action plan under review", "Type of report", "Number of commitments")),
-    ("Action plan development", ("Is there a multi-stakeholder forum?", "Level of public influence")),
+    (
+        "Action plan development",
+        ("Is there a multi-stakeholder forum?", "Level of public influence", "Acted contrary to OGP process"),
+    ),
     ("Action plan design", ("Relevant to OGP values", "Transformative", "Potentially starred")),
 )
 
