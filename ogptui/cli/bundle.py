@@ -28,7 +28,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     with open_store() as store:
         try:
-            report = export_bundle(store, args.file, members=args.members or None)
+            report = export_bundle(store, args.file, members=args.members or None, with_files=args.with_files)
         except BundleError as e:
             say(str(e))
             return EXIT_USAGE
@@ -97,6 +97,11 @@ def register(add: AddCommand) -> None:
         action="append",
         metavar="SLUG",
         help="only this member (repeat for more); default: every cached member",
+    )
+    s.add_argument(
+        "--with-files",
+        action="store_true",
+        help="also carry the documents' files (PDFs…); document pages and the files' text always go",
     )
     s = add(
         "import",
