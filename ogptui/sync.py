@@ -660,6 +660,24 @@ def sync_blocking(
         )
 
 
+def sync_document_blocking(
+    slug: str,
+    *,
+    member_slug: str | None = None,
+    source: str | None = None,
+    on_event: Callable[[SyncEvent], None] | None = None,
+    **kwargs,
+) -> SyncSummary:
+    """Fetch one document page and its files now, in the calling thread with its own Store (the reader's
+    "fetch this document"). `member_slug` defaults to the first member whose resources link it."""
+    with open_store() as store:
+        key = store.document_key(slug)
+        owner = member_slug or next(iter(store.document_members(key)), "")
+        return asyncio.run(
+            run_sync(store, document_slugs=[(key, owner)], source=source, on_event=on_event, **kwargs)
+        )
+
+
 def source_reachable(url: str, timeout: float = 3.0) -> bool:
     """A cheap check that the source answers at all (for 'back online?' polling)."""
 

@@ -333,3 +333,20 @@ def test_leftover_temp_files_of_killed_downloads_are_removed_by_the_next_sync(st
     mine.write_text("keep me")
     sync(store, fake_site, ["norland"])
     assert not orphan.exists() and mine.exists()
+
+
+def test_one_document_can_be_fetched_on_its_own(store, fake_site, ogptui_home):
+    from ogptui.sync import sync_document_blocking
+
+    sync(store, fake_site, ["peru"], documents="none")
+    fake_site.reset_counters()
+    summary = sync_document_blocking(
+        "peru-action-plan-2023-2025", source=fake_site.url, source_options=dict(FAST)
+    )
+    assert summary.outcome == "ok" and summary.documents_updated == 1 and summary.files_updated == 1
+    assert sorted(fake_site.counters.by_path) == [
+        "/documents/peru-action-plan-2023-2025",
+        "/wp-content/uploads/2023/peru-action-plan-2023-2025.pdf",
+    ]
+    d = store.get_document("peru-action-plan-2023-2025")
+    assert d.members == ["peru"] and d.attachments[0].path is not None
