@@ -301,3 +301,14 @@ def test_text_of_a_failed_file_is_known_without_pages(store):
     assert got is not None and got.text_status == "failed"
     d = store.get_document(p.slug)
     assert d.attachments[0].text_status == "failed" and d.attachments[0].text_error == "Broken."
+
+
+def test_page_text_is_capped_below_a_bundles_value_limit(store):
+    from ogptui.store.documents import PAGE_TEXT_CAP
+
+    p = page()
+    store.write_document(p)
+    store.write_attachment(pdf(p.attachments[0].url), ["a" * PAGE_TEXT_CAP, "b" * (PAGE_TEXT_CAP + 1)])
+    first, second = store.attachment_pages(SHA_A)
+    assert len(first) == PAGE_TEXT_CAP and len(second) == PAGE_TEXT_CAP
+    assert len(("é" * PAGE_TEXT_CAP).encode()) < 1_000_000  # bundle.MAX_VALUE_BYTES

@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 
 # Words for the kinds of attachment text, used in "where" a search hit is ("PDF page 4").
 KIND_WORDS = {"application/pdf": "PDF"}
+# Characters of text kept per page of a file: under a bundle's 1 MB limit per value even at 3 bytes a
+# character (a real page holds a few thousand).
+PAGE_TEXT_CAP = 300_000
 
 
 @dataclass
@@ -174,7 +177,10 @@ class DocumentStore:
                 if new_text and pages:
                     db.insert(
                         "attachment_pages",
-                        [{"sha256": file.sha256, "page": n, "text": t} for n, t in enumerate(pages, 1)],
+                        [
+                            {"sha256": file.sha256, "page": n, "text": t[:PAGE_TEXT_CAP]}
+                            for n, t in enumerate(pages, 1)
+                        ],
                     )
                     result.rows += len(pages)
                 replaced = old is not None and old.sha256 is not None and old.sha256 != file.sha256
