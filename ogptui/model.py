@@ -375,10 +375,11 @@ class DirectoryPage:
 @dataclass
 class DocumentSection:
     """One part of a document's body: its heading (None before the first heading) and its paragraphs,
-    joined with blank lines. Each section is one search document (its heading says where a hit is)."""
+    joined with blank lines. The sections feed their document's search row (`store.rows`), and a hit's
+    section heading says where it is."""
 
-    heading: str | None = spec("Heading", cap=300, search={"extra": 0, "place": 0})
-    text: str = spec("Text", default="", multiline=True, search={"body": 0})
+    heading: str | None = spec("Heading", cap=300)
+    text: str = spec("Text", default="", multiline=True)
 
 
 @dataclass

@@ -278,6 +278,22 @@ def attachment_from_row(row: Mapping[str, Any]) -> AttachmentFile:
     return from_row(AttachmentFile, row)
 
 
+PLACE_JOIN = "\n\n"  # between the sections (or pages) of a document's search body
+
+
+def _with_places(parts: list[tuple[str, str]]) -> tuple[str, str]:
+    """(body, place) for text parts [(where, text)]: the texts joined, and `place` as JSON
+    [[offset, where], ...] so a hit's offset in the body tells where it is (`ogptui.search`)."""
+    body, places, at = [], [], 0
+    for where, text in parts:
+        if not text:
+            continue
+        places.append([at, where])
+        body.append(text)
+        at += len(text) + len(PLACE_JOIN)
+    return PLACE_JOIN.join(body), _j(places)
+
+
 def document_search_rows(
     page: DocumentPage,
     member_slug: str,
@@ -286,11 +302,14 @@ def document_search_rows(
     type: str | None,
     files: Mapping[str, tuple[str, list[str]]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows of `search_docs` for one document, all of kind `document` with `ref` = its slug: the head (title,
-    summary, At a glance), one per section (`place`: its heading), one per page of each attachment's text
-    (`place`: "PDF page 4"). `files` maps an attachment URL to (its kind word, e.g. "PDF", its pages).
-    `year` and `type` (of the resource that links it) make the `--year`/`--type` filters apply; only the
-    head row carries the title, so a title word finds the document once, not once per section."""
+    """Rows of `search_docs` for one document, all of kind `document` with `ref` = its slug: one for the page
+    (title, summary, At a glance and headings in `extra`, the sections in `body`), one per attachment with
+    text (its pages in `body`). `place` maps offsets in `body` to a section heading or "PDF page 4".
+    `files` maps an attachment URL to (its kind word, e.g. "PDF", its pages). `year` and `type` (of the
+    resource that links it) make the `--year`/`--type` filters apply.
+
+    One row per document rather than per section: a common word then lists each document once in the index,
+    which keeps broad queries fast with thousands of long documents (bench/documents_bench.py)."""
     s = page.slug or ""
 
     def row(records: tuple[Any, ...], **over: Any) -> dict[str, Any]:
@@ -300,13 +319,18 @@ def document_search_rows(
             r["url"] = page.url
         return r
 
-    rows = [row((page,))]
-    for sec in page.sections:
-        rows.append(row((sec,), place=sec.heading or "Introduction"))
+    headings = " ".join(sec.heading for sec in page.sections if sec.heading)
+    body, place = _with_places([(sec.heading or "Introduction", sec.text) for sec in page.sections])
+    head = row((page,), body=body, place=place)
+    head["extra"] = " ".join(x for x in (head["extra"], headings) if x)
+    rows = [head]
     for att in page.attachments:
         kind, pages = (files or {}).get(att.url, ("", []))
-        for n, text in enumerate(pages, 1):
-            if text:
-                where = f"{kind} page {n}" if kind else (f"{att.name or 'file'}, page {n}")
-                rows.append(row((), body=text, url=att.url, place=where))
+        parts = [
+            (f"{kind} page {n}" if kind else f"{att.name or 'file'}, page {n}", t)
+            for n, t in enumerate(pages, 1)
+        ]
+        body, place = _with_places(parts)
+        if body:
+            rows.append(row((), title="", body=body, url=att.url, place=place))
     return rows
