@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from ogptui import __version__
 from ogptui.clean import MULTILINE_CAP, clean_text, safe_output
 from ogptui.links import safe_link
-from ogptui.model import Member
+from ogptui.model import Document, Member, Resource
 
 if TYPE_CHECKING:
     from ogptui.notes import Entry
@@ -82,15 +82,36 @@ def user_sections(notes: Sequence[Entry], bookmarks: Sequence[Entry]) -> list[st
     return out
 
 
+_DASHES = re.compile(r"\s*[-–—]\s*")
+
+
+def current_plan_resources(m: Member) -> list[Resource]:
+    """The resources of the member's current action plan: those whose title names the plan's years
+    ("2023-2025", any dash), and the document its summary links to (the latest IRM report)."""
+    from ogptui.urls import document_slug
+
+    years = _DASHES.sub("-", m.current_plan.years or "").strip()
+    linked = document_slug(m.current_plan.summary_url)
+    out = []
+    for r in m.resources:
+        named = bool(years) and years in _DASHES.sub("-", r.title or "")
+        if named or (linked is not None and r.document == linked):
+            out.append(r)
+    return out
+
+
 def member_markdown(
     member: Member,
     freshness_text: str | None = None,
     *,
     notes: Sequence[Entry] = (),
     bookmarks: Sequence[Entry] = (),
+    documents: dict[str, tuple[str | None, str | None]] | None = None,
 ) -> str:
-    """A one-file brief to read before a meeting or paste into a report; with the user's own notes and
-    bookmarks on the member (`ogptui.notes.member_notes`), marked as theirs."""
+    """A one-file brief to read before a meeting or paste into a report: with the user's own notes and
+    bookmarks on the member (`ogptui.notes.member_notes`), marked as theirs, and — given `documents`
+    ({slug: (title, summary)} of the cached documents, `Store.document_summaries`) — each current-plan
+    document with its summary."""
     m = member
     cp = m.current_plan
     out = [f"# {md_text(m.name)}: OGP member brief", ""]
@@ -128,6 +149,18 @@ def member_markdown(
         out += ["", md_text(cp.summary)]
     if cp.summary_url and safe_link(cp.summary_url):
         out += ["", md_link("Read the full summary", cp.summary_url)]
+
+    plan_docs = current_plan_resources(m)
+    if plan_docs:
+        out += ["", "### Documents of the current plan", ""]
+        for r in plan_docs:
+            kind = ", ".join(md_text(x) for x in (r.type, r.year) if x)
+            out.append(f"- {md_link(r.title, r.url)}" + (f" ({kind})" if kind else ""))
+            title_summary = (documents or {}).get(r.document or "")
+            if title_summary and title_summary[1]:
+                out.append(f"  {md_text(title_summary[1])}")
+            elif documents is not None:
+                out.append("  _Not downloaded yet (`ogptui sync` with documents fetches it)._")
 
     out += ["", "## Starred metrics (commitment performance)", ""]
     if m.performance:
@@ -249,6 +282,33 @@ def member_csv(member: Member, table: str = "commitments") -> str:
     return safe_output(buf.getvalue())
 
 
+def document_markdown(doc: Document) -> str:
+    """A document as Markdown: title, link, summary, the At a glance table, the body, its files."""
+    p = doc.page
+    out = [f"# {md_text(p.title or 'Untitled document')}", ""]
+    if p.url:
+        out += [f"Source: {md_link('the document page on the OGP site', p.url)}", ""]
+    if doc.members:
+        out += ["Listed by: " + ", ".join(md_text(s) for s in doc.members), ""]
+    if p.summary:
+        out += [md_text(p.summary), ""]
+    if p.at_a_glance:
+        out += ["## At a glance", ""]
+        out += _table(["", "Value"], ([md_text(k), md_text(v)] for k, v in p.at_a_glance.items()))
+        out.append("")
+    for sec in p.sections:
+        out += [f"## {md_text(sec.heading or 'Introduction')}", ""]
+        for para in (sec.text or "").split("\n\n"):
+            if para.strip():
+                out += [md_text(para), ""]
+    if doc.attachments:
+        out += ["## Files", ""]
+        for a in doc.attachments:
+            state = "on this device" if a.path else "not downloaded"
+            out.append(f"- {md_link(a.name or 'file', a.url)} ({state})")
+    return safe_output("\n".join(out).rstrip("\n") + "\n")
+
+
 def brief_filename(slug: str, day: date | None = None) -> str:
     safe = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")[:60] or "member"
     return f"ogp-{safe}-brief-{(day or date.today()).isoformat()}.md"
@@ -261,6 +321,7 @@ def write_brief(
     *,
     notes: Sequence[Entry] = (),
     bookmarks: Sequence[Entry] = (),
+    documents: dict[str, tuple[str | None, str | None]] | None = None,
 ) -> Path:
     """Write the member's Markdown brief into `folder` (default: the user's documents folder).
 
@@ -272,7 +333,7 @@ def write_brief(
 
         folder = Path(platformdirs.user_documents_dir())
     folder.mkdir(parents=True, exist_ok=True)
-    text = member_markdown(member, freshness_text, notes=notes, bookmarks=bookmarks)
+    text = member_markdown(member, freshness_text, notes=notes, bookmarks=bookmarks, documents=documents)
     base = brief_filename(member.slug)
     stem, suffix = base[: -len(".md")], ".md"
     for n in range(1, 1000):

@@ -8,7 +8,11 @@ Format (version 1): a **zip** file holding exactly two members, in this order:
   commitment details, embedded or not), and `db` (`name`, `size`, `sha256` of the database file).
 - `cache.sqlite`: a consistent snapshot of cache.db made with `VACUUM INTO` (never a copy of a live WAL
   file), stamped with its own `application_id` (BUNDLE_APP_ID, "OGPB") so it can never be mistaken for a
-  cache and vice versa, journal mode DELETE (one self-contained file), run log and `meta` emptied.
+  cache and vice versa, journal mode DELETE (one self-contained file), run log and `meta` emptied. Document
+  pages and the text of their files are in it (always).
+- `files/<sha256[:2]>/<sha256>.<ext>` (only with `export --with-files`): the documents' attachments, listed
+  in the manifest's `files` ({`path`, `sha256`, `size`}). Import checks every one (its size, and that its
+  bytes hash to its name and to the manifest) before anything is written to the cache or the files folder.
 
 Why a zip and not a bare SQLite file: the checksum has to live *beside* the data it covers, and a zip
 gives that place without inventing a header or trailer; the manifest can be read (and a newer format or
@@ -84,6 +88,9 @@ class BundleError(Exception):
     """A bundle cannot be written or read; the message is one sentence that says what to do."""
 
 
+FILES_PREFIX = "files/"
+
+
 @dataclass
 class ExportReport:
     path: Path
@@ -92,6 +99,8 @@ class ExportReport:
     counts: dict[str, int]
     manifest: dict[str, Any]
     swept: leftovers.Swept = field(default_factory=leftovers.Swept)
+    files: int = 0  # attachment files carried (export --with-files)
+    missing_files: int = 0  # referenced files that were not on this device
 
     def text(self) -> str:
         c = self.counts
@@ -100,6 +109,11 @@ class ExportReport:
             f"{c.get('commitments', 0)} commitments ({c.get('commitment_details', 0)} with details), "
             f"{c.get('resources', 0)} resources, {c.get('contacts', 0)} contacts"
         )
+        if c.get("documents"):
+            s += f", {c['documents']} documents"
+            s += f" with {self.files} file{'s' if self.files != 1 else ''}" if self.files else " (pages only)"
+        if self.missing_files:
+            s += f" ({self.missing_files} file{'s' if self.missing_files != 1 else ''} not on this device left out)"
         notes = self.manifest.get("notes")
         if isinstance(notes, dict):
             s += f"; with your notes ({notes.get('notes', 0)} notes, {notes.get('bookmarks', 0)} bookmarks)"
@@ -123,6 +137,9 @@ class ImportReport:
     future_times: int = 0  # fetch times later than now, taken as unknown
     swept: leftovers.Swept = field(default_factory=leftovers.Swept)
     notes: str | None = None  # what became of the notes a bundle carries (one sentence), None if it has none
+    documents_added: int = 0
+    documents_updated: int = 0
+    files_added: int = 0  # attachment files placed in the files folder
 
     @property
     def members(self) -> int:
@@ -135,6 +152,10 @@ class ImportReport:
         )
         if self.details_added or self.details_updated:
             s += f"; commitment details: {self.details_added} added, {self.details_updated} updated"
+        if self.documents_added or self.documents_updated:
+            s += f"; documents: {self.documents_added} added, {self.documents_updated} updated"
+        if self.files_added:
+            s += f"; {self.files_added} file{'s' if self.files_added != 1 else ''} added"
         if self.migrated_from is not None:
             s += f" (bundle schema {self.migrated_from} upgraded)"
         if self.future_times:
@@ -178,8 +199,11 @@ def export_bundle(
     members: list[str] | None = None,
     on_progress: Progress | None = None,
     with_notes: bool = False,
+    with_files: bool = False,
 ) -> ExportReport:
     """Write the cache (or the named members) to one bundle file; temp file + rename, so never half a file.
+
+    Document pages and their files' text always go; the files themselves (PDFs…) with `with_files`.
 
     Leftovers of killed exports (their work folders, their half-written bundles beside `path`) are removed
     first and reported.
@@ -211,14 +235,26 @@ def export_bundle(
                     "away and run `ogptui sync` to rebuild it"
                 ) from e
             _progress(on_progress, "trim", 1, 3)
-            manifest = _manifest(snapshot.trim(snap, slugs, BUNDLE_APP_ID))
+            info = snapshot.trim(snap, slugs, BUNDLE_APP_ID)
+            manifest = _manifest(info)
             manifest["db"] = {"name": DB_NAME, "size": snap.stat().st_size, "sha256": _sha256_file(snap)}
+            carried: list[tuple[Path, dict[str, Any]]] = []
+            missing = 0
+            if with_files:
+                for rel, sha, _size in info.files:
+                    local = store.local_file(rel)
+                    if local is None or not rel.startswith(sha[:2] + "/" + sha):
+                        missing += 1
+                        continue
+                    carried.append((local, {"path": rel, "sha256": sha, "size": local.stat().st_size}))
+                manifest["files"] = [entry for _, entry in carried]
+            _progress(on_progress, "write", 2, 3)
             extra = {}
             if with_notes:  # never without being asked: a bundle is shared, notes are the user's own
                 blob, manifest["notes"] = bundle_notes.payload(store, slugs)
                 extra[bundle_notes.NOTES_NAME] = blob
             _progress(on_progress, "write", 2, 3)
-            _write_zip(target, manifest, snap, extra)
+            _write_zip(target, manifest, snap, carried, extra)
     except OSError as e:
         raise BundleError(
             f"cannot write a temporary copy in {work_parent}: {e.strerror or e}; check free space and permissions"
@@ -231,6 +267,8 @@ def export_bundle(
         counts=manifest["counts"],
         manifest=manifest,
         swept=swept,
+        files=len(manifest.get("files", [])),
+        missing_files=missing,
     )
 
 
@@ -285,13 +323,21 @@ def _origin(url: str) -> str | None:
     return f"{p.scheme}://{p.netloc}" if p.scheme and p.netloc else None
 
 
-def _write_zip(target: Path, manifest: dict[str, Any], snap: Path, extra: dict[str, bytes] | None = None) -> None:
+def _write_zip(
+    target: Path,
+    manifest: dict[str, Any],
+    snap: Path,
+    files: list[tuple[Path, dict[str, Any]]] | None = None,
+    extra: dict[str, bytes] | None = None,
+) -> None:
     tmp: Path | None = None
     try:
         with leftovers.temp_file(target) as (fh, tmp):
             with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
                 zf.writestr(MANIFEST_NAME, json.dumps(manifest, indent=2, ensure_ascii=False))
                 zf.write(snap, DB_NAME)
+                for local, entry in files or []:
+                    zf.write(local, FILES_PREFIX + entry["path"], compress_type=zipfile.ZIP_STORED)
                 for name, blob in (extra or {}).items():
                     zf.writestr(name, blob)
             fh.flush()
@@ -310,11 +356,13 @@ def _write_zip(target: Path, manifest: dict[str, Any], snap: Path, extra: dict[s
 # ---- verify --------------------------------------------------------------------------------------
 @dataclass
 class VerifiedBundle:
-    """A bundle checked and unpacked into a private folder; `db` is safe to read."""
+    """A bundle checked and unpacked into a private folder; `db` is safe to read, and `files` holds the
+    attachment files it carries, each checked against its sha256 ({relative path: unpacked file})."""
 
     db: Path
     manifest: dict[str, Any]
     migrated_from: int | None
+    files: dict[str, Path] = field(default_factory=dict)
 
 
 def verify_bundle(path: str | os.PathLike[str], workdir: Path, *, name: str | None = None) -> VerifiedBundle:
@@ -339,11 +387,89 @@ def _verify(src: Path, workdir: Path) -> VerifiedBundle:
         raise BundleError(f"{src} is damaged or incomplete ({e}); copy or download the bundle again") from e
     with zf:
         manifest = _read_manifest(zf, src)
-        _check_sizes(zf, src, manifest, workdir)
+        entries = _file_entries(zf, src, manifest)
+        _check_sizes(zf, src, manifest, workdir, extra=sum(e["size"] for e in entries))
         db = workdir / DB_NAME
         _extract_db(zf, src, db, manifest)
+        unpacked = _extract_files(zf, src, entries, workdir / "files")
     migrated_from = _check_db(src, db, manifest)
-    return VerifiedBundle(db=db, manifest=manifest, migrated_from=migrated_from)
+    return VerifiedBundle(db=db, manifest=manifest, migrated_from=migrated_from, files=unpacked)
+
+
+def _file_entries(zf: zipfile.ZipFile, src: Path, manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """The files the manifest lists, each checked for shape (a content-addressed name) and presence."""
+    from ogptui.files import relative_path
+
+    listed = manifest.get("files", [])
+    if not isinstance(listed, list):
+        raise BundleError(f"{src} has an unreadable manifest (files); export the bundle again")
+    names = set(zf.namelist())
+    out = []
+    for entry in listed:
+        ok = (
+            isinstance(entry, dict)
+            and isinstance(entry.get("path"), str)
+            and isinstance(entry.get("sha256"), str)
+        )
+        ok = ok and isinstance(entry.get("size"), int) and not isinstance(entry.get("size"), bool)
+        if ok:
+            rel, sha = entry["path"], entry["sha256"].lower()
+            try:
+                ok = relative_path(sha, rel.rsplit(".", 1)[-1]) == rel and entry["size"] >= 0
+            except ValueError:
+                ok = False
+        if not ok:
+            raise BundleError(
+                f"{src} lists a file it cannot hold ({str(entry)[:80]}); export the bundle again"
+            )
+        if FILES_PREFIX + rel not in names:
+            raise BundleError(
+                f"{src} lacks the file {rel} its manifest lists; copy or export the bundle again"
+            )
+        info = zf.getinfo(FILES_PREFIX + rel)
+        if info.file_size != entry["size"]:
+            raise BundleError(
+                f"{src} does not match its manifest (file {rel} of {info.file_size} bytes, manifest says "
+                f"{entry['size']}); copy or download the bundle again"
+            )
+        out.append({"path": rel, "sha256": sha, "size": entry["size"]})
+    return out
+
+
+def _extract_files(
+    zf: zipfile.ZipFile, src: Path, entries: list[dict[str, Any]], folder: Path
+) -> dict[str, Path]:
+    """Unpack each listed file into the private folder, checking its bytes against its sha256."""
+    out: dict[str, Path] = {}
+    for entry in entries:
+        rel = entry["path"]
+        dest = folder / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        h = hashlib.sha256()
+        n = 0
+        try:
+            with zf.open(FILES_PREFIX + rel) as inp, dest.open("wb") as fh:
+                for chunk in iter(lambda: inp.read(1 << 20), b""):
+                    n += len(chunk)
+                    if n > entry["size"]:
+                        raise BundleError(
+                            f"{src} holds more data in {rel} than its manifest says; export it again"
+                        )
+                    h.update(chunk)
+                    fh.write(chunk)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as e:
+            raise BundleError(f"{src} is damaged ({e}); copy or download the bundle again") from e
+        except OSError as e:
+            raise BundleError(
+                f"cannot unpack {src}: {e.strerror or e}; free some disk space and try again"
+            ) from e
+        if n != entry["size"] or h.hexdigest() != entry["sha256"]:
+            raise BundleError(
+                f"{src}: the file {rel} does not match its checksum (the bundle was damaged or altered); "
+                "copy or download it again"
+            )
+        out[rel] = dest
+    return out
 
 
 def _check_file(src: Path) -> None:
@@ -442,7 +568,9 @@ def _extract_db(zf: zipfile.ZipFile, src: Path, db: Path, manifest: dict[str, An
         )
 
 
-def _check_sizes(zf: zipfile.ZipFile, src: Path, manifest: dict[str, Any], workdir: Path) -> None:
+def _check_sizes(
+    zf: zipfile.ZipFile, src: Path, manifest: dict[str, Any], workdir: Path, extra: int = 0
+) -> None:
     """Refuse a zip bomb from what the zip declares, before anything is unpacked (nothing is written).
 
     The database may unpack to at most MAX_RATIO times the bundle's own size (and never more than
@@ -450,13 +578,14 @@ def _check_sizes(zf: zipfile.ZipFile, src: Path, manifest: dict[str, Any], workd
     declare must agree; unpacking then stops at the declared size, so a lying header gains nothing.
     """
     info = zf.getinfo(DB_NAME)
-    declared, packed = info.file_size, info.compress_size
+    packed = info.compress_size
     expected = manifest["db"]["size"]
-    if declared != expected:
+    if info.file_size != expected:
         raise BundleError(
-            f"{src} does not match its manifest (database of {declared} bytes, manifest says {expected}); "
+            f"{src} does not match its manifest (database of {info.file_size} bytes, manifest says {expected}); "
             "copy or download the bundle again"
         )
+    declared = info.file_size + extra  # the database and the attachment files together
     bundle_size = src.stat().st_size
     cap = min(MAX_DB_BYTES, max(FREE_UNPACK, bundle_size * MAX_RATIO))
     if declared > cap:
@@ -600,7 +729,7 @@ def merge_verified(
         ) from e
     try:
         with store.transaction():
-            report = _merge(store, reader, label, target)
+            report = _merge(store, reader, label, target, verified.files)
             for k, v in (meta or {}).items():
                 store.set_meta(k, v)
     except sqlite3.Error as e:
@@ -620,6 +749,7 @@ class _Merge:
     run_id: int
     now: datetime
     touched: set[str] = field(default_factory=set)  # members whose search rows must be rebuilt
+    files: dict[str, Path] = field(default_factory=dict)  # verified attachment files of the bundle
 
     @property
     def stamp(self) -> str:
@@ -640,13 +770,21 @@ def _key(value: Any, cap: int = 200) -> str:
     return clean_text(value if isinstance(value, str) else "", cap=cap)
 
 
-def _merge(store: Store, bundle: snapshot.SnapshotReader, label: str, target: str) -> ImportReport:
+def _merge(
+    store: Store,
+    bundle: snapshot.SnapshotReader,
+    label: str,
+    target: str,
+    files: dict[str, Path] | None = None,
+) -> ImportReport:
     report = ImportReport(source=label)
     run_id = store.begin_run(label, target)
     report.run_id = run_id
-    m = _Merge(store, bundle, report, run_id, datetime.now(UTC))
+    m = _Merge(store, bundle, report, run_id, datetime.now(UTC), files=files or {})
     kept = _merge_members(m)
     _merge_details(m)
+    _merge_documents(m)
+    _merge_attachments(m)
     _merge_http_state(m, kept)
     for slug in sorted(m.touched):
         store.reindex_member(slug)
@@ -726,6 +864,74 @@ def _merge_details(m: _Merge) -> None:
             m.report.changes += [c.summary for c in result.changes]
         else:
             m.report.details_added += 1
+
+
+def _merge_documents(m: _Merge) -> None:
+    """Per document, the copy fetched more recently wins (written through the store: cleaned, indexed)."""
+    ours = m.store.document_times()
+    for raw_slug, raw_fetched in m.bundle.document_times():
+        slug = _key(raw_slug)
+        fetched = m.when(raw_fetched)
+        if not slug:
+            m.report.skipped += 1
+            continue
+        exists = slug in ours
+        if exists and not newer(fetched, ours[slug]):
+            continue
+        got = m.bundle.document(raw_slug)
+        if got is None:
+            continue
+        page, source_url = got
+        page.slug, page.fetched_at = slug, fetched
+        result = m.store.write_document(
+            page, run_id=m.run_id, source_url=_key(source_url, 2000) or None, force=True
+        )
+        if exists:
+            m.report.documents_updated += 1
+            m.report.changes += [c.summary for c in result.changes]
+        else:
+            m.report.documents_added += 1
+
+
+def _merge_attachments(m: _Merge) -> None:
+    """Per attachment URL, the newer row wins; its file is placed from the bundle (already checked against
+    its sha256) or kept from this device; its text comes cleaned like every other text."""
+    from ogptui import files as files_mod
+    from ogptui.clean import clean_multiline
+
+    ours = m.store.all_attachment_files()
+    folder = m.store.paths.files
+    for f in m.bundle.attachments():
+        fetched = m.when(f.fetched_at)
+        mine = ours.get(f.url)
+        local = m.store.local_file(mine.path) if mine is not None and mine.path else None
+        carried = m.files.get(f.path or "")
+        if (
+            mine is not None
+            and not newer(fetched, mine.fetched_at)
+            and (local is not None or carried is None)
+        ):
+            continue
+        f.fetched_at = fetched
+        path = None
+        sha = (f.sha256 or "").lower()
+        try:
+            named = bool(f.path) and files_mod.relative_path(sha, (f.path or "").rsplit(".", 1)[-1]) == f.path
+        except ValueError:  # not a sha256 and an extension: no file for this row
+            named = False
+        if named and carried is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = files_mod.place(carried, folder, sha, (f.path or "").rsplit(".", 1)[-1])
+            m.report.files_added += 1
+        elif named and m.store.local_file(f.path or "") is not None:
+            path = f.path
+        f.path = path
+        pages = (
+            [clean_multiline(p if isinstance(p, str) else "") for p in m.bundle.attachment_pages(f.sha256)]
+            if f.sha256
+            else []
+        )
+        m.store.write_attachment(f, pages or None, run_id=m.run_id)
 
 
 def _merge_http_state(m: _Merge, kept: set[str]) -> None:

@@ -44,8 +44,13 @@ class Paths:
     user_db: Path
     settings: Path
 
+    @property
+    def files(self) -> Path:
+        """Attachments (PDFs…) of documents, stored by content (`files/<sha256[:2]>/<sha256>.<ext>`)."""
+        return self.home / "files"
+
     def to_dict(self) -> dict[str, str]:
-        return {k: str(v) for k, v in asdict(self).items()}
+        return {**{k: str(v) for k, v in asdict(self).items()}, "files": str(self.files)}
 
 
 def paths() -> Paths:
@@ -211,6 +216,19 @@ class Name(Rule):
         return text
 
 
+class Choice(Rule):
+    """One of a few words (lower-cased)."""
+
+    def __init__(self, *words: str):
+        self.words = words
+        self.what = "one of " + ", ".join(words)
+
+    def convert(self, value: object) -> str:
+        if not isinstance(value, str) or value.strip().lower() not in self.words:
+            raise _Bad()
+        return value.strip().lower()
+
+
 class Slug(Rule):
     """A member slug as it appears in `/members/<slug>/`: lower-cased; no spaces, controls, `/`, `?`, `#`."""
 
@@ -240,6 +258,10 @@ SLUG = Slug()
 CONCURRENCY = IntRange(1, 16)
 DELAY = NumberRange(0, 60, unit=" of seconds")
 RUN_DEADLINE = NumberRange(0, 7 * 24 * 3600, unit=" of seconds")
+# Documents behind resources: none, their pages only, or pages and attachment files (PDFs…).
+DOCUMENTS = Choice("none", "pages", "all")
+MAX_FILE_MB = IntRange(1, 10_000)
+FILES_BUDGET_MB = IntRange(1, 10_000_000)
 
 
 def setting(default: Any, rule: Rule) -> Any:
@@ -261,6 +283,10 @@ class Settings:
     # Seconds a whole sync (or mirror download) may take; 0 = no limit.
     run_deadline: float = setting(3600.0, RUN_DEADLINE)
     last_member: str | None = setting(None, Slug(optional=True))
+    # Documents of members synced by name or watched: "all" (pages and files), "pages" or "none".
+    documents: str = setting("all", DOCUMENTS)
+    max_file_mb: int = setting(50, MAX_FILE_MB)  # an attachment larger than this is not downloaded
+    files_budget_mb: int = setting(2000, FILES_BUDGET_MB)  # all attachments together; oldest unwatched go first
     # Not settings: what loading found wrong (one sentence each), and what `save` must keep as it was.
     notices: list[str] = field(default_factory=list, repr=False, compare=False, metadata={})
     _kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, metadata={})

@@ -126,12 +126,17 @@ def sweep_dirs(parent: Path, prefix: str, *, now: float | None = None) -> Swept:
     return _sweep(parent, dir_pattern(prefix), stat.S_ISDIR, now)
 
 
-def sweep_files(target: Path, *, now: float | None = None) -> Swept:
-    """Remove `.<target name>.XXXXXXXX.tmp` files beside `target` left by killed runs."""
-    return _sweep(target.parent, file_pattern(target), stat.S_ISREG, now)
+def sweep_files(target: Path, *, now: float | None = None, grace: float = GRACE) -> Swept:
+    """Remove `.<target name>.XXXXXXXX.tmp` files beside `target` left by killed runs.
+
+    `grace`: how old an unlocked one must be (files from `temp_file` are locked the moment they exist, so
+    a caller that only ever makes them that way may pass 0)."""
+    return _sweep(target.parent, file_pattern(target), stat.S_ISREG, now, grace)
 
 
-def _sweep(parent: Path, pattern: re.Pattern[str], kind: Callable[[int], bool], now: float | None) -> Swept:
+def _sweep(
+    parent: Path, pattern: re.Pattern[str], kind: Callable[[int], bool], now: float | None, grace: float = GRACE
+) -> Swept:
     now = time.time() if now is None else now
     out = Swept()
     try:
@@ -151,7 +156,7 @@ def _sweep(parent: Path, pattern: re.Pattern[str], kind: Callable[[int], bool], 
         newest, size = _newest_and_size(path, st)
         lock = path / LOCK_NAME if stat.S_ISDIR(st.st_mode) else path
         if fcntl is not None and lock.is_file() and not lock.is_symlink():
-            if now - newest < GRACE or _locked_by_someone(lock):
+            if now - newest < grace or _locked_by_someone(lock):
                 continue
         elif now - newest < STALE_AFTER:
             continue

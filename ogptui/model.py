@@ -27,10 +27,19 @@ from ogptui.clean import MULTILINE_CAP, SINGLE_LINE_CAP, clean_multiline, clean_
 
 # Value types (and so column types): TEXT, INTEGER, and lists kept as JSON text in a TEXT column.
 TEXT, INT, TEXT_LIST, INT_LIST, OPT_TEXT_LIST = "text", "int", "text_list", "int_list", "opt_text_list"
+TEXT_MAP = "text_map"  # {label: value} of one-line texts, kept as JSON (a document's At a glance rows)
 LIST_TYPES = (TEXT_LIST, INT_LIST, OPT_TEXT_LIST)
-COLUMN_TYPES = {TEXT: "TEXT", INT: "INTEGER", TEXT_LIST: "TEXT", INT_LIST: "TEXT", OPT_TEXT_LIST: "TEXT"}
+JSON_TYPES = (*LIST_TYPES, TEXT_MAP)
+COLUMN_TYPES = {
+    TEXT: "TEXT",
+    INT: "INTEGER",
+    TEXT_LIST: "TEXT",
+    INT_LIST: "TEXT",
+    OPT_TEXT_LIST: "TEXT",
+    TEXT_MAP: "TEXT",
+}
 # Columns of a search document (`search_docs`): text columns are joined, the others take the first value.
-SEARCH_TEXT = ("body", "extra")
+SEARCH_TEXT = ("body", "extra", "summary")
 
 
 def spec(
@@ -50,7 +59,8 @@ def spec(
     """A declared field.
 
     label      how people read it ("Lead institution"): CLI report, Markdown brief, TUI detail.
-    type       TEXT / INT / TEXT_LIST / INT_LIST / OPT_TEXT_LIST: the value and column type (lists as JSON).
+    type       TEXT / INT / TEXT_LIST / INT_LIST / OPT_TEXT_LIST / TEXT_MAP: the value and column type (lists
+               and maps as JSON).
     page       labels of the field on its own OGP page, per language: {"en": (...), "es": (...), "fr": (...)}.
     multiline  text keeps its line breaks (`clean_multiline`); else one line (`clean_text`), capped at `cap`.
     search     {search_docs column: order}: which columns of the record's search document it feeds.
@@ -241,6 +251,10 @@ class Resource:
     type: str | None = spec("Type", search={"type": 0, "extra": 0})
     format: str | None = spec("Format", search={"extra": 1})
     url: str | None = spec("Link", search={"url": 0})
+    # The slug of the document page the link leads to (`/documents/<slug>/` on the member page's own host),
+    # None for a link elsewhere. Derived from `url` by the parser; not in `Member.to_dict` (so neither in the
+    # member's record hash nor in `parse --json`): `show --json` adds it with `offline`.
+    document: str | None = spec("Document", cap=200)
 
 
 @dataclass
@@ -325,6 +339,8 @@ class Member:
                 continue
             if f.name == "commitments":
                 d["commitments"] = [c.to_dict() for c in self.commitments]
+            elif f.name == "resources":  # `document` is derived from the link: `show --json` adds it
+                d["resources"] = [{k: v for k, v in asdict(r).items() if k != "document"} for r in self.resources]
             else:
                 d[f.name] = _plain(getattr(self, f.name))
         return d
@@ -359,35 +375,37 @@ class DirectoryPage:
 @dataclass
 class DocumentSection:
     """One part of a document's body: its heading (None before the first heading) and its paragraphs,
-    joined with blank lines."""
+    joined with blank lines. The sections feed their document's search row (`store.rows`), and a hit's
+    section heading says where it is."""
 
-    heading: str | None
-    text: str
+    heading: str | None = spec("Heading", cap=300)
+    text: str = spec("Text", default="", multiline=True)
 
 
 @dataclass
 class DocumentAttachment:
     """A download link on a document page to a file (PDF, DOCX, XLSX…) on the page's own host."""
 
-    url: str
-    name: str
+    url: str = spec("Link", default=REQUIRED)
+    name: str = spec("Name", default="", cap=300)
 
 
 @dataclass
 class DocumentPage:
-    """A parsed document (resource) page (`kind` = "document")."""
+    """A parsed document (resource) page (`kind` = "document"); also the stored row of `documents`."""
 
-    title: str | None = None
-    summary: str | None = None
-    at_a_glance: dict[str, str] = field(default_factory=dict)  # label (no trailing colon) → value as written
-    sections: list[DocumentSection] = field(default_factory=list)  # the body, in page order
-    attachments: list[DocumentAttachment] = field(default_factory=list)
-    language: str | None = None
-    url: str | None = None
-    slug: str | None = None  # from /documents/<slug>/, else from the title
-    fetched_at: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    kind: str = "document"
+    title: str | None = spec("Title", cap=500, search={"title": 0})
+    summary: str | None = spec("Summary", cap=5000, search={"summary": 0})
+    # label (no trailing colon) → value as written
+    at_a_glance: dict[str, str] = spec("At a glance", type=TEXT_MAP, factory=dict, search={"extra": 0})
+    sections: list[DocumentSection] = spec("Sections", factory=list, table="document_sections")
+    attachments: list[DocumentAttachment] = spec("Attachments", factory=list, table="document_attachments")
+    language: str | None = spec("Language")
+    url: str | None = spec("Link", search={"url": 0})
+    slug: str | None = spec("Slug", cap=200)  # from /documents/<slug>/, else from the title
+    fetched_at: str | None = spec("Fetched")
+    warnings: list[str] = spec("Parser warnings", type=TEXT_LIST, factory=list)
+    kind: str = spec(default="document", stored=False)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -400,6 +418,90 @@ class DocumentPage:
         return stable_hash(d)
 
 
+TEXT_STATUSES = ("ok", "empty", "failed", "timeout", "too_large", "unsupported")
+
+
+@dataclass
+class AttachmentFile:
+    """What this device holds of one attachment URL (a row of `attachments`; a file shared by several
+    documents is kept once). `path` is relative to the files folder (`ab/ab12….pdf`), None when the file is
+    not on this device (never downloaded, refused, or pruned); `text_status` says whether its text could be
+    read (`ogptui.extract` statuses), None when it was never downloaded. The text itself is kept per page by
+    `sha256` (`attachment_pages`)."""
+
+    url: str = spec("Link", default=REQUIRED)
+    sha256: str | None = spec("SHA-256", cap=64)
+    size: int | None = spec("Size", type=INT)
+    content_type: str | None = spec("Content type", cap=200)  # from the bytes, not the server's word
+    path: str | None = spec("Local file", cap=200)
+    text_status: str | None = spec("Text", cap=20)
+    text_error: str | None = spec("Text problem", cap=300)
+    page_count: int | None = spec("Pages", type=INT)
+    fetched_at: str | None = spec("Fetched")
+    error: str | None = spec("Problem", cap=500)  # why the last download was refused (too large, not a PDF…)
+
+
+@dataclass
+class DocumentFile:
+    """One attachment as a reader sees it: the link, and what this device holds of it (the `--json` shape)."""
+
+    url: str
+    name: str
+    size: int | None = None
+    sha256: str | None = None
+    path: str | None = None  # absolute path of the local file, when it is on this device
+    content_type: str | None = None
+    text_status: str | None = None  # None: not downloaded
+    text_error: str | None = None
+    page_count: int | None = None
+    error: str | None = None
+
+    @property
+    def on_device(self) -> bool:
+        return self.path is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        keys = ("url", "name", "size", "sha256", "path", "content_type", "text_status")
+        return {k: getattr(self, k) for k in keys}
+
+
+@dataclass
+class Document:
+    """A stored document with what the store knows around it (`Store.get_document`): the page record, its
+    attachments with their local files, the members listing it, and when it was fetched and checked."""
+
+    page: DocumentPage
+    attachments: list[DocumentFile] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)  # slugs of the members whose resources link it
+    source_url: str | None = None  # where it was fetched
+    checked_at: str | None = None  # last time the site was asked (a 304 counts)
+    kind: str = "document"
+
+    @property
+    def slug(self) -> str:
+        return self.page.slug or ""
+
+    @property
+    def title(self) -> str | None:
+        return self.page.title
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `ogptui document DOC --json` contract."""
+        p = self.page
+        return {
+            "kind": "document",
+            "slug": p.slug,
+            "url": p.url,
+            "title": p.title,
+            "summary": p.summary,
+            "at_a_glance": dict(p.at_a_glance),
+            "sections": [{"heading": s.heading, "text": s.text} for s in p.sections],
+            "attachments": [a.to_dict() for a in self.attachments],
+            "members": list(self.members),
+            "fetched_at": p.fetched_at,
+            "source_url": self.source_url,
+            "warnings": list(p.warnings),
+        }
 
 # ---- the user's own layer (user.db): notes and bookmarks ------------------------------------------
 NOTE_CAP = 50_000  # characters of one note (a few pages of text); longer text is cut at the cap
@@ -536,6 +638,16 @@ def _clean_one(c: _Cleaner, value: Any) -> Any:
             value = str(value) if _is_int(value) else ""
         text = _text(c, value)
         return text if text or c.required or value == "" else None
+    if kind == TEXT_MAP:
+        if not isinstance(value, dict):
+            return {}
+        out: dict[str, str] = {}
+        for k, v in value.items():
+            if isinstance(k, str) and isinstance(v, str):
+                key, text = _text(c, k), _text(c, v)
+                if key and text:
+                    out.setdefault(key, text)
+        return out
     if not isinstance(value, list):
         return []
     if kind == INT_LIST:
@@ -606,8 +718,9 @@ def _search_plan(cls: type) -> tuple[tuple[str, int, int, tuple[str, ...]], ...]
 def search_values(records: tuple[Any, ...]) -> dict[str, Any]:
     """The search-document columns the declared fields of `records` feed (nested records included).
 
-    `title`, `ident`, `year`, `type`, `url` take the first value found (records in the order given, fields by
-    their declared order); `body` and `extra` join every value with a space (a list with ", ").
+    `title`, `ident`, `year`, `type`, `url`, `place` take the first value found (records in the order given,
+    fields by their declared order); `body`, `extra` and `summary` join every value with a space (a list with
+    ", ", a map as "label value" pairs).
     """
     found: dict[str, list[tuple[int, int, int, Any]]] = {}
     for r, rec in enumerate(records):
@@ -622,7 +735,11 @@ def search_values(records: tuple[Any, ...]) -> dict[str, Any]:
         values.sort(key=lambda x: x[:3])
         if column in SEARCH_TEXT:
             parts = [
-                ", ".join(x for x in v if isinstance(x, str)) if isinstance(v, list) else v
+                ", ".join(x for x in v if isinstance(x, str))
+                if isinstance(v, list)
+                else " ".join(f"{k} {x}" for k, x in v.items())
+                if isinstance(v, dict)
+                else v
                 for *_, v in values
             ]
             out[column] = " ".join(str(p) for p in parts if p not in (None, "", []))

@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ogptui.clean import safe_output
-from ogptui.model import COMMITMENT_DETAIL_LABELS, CommitmentPage, DirectoryPage, DocumentPage, Member
+from ogptui.model import (
+    COMMITMENT_DETAIL_LABELS,
+    CommitmentPage,
+    DirectoryPage,
+    Document,
+    DocumentPage,
+    Member,
+)
 
 
 def _v(x: object) -> str:
@@ -101,6 +108,60 @@ def document_text(d: DocumentPage) -> str:
         out += ["", d.summary]
     if d.at_a_glance:
         out += _section("At a glance", (f"{k}: {v}" for k, v in d.at_a_glance.items()))
+    return safe_output("\n".join(out))
+
+
+def document_report(doc: Document, texts: dict[str, list[str]] | None = None, freshness: str | None = None) -> str:
+    """A stored document for reading in a terminal: summary, At a glance rows, the body under its headings,
+    its files (size, whether they are on this device, whether their text could be read) and, with `texts`
+    ({sha256: pages}), the text read from each file, page by page."""
+    from ogptui.units import human_size
+
+    p = doc.page
+    title = p.title or "(untitled document)"
+    out = [title, "=" * min(len(title), 100)]
+    meta = []
+    if doc.members:
+        meta.append("listed by " + ", ".join(doc.members))
+    if freshness:
+        meta.append(freshness)
+    if meta:
+        out.append(" · ".join(meta))
+    if p.url:
+        out.append(f"Link: {p.url}")
+    if p.summary:
+        out += ["", p.summary]
+    if p.at_a_glance:
+        width = min(48, max(len(k) for k in p.at_a_glance))
+        out += _section("At a glance", (f"{k:<{width}}  {v}" for k, v in p.at_a_glance.items()))
+    for sec in p.sections:
+        heading = sec.heading or "Introduction"
+        out += ["", heading, "-" * min(len(heading), 100)]
+        if sec.text:
+            out.append(sec.text)
+    if doc.attachments:
+        lines = []
+        for a in doc.attachments:
+            size = human_size(a.size) if a.size is not None else "size unknown"
+            if a.path:
+                where = f"on this device: {a.path}"
+            elif a.error:
+                where = f"not on this device ({a.error})"
+            else:
+                where = "not downloaded"
+            text = {
+                None: "",
+                "ok": f"; text read ({a.page_count} page{'s' if a.page_count != 1 else ''})",
+                "empty": "; no text layer (scanned?)",
+            }.get(a.text_status, f"; text not available ({a.text_error or a.text_status})")
+            lines.append(f"{a.name or a.url} ({size}) — {where}{text}")
+            lines.append(f"    {a.url}")
+        out += _section(f"Files ({len(doc.attachments)})", lines)
+        for a in doc.attachments:
+            pages = (texts or {}).get(a.sha256 or "", [])
+            for n, page in enumerate(pages, 1):
+                head = f"{a.name or a.url}, page {n}"
+                out += ["", head, "~" * min(len(head), 100), page]
     return safe_output("\n".join(out))
 
 

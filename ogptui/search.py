@@ -8,6 +8,8 @@ query fail. Words are ANDed; every word matches as a prefix ("pe" finds "Perú")
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 import sqlite3
 import unicodedata
@@ -19,7 +21,7 @@ from ogptui.clean import clean_text, fold
 if TYPE_CHECKING:
     from ogptui.store.store import Store
 
-KINDS = ("member", "commitment", "resource", "contact", "note")
+KINDS = ("member", "commitment", "resource", "contact", "document", "note")
 NOTE_SLOTS = 10  # the user's notes that match are always among the results (they live in user.db)
 NOTE_COLUMNS = "title text"  # the columns of user.db's notes_fts
 MAX_QUERY_CHARS = 256
@@ -32,7 +34,7 @@ RANK_CAP = 2500  # rows ranked exactly per query; broader queries are narrowed (
 BROAD_WINDOW = 1000  # rows ranked when even the title matches exceed RANK_CAP
 MEMBER_SLOTS = 5  # members matching by name that are always in the results
 FILTER_SLACK = 10  # extra rows fetched for the exact filter check
-TEXT_COLUMNS = "title ident body extra"
+TEXT_COLUMNS = "title ident body extra summary"
 TITLE_COLUMNS = "title ident"
 DEFAULT_MARKS = ("«", "»")
 
@@ -45,18 +47,19 @@ class Hit:
     kind: str  # member / commitment / resource / contact
     member_slug: str
     member_name: str | None
-    ref: str  # row in its pane: member slug, commitment ID, resource or contact position
-    id: str | None  # commitment ID, member slug, contact email; None for resources
+    ref: str  # row in its pane: member slug, commitment ID, resource or contact position, document slug
+    id: str | None  # commitment ID, member slug, contact email, document slug; None for resources
     title: str
     url: str | None
     snippet: str  # plain text with the matched words between the two marks
     score: float  # higher is better
     year: int | None
     type: str | None  # resource type, commitment policy area, contact side, member level
+    place: str | None = None  # in a document: where the words are (a section heading, "PDF page 4")
 
     def to_dict(self) -> dict[str, Any]:
-        """The `ogptui search --json` shape."""
-        return {
+        """The `ogptui search --json` shape (a document hit adds `place`: where in it the words are)."""
+        d = {
             "kind": self.kind,
             "member": self.member_slug,
             "id": self.id,
@@ -65,6 +68,9 @@ class Hit:
             "snippet": self.snippet,
             "score": self.score,
         }
+        if self.kind == "document":
+            d["place"] = self.place
+        return d
 
 
 def terms(text: str) -> list[str]:
@@ -106,11 +112,13 @@ def search(
     notes = _note_hits(store, query, f, min(NOTE_SLOTS, limit), words, marks)
     if kind == "note":
         return notes
+    rows: dict[int, dict[str, Any]] = {}  # the search document of each hit, for its snippet
     try:
         ranked = _rank(store, query, f, limit + FILTER_SLACK)
-        hits = _hits(store, ranked, f, words, marks)
+        hits = _hits(store, ranked, f, words, marks, rows)
     except sqlite3.OperationalError:  # e.g. a damaged index: no results rather than a crash
         return notes
+    hits = _one_per_document(store, hits)
     limit -= len(notes)
     ids = {t for t in words if _ID.fullmatch(t)}
     # An exact commitment ID beats anything that merely mentions it.
@@ -120,7 +128,13 @@ def search(
     keep = {id(h) for h in members}
     others = [h for h in hits if id(h) not in keep]
     keep |= {id(h) for h in others[: limit - len(members)]}
-    return notes + [h for h in hits if id(h) in keep]
+    out = [h for h in hits if id(h) in keep]
+    for h in out:  # only the hits shown get their snippet (a document's also its place)
+        r = rows[id(h)]
+        if h.kind == "document":
+            h.place, r = _document_place(r, words)
+        h.snippet = snippet(r, words, marks)
+    return notes + out
 
 
 def _note_hits(
@@ -219,8 +233,15 @@ def _rank(store: Store, query: str, f: _Filters, n: int) -> list[tuple[int, floa
 
 
 def _hits(
-    store: Store, ranked: list[tuple[int, float]], f: _Filters, words: list[str], marks: tuple[str, str]
+    store: Store,
+    ranked: list[tuple[int, float]],
+    f: _Filters,
+    words: list[str],
+    marks: tuple[str, str],
+    rows_out: dict[int, dict[str, Any]] | None = None,
 ) -> list[Hit]:
+    """Hits of the ranked rows that pass the filters. With `rows_out`, snippets are left for the caller to
+    make (`search` makes them for the hits it keeps) and each hit's row is put there (by `id(hit)`)."""
     if not ranked:
         return []
     rows = store.search_index.docs([rowid for rowid, _ in ranked])
@@ -229,6 +250,9 @@ def _hits(
         r = rows.get(rowid)
         if r is None or not f.accepts(r):
             continue
+        place = None
+        if rows_out is None and r["kind"] == "document":
+            place, r = _document_place(r, words)
         hits.append(
             Hit(
                 kind=r["kind"],
@@ -238,13 +262,102 @@ def _hits(
                 id=_hit_id(r),
                 title=r["title"] or "",
                 url=r["url"],
-                snippet=snippet(r, words, marks),
+                snippet="" if rows_out is not None else snippet(r, words, marks),
                 score=round(-float(rank), 4),
                 year=r["year"],
                 type=r["type"],
+                place=place,
             )
         )
+        if rows_out is not None:
+            rows_out[id(hits[-1])] = r
     return hits
+
+
+# ---- where in a document ------------------------------------------------------------------------------
+DOCUMENT_WINDOW = (80, 240)  # characters of a long body kept before / after the first match, for the snippet
+_ACCENTED = {
+    "a": "aàáâãäåā", "c": "cçč", "e": "eèéêëē", "i": "iìíîïī", "n": "nñ", "o": "oòóôõöøō", "u": "uùúûüū",
+    "y": "yýÿ", "s": "sš", "z": "zž",
+}  # fmt: skip
+
+
+@functools.lru_cache(maxsize=256)
+def _finder(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A regex finding any query word as the index does: case and accents ignored, a prefix of a word
+    (a commitment ID whole)."""
+    alts = []
+    for w in words:
+        body = "".join(f"[{re.escape(_ACCENTED[c])}]" if c in _ACCENTED else re.escape(c) for c in fold(w))
+        alts.append(body + (r"(?![^\W_])" if _ID.fullmatch(w) else ""))
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alts) + ")", re.IGNORECASE)
+
+
+def _first_match(body: str, folded: list[str], words: list[str]) -> int | None:
+    """Offset of the first query word in `body` (as the index matches it), or None. Plain `str.find` on the
+    lower-cased text when both are ASCII (a long report scans in microseconds), a regex otherwise."""
+    if body.isascii() and all(w.isascii() for w in folded):
+        low = body.lower()
+        best = None
+        for w in folded:
+            start = 0
+            while (at := low.find(w, start, best)) >= 0:
+                before_ok = at == 0 or not low[at - 1].isalnum()
+                end = at + len(w)
+                after_ok = not _ID.fullmatch(w) or end >= len(low) or not low[end].isalnum()
+                if before_ok and after_ok:
+                    best = at
+                    break
+                start = at + 1
+        return best
+    m = _finder(tuple(words)).search(body)
+    return m.start() if m else None
+
+
+def _document_place(r: dict[str, Any], words: list[str]) -> tuple[str | None, dict[str, Any]]:
+    """Where a document row matched (None: its title, summary or At a glance; else the section heading or
+    "PDF page 4" holding the first match in its body) and the row cut to that part for the snippet."""
+    head = " ".join(r.get(c) or "" for c in ("title", "summary", "extra"))
+    folded = [fold(w) for w in words]
+    in_head = all(_first_match(head, [f], [w]) is not None for f, w in zip(folded, words, strict=True))
+    if in_head or not r.get("body"):
+        return None, {**r, "body": ""}
+    body = r["body"]
+    at = _first_match(body, folded, words)
+    if at is None:
+        return None, {**r, "body": ""}
+    try:
+        places = [p for p in json.loads(r.get("place") or "[]") if isinstance(p, list) and len(p) == 2]
+    except ValueError:
+        places = []
+    where, start, end = None, 0, len(body)
+    for i, (offset, name) in enumerate(places):
+        if isinstance(offset, int) and offset <= at:
+            where, start = (str(name) if name else None), offset
+            nxt = places[i + 1][0] if i + 1 < len(places) else None
+            end = nxt if isinstance(nxt, int) else len(body)
+    lo, hi = max(start, at - DOCUMENT_WINDOW[0]), min(end, at + DOCUMENT_WINDOW[1])
+    window = ("…" if lo > start else "") + body[lo:hi].strip() + ("…" if hi < end else "")
+    return where, {**r, "title": "", "summary": "", "extra": "", "body": window}
+
+
+def _one_per_document(store: Store, hits: list[Hit]) -> list[Hit]:
+    """A document matches once, at its best place (its title, a section, a page of an attachment); the
+    hit carries the document's title whichever row matched."""
+    docs = [h for h in hits if h.kind == "document"]
+    if not docs:
+        return hits
+    titles = store.document_titles(h.ref for h in docs)
+    seen: set[str] = set()
+    out = []
+    for h in hits:  # best first
+        if h.kind == "document":
+            if h.ref in seen:
+                continue
+            seen.add(h.ref)
+            h.title = titles.get(h.ref, h.title or h.ref)
+        out.append(h)
+    return out
 
 
 def _matches(token: str, words: list[str]) -> bool:
@@ -252,14 +365,21 @@ def _matches(token: str, words: list[str]) -> bool:
     return any(t == w if _ID.fullmatch(w) else t.startswith(w) for w in words)
 
 
+@functools.lru_cache(maxsize=256)
+def _word_test(words: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(whole words, prefixes) of folded query words: a commitment ID matches whole, others as prefixes."""
+    return frozenset(w for w in words if _ID.fullmatch(w)), tuple(w for w in words if not _ID.fullmatch(w))
+
+
 def snippet(row: dict[str, Any], words: list[str], marks: tuple[str, str] = DEFAULT_MARKS) -> str:
     """Plain text around the matched words of the best field (title first), matches between `marks`."""
     words = [fold(w) for w in words]
+    exact, prefixes = _word_test(tuple(words))  # the same test as `_matches`, decided once per query
     best: tuple[int, str, list[re.Match[str]], list[int]] | None = None
-    for col in ("title", "body", "extra"):
+    for col in ("title", "summary", "body", "extra"):
         text = row.get(col) or ""
         tokens = list(_WORD.finditer(text))
-        hit = [i for i, m in enumerate(tokens) if _matches(m.group(), words)]
+        hit = [i for i, m in enumerate(tokens) if (t := fold(m.group())) in exact or t.startswith(prefixes)]
         if hit and (best is None or len(hit) > best[0]):
             best = (len(hit), text, tokens, hit)
     if best is None:
@@ -287,6 +407,8 @@ def _hit_id(r: dict[str, Any]) -> str | None:
         value = r["member_slug"]
     elif r["kind"] == "contact":
         value = r["extra"] or None
+    elif r["kind"] == "document":
+        value = r["ref"]
     return value
 
 

@@ -37,6 +37,7 @@ from ogptui.sync_checks import moved_commitment as _moved_commitment
 from ogptui.sync_checks import moved_member as _moved_member
 from ogptui.sync_checks import parse_commitment as _parse_commitment
 from ogptui.sync_checks import parse_member as _parse_member
+from ogptui.sync_documents import DOCUMENT_MODES, DocumentSync
 from ogptui.units import human_size
 
 DIRECTORY_PATH = "/local/participants"
@@ -66,6 +67,12 @@ class SyncSummary:
     skipped: int = 0  # already done by an interrupted run this one resumed
     commitments_updated: int = 0
     commitments_failed: int = 0
+    documents_updated: int = 0
+    documents_failed: int = 0
+    files_updated: int = 0  # attachments downloaded and stored (new or changed)
+    files_failed: int = 0  # attachments refused (too large, not what the link promised, over the budget…)
+    files_bytes: int = 0
+    files_pruned: int = 0  # files of unwatched members given up to stay within the files budget
     requests: int = 0
     conditional: int = 0
     not_modified: int = 0
@@ -94,6 +101,18 @@ class SyncSummary:
             s += f"; {self.commitments_updated} commitment pages updated"
         if self.commitments_failed:
             s += f"; {self.commitments_failed} commitment pages failed"
+        if self.documents_updated:
+            s += f"; {self.documents_updated} document page{'s' if self.documents_updated != 1 else ''} updated"
+        if self.documents_failed:
+            s += f"; {self.documents_failed} document page{'s' if self.documents_failed != 1 else ''} failed"
+        if self.files_updated:
+            n = self.files_updated
+            s += f"; {n} file{'s' if n != 1 else ''} downloaded ({human_size(self.files_bytes)})"
+        if self.files_failed:
+            s += f"; {self.files_failed} file{'s' if self.files_failed != 1 else ''} not kept"
+        if self.files_pruned:
+            n = self.files_pruned
+            s += f"; {n} older file{'s' if n != 1 else ''} of unwatched members removed (files budget)"
         if self.moved:
             s += "; moved on the site: " + ", ".join(f"{a} → {b}" for a, b in self.moved)
         if self.retries:
@@ -104,10 +123,17 @@ class SyncSummary:
 
     def stored(self) -> str:
         """What this run stored, in words ("3 members and 12 commitment pages updated")."""
-        m = f"{self.updated} member{'s' if self.updated != 1 else ''}"
+        parts = [f"{self.updated} member{'s' if self.updated != 1 else ''}"]
         if self.commitments_updated:
             c = self.commitments_updated
-            m += f" and {c} commitment page{'s' if c != 1 else ''}"
+            parts.append(f"{c} commitment page{'s' if c != 1 else ''}")
+        if self.documents_updated:
+            d = self.documents_updated
+            parts.append(f"{d} document page{'s' if d != 1 else ''}")
+        if self.files_updated:
+            f = self.files_updated
+            parts.append(f"{f} file{'s' if f != 1 else ''}")
+        m = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
         return f"{m} updated"
 
 
@@ -124,13 +150,15 @@ class _Plan:
     slugs: list[str]
     target: str
     resume_since: str | None  # URLs checked successfully after this time are already done
+    named: bool = False  # the members were named (not the watchlist, --all or every cached member)
+    documents: list[tuple[str, str]] = field(default_factory=list)  # (document slug, member slug) only
 
 
 _MEMBER, _COMMITMENT, _STOP = 1, 0, 9  # queue priorities: a member's commitments before the next member
 Job = tuple[Any, ...]  # ("member", slug) or ("commitment", slug, commitment ID, URL or None)
 
 
-class Syncer:
+class Syncer(DocumentSync):
     def __init__(
         self,
         store: Store,
@@ -140,7 +168,14 @@ class Syncer:
         validators: bool = True,
         cancel: threading.Event | None = None,
         deadline: float | None = None,
+        documents_for: Callable[[str], str] | None = None,
+        max_file_mb: int = 50,
+        files_budget_mb: int = 2000,
+        watched: set[str] | None = None,
     ):
+        self._init_documents(
+            documents_for, max_file_mb=max_file_mb, files_budget_mb=files_budget_mb, watched=watched
+        )
         self.cancel = cancel
         self.deadline = deadline if deadline and deadline > 0 else None
         self.answered = False  # did the server answer anything at all in this run?
@@ -174,20 +209,27 @@ class Syncer:
         etag = last_mod = None
         if self.validators and state and state.get("gone_at") is None:
             etag, last_mod = state.get("etag"), state.get("last_modified")
-        if self.cancel is not None and self.cancel.is_set():
-            raise Cancelled()
+        self._check_cancel()
         try:
             res = await self.source.fetch(url, etag=etag, last_modified=last_mod)
         except FetchError as e:
-            if self.source.offline:  # this failure (no answer) tipped the source offline
-                raise Offline(e.message) from e
-            if e.no_answer:
-                self.unreachable = e.message
-            else:
-                self.answered = True
+            self._answered_with(e)
             raise
         self.answered = True
         return res, state
+
+    def _check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled()
+
+    def _answered_with(self, e: FetchError) -> None:
+        """Bookkeeping of a failed request: offline (raises Offline), no answer, or an answer."""
+        if self.source.offline:  # this failure (no answer) tipped the source offline
+            raise Offline(e.message) from e
+        if e.no_answer:
+            self.unreachable = e.message
+        else:
+            self.answered = True
 
     def _http_ok(self, res: FetchResult, state: dict[str, Any] | None) -> dict[str, Any]:
         """The http_state row after a successful answer (a 304 keeps the validators and fetch time it had)."""
@@ -223,9 +265,12 @@ class Syncer:
         self._queue.put_nowait((priority, next(self._seq), job))
 
     def _enqueue_commitments(self, slug: str) -> None:
+        """Queue a member's commitment pages, then its documents (when the plan gives it documents)."""
         member = self.store.get_member(slug)
         for c in member.commitments if member is not None else []:
             self._enqueue(_COMMITMENT, ("commitment", slug, c.id, c.url))
+        if member is not None:
+            self._enqueue_documents(slug, member.resources)
 
     # ---- one member ---------------------------------------------------------------------------
     async def sync_member(self, slug: str, resume_since: str | None) -> None:
@@ -365,8 +410,12 @@ class Syncer:
                     return
                 if job[0] == "member":
                     await self.sync_member(job[1], resume_since)
-                else:
+                elif job[0] == "commitment":
                     await self.sync_commitment(job[1], job[2], job[3], resume_since)
+                elif job[0] == "document":
+                    await self.sync_document(job[1], job[2], job[3], job[4], resume_since)
+                else:
+                    await self.sync_file(job[1], job[2], job[3], resume_since)
             finally:
                 self._queue.task_done()
 
@@ -384,6 +433,9 @@ class Syncer:
                     self._member_finished("member_failed", clean_text(slug, cap=80), problem)
                     continue
                 self._enqueue(_MEMBER, ("member", slug))
+            for doc, member in plan.documents:
+                self._docs_seen.add(doc)
+                self._enqueue(_MEMBER, ("document", member, doc, self.url(f"/documents/{doc}/"), "all"))
             workers = max(1, self.source.concurrency)
             for _ in range(workers):
                 tg.create_task(self._worker(plan.resume_since))
@@ -393,6 +445,9 @@ class Syncer:
 
     async def run(self, plan: _Plan) -> SyncSummary:
         t0 = time.monotonic()
+        from ogptui import files
+
+        files.sweep(self.store.paths.files)  # temp files of killed downloads
         self.run_id = self.store.begin_run(self.source.base_url, plan.target)
         self.summary.run_id = self.run_id
         self.total = len(plan.slugs)
@@ -448,6 +503,7 @@ class Syncer:
         self._emit("offline", message=self.summary.message)
 
     def _finish(self, t0: float) -> None:
+        self._close_extractor()
         s = self.summary
         s.members = self.total
         s.seconds = time.monotonic() - t0
@@ -499,11 +555,13 @@ def _slug_problem(slug: str) -> str | None:
 
 
 def plan_sync(store: Store, *, slugs: list[str] | None, all_members: bool, watchlist: bool) -> _Plan:
+    named = False
     if all_members:
         chosen, target = [], "--all"
     elif slugs:
         chosen = list(dict.fromkeys(s.strip().lower() for s in slugs))
         target = " ".join(chosen)
+        named = True
     else:
         chosen = store.watchlist() or ([] if watchlist else store.member_slugs())
         target = "watchlist" if store.watchlist() else " ".join(chosen)
@@ -515,7 +573,23 @@ def plan_sync(store: Store, *, slugs: list[str] | None, all_members: bool, watch
         if run.outcome not in RESUMABLE_OUTCOMES or _target_of(store, run.id) != target:
             break
         resume = run.started_at
-    return _Plan(chosen, target, resume)
+    return _Plan(chosen, target, resume, named=named)
+
+
+def documents_rule(
+    plan: _Plan, *, flag: str | None, setting: str, watched: set[str]
+) -> Callable[[str], str]:
+    """Which documents each member of a run gets: "none", "pages" or "all".
+
+    `--documents X` (the flag) applies to every member of the run. Without it, members synced by name and
+    watched members get the `documents` setting (default "all": pages and files); the others (`--all`, or
+    a bare `ogptui sync` of every cached member without a watchlist) get none.
+    """
+    if flag is not None:
+        return lambda slug: flag
+    if plan.named:
+        return lambda slug: setting
+    return lambda slug: setting if slug in watched else "none"
 
 
 def _target_of(store: Store, run_id: int) -> str | None:
@@ -536,11 +610,25 @@ async def run_sync(
     source_options: dict[str, Any] | None = None,
     cancel: threading.Event | None = None,
     deadline: float | None = None,
+    documents: str | None = None,
+    document_slugs: list[tuple[str, str]] | None = None,
 ) -> SyncSummary:
-    """Sync members into `store`. `deadline` (seconds, default: the `run_deadline` setting) bounds the run."""
+    """Sync members into `store`. `deadline` (seconds, default: the `run_deadline` setting) bounds the run.
+
+    `documents` ("none" / "pages" / "all", the `--documents` option) overrides which documents every member
+    of the run gets (see `documents_rule`). `document_slugs` [(document slug, member slug)] syncs only those
+    documents (pages and files), no member pages (the reader's "fetch this document now").
+    """
+    if documents is not None and documents not in DOCUMENT_MODES:
+        raise ValueError(f"documents must be one of {', '.join(DOCUMENT_MODES)}, not {documents!r}")
     settings = settings or config.Settings.load(store.paths)
     base = source or settings.source
-    plan = plan_sync(store, slugs=slugs, all_members=all_members, watchlist=watchlist)
+    if document_slugs:
+        plan = _Plan([], "document " + " ".join(d for d, _ in document_slugs), None, documents=document_slugs)
+    else:
+        plan = plan_sync(store, slugs=slugs, all_members=all_members, watchlist=watchlist)
+    watched = set(store.watchlist())
+    rule = documents_rule(plan, flag=documents, setting=settings.documents, watched=watched)
     runs_so_far = store.run_count()
     validators = settings.revalidate_every <= 0 or (runs_so_far + 1) % settings.revalidate_every != 0
     opts = dict(source_options or {})
@@ -554,8 +642,12 @@ async def run_sync(
             validators=validators,
             cancel=cancel,
             deadline=settings.run_deadline if deadline is None else deadline,
+            documents_for=rule,
+            max_file_mb=settings.max_file_mb,
+            files_budget_mb=settings.files_budget_mb,
+            watched=watched,
         )
-        if not plan.slugs and plan.target != "--all":
+        if not plan.slugs and not plan.documents and plan.target != "--all":
             syncer.summary.message = (
                 "nothing to sync: name members, watch some (`ogptui watch SLUG`) or use --all"
             )
@@ -584,6 +676,24 @@ def sync_blocking(
                 on_event=on_event,
                 **kwargs,
             )
+        )
+
+
+def sync_document_blocking(
+    slug: str,
+    *,
+    member_slug: str | None = None,
+    source: str | None = None,
+    on_event: Callable[[SyncEvent], None] | None = None,
+    **kwargs: Any,
+) -> SyncSummary:
+    """Fetch one document page and its files now, in the calling thread with its own Store (the reader's
+    "fetch this document"). `member_slug` defaults to the first member whose resources link it."""
+    with open_store() as store:
+        key = store.document_key(slug)
+        owner = member_slug or next(iter(store.document_members(key)), "")
+        return asyncio.run(
+            run_sync(store, document_slugs=[(key, owner)], source=source, on_event=on_event, **kwargs)
         )
 
 

@@ -5,6 +5,8 @@
   requested, so another page is never stored under the requested key.
 - `moved_member` / `moved_commitment`: where a same-site redirect landed, when that is another member or
   commitment (renamed or merged).
+- `parse_document` / `moved_document`: the same for a document page (its slug in the canonical link or in
+  where a redirect landed).
 - `done_since`: whether an interrupted run already finished a URL (times compared parsed, to the
   millisecond; older rows hold whole seconds).
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ogptui.model import CommitmentPage, Member, PageRejected
+from ogptui.model import CommitmentPage, DocumentPage, Member, PageRejected
 from ogptui.source import FetchResult
 from ogptui.store import utcnow
 from ogptui.timefmt import parse_iso
@@ -51,6 +53,37 @@ def parse_commitment(res: FetchResult, url: str, cid: str) -> CommitmentPage:
     page.id = want
     page.url = url
     return page
+
+
+def parse_document(res: FetchResult, url: str, slug: str) -> DocumentPage:
+    """The document record of a fetched page, refused unless it is the document asked for (canonical link)."""
+    from ogptui.parse import parse_page
+    from ogptui.parse.identity import page_identity
+
+    page = parse_page(res.text or "", url=res.final_url or url, kind="document", fetched_at=utcnow())
+    if not isinstance(page, DocumentPage):
+        raise PageRejected("the page is not a document page")
+    ident = page_identity(res.text or "")
+    if ident.url and ident.document != slug:
+        said = f"document '{ident.document}'" if ident.document else "another page"
+        raise PageRejected(f"the page says it is {said} (its canonical link), not '{slug}'")
+    page.slug = slug
+    page.url = url
+    return page
+
+
+def moved_document(slug: str, final_url: str) -> str | None:
+    """The document (or other page) a redirect landed on, when it is not the one asked for."""
+    from ogptui.urls import document_slug
+
+    other = document_slug(final_url)
+    if other == slug:
+        return None
+    if other:
+        return other
+    from ogptui.parse.common import url_path
+
+    return url_path(final_url) or final_url
 
 
 def moved_member(slug: str, final_url: str) -> str | None:

@@ -6,7 +6,9 @@ importing it costs nothing at start-up.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import re
+import unicodedata
+from urllib.parse import unquote, urlsplit
 
 DEFAULT_EXAMPLE = "https://www.opengovpartnership.org"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -80,3 +82,40 @@ def redirect_refusal(current: str, target: str) -> str | None:
     if upgrade and old[1] == new[1]:
         return None
     return f"refused a redirect to another site ({host_of(target)})"
+
+
+_SLUG_STRIP = re.compile(r"[^a-z0-9]+")
+_DOCUMENT_PATH = re.compile(r"^(?:/(?:es|fr))?/documents/([^/?#]+)/?$", re.I)
+
+
+def slug_of(name: str) -> str:
+    """`Elgeyo Marakwet, Kenya` → `elgeyo-marakwet-kenya`; `Perú` → `peru` (accents dropped, at most 120)."""
+    if not name.isascii():
+        name = name.replace("œ", "oe").replace("Œ", "OE")
+        name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return _SLUG_STRIP.sub("-", name.lower()).strip("-")[:120]
+
+
+def document_slug(url: str | None, page_url: str | None = None) -> str | None:
+    """The slug of a document page link (`/documents/<slug>/`, also under `/es/` or `/fr/`), else None.
+
+    With `page_url`, a link to another host than the page's own is not a document of this site (None).
+    The member parser, the document parser and the store all key documents by this one function.
+    """
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    m = _DOCUMENT_PATH.match(parts.path or "")
+    if not m:
+        return None
+    if page_url and parts.netloc:
+        try:
+            here = urlsplit(page_url).netloc.lower()
+        except ValueError:
+            return None
+        if here and parts.netloc.lower() != here:
+            return None
+    return slug_of(unquote(m.group(1))) or None

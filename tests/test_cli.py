@@ -68,6 +68,7 @@ def test_show_json_matches_the_contract(capsys):
     assert d["resources"][0] == {
         "title": "Peru Action Plan Review 2023-2025 – For Public Comment",
         "year": 2024, "type": "Report Comments", "format": "Web page", "url": None,
+        "document": None, "offline": False,  # issue 13.6: show --json resources gain these two
     }  # fmt: skip
     perf = {p["action_plan"]: p for p in d["performance"]}
     assert (perf[2]["major"], perf[2]["outstanding"], perf[2]["starred"]) == (3, 0, 3)

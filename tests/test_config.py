@@ -49,6 +49,9 @@ RULE_CASES = [
     ("theme", ["textual-dark", "ansi-light", "catppuccin-mocha"], ["", "a b", "x" * 65, 5, None, "\x1b[31m"]),
     ("run_deadline", [0, 0.5, 3600, 604800], [-1, -0.001, 604800.5, float("inf"), float("nan"), "60", True, None]),
     ("last_member", ["peru", "buenos-aires-argentina", None], ["", "a b", "a/b", "x" * 201, 3, "../etc"]),
+    ("documents", ["none", "pages", "all", " ALL "], ["", "some", "files", 1, True, None, ["all"]]),
+    ("max_file_mb", [1, 10_000, 50.0], [0, 10_001, -1, 1.5, "50", True, None]),
+    ("files_budget_mb", [1, 10_000_000, 2000], [0, 10_000_001, -5, 2.5, "2000", False, None]),
 ]  # fmt: skip
 
 

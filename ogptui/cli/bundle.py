@@ -28,7 +28,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     with open_store() as store:
         try:
-            report = export_bundle(store, args.file, members=args.members or None, with_notes=args.with_notes)
+            report = export_bundle(
+                store,
+                args.file,
+                members=args.members or None,
+                with_notes=args.with_notes,
+                with_files=args.with_files,
+            )
         except BundleError as e:
             say(str(e))
             return EXIT_USAGE
@@ -102,6 +108,11 @@ def register(add: AddCommand) -> None:
         "--with-notes",
         action="store_true",
         help="also carry your notes and bookmarks (of these members); never without this option",
+    )
+    s.add_argument(
+        "--with-files",
+        action="store_true",
+        help="also carry the documents' files (PDFs…); document pages and the files' text always go",
     )
     s = add(
         "import",

@@ -16,7 +16,20 @@ import sys
 from collections.abc import Callable, Sequence
 
 from ogptui import __version__, config
-from ogptui.cli import bundle, changes, compare, members, note, parse, search, show, sync, tui, where
+from ogptui.cli import (
+    bundle,
+    changes,
+    compare,
+    document,
+    members,
+    note,
+    parse,
+    search,
+    show,
+    sync,
+    tui,
+    where,
+)
 from ogptui.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -28,7 +41,7 @@ from ogptui.cli.common import (
 )
 
 # In the order of `ogptui --help`.
-COMMAND_MODULES = (show, parse, members, where, tui, changes, sync, search, bundle, note, compare)
+COMMAND_MODULES = (show, parse, members, where, tui, changes, sync, search, bundle, document, note, compare)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,6 +14,7 @@ KIND_TITLES = {
     "resource": "Resources",
     "contact": "Contacts",
     "note": "Your notes",
+    "document": "Documents",
 }
 LIMIT = IntRange(1, 1000)
 
@@ -59,7 +60,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             head = " ".join(x for x in (label, clean_text(h.title)) if x)
             meta = ", ".join(str(x) for x in (h.year, clean_text(h.type)) if x)
             out(f"  {head}" + (f"  ({meta})" if meta else ""))
-            out(f"    {clean_text(h.member_name or h.member_slug)}: {clean_text(h.snippet)}")
+            where = f" ({clean_text(h.place)})" if h.kind == "document" and h.place else ""
+            out(f"    {clean_text(h.member_name or h.member_slug)}{where}: {clean_text(h.snippet)}")
             if h.url:
                 out(f"    {clean_text(h.url)}")
         out()
@@ -71,11 +73,13 @@ def _filtered(args: argparse.Namespace) -> bool:
 
 
 def register(add: AddCommand) -> None:
-    s = add("search", cmd_search, "Search everything cached: members, commitments, resources, contacts.")
+    s = add(
+        "search", cmd_search, "Search everything cached: members, commitments, resources, contacts, documents."
+    )
     s.add_argument("query", help='words to find, e.g. "design report" or a commitment ID such as PE0084')
     s.add_argument("--member", metavar="SLUG", help="only this member")
     s.add_argument(
-        "--kind", choices=["commitment", "resource", "member", "contact", "note"], help="only this kind"
+        "--kind", choices=["commitment", "resource", "member", "contact", "document", "note"], help="only this kind"
     )
     s.add_argument("--type", metavar="TYPE", help='only this resource type or policy area, e.g. "IRM Report"')
     s.add_argument("--year", type=_year_arg, metavar="YYYY", help="only items of this year")

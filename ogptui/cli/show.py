@@ -29,16 +29,22 @@ def cmd_show(args: argparse.Namespace) -> int:
     with open_store() as store:
         m = member_or_exit(store, args.slug)
         fresh = str(freshness_text(store.freshness(m.slug), now()))
+        offline = store.documents_cached(r.document for r in m.resources)
+        summaries = store.document_summaries(r.document for r in m.resources) if fmt == "md" else {}
         if fmt == "md":
             from ogptui.notes import member_notes
 
             notes, bookmarks = member_notes(store, m.slug)
     if fmt == "json":
-        print_json(m.to_dict())
+        d = m.to_dict()
+        for r, row in zip(m.resources, d["resources"], strict=True):
+            row["document"] = r.document  # its document's slug (null: the link is not a document page)
+            row["offline"] = r.document in offline  # its page is in the cache
+        print_json(d)
     elif fmt == "md":
         from ogptui.brief import member_markdown
 
-        write(member_markdown(m, fresh, notes=notes, bookmarks=bookmarks))
+        write(member_markdown(m, fresh, notes=notes, bookmarks=bookmarks, documents=summaries))
     elif fmt == "csv":
         from ogptui.brief import member_csv
 

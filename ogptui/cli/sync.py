@@ -51,6 +51,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
                     delay=args.delay,
                     on_event=progress,
                     settings=settings,
+                    documents=args.documents,
                 )
             )
         except KeyboardInterrupt:  # Ctrl-C: the run recorded itself as interrupted, with what it stored
@@ -101,6 +102,13 @@ def register(add: AddCommand) -> None:
         "--delay",
         type=arg_type(config.DELAY, "delay"),
         help="seconds between requests to the site, 0-60 (default 0.25; 0 for your own mirror)",
+    )
+    s.add_argument(
+        "--documents",
+        type=arg_type(config.DOCUMENTS, "documents"),
+        metavar="none|pages|all",
+        help="documents behind the resources for every member synced: none, their pages, or pages and files "
+        "(default: the setting `documents` for members named or watched, none for the others)",
     )
     s.add_argument("--quiet", action="store_true", help="no progress output")
     s.add_argument(

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from ogptui.parse.blocks import Block
-from ogptui.parse.labels import CHROME, norm, norm_set, strip_accents
+from ogptui.parse.labels import CHROME, norm, norm_set
+from ogptui.urls import document_slug, slug_of
 
 MAX_LABEL_LEN = 90
 _CHROME = norm_set(x for labels in CHROME.values() for x in labels)
@@ -117,6 +118,11 @@ def commitment_id_from_url(url: str | None) -> str | None:
     return m.group(2).upper() if m else None
 
 
+def document_slug_from_url(url: str | None, page_url: str | None = None) -> str | None:
+    """The slug of a document page link, or None for any other link (see `ogptui.urls.document_slug`)."""
+    return document_slug(url, page_url)
+
+
 def member_slug_from_href(href: str | None) -> str | None:
     m = _MEMBER_PATH.match(url_path(href))
     return slugify(m.group(1)) if m else None
@@ -163,12 +169,9 @@ def resolve(href: str | None, base: str | None) -> str | None:
     return href
 
 
-_SLUG_STRIP = re.compile(r"[^a-z0-9]+")
-
-
 def slugify(name: str) -> str:
     """`Elgeyo Marakwet, Kenya` → `elgeyo-marakwet-kenya`; `Peru` → `peru`."""
-    return _SLUG_STRIP.sub("-", strip_accents(name).lower()).strip("-")[:120]
+    return slug_of(name)
 
 
 _PLACE_COUNTRY = re.compile(r"^[^,]{1,80},\s*[^,\d]{2,60}$")

@@ -15,13 +15,20 @@ from urllib.parse import unquote, urlsplit
 from ogptui.clean import clean_multiline, clean_text
 from ogptui.model import DocumentAttachment, DocumentPage, DocumentSection, PageRejected
 from ogptui.parse.blocks import Block
-from ogptui.parse.common import Line, flatten, is_chrome, lang_from_url, resolve, slugify, url_path
+from ogptui.parse.common import (
+    Line,
+    document_slug_from_url,
+    flatten,
+    is_chrome,
+    lang_from_url,
+    resolve,
+    slugify,
+)
 from ogptui.parse.labels import GLANCE_LABELS, fold, norm
 
 _MAX_LABEL = 80
 _MAX_VALUE = 160
 _CAPTION = re.compile(r"^(?:table\s+[ivx\d]+\.?\s*)?(?:at a glance|de un vistazo|en bref)$", re.I)
-_DOCUMENT_PATH = re.compile(r"^(?:/(?:es|fr))?/documents/([^/?#]+)/?$", re.I)
 # A value that can end a `Label value` line: a count, a count with its share, yes/no, a year range.
 _TRAILING_VALUE = re.compile(
     r"^(.*?\S)\s+(\d{1,5}(?:\s*\(\d{1,3}(?:[.,]\d+)?\s*%\))?|yes|no|s[ií]|oui|non|\d{4}\s*[-–]\s*\d{2,4})$",
@@ -79,8 +86,7 @@ def _title_index(lines: list[Line]) -> int | None:
 
 
 def _slug(url: str | None, title: str) -> str:
-    m = _DOCUMENT_PATH.match(url_path(url))
-    return slugify(unquote(m.group(1))) if m else slugify(title)
+    return document_slug_from_url(url) or slugify(title)
 
 
 # ----------------------------------------------------------------------------------- at a glance

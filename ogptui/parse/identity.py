@@ -14,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ogptui.clean import clean_text
 from ogptui.parse.common import commitment_id_from_url, member_slug_from_url
+from ogptui.urls import document_slug
 
 _HEAD_END = re.compile(r"</head\s*>", re.I)
 _HEAD_MAX = 512 * 1024
@@ -24,6 +25,7 @@ class Identity:
     url: str | None = None  # the canonical link, else og:url
     member: str | None = None  # the member slug that URL names
     commitment: str | None = None  # the commitment ID that URL names (upper case)
+    document: str | None = None  # the document slug that URL names
 
 
 def canonical_url(html: str) -> str | None:
@@ -51,4 +53,9 @@ def page_identity(html: str) -> Identity:
     url = canonical_url(html)
     if not url:
         return Identity()
-    return Identity(url=url, member=member_slug_from_url(url), commitment=commitment_id_from_url(url))
+    return Identity(
+        url=url,
+        member=member_slug_from_url(url),
+        commitment=commitment_id_from_url(url),
+        document=document_slug(url),
+    )

@@ -26,6 +26,7 @@ from ogptui.model import (
 from ogptui.parse.blocks import Block
 from ogptui.parse.common import (
     Line,
+    document_slug_from_url,
     find_sections,
     flatten,
     is_chrome,
@@ -501,6 +502,7 @@ def _lists(
             commitments.append(c)
         else:
             r = resource_from_parts(e.title, e.meta, href)
+            r.document = document_slug_from_url(r.url, url)
             if e.title is None:
                 warnings.append(f"resource {n} has no title on the page; listed as {UNTITLED}")
             elif r.year is None:

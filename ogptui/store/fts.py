@@ -1,7 +1,7 @@
 """The full-text index (FTS5 over `search_docs`): the SQL of a search, behind four calls.
 
 `ogptui/search.py` builds the MATCH expressions and decides what to rank (the query language, filters,
-snippets); this module runs them. Ranking is bm25 with the column weights of schema v2 (`SEARCH_WEIGHTS`).
+snippets); this module runs them. Ranking is bm25 with the column weights of the current schema (`SEARCH_WEIGHTS`).
 """
 
 from __future__ import annotations

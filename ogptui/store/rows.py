@@ -13,10 +13,15 @@ from dataclasses import MISSING, Field, dataclass, fields
 from typing import Any, TypeVar, get_args, get_type_hints
 
 from ogptui.model import (
-    LIST_TYPES,
+    JSON_TYPES,
+    TEXT_MAP,
+    AttachmentFile,
     Commitment,
     CommitmentDetails,
     CommitmentPage,
+    DocumentAttachment,
+    DocumentPage,
+    DocumentSection,
     Member,
     own_fields,
     search_values,
@@ -60,8 +65,8 @@ def _columns(cls: Any, prefix: str = "") -> tuple[tuple[str, str, Any, Any], ...
         nested = f.metadata.get("prefix")
         if nested is not None:
             out.append((f.name, prefix + nested, "nested", f.default_factory))
-        elif f.metadata.get("type") in LIST_TYPES:
-            out.append((f.name, prefix + f.name, "json", None))
+        elif f.metadata.get("type") in JSON_TYPES:
+            out.append((f.name, prefix + f.name, "json", {} if f.metadata["type"] == TEXT_MAP else []))
         else:
             fill = f.default if f.default is not MISSING else None
             out.append((f.name, prefix + f.name, "plain", fill))
@@ -97,9 +102,10 @@ def from_row(
             continue
         value = row[column]
         if how == "json":
-            value = _unj(value, [])
-            if not isinstance(value, list):
-                value = []
+            empty = more
+            value = _unj(value, type(empty)())
+            if not isinstance(value, type(empty)):
+                value = type(empty)()
         elif value is None and more is not None:
             value = more  # e.g. a member's level: "national" when not stored
         kwargs[name] = value
@@ -223,6 +229,8 @@ def _search_row(kind: str, slug: str, ref: str, records: tuple[Any, ...]) -> dic
         "year": v.get("year"),
         "type": v.get("type"),
         "url": v.get("url"),
+        "summary": v.get("summary", ""),
+        "place": v.get("place"),
     }
 
 
@@ -235,4 +243,103 @@ def search_rows(m: Member, details: Mapping[str, Mapping[str, Any]] | None = Non
     rows += [commitment_search_row(s, c, details.get(c.id.upper())) for c in m.commitments]
     rows += [_search_row("resource", s, str(i), (r,)) for i, r in enumerate(m.resources)]
     rows += [_search_row("contact", s, str(i), (c,)) for i, c in enumerate(m.contacts)]
+    return rows
+
+
+# ---- documents ----------------------------------------------------------------------------------------
+DOCUMENT_TABLES = ("document_sections", "document_attachments")
+
+
+def document_row(page: DocumentPage, *, source_url: str | None, record_hash: str) -> dict[str, Any]:
+    return {**to_row(page), "source_url": source_url, "record_hash": record_hash}
+
+
+def document_child_rows(page: DocumentPage) -> dict[str, list[dict[str, Any]]]:
+    s = page.slug
+    return {
+        "document_sections": [
+            {"document_slug": s, "position": i, **to_row(x)} for i, x in enumerate(page.sections)
+        ],
+        "document_attachments": [
+            {"document_slug": s, "position": i, **to_row(x)} for i, x in enumerate(page.attachments)
+        ],
+    }
+
+
+def document_from_rows(
+    row: Mapping[str, Any], sections: Sequence[Mapping[str, Any]], attachments: Sequence[Mapping[str, Any]]
+) -> DocumentPage:
+    return from_row(
+        DocumentPage,
+        row,
+        extra={
+            "sections": [from_row(DocumentSection, r) for r in sections],
+            "attachments": [from_row(DocumentAttachment, r) for r in attachments],
+        },
+    )
+
+
+def attachment_row(f: AttachmentFile) -> dict[str, Any]:
+    return to_row(f)
+
+
+def attachment_from_row(row: Mapping[str, Any]) -> AttachmentFile:
+    return from_row(AttachmentFile, row)
+
+
+PLACE_JOIN = "\n\n"  # between the sections (or pages) of a document's search body
+
+
+def _with_places(parts: list[tuple[str, str]]) -> tuple[str, str]:
+    """(body, place) for text parts [(where, text)]: the texts joined, and `place` as JSON
+    [[offset, where], ...] so a hit's offset in the body tells where it is (`ogptui.search`)."""
+    body, places, at = [], [], 0
+    for where, text in parts:
+        if not text:
+            continue
+        places.append([at, where])
+        body.append(text)
+        at += len(text) + len(PLACE_JOIN)
+    return PLACE_JOIN.join(body), _j(places)
+
+
+def document_search_rows(
+    page: DocumentPage,
+    member_slug: str,
+    *,
+    year: int | None,
+    type: str | None,
+    files: Mapping[str, tuple[str, list[str]]] | None = None,
+) -> list[dict[str, Any]]:
+    """Rows of `search_docs` for one document, all of kind `document` with `ref` = its slug: one for the page
+    (title, summary, At a glance and headings in `extra`, the sections in `body`), one per attachment with
+    text (its pages in `body`). `place` maps offsets in `body` to a section heading or "PDF page 4".
+    `files` maps an attachment URL to (its kind word, e.g. "PDF", its pages). `year` and `type` (of the
+    resource that links it) make the `--year`/`--type` filters apply.
+
+    One row per document rather than per section: a common word then lists each document once in the index,
+    which keeps broad queries fast with thousands of long documents (bench/documents_bench.py)."""
+    s = page.slug or ""
+
+    def row(records: tuple[Any, ...], **over: Any) -> dict[str, Any]:
+        r = _search_row("document", member_slug, s, records)
+        r.update(year=year, type=type, **over)
+        if r["url"] is None:
+            r["url"] = page.url
+        return r
+
+    headings = " ".join(sec.heading for sec in page.sections if sec.heading)
+    body, place = _with_places([(sec.heading or "Introduction", sec.text) for sec in page.sections])
+    head = row((page,), body=body, place=place)
+    head["extra"] = " ".join(x for x in (head["extra"], headings) if x)
+    rows = [head]
+    for att in page.attachments:
+        kind, pages = (files or {}).get(att.url, ("", []))
+        parts = [
+            (f"{kind} page {n}" if kind else f"{att.name or 'file'}, page {n}", t)
+            for n, t in enumerate(pages, 1)
+        ]
+        body, place = _with_places(parts)
+        if body:
+            rows.append(row((), title="", body=body, url=att.url, place=place))
     return rows

@@ -156,8 +156,8 @@ def _cache_v1(db: Database) -> None:
 # rows are replaced without scanning the whole index); `search_index` is an external-content FTS5 table over
 # it, kept in step by triggers. Columns: title (weight 10), ident (commitment IDs, 10), body (1), extra (2),
 # and tags (0: filter tokens such as "kresource mperu y2021 tIRM Report", so filters are index lookups).
-SEARCH_WEIGHTS = (10.0, 10.0, 1.0, 2.0, 0.0)
-SEARCH_RANK = f"bm25({', '.join(map(str, SEARCH_WEIGHTS))})"
+SEARCH_WEIGHTS_V2 = (10.0, 10.0, 1.0, 2.0, 0.0)
+SEARCH_RANK_V2 = f"bm25({', '.join(map(str, SEARCH_WEIGHTS_V2))})"
 
 
 def _cache_v2(db: Database) -> None:
@@ -197,7 +197,7 @@ def _cache_v2(db: Database) -> None:
             INSERT INTO search_index (rowid, title, ident, body, extra, tags)
             VALUES (new.id, new.title, new.ident, new.body, new.extra, new.tags);
         END;
-        INSERT INTO search_index (search_index, rank) VALUES ('rank', '{SEARCH_RANK}');
+        INSERT INTO search_index (search_index, rank) VALUES ('rank', '{SEARCH_RANK_V2}');
 
         -- Rebuild from the stored records (the same rows `search_rows()` writes).
         INSERT INTO search_docs (kind, member_slug, ref, title, ident, body, extra, year, type, url)
@@ -229,7 +229,105 @@ def _cache_v3(db: Database) -> None:
     db.execute("ALTER TABLE http_state ADD COLUMN moved_to TEXT")
 
 
-CACHE_MIGRATIONS = [_cache_v1, _cache_v2, _cache_v3]
+# Search v4: a `summary` column (weight 5: a document's summary) and `place` (not indexed: where in a
+# document a row is, a section heading or "PDF page 4"). FTS5 tables cannot gain a column, so the index
+# and its triggers are made again and rebuilt from `search_docs`.
+SEARCH_WEIGHTS_V4 = (10.0, 10.0, 1.0, 2.0, 0.0, 5.0)
+SEARCH_RANK_V4 = f"bm25({', '.join(map(str, SEARCH_WEIGHTS_V4))})"
+
+
+def _cache_v4(db: Database) -> None:
+    """Documents (issue 13): pages, their sections and attachment links, the files on this device and their
+    text per page, the link from resources to their document, and the search columns documents need."""
+    db.script(
+        """
+        ALTER TABLE resources ADD COLUMN document TEXT;
+        CREATE INDEX resources_document ON resources(document);
+        CREATE TABLE documents (
+            slug TEXT PRIMARY KEY,
+            title TEXT, summary TEXT, at_a_glance TEXT, language TEXT, url TEXT,
+            fetched_at TEXT, warnings TEXT,
+            source_url TEXT,
+            record_hash TEXT
+        );
+        CREATE TABLE document_sections (
+            document_slug TEXT NOT NULL REFERENCES documents(slug) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            heading TEXT, text TEXT,
+            PRIMARY KEY (document_slug, position)
+        );
+        CREATE TABLE document_attachments (
+            document_slug TEXT NOT NULL REFERENCES documents(slug) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            url TEXT NOT NULL, name TEXT,
+            PRIMARY KEY (document_slug, position)
+        );
+        CREATE INDEX document_attachments_url ON document_attachments(url);
+        CREATE TABLE attachments (
+            url TEXT PRIMARY KEY,
+            sha256 TEXT, size INTEGER, content_type TEXT, path TEXT,
+            text_status TEXT, text_error TEXT, page_count INTEGER,
+            fetched_at TEXT, error TEXT
+        );
+        CREATE INDEX attachments_sha256 ON attachments(sha256);
+        CREATE TABLE attachment_pages (
+            sha256 TEXT NOT NULL,
+            page INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (sha256, page)
+        );
+        """
+    )
+    _search_v4(db)
+    # The link from resources to their document, for the rows already stored (new rows get it from the parser).
+    from ogptui.urls import document_slug
+
+    rows = db.execute(
+        "SELECT r.member_slug, r.position, r.url, m.source_url FROM resources r "
+        "JOIN members m ON m.slug = r.member_slug WHERE r.url IS NOT NULL"
+    ).fetchall()
+    links = [(slug, m, p) for m, p, url, page in rows if (slug := document_slug(url, page))]
+    db.conn.executemany("UPDATE resources SET document = ? WHERE member_slug = ? AND position = ?", links)
+
+
+def _search_v4(db: Database) -> None:
+    """The search part of v4 (on its own so a test can rebuild the index from v2 up)."""
+    db.script(
+        f"""
+        ALTER TABLE search_docs ADD COLUMN summary TEXT;
+        ALTER TABLE search_docs ADD COLUMN place TEXT;
+        DROP TRIGGER search_docs_au;
+        UPDATE search_docs SET summary = '';
+        DROP TRIGGER search_docs_ai;
+        DROP TRIGGER search_docs_ad;
+        DROP TABLE search_index;
+        CREATE VIRTUAL TABLE search_index USING fts5(
+            title, ident, body, extra, tags, summary,
+            content = 'search_docs', content_rowid = 'id',
+            tokenize = "unicode61 remove_diacritics 2",
+            prefix = '1 2 3'
+        );
+        CREATE TRIGGER search_docs_ai AFTER INSERT ON search_docs BEGIN
+            INSERT INTO search_index (rowid, title, ident, body, extra, tags, summary)
+            VALUES (new.id, new.title, new.ident, new.body, new.extra, new.tags, new.summary);
+        END;
+        CREATE TRIGGER search_docs_ad AFTER DELETE ON search_docs BEGIN
+            INSERT INTO search_index (search_index, rowid, title, ident, body, extra, tags, summary)
+            VALUES ('delete', old.id, old.title, old.ident, old.body, old.extra, old.tags, old.summary);
+        END;
+        CREATE TRIGGER search_docs_au AFTER UPDATE ON search_docs BEGIN
+            INSERT INTO search_index (search_index, rowid, title, ident, body, extra, tags, summary)
+            VALUES ('delete', old.id, old.title, old.ident, old.body, old.extra, old.tags, old.summary);
+            INSERT INTO search_index (rowid, title, ident, body, extra, tags, summary)
+            VALUES (new.id, new.title, new.ident, new.body, new.extra, new.tags, new.summary);
+        END;
+        INSERT INTO search_index (search_index, rank) VALUES ('rank', '{SEARCH_RANK_V4}');
+        INSERT INTO search_index (search_index) VALUES ('rebuild');
+        """
+    )
+
+
+CACHE_MIGRATIONS = [_cache_v1, _cache_v2, _cache_v3, _cache_v4]
 
 
 def _user_v1(db: Database) -> None:
@@ -318,3 +416,7 @@ def _user_v2(db: Database) -> None:
 
 
 USER_MIGRATIONS = [_user_v1, _user_v2]
+
+# The weights of the current search index's columns (title, ident, body, extra, tags, summary).
+SEARCH_WEIGHTS = SEARCH_WEIGHTS_V4
+SEARCH_RANK = SEARCH_RANK_V4

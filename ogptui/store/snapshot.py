@@ -10,19 +10,34 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ogptui.model import CommitmentPage, Member
+from ogptui.model import AttachmentFile, CommitmentPage, DocumentPage, Member
 from ogptui.store import db as dbmod
-from ogptui.store.rows import CHILD_TABLES, detail_record, member_from_rows
+from ogptui.store.rows import (
+    CHILD_TABLES,
+    attachment_from_row,
+    detail_record,
+    document_from_rows,
+    member_from_rows,
+)
 from ogptui.store.schema import CACHE_MIGRATIONS
 
 # Tables that describe the exporting machine's own history, not data: emptied in a snapshot.
 LOCAL_TABLES = ("changes", "sync_runs", "meta")
 # What an import reads (the search index is rebuilt from these, never copied).
-DATA_TABLES = ("members", *CHILD_TABLES, "commitment_details", "http_state")
+DOCUMENT_TABLES = (
+    "documents",
+    "document_sections",
+    "document_attachments",
+    "attachments",
+    "attachment_pages",
+)
+DATA_TABLES = ("members", *CHILD_TABLES, "commitment_details", "http_state", *DOCUMENT_TABLES)
+# Tables every readable bundle has (older schemas gain the document tables when upgraded).
+REQUIRED_TABLES = ("members", *CHILD_TABLES, "commitment_details", "http_state")
 
 
 def _open(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
@@ -43,6 +58,9 @@ class SnapshotInfo:
     counts: dict[str, int]
     members: list[dict[str, Any]]  # slug, name, fetched_at, embedded, captured_at, detail_times
     source_urls: list[str]
+    files: list[tuple[str, str, int]] = field(
+        default_factory=list
+    )  # (relative path, sha256, size) referenced
 
 
 def trim(path: Path, slugs: Sequence[str] | None, app_id: int) -> SnapshotInfo:
@@ -63,6 +81,15 @@ def trim(path: Path, slugs: Sequence[str] | None, app_id: int) -> SnapshotInfo:
                 conn.execute(
                     f"DELETE FROM {t} WHERE member_slug IS NULL OR member_slug NOT IN (SELECT slug FROM keep)"
                 )
+            # Documents go with the members whose resources link them; files and text with their documents.
+            conn.execute(
+                "DELETE FROM documents WHERE slug NOT IN (SELECT document FROM resources WHERE document IS NOT NULL)"
+            )
+            conn.execute("DELETE FROM attachments WHERE url NOT IN (SELECT url FROM document_attachments)")
+            conn.execute(
+                "DELETE FROM attachment_pages WHERE sha256 NOT IN "
+                "(SELECT sha256 FROM attachments WHERE sha256 IS NOT NULL)"
+            )
             conn.execute("INSERT INTO search_index(search_index) VALUES ('optimize')")
         conn.execute("COMMIT")
         conn.execute(f"PRAGMA application_id = {int(app_id)}")
@@ -94,9 +121,16 @@ def trim(path: Path, slugs: Sequence[str] | None, app_id: int) -> SnapshotInfo:
         urls = [
             r[0] for r in conn.execute("SELECT DISTINCT source_url FROM members WHERE source_url IS NOT NULL")
         ]
+        stored = [
+            (r[0], r[1], r[2])
+            for r in conn.execute(
+                "SELECT path, sha256, max(COALESCE(size, 0)) FROM attachments "
+                "WHERE path IS NOT NULL AND sha256 IS NOT NULL GROUP BY path ORDER BY path"
+            )
+        ]
     finally:
         conn.close()
-    return SnapshotInfo(schema=schema, counts=counts, members=members, source_urls=urls)
+    return SnapshotInfo(schema=schema, counts=counts, members=members, source_urls=urls, files=stored)
 
 
 # ---- import: checks on the unpacked copy ---------------------------------------------------------
@@ -220,3 +254,34 @@ class SnapshotReader:
 
     def http_rows(self) -> list[dict[str, Any]]:
         return list(self._query("SELECT * FROM http_state"))
+
+    # ---- documents -------------------------------------------------------------------------------
+    def document_times(self) -> list[tuple[Any, Any]]:
+        """(slug, fetched_at) of every document."""
+        return [tuple(r) for r in self.conn.execute("SELECT slug, fetched_at FROM documents ORDER BY slug")]
+
+    def document(self, slug: str) -> tuple[DocumentPage, str | None] | None:
+        """A document page record and where it was fetched (`source_url`)."""
+        rows = list(self._query("SELECT * FROM documents WHERE slug = ?", [slug]))
+        if not rows:
+            return None
+        sections = list(
+            self._query("SELECT * FROM document_sections WHERE document_slug = ? ORDER BY position", [slug])
+        )
+        links = list(
+            self._query(
+                "SELECT * FROM document_attachments WHERE document_slug = ? ORDER BY position", [slug]
+            )
+        )
+        return document_from_rows(rows[0], sections, links), rows[0].get("source_url")
+
+    def attachments(self) -> list[AttachmentFile]:
+        return [attachment_from_row(r) for r in self._query("SELECT * FROM attachments ORDER BY url")]
+
+    def attachment_pages(self, sha256: str) -> list[Any]:
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT text FROM attachment_pages WHERE sha256 = ? ORDER BY page", [sha256]
+            )
+        ]

@@ -27,6 +27,7 @@ from ogptui.model import Commitment, CommitmentPage, Member, clean_record, stabl
 from ogptui.store import backup, opening
 from ogptui.store import db as dbmod
 from ogptui.store.db import Database
+from ogptui.store.documents import DocumentStore
 from ogptui.store.fts import SearchIndex
 from ogptui.store.notes import UserNotes
 from ogptui.store.opening import can_write
@@ -116,7 +117,7 @@ class SyncRun:
     counters: dict[str, Any]
 
 
-class Store:
+class Store(DocumentStore):
     def __init__(
         self,
         paths: config.Paths | None = None,
@@ -351,18 +352,20 @@ class Store:
         return result
 
     def reindex_member(self, member: Member | str) -> None:
-        """Replace a member's search rows (the FTS index follows by trigger).
+        """Replace a member's search rows (the FTS index follows by trigger); its documents' rows are theirs.
 
         Runs inside the caller's transaction: use it only within a write (write_member, a bundle merge).
         """
         if isinstance(member, str):
             loaded = self._load_member(member)
-            self.cache.execute("DELETE FROM search_docs WHERE member_slug = ?", [member])
+            self.cache.execute("DELETE FROM search_docs WHERE member_slug = ? AND kind != 'document'", [member])
             if loaded is None:
                 return
             member = loaded
         else:
-            self.cache.execute("DELETE FROM search_docs WHERE member_slug = ?", [member.slug])
+            self.cache.execute(
+                "DELETE FROM search_docs WHERE member_slug = ? AND kind != 'document'", [member.slug]
+            )
         self.cache.insert("search_docs", search_rows(member, self._commitment_details(member)))
 
     def _commitment_details(self, member: Member) -> dict[str, dict[str, Any]]:

@@ -19,8 +19,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ogptui.model import CommitmentPage, Member
+from ogptui.model import CommitmentPage, DocumentPage, Member
+from ogptui.urls import document_slug, slug_of
 
+from . import documents as docs
 from . import render
 from .chrome import NONCE
 from .data import SiteData, default_site
@@ -106,6 +108,11 @@ class FakeSite:
     `validators=False` sends no ETag/Last-Modified; `nonce=True` puts a fresh random token in every
     response (the data and the ETag do not change); `gzip=True` compresses when the client accepts it;
     `latency` is a delay (seconds) before every answer.
+
+    Documents: every member resource linking `/documents/<slug>/` has a page (`documents.document_for`,
+    made on first request, in one of two markups) and, for non-report types, a PDF under
+    `/wp-content/uploads/…` built by fpdf2. `set_document` / `set_file` replace them (their validators
+    change), `remove` makes them answer 404. `documents=False` serves no document pages at all (404).
     """
 
     def __init__(
@@ -118,8 +125,10 @@ class FakeSite:
         nonce: bool = False,
         gzip: bool = False,
         latency: float = 0.0,
+        documents: bool = True,
     ) -> None:
         data = data if data is not None else default_site()
+        self.documents_enabled = documents
         self.host = host
         self.port = port
         self.validators = validators
@@ -133,6 +142,9 @@ class FakeSite:
         self._commitments: dict[tuple[str, str], CommitmentPage] = {
             (s.lower(), c.upper()): p for (s, c), p in data.commitments.items()
         }
+        self._documents: dict[str, tuple[DocumentPage, str]] = {}  # slug → (page, markup), made or set
+        self._files: dict[str, tuple[bytes, str]] = {}  # path (lower case) → (bytes, content type)
+        self._removed: set[str] = set()  # document and file keys answering 404
         self._t0 = int(time.time()) - 86400
         self._mtimes: dict[str, int] = {}
         self._cache: dict[str, tuple[str, str]] = {}
@@ -250,10 +262,100 @@ class FakeSite:
                 return slug
         raise ValueError(f"cannot tell which member commitment {page.id} belongs to; pass slug=")
 
-    def remove(self, path: str) -> None:
-        """Remove the member or commitment page at `path`; it then answers 404."""
+    # ---- documents and files --------------------------------------------------------------------------
+    def _resource_for(self, slug: str) -> tuple[Member, Any] | None:
+        for member in self._members.values():
+            for r in member.resources:
+                if document_slug(r.url) == slug:
+                    return member, r
+        return None
+
+    def document(self, slug: str) -> DocumentPage:
+        """The page the site serves for a document (made from its resource on first use)."""
+        with self._lock:
+            got = self._document_entry(slug.lower())
+        if got is None:
+            raise KeyError(slug)
+        return got[0]
+
+    def _document_entry(self, slug: str) -> tuple[DocumentPage, str] | None:
+        if slug in self._removed:
+            return None
+        hit = self._documents.get(slug)
+        if hit is None:
+            found = self._resource_for(slug)
+            if found is None:
+                return None
+            page = docs.document_for(found[0], found[1])
+            hit = self._documents[slug] = (page, docs.markup_for(slug))
+        return hit
+
+    def document_url(self, slug: str) -> str:
+        return f"{self.url}/documents/{slug}/"
+
+    def document_slugs(self) -> list[str]:
+        """Every document the site's members link to (in member and resource order)."""
+        with self._lock:
+            out: list[str] = []
+            for member in self._members.values():
+                for r in member.resources:
+                    s = document_slug(r.url)
+                    if s and s not in out:
+                        out.append(s)
+            return out
+
+    def set_document(self, page: DocumentPage, markup: str | None = None) -> None:
+        """Add or replace a document page (its validators change). Attachment URLs may be site paths."""
+        with self._lock:
+            slug = (page.slug or "").lower()
+            self._documents[slug] = (page, markup or docs.markup_for(slug))
+            self._removed.discard(slug)
+            self._touch(f"d:{slug}")
+
+    def file_bytes(self, path: str) -> tuple[bytes, str] | None:
+        """The bytes and content type served at a file path (a generated PDF is made on first use)."""
         key = norm_path(path)
         with self._lock:
+            if key in self._removed:
+                return None
+            hit = self._files.get(key)
+            if hit is None:
+                hit = self._generated_file(key)
+            return hit
+
+    def _generated_file(self, key: str) -> tuple[bytes, str] | None:
+        m = re.fullmatch(r"/wp-content/uploads/\d{4}/([^/]+)\.pdf", key)
+        if not m:
+            return None
+        got = self._document_entry(m.group(1))
+        if got is None or not any(norm_path(a.url) == key for a in got[0].attachments):
+            return None
+        return docs.pdf_file(tuple(docs.pdf_pages(got[0]))), docs.PDF_TYPE
+
+    def set_file(self, path: str, data: bytes, content_type: str = docs.PDF_TYPE) -> None:
+        """Serve `data` at a file path (its validators change)."""
+        key = norm_path(path)
+        with self._lock:
+            self._files[key] = (data, content_type)
+            self._removed.discard(key)
+            self._touch(f"f:{key}")
+
+    def pdf_text(self, slug: str) -> list[str]:
+        """The page texts of a generated document's PDF."""
+        return docs.pdf_pages(self.document(slug))
+
+    def remove(self, path: str) -> None:
+        """Remove the member, commitment, document page or file at `path`; it then answers 404."""
+        key = norm_path(path)
+        with self._lock:
+            if m := re.fullmatch(r"/(?:es/|fr/)?documents/([^/]+)", key):
+                self._removed.add(m.group(1))
+                self._touch(f"d:{m.group(1)}")
+                return
+            if key.startswith("/wp-content/uploads/"):
+                self._removed.add(key)
+                self._touch(f"f:{key}")
+                return
             if m := re.fullmatch(r"/members/([^/]+)/commitments/([^/]+)", key):
                 self._commitments.pop((m.group(1), m.group(2).upper()), None)
                 self._touch(f"c:{m.group(1)}:{m.group(2)}")
@@ -351,6 +453,20 @@ class FakeSite:
                 if page is not None:
                     html, etag = self._cached(f"c:{slug}:{cid}", lambda: render.commitment_html(page, slug))
                     return _Page(200, html, etag, self._mtime(f"c:{slug}:{cid}"))
+            if self.documents_enabled and (m := re.fullmatch(r"/documents/([^/]+)/?", low)):
+                slug = slug_of(m.group(1))  # `/documents/perú-…/` is `peru-…`, as on WordPress
+                entry = self._document_entry(slug)
+                if entry is not None:
+                    doc, markup = entry
+                    html, etag = self._cached(f"d:{slug}", lambda: docs.document_html(doc, markup))
+                    return _Page(200, html, etag, self._mtime(f"d:{slug}"))
+            if self.documents_enabled and low.startswith("/wp-content/uploads/"):
+                key = norm_path(low)
+                got = self.file_bytes(key)
+                if got is not None:
+                    data, ctype = got
+                    etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+                    return _Page(200, body=data, etag=etag, mtime=self._mtime(f"f:{key}"), content_type=ctype)
             html, _ = self._cached("404", render.not_found_html)
             return _Page(404, html)
 
@@ -516,15 +632,17 @@ class FakeSite:
                 self._serve_page(h, self._route(h.path), head)
         elif kind == "reset":
             if f.where == "mid":
-                body = self._body(self._route(h.path))
-                self._headers(h, 200, [("Content-Type", _HTML), ("Content-Length", str(len(body)))])
+                page = self._route(h.path)
+                body = self._body(page)
+                self._headers(h, 200, [("Content-Type", page.content_type), ("Content-Length", str(len(body)))])
                 self._write(h, body[: len(body) // 2])
                 h.wfile.flush()
             self._done(h)
             self._reset(h)
         elif kind == "truncated":
-            body = self._body(self._route(h.path))
-            self._headers(h, 200, [("Content-Type", _HTML), ("Content-Length", str(len(body)))])
+            page = self._route(h.path)
+            body = self._body(page)
+            self._headers(h, 200, [("Content-Type", page.content_type), ("Content-Length", str(len(body)))])
             if not head:
                 self._write(h, body[: len(body) // 2])
             h.close_connection = True
@@ -547,8 +665,9 @@ class FakeSite:
             self._hold(h, f.delay)
             h.close_connection = True
         elif kind == "trickle_body":
-            body = self._body(self._route(h.path))
-            self._headers(h, 200, [("Content-Type", _HTML), ("Content-Length", str(len(body)))])
+            page = self._route(h.path)
+            body = self._body(page)
+            self._headers(h, 200, [("Content-Type", page.content_type), ("Content-Length", str(len(body)))])
             for i in range(len(body)):
                 if head or self._hold(h, f.interval):
                     break

@@ -235,8 +235,9 @@ class MemberScreen(Screen):
         store = self.app.store
         fresh = freshness_text(store.freshness(self.slug), self.app.now(), self.app.settings.stale_hours)
         _, notes, bookmarks = user_layer(self.app, self.member)
+        documents = store.document_summaries(r.document for r in self.member.resources)
         try:
-            path = write_brief(self.member, str(fresh), notes=notes, bookmarks=bookmarks)
+            path = write_brief(self.member, str(fresh), notes=notes, bookmarks=bookmarks, documents=documents)
         except OSError as e:  # an unwritable or missing documents folder, a full disk
             reason = e.strerror or str(e)
             where = f" ({e.filename})" if getattr(e, "filename", None) else ""
