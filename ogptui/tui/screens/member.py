@@ -81,7 +81,10 @@ class MemberScreen(Screen):
         self.member = member
         fresh = freshness_text(store.freshness(self.slug), self.app.now(), self.app.settings.stale_hours)
         watched = store.is_watched(self.slug)
-        self._ctx = PaneContext(freshness_line=str(fresh), watched=watched, width=self.app.size.width)
+        readable = frozenset(store.documents_cached(r.document for r in member.resources))
+        self._ctx = PaneContext(
+            freshness_line=str(fresh), watched=watched, width=self.app.size.width, readable=readable
+        )
         # only the tab shown is filled now; the others when first shown (`_show_pane`), so opening a member
         # does not build seven tabs' tables and texts before the first paint
         self._unshown = {tab_id for tab_id, _, _ in TABS}
@@ -185,7 +188,7 @@ class MemberScreen(Screen):
         if isinstance(pane, CommitmentsPane):
             self.app.open_commitment(self.slug, item.id)
         elif isinstance(pane, ResourcesPane):
-            self.app.open_resource(item)
+            self.app.open_resource(item, self.slug)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
