@@ -22,7 +22,6 @@ from ogptui.tui import doctext
 from ogptui.tui.commands import COMMANDS, key_display
 from ogptui.tui.screens.help import HelpScreen
 from ogptui.tui.screens.member import MemberScreen
-from ogptui.tui.screens.members import MembersScreen
 from ogptui.tui.screens.reader import ReaderScreen
 from ogptui.tui.screens.resource import ResourceScreen
 from ogptui.tui.screens.search import SearchScreen
@@ -816,3 +815,11 @@ def test_meta_line_says_how_fresh():
     page.fetched_at = "2099-01-01T00:00:00+00:00"
     assert doctext.meta_parts(Document(page=page), None, _now()) == ["synced at an unknown date"]
     assert doctext.meta_parts(None, r, _now())[-1] == "not on this device yet"
+
+
+def test_snapshot_resources_offline_marks(snap_compare):
+    s = _snap_store()
+    try:
+        assert snap_compare(make_app(store=s, slug="testland"), press=["3"], terminal_size=SIZE)
+    finally:
+        s.close()

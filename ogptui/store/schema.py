@@ -240,7 +240,7 @@ def _cache_v4(db: Database) -> None:
     """Documents (issue 13): pages, their sections and attachment links, the files on this device and their
     text per page, the link from resources to their document, and the search columns documents need."""
     db.script(
-        f"""
+        """
         ALTER TABLE resources ADD COLUMN document TEXT;
         CREATE INDEX resources_document ON resources(document);
         CREATE TABLE documents (
