@@ -41,7 +41,7 @@ _PAGE_PLACE = re.compile(r"page (\d+)\Z")
 _ONE_CELL = re.compile(r"[\x20-\x7e\xa0-\u02ff\u0370-\u0482\u2010-\u2027\u2030-\u205e]*\Z")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Block:
     """One paragraph-like piece of the document: wrapped as a unit, found in as a unit.
 
@@ -58,7 +58,7 @@ class Block:
     part: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Line:
     block: int
     start: int
