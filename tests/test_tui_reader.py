@@ -291,6 +291,22 @@ async def test_scroll_keys(store):
         assert view.scroll_y == 0
 
 
+async def test_a_resize_keeps_the_reading_position(store):
+    app = reader_app(store, slug="testland")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_resource_row(pilot, "Testland Action Plan 2023-2025")
+        view = view_of(app)
+        view.go_to_anchor("section:3")  # "More background"
+        await pilot.pause()
+        assert visible_lines(app)[0].strip() == "More background"
+        lines_before = len(view.wrapped.lines)
+        await pilot.resize_terminal(60, 20)
+        await wait_for(pilot, lambda: view.wrapped.width < 60)
+        assert len(view.wrapped.lines) > lines_before  # wrapped again, to the narrower width
+        assert visible_lines(app)[0].strip() == "More background"
+        assert all(len(line.rstrip()) <= view.size.width for line in visible_lines(app))
+
+
 async def test_resource_without_a_document_page_opens_its_card(store):
     app = reader_app(store, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
@@ -486,7 +502,7 @@ async def test_o_never_opens_a_path_outside_the_files_folder(store, tmp_path):
     app = reader_app(store, files=files, opened=opened, slug="testland")
     async with app.run_test(size=SIZE) as pilot:
         await open_resource_row(pilot, "Testland Action Plan 2023-2025")
-        assert "not downloaded" in doc_text(app) or "not on this device" in doc_text(app)
+        assert "(PDF, 1.3 MB) — not on this device (removed to save space) · its text is kept below" in doc_text(app)
         await pilot.press("o")
         assert files == []
         assert opened == [f"{SITE}/documents/{TL_PLAN}/"]

@@ -91,7 +91,6 @@ class ReaderScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#reader-find", FindInput).display = False
         self.reload()
         reload_on_cache_change(self, self.reload)
         self.watch(self.app, "sync_progress", self._sync_progress_changed, init=False)
