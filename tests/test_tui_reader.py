@@ -565,7 +565,7 @@ async def test_s_fetches_a_document_not_cached_yet(store):
         on_event(SyncEvent("fetch", 0, 1, member_slug, document))
         release.wait(5)
         with open_store() as own:  # the worker thread's own store, as the real sync does
-            own.write_document(testland_design_report())
+            own.write_document(land_design_report())
         return SyncSummary(outcome="ok", members=0, requests=1)
 
     app = reader_app(store, fetch=fetch, slug="testland")
@@ -686,7 +686,7 @@ async def test_reader_keys_in_footer_help_and_palette(store):
 
 
 # ---- snapshots --------------------------------------------------------------------------------------------
-def testland_design_report() -> DocumentPage:
+def land_design_report() -> DocumentPage:
     page = peru_design_report()
     page.title, page.slug, page.url = "Testland Design Report 2019-2021", TL_DESIGN, f"{SITE}/documents/{TL_DESIGN}/"
     page.summary = page.summary.replace("Peru", "Testland")
@@ -697,7 +697,7 @@ def _snap_store():
     s = open_store()
     fill_store(s, [land_member()])
     write_plan(s)
-    s.write_document(testland_design_report())
+    s.write_document(land_design_report())
     return s
 
 
