@@ -88,6 +88,8 @@ def run_tui(quick: bool) -> dict:
         res["keystroke_commitments"] = tui_bench.keystroke(
             home, "commitments", slug=info["slug"], reps=3 if quick else 5
         )
+    log("tui: reader first paint of a 200 kB document")
+    res["reader"] = tui_bench.reader_open(reps=5 if quick else 15)
     return res
 
 

@@ -86,7 +86,7 @@ def build_documents(home: Path, n: int, seed: int = 7) -> dict:
     """A cache with MEMBER_ROWS member rows and `n` documents of DOC_KB KB linked from those members."""
     from ogptui import config
     from ogptui.model import AttachmentFile, DocumentAttachment, Resource
-    from ogptui.store import open_store
+    from ogptui.seed import open_store
 
     rng = random.Random(seed)
     build(home, MEMBER_ROWS)
@@ -144,7 +144,7 @@ def build_documents(home: Path, n: int, seed: int = 7) -> dict:
 def search_figures(home: Path, n: int = QUERIES_N) -> dict:
     from ogptui import config
     from ogptui.search import search
-    from ogptui.store import open_store
+    from ogptui.seed import open_store
 
     shapes = [(q, {}) for q in QUERIES + DOC_QUERIES] + [(q, {"kind": "document"}) for q in DOC_QUERIES]
     times: list[float] = []

@@ -416,3 +416,118 @@ def member_count(home: Path) -> int:
 
     with sqlite3.connect(home / "cache.db") as db:
         return db.execute("SELECT count(*) FROM members").fetchone()[0]
+
+
+# ------------------------------------------------------------------------------ reader: first paint
+TARGET_READER_MS = 100.0
+
+
+def write_big_document(store, kb: int = 200) -> str:
+    """A document page of about `kb` kB of text (40 sections under headings, a summary, an At-a-glance
+    table) written through the store API; its slug."""
+    from ogptui.model import DocumentPage, DocumentSection
+
+    words = "the action plan commits the ministry to publish open budget and procurement data every month"
+    para = " ".join([words] * 6)  # ~560 characters
+    per_section = max(1, -(-kb * 1000 // 40 // (len(para) + 2)))
+    sections = [
+        DocumentSection(f"Chapter {n}: commitments and results", "\n\n".join([para] * per_section))
+        for n in range(40)
+    ]
+    page = DocumentPage(
+        title="Bench Design Report 2021-2023",
+        summary="A long report to measure how fast the reader opens. " * 5,
+        at_a_glance={"Member since": "2011", "Number of commitments": "21", "Relevant to OGP values": "17 (81%)"},
+        sections=sections,
+        url="https://www.opengovpartnership.org/documents/bench-design-report/",
+        slug="bench-design-report",
+        fetched_at="2025-01-01T00:00:00+00:00",
+    )
+    store.write_document(page)
+    return page.slug
+
+
+async def _reader_opens(home: Path, reps: int) -> tuple[dict[str, list[tuple[float, float]]], int]:
+    """Open the reader on the big document and on a one-paragraph one, alternating (the small one is what
+    any screen pushed costs here: compose, styles, footer); (wall ms, CPU ms) per opening."""
+    from ogptui import config
+    from ogptui.model import DocumentPage
+    from ogptui.seed import open_store
+    from ogptui.tui.app import OgpApp
+    from ogptui.tui.screens.reader import ReaderScreen
+    from ogptui.tui.widgets.docview import DocView
+
+    os.environ["OGPTUI_HOME"] = str(home)
+    marks: dict[str, tuple[float, float]] = {}
+    draw = DocView.render_line
+
+    def render_line(self, y):  # the first line of the document's text drawn
+        strip = draw(self, y)
+        if self.wrapped is not None and strip.text.strip():
+            marks.setdefault("text", (time.perf_counter(), time.process_time()))
+        return strip
+
+    class Timed(ReaderScreen):
+        def _compositor_refresh(self) -> None:
+            super()._compositor_refresh()
+            if "text" in marks:
+                marks.setdefault("paint", (time.perf_counter(), time.process_time()))
+
+    samples: dict[str, list[tuple[float, float]]] = {"big": [], "small": []}
+    DocView.render_line = render_line
+    try:
+        with open_store(config.paths(), seed=False) as store:
+            slug = write_big_document(store)
+            store.write_document(DocumentPage(title="Small", summary="One paragraph.", slug="bench-small",
+                                              url="https://www.opengovpartnership.org/documents/bench-small/"))
+            nbytes = sum(len(s.text) for s in store.get_document(slug).page.sections)
+            app = OgpApp(None, store=store, settings=config.Settings(auto_sync=False), auto_sync=False,
+                         blink=False, poll_seconds=0)  # fmt: skip
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause(0.2)
+                for i in range(reps + 1):  # the first round imports the reader's modules: not counted
+                    for label, doc in (("big", slug), ("small", "bench-small")):
+                        marks.clear()
+                        t0, c0 = time.perf_counter(), time.process_time()
+                        app.push_screen(Timed(doc))
+                        end = t0 + 5.0
+                        while "paint" not in marks and time.perf_counter() < end:
+                            await asyncio.sleep(0.001)
+                        if "paint" in marks and i:
+                            t1, c1 = marks["paint"]
+                            samples[label].append(((t1 - t0) * 1000, (c1 - c0) * 1000))
+                        await pilot.pause(0.05)
+                        await app.pop_screen()
+                        await pilot.pause(0.05)
+    finally:
+        DocView.render_line = draw
+    return samples, nbytes
+
+
+def reader_open(reps: int = 15) -> dict:
+    """Time from pushing the reader on a ~200 kB document to the end of the first screen refresh that
+    draws its text (in-process, headless 120x40; the document is read from the store each time), against
+    the same reader on a one-paragraph document in the same alternating series."""
+    old = os.environ.get("OGPTUI_HOME")
+    try:
+        with tempfile.TemporaryDirectory(prefix="ogptui-bench-reader-") as tmp:
+            samples, nbytes = asyncio.run(_reader_opens(Path(tmp), reps))
+    finally:
+        if old is None:
+            os.environ.pop("OGPTUI_HOME", None)
+        else:
+            os.environ["OGPTUI_HOME"] = old
+    if not samples["big"] or not samples["small"]:
+        return {"samples": 0}
+    out: dict = {"text_chars": nbytes, "samples": len(samples["big"])}
+    for label, runs in samples.items():
+        wall = [w for w, _ in runs]
+        cpu = [c for _, c in runs]
+        out[label] = {
+            "p50_ms": round(statistics.median(wall), 1),
+            "p95_ms": round(pct(wall, 95), 1),
+            "cpu_p50_ms": round(statistics.median(cpu), 1),
+        }
+    out["met"] = out["big"]["p95_ms"] <= TARGET_READER_MS
+    out["command"] = 'python -c "from bench.tui_bench import reader_open; print(reader_open())"'
+    return out

@@ -79,3 +79,23 @@ def test_keystroke_bench_measures_repaints(tmp_path):
     assert k["samples"] == 6 and k["p50_ms"] > 0
     k = tui_bench.keystroke(tmp_path, "commitments", slug=info["slug"], reps=1)
     assert k["samples"] == 6
+
+
+def test_reader_bench_measures_both_documents():
+    r = tui_bench.reader_open(reps=1)
+    assert r["samples"] == 1 and r["text_chars"] > 190_000
+    assert r["big"]["p50_ms"] > 0 and r["small"]["p50_ms"] > 0
+    lines = "\n".join(report._tui({"startup": _NO_STARTUP, "memory": _NO_MEMORY, "cache": _CACHE,
+                                   "keystroke_members": {}, "keystroke_commitments": {}, "reader": r}))  # fmt: skip
+    assert "### Document reader: open to the first paint of the text" in lines
+    assert "| 200 kB |" in lines and "| one paragraph |" in lines
+
+
+_RANGE = {"median": 1.0, "min": 1.0, "max": 1.0, "n": 1}
+_NO_STARTUP = {
+    "command_ogptui": "x", "command_bare": "y", "ogptui": {"paint_s": _RANGE, "exit_s": _RANGE, "cpu_s": _RANGE},
+    "bare": {"paint_s": _RANGE, "exit_s": _RANGE, "cpu_s": _RANGE}, "ratio_paint": 1, "ratio_exit": 1,
+    "ratio_cpu": 1,
+}  # fmt: skip
+_NO_MEMORY = {"command": "z", "maxrss_mb": _RANGE, "bare_maxrss_mb": 1, "clean_exits": 1}
+_CACHE = {"db_bytes": 1, "slug": "s", "commitments": 1, "resources": 1}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ogptui.clean import (
     MULTILINE_CAP,
@@ -151,3 +153,43 @@ def test_an_escape_with_a_space_does_not_eat_the_next_word():
 )  # fmt: skip
 def test_fold_ignores_case_and_accents(raw, folded):
     assert fold(raw) == folded
+
+
+def _multiline_by_substitution(s: str, cap: int = MULTILINE_CAP) -> str:
+    """`clean_multiline` without its already-clean shortcut (the substitutions always run)."""
+    from ogptui import clean
+
+    if not s:
+        return ""
+    if len(s) > cap * 4 + 1000:
+        s = s[: cap * 4 + 1000]
+    s = clean._LINE_BREAKS.sub("\n", s)
+    s = clean._strip_controls(s)
+    s = clean._SPACES.sub(" ", s)
+    s = "\n".join(line.strip() for line in s.split("\n"))
+    s = clean._BLANK_RUNS.sub("\n\n", s).strip()
+    return s[:cap].rstrip() if len(s) > cap else s
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab \n\t\r\x0b\x0c\x85\u2028\u2029\xa0\u3000\x1b[31m\x07\x9b\u202e\x1c")),
+               max_size=40),
+       st.integers(min_value=1, max_value=30))  # fmt: skip
+@settings(max_examples=3000, deadline=None)
+def test_multiline_shortcut_gives_what_the_substitutions_give(raw: str, cap: int) -> None:
+    assert clean_multiline(raw, cap) == _multiline_by_substitution(raw, cap)
+    assert clean_multiline(raw) == _multiline_by_substitution(raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["a b\n\nc", " a", "a ", "a\n\n\nb", "\na", "a\n", "a  b", "a\tb", "a\xa0b", "a\r\nb", "a\u2028b", "a \nb",
+     "a\n b", "x" * 50],
+)  # fmt: skip
+def test_multiline_shortcut_at_each_rule(raw: str) -> None:
+    """Each thing the substitutions change (and the cap, on either side of it) gives the same result with
+    the shortcut; text that is already clean comes back as it is."""
+    assert clean_multiline(raw, 20) == _multiline_by_substitution(raw, 20)
+    assert clean_multiline(raw, len(raw)) == _multiline_by_substitution(raw, len(raw))
+    assert clean_multiline(raw, len(raw) - 1) == _multiline_by_substitution(raw, len(raw) - 1)
+    clean = "a b\n\nc"
+    assert clean_multiline(clean) is clean

@@ -276,7 +276,7 @@ def test_ensure_home_makes_the_folder_or_says_why_not(tmp_path):
 def test_every_setting_survives_a_save_and_load(ogptui_home):
     changed = Settings(source="http://127.0.0.1:8765", concurrency=16, delay=0, auto_sync=False,
                        stale_hours=0.1, revalidate_every=0, theme="ansi-light", run_deadline=0,
-                       last_member="peru")  # fmt: skip
+                       last_member="peru", documents="pages", max_file_mb=1, files_budget_mb=10)  # fmt: skip
     assert all(getattr(changed, n) != getattr(Settings(), n) for n in Settings.rules())
     changed.save()
     again = Settings.load()

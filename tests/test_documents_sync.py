@@ -17,7 +17,7 @@ from bench import extract_bench as build
 from ogptui import config
 from ogptui.model import DocumentAttachment, Resource
 from ogptui.search import search
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from ogptui.sync import run_sync
 from tests.fakesite.documents import file_path, pdf_word
 

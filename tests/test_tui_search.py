@@ -14,6 +14,7 @@ from ogptui.tui.screens.commitment import CommitmentScreen
 from ogptui.tui.screens.help import HelpScreen
 from ogptui.tui.screens.member import MemberScreen
 from ogptui.tui.screens.members import MembersScreen
+from ogptui.tui.screens.resource import ResourceScreen
 from ogptui.tui.screens.search import ResultList, SearchScreen
 from tests.tuikit import make_app, notified
 
@@ -101,6 +102,11 @@ async def test_design_report_lands_on_its_resource_row(sample_store):
         assert "Peru Design Report 2019-2021" in highlighted_text(screen)  # best hit highlighted first
         await pilot.press("enter")
         await pilot.pause()
+        # a resource opens as with enter on its row: its reader, or (the embedded capture has no links, so
+        # no document page) its card, over the member screen on the resource's row
+        assert isinstance(app.screen, ResourceScreen)
+        assert app.screen.resource.title == "Peru Design Report 2019-2021"
+        await pilot.press("escape")
         assert isinstance(app.screen, MemberScreen) and app.screen.slug == "peru"
         assert app.screen.query_one("#tabs", TabbedContent).active == "resources"
         assert cursor_title(app, "#resources-table") == "Peru Design Report 2019-2021"
@@ -122,6 +128,8 @@ async def test_jump_clears_filters_on_the_open_member(sample_store):
         highlight(screen, "Peru Design Report 2019-2021  ·")
         await pilot.press("enter")
         await pilot.pause()
+        assert isinstance(app.screen, ResourceScreen)  # the resource opens over its row (see above)
+        await pilot.press("escape")
         assert app.screen is member  # the same member screen, not a second copy
         assert member.query_one("#resources-filter", Input).value == ""
         assert "[All 40]" in str(member.query_one("#resources-types", Static).render())

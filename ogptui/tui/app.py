@@ -240,10 +240,39 @@ class OgpApp(App[int]):
 
         self.push_screen(CommitmentScreen(slug, commitment_id))
 
-    def open_resource(self, resource: Resource) -> None:
+    def open_resource(
+        self,
+        resource: Resource,
+        member_slug: str | None = None,
+        *,
+        place: str | None = None,
+        place_url: str | None = None,
+        find: str | None = None,
+    ) -> None:
+        """The reader when the resource links a document page (cached or not); else the resource's card
+        (a link elsewhere has nothing to read offline). `place`/`place_url`/`find`: a search hit's."""
+        if resource.document:
+            self.open_reader(resource.document, resource=resource, member_slug=member_slug, place=place,
+                             place_url=place_url, find=find)  # fmt: skip
+            return
         from ogptui.tui.screens.resource import ResourceScreen
 
         self.push_screen(ResourceScreen(resource))
+
+    def open_reader(
+        self,
+        document: str,
+        *,
+        resource: Resource | None = None,
+        member_slug: str | None = None,
+        place: str | None = None,
+        place_url: str | None = None,
+        find: str | None = None,
+    ) -> None:
+        from ogptui.tui.screens.reader import ReaderScreen
+
+        self.push_screen(ReaderScreen(document, resource=resource, member_slug=member_slug, place=place,
+                                      place_url=place_url, find=find))  # fmt: skip
 
     def go_back(self) -> None:
         if len(self.screen_stack) > 2:
@@ -316,11 +345,44 @@ class OgpApp(App[int]):
             self.notify(f"Not opened: {reason}.", severity="warning", markup=False)
             return
         try:
-            self.services.open_url(safe)
+            opened = self.services.open_url(safe)
         except Exception as e:  # no browser on this machine
             self.notify(f"Could not open a browser: {e}", severity="warning", markup=False)
             return
+        if opened is False:  # webbrowser.open found no browser to start
+            self.notify(f"No browser could be started on this machine; y copies the link ({safe}).",
+                        severity="warning", markup=False)  # fmt: skip
+            return
         self.notify(f"Opening {safe}", markup=False)
+
+    def open_file(self, path: str | None, what: str) -> bool:
+        """Open a file of the files folder with the platform's opener. Only a regular file inside that
+        folder (checked again now, whatever the caller passes): never a path a server or a cache row chose.
+        False when nothing was opened (and the user was told why)."""
+        import os
+
+        from ogptui.files import resolve_inside
+
+        folder = self.store.paths.files
+        try:
+            relative = os.path.relpath(path, folder) if path else None
+        except ValueError:  # another drive (Windows)
+            relative = None
+        inside = resolve_inside(folder, relative.replace(os.sep, "/") if relative else None)
+        if inside is None:
+            self.notify(f"Not opened: {what} is not a file on this device.", severity="warning", markup=False)
+            return False
+        try:
+            opened = self.services.open_file(str(inside))
+        except Exception as e:  # the opener could not be started
+            self.notify(f"Could not open {what}: {e}. The file is {inside}", severity="warning", markup=False)
+            return False
+        if opened is False:
+            self.notify(f"No program to open files on this machine (xdg-open or open). The file is {inside}",
+                        severity="warning", timeout=10, markup=False)  # fmt: skip
+            return False
+        self.notify(f"Opening {what}: {inside}", markup=False)
+        return True
 
     # --- the cache changed ---------------------------------------------------------------------
     def _load_cache_state(self) -> None:
@@ -403,9 +465,25 @@ class OgpApp(App[int]):
         self._sync_worker(slugs, watchlist, auto, self._sync_cancel)
         return True
 
+    def start_document_sync(self, document: str, member_slug: str, what: str = "") -> bool:
+        """Fetch one document page and its files now (`s` in the reader), as a sync: same progress in the
+        status bar, same notification at the end, the screens reload when it stored something."""
+        if self.syncing:
+            self.notify("A sync is already running.", markup=False)
+            return False
+        self._sync_cancel = threading.Event()
+        self.sync_progress = starting_text(what or document)
+        self._sync_worker(None, False, False, self._sync_cancel, (document, member_slug))
+        return True
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="sync")
     def _sync_worker(
-        self, slugs: list[str] | None, watchlist: bool, auto: bool, cancel: threading.Event
+        self,
+        slugs: list[str] | None,
+        watchlist: bool,
+        auto: bool,
+        cancel: threading.Event,
+        document: tuple[str, str] | None = None,
     ) -> None:
         def on_event(event: SyncEvent) -> None:
             try:
@@ -413,9 +491,15 @@ class OgpApp(App[int]):
             except RuntimeError:  # the app has closed its event loop (quitting): nobody to tell
                 pass
 
-        summary = self.services.sync(
-            slugs=slugs, watchlist=watchlist, source=self.source, on_event=on_event, cancel=cancel
-        )
+        if document is not None:
+            summary = self.services.sync_document(
+                document=document[0], member_slug=document[1], source=self.source, on_event=on_event,
+                cancel=cancel,
+            )  # fmt: skip
+        else:
+            summary = self.services.sync(
+                slugs=slugs, watchlist=watchlist, source=self.source, on_event=on_event, cancel=cancel
+            )
         self.post_message(SyncFinished(summary, auto=auto))
 
     @on(SyncProgressed)

@@ -22,7 +22,8 @@ class Command:
     footer: str  # short label shown in the footer
     description: str  # one line for help and the palette
     action: str  # action string, run on the scope's namespace (app or screen)
-    scope: str  # "app", "members", "member", "commitment", "resource", "search", "changes", "help", "lists"
+    scope: str  # "app", "members", "member", "commitment", "resource", "reader", "search", "changes", "help",
+    # "lists"
     show: bool = True  # shown in the footer
     palette: bool = True  # offered in the command palette
     priority: bool = False
@@ -41,6 +42,7 @@ SCOPE_TITLES = {
     "notes": "Notes and bookmarks",
     "note": "Note editor",
     "compare": "Compare members",
+    "reader": "Document reader",
 }
 
 _TABS = ("overview", "commitments", "resources", "metrics", "contacts", "participation", "posts")
@@ -118,6 +120,27 @@ COMMANDS: tuple[Command, ...] = (
     Command("resource.back", "escape", "Back", "Close the resource", "back", "resource"),
     Command("resource.copy", "y", "Copy link", "Copy the resource's link", "copy", "resource"),
     Command("resource.browse", "o", "Open link", "Open the resource in a browser", "browse", "resource"),
+    # --- document reader ---
+    Command("reader.back", "escape", "Back", "Close the document", "back", "reader"),
+    Command("reader.find", "slash", "Find", "Find in the document (enter keeps the matches)", "find", "reader"),
+    Command("reader.next", "n", "Next", "Next match", "next_match", "reader"),
+    Command("reader.previous", "N", "Previous", "Previous match", "previous_match", "reader", False),
+    Command(
+        "reader.open",
+        "o",
+        "Open",
+        "Open the file on this device (else the link in a browser)",
+        "open",
+        "reader",
+    ),
+    Command("reader.copy", "y", "Copy link", "Copy the document's link (or the file's)", "copy", "reader"),
+    Command("reader.fetch", "s", "Fetch", "Fetch this document now", "fetch", "reader"),
+    Command("reader.down", "j", "Down", "Scroll down a line", "line_down", "reader", False, False),
+    Command("reader.up", "k", "Up", "Scroll up a line", "line_up", "reader", False, False),
+    Command("reader.page_down", "space", "Page down", "Scroll down a page", "page_down", "reader", False, False),
+    Command("reader.page_up", "b", "Page up", "Scroll up a page", "page_up", "reader", False, False),
+    Command("reader.top", "g", "Top", "Go to the beginning", "top", "reader", False, False),
+    Command("reader.bottom", "G", "Bottom", "Go to the end", "bottom", "reader", False, False),
     # --- search (keys work while typing in the search box) ---
     Command(
         "search.open",
@@ -293,6 +316,7 @@ _KEY_NAMES = {
     "enter": "enter",
     "ctrl+p": "ctrl+p",
     "f1": "F1",
+    "space": "space",
 }
 
 

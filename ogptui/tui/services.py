@@ -1,4 +1,4 @@
-"""What the app does to the outside world: sync, probe the source, open a browser.
+"""What the app does to the outside world: sync, probe the source, open a browser or a file.
 
 The app takes a `Services` in its constructor; `Services()` is the real thing, and tests pass fakes
 (`Services(sync=fake_sync)`), so the app has no branch of its own for tests. The real functions import
@@ -44,6 +44,43 @@ def real_sync(
     return sync_blocking(slugs=slugs, watchlist=watchlist, source=source, on_event=on_event, cancel=cancel)
 
 
+class SyncDocumentFunction(Protocol):
+    """Fetches one document page and its files in the calling (worker) thread (`s` in the reader)."""
+
+    def __call__(
+        self,
+        *,
+        document: str,
+        member_slug: str,
+        source: str,
+        on_event: Callable[[SyncEvent], None],
+        cancel: threading.Event,
+    ) -> SyncSummary: ...
+
+
+def real_sync_document(
+    *,
+    document: str,
+    member_slug: str,
+    source: str,
+    on_event: Callable[[SyncEvent], None],
+    cancel: threading.Event,
+) -> SyncSummary:
+    """`ogptui.sync.sync_document_blocking` (the documents sync's one-document entry point), given the
+    progress callback and the cancel event when it takes them. Where that entry point is missing (a build
+    without the documents sync), the member is synced instead: its documents come with it."""
+    import inspect
+
+    from ogptui import sync
+
+    fetch_one = getattr(sync, "sync_document_blocking", None)
+    if fetch_one is None:
+        return sync.sync_blocking(slugs=[member_slug], source=source, on_event=on_event, cancel=cancel)
+    wanted = {"member_slug": member_slug, "source": source, "files": True, "on_event": on_event, "cancel": cancel}
+    accepted = inspect.signature(fetch_one).parameters
+    return fetch_one(document, **{k: v for k, v in wanted.items() if k in accepted})
+
+
 def real_probe(source: str) -> bool:
     """Does the source answer at all? (never raises)"""
     from ogptui.sync import source_reachable
@@ -58,8 +95,34 @@ def real_open_url(url: str) -> bool:
     return webbrowser.open(url, new=2)
 
 
+def real_open_file(path: str) -> bool:
+    """Open a local file with the platform's opener (`open` on macOS, `xdg-open` elsewhere, the shell's
+    association on Windows); False when this machine has none. No shell: the path is one argument."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if sys.platform == "win32":
+        os.startfile(path)  # type: ignore[attr-defined]
+        return True
+    opener = shutil.which("open" if sys.platform == "darwin" else "xdg-open")
+    if opener is None:
+        return False
+    subprocess.Popen(
+        [opener, path],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    return True
+
+
 @dataclass(frozen=True)
 class Services:
     sync: SyncFunction = real_sync
     probe: Callable[[str], bool] = real_probe
     open_url: Callable[[str], object] = real_open_url
+    sync_document: SyncDocumentFunction = real_sync_document
+    open_file: Callable[[str], object] = real_open_file

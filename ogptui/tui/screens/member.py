@@ -102,9 +102,10 @@ class MemberScreen(Screen):
         fresh = freshness_text(store.freshness(self.slug), self.app.now(), self.app.settings.stale_hours)
         watched = store.is_watched(self.slug)
         marks, notes, bookmarks = user_layer(self.app, member)
+        readable = frozenset(store.documents_cached(r.document for r in member.resources))
         self._ctx = PaneContext(
             freshness_line=str(fresh), watched=watched, width=self.app.size.width, marks=marks, notes=notes,
-            bookmarks=bookmarks,
+            bookmarks=bookmarks, readable=readable,
         )  # fmt: skip
         # only the tab shown is filled now; the others when first shown (`_show_pane`), so opening a member
         # does not build seven tabs' tables and texts before the first paint
@@ -209,7 +210,7 @@ class MemberScreen(Screen):
         if isinstance(pane, CommitmentsPane):
             self.app.open_commitment(self.slug, item.id)
         elif isinstance(pane, ResourcesPane):
-            self.app.open_resource(item)
+            self.app.open_resource(item, self.slug)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -39,6 +39,7 @@ GROUPS = (
     ("commitment", "Commitments"),
     ("resource", "Resources"),
     ("contact", "Contacts"),
+    ("document", "Documents"),
     ("note", "Your notes"),
 )
 # Where a hit opens on the member screen.
@@ -47,6 +48,7 @@ TAB_OF_KIND = {
     "commitment": "commitments",
     "resource": "resources",
     "contact": "contacts",
+    "document": "resources",
 }
 # The marks become private-use characters while the snippet is cleaned (`clean_text` removes control
 # characters, the marks among them), then split the text into plain and matched runs.
@@ -79,6 +81,16 @@ def unmarked(snippet: str) -> str:
     return snippet.replace(MARKS[0], "").replace(MARKS[1], "")
 
 
+def marked_word(snippet: str | None) -> str | None:
+    """The first word a snippet marks (what the reader finds when it opens a document hit)."""
+    text = snippet or ""
+    start = text.find(MARKS[0])
+    end = text.find(MARKS[1], start + 1)
+    if start < 0 or end < 0:
+        return None
+    return clean_text(text[start + 1 : end]) or None
+
+
 def hit_text(hit: Hit) -> Text:
     """One result: title line (commitment ID first, then member name and year/type), then the snippet when
     it comes from another field than the title."""
@@ -93,6 +105,8 @@ def hit_text(hit: Hit) -> Text:
         t.append(clean(hit.title) or "untitled", style="bold")
     meta = [clean(hit.member_name or hit.member_slug)] if hit.kind != "member" else []
     meta += [clean(str(v)) for v in (hit.year, hit.type) if v not in (None, "")]
+    if hit.kind == "document" and hit.place:
+        meta.append("in " + clean(hit.place))
     if meta:
         t.append("  ·  " + " · ".join(meta), style="dim")
     if not title_is_snippet and hit.snippet:
@@ -132,7 +146,7 @@ class SearchScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title")
-        yield Input(placeholder="Search members, commitments, resources, contacts…", id="search-input")
+        yield Input(placeholder="Search members, commitments, resources, contacts, documents…", id="search-input")
         yield Static(id="search-info", classes="pane-info")
         yield ResultList(id="search-results")
         yield StatusBar(id="status")
@@ -278,7 +292,8 @@ class SearchScreen(Screen):
 
 async def open_hit(app: Any, hit: Hit) -> None:
     """Show a hit in its pane: the member screen on the right tab with the row selected; a commitment also
-    opens its detail over that member screen (so escape returns to the member).
+    opens its detail over that member screen (so escape returns to the member), a resource or a document
+    its reader (a document hit at its place, the word found).
 
     Navigation stays a hierarchy (list → member → detail, one member screen at a time), as when opening
     things by hand: screens above the list are closed, except the hit's own member screen, which is reused.
@@ -287,6 +302,12 @@ async def open_hit(app: Any, hit: Hit) -> None:
 
     tab = TAB_OF_KIND.get(hit.kind, "overview")
     key = None if hit.kind == "member" else hit.ref
+    resource = None
+    if hit.kind in ("resource", "document"):
+        resource, key = _resource_of(app, hit)
+        if hit.kind == "document" and not hit.member_slug:  # no member lists it: the reader alone
+            app.open_reader(hit.ref, place=hit.place, place_url=hit.url, find=marked_word(hit.snippet))
+            return
 
     def is_target(screen: object) -> bool:
         return isinstance(screen, MemberScreen) and screen.slug == hit.member_slug
@@ -299,3 +320,23 @@ async def open_hit(app: Any, hit: Hit) -> None:
         return
     if hit.kind == "commitment":
         app.open_commitment(hit.member_slug, hit.ref)
+    elif hit.kind == "document":
+        app.open_reader(hit.ref, resource=resource, member_slug=hit.member_slug, place=hit.place,
+                        place_url=hit.url, find=marked_word(hit.snippet))  # fmt: skip
+    elif resource is not None:
+        app.open_resource(resource, hit.member_slug)
+
+
+def _resource_of(app: Any, hit: Hit) -> tuple[Any, str | None]:
+    """(the resource, its row key) a resource or document hit is about; (None, None) when it is gone."""
+    member = app.store.get_member(hit.member_slug) if hit.member_slug else None
+    resources = member.resources if member is not None else []
+    if hit.kind == "resource":
+        try:
+            return resources[int(hit.ref)], hit.ref
+        except (ValueError, IndexError):
+            return None, hit.ref
+    for i, r in enumerate(resources):
+        if r.document == hit.ref:
+            return r, str(i)
+    return None, None

@@ -32,6 +32,10 @@ class PaneContext:
     marks: dict[str, str] = field(default_factory=dict)  # note/bookmark marks by target key (ogptui.notes)
     notes: tuple[Any, ...] = ()  # the user's notes on the member and its targets (overview)
     bookmarks: tuple[Any, ...] = ()
+    readable: frozenset[str] = frozenset()  # slugs of the member's documents cached (readable offline)
+
+
+OFFLINE_MARK = "✓"
 
 
 class Pane(Vertical):
@@ -241,10 +245,12 @@ class CommitmentsPane(Pane):
 
 
 class ResourcesPane(Pane):
-    """Timeline: grouped by year (newest first); `t` cycles the type filter, `/` filters by text."""
+    """Timeline: grouped by year (newest first); `t` cycles the type filter, `/` filters by text. A `✓` in
+    the Offline column marks a resource whose document is on this device (enter reads it)."""
 
     table_id = "resources-table"
     type_index = 0
+    readable: frozenset[str] = frozenset()
 
     def compose_content(self) -> ComposeResult:
         yield FilterInput(self.table_id, "/ filter resources by title", id="resources-filter")
@@ -253,14 +259,18 @@ class ResourcesPane(Pane):
 
     def setup(self) -> None:
         t = self._table()
-        for label in ("Year", "Title", "Type", "Format"):
+        for label in ("Year", "Title", "Type", "Format", "Offline"):
             t.add_column(label, key=label.lower())
 
     def show(self, member: Member, ctx: PaneContext) -> None:
         super().show(member, ctx)
         self.width = ctx.width
         self.marks = {i: ctx.marks[k] for i, r in enumerate(member.resources) if (k := resource_key(member.slug, r)) in ctx.marks}
+        self.readable = ctx.readable
         self.refill()
+
+    def is_readable(self, r: Any) -> bool:
+        return bool(r.document) and r.document in self.readable
 
     def types(self) -> list[tuple[str | None, int]]:
         """[(None, total), (type, count), ...] most common first; None type shows as 'no type'."""
@@ -284,7 +294,7 @@ class ResourcesPane(Pane):
             return
         q = self.query_one("#resources-filter", Input).value
         want = self.current_type
-        title_w = max(30, getattr(self, "width", 120) - 44)
+        title_w = max(30, getattr(self, "width", 120) - 52)
         indexed = [
             (i, r)
             for i, r in enumerate(self.member.resources)
@@ -302,7 +312,8 @@ class ResourcesPane(Pane):
                 (
                     i,
                     [year_cell, *render.with_mark([render.clip(r.title, title_w)], getattr(self, "marks", {}).get(i)),
-                     render.clip(r.type, 20, "no type"), render.clip(r.format, 10)],
+                     render.clip(r.type, 20, "no type"), render.clip(r.format, 10),
+                     Text(OFFLINE_MARK if self.is_readable(r) else "")],
                 )
             )  # fmt: skip
         self._table().refill(rows)
@@ -318,6 +329,10 @@ class ResourcesPane(Pane):
             info.append(f"[{label}]" if active else label, style="reverse" if active else "dim")
         if q or want:
             info.append(f"   showing {len(rows)}", style="dim")
+        documents = [r for r in self.member.resources if r.document]
+        if documents:
+            n = sum(1 for r in documents if self.is_readable(r))
+            info.append(f"   {OFFLINE_MARK} {n} of {len(documents)} readable offline", style="dim")
         self.query_one("#resources-types", Static).update(info)
 
     def on_input_changed(self, event: Input.Changed) -> None:
