@@ -167,3 +167,10 @@ def make_app(store=None, *, sync=None, probe=None, open_url=None, **kw):
     app = OgpApp(store=store, **kw)
     app.animation_level = "none"  # no tab-underline or scroll animations: faster and deterministic
     return app
+
+
+def screen_lines(app) -> list[str]:
+    """The screen as the person sees it: one string per terminal line (what a snapshot shows as text).
+
+    PRIVATE(textual 8.2.8): the compositor's `render_strips` (what the driver writes)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]

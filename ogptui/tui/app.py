@@ -480,8 +480,7 @@ class OgpApp(App[int]):
     def _is_stale(self, slugs: list[str]) -> bool:
         now = self.now()
         for slug in slugs:
-            f = freshness_text(self.store.freshness(slug), now, self.settings.stale_hours)
-            if f.state != "fresh":
+            if freshness_text(self.store.freshness(slug), now, self.settings.stale_hours).stale:
                 return True
         return False
 

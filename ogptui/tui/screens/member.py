@@ -86,14 +86,14 @@ class MemberScreen(Screen):
         # does not build seven tabs' tables and texts before the first paint
         self._unshown = {tab_id for tab_id, _, _ in TABS}
         self._show_pane(self.active_tab())
-        parts: list[str | Text] = [
-            Text(member.name, style="bold"),
-            f"{member.level} member",
-        ]  # TitleBar cleans
-        if watched:
-            parts.append("★ watched")
-        parts.append(str(fresh))
-        self.query_one("#title").set_title(*parts)
+        name = Text(member.name, style="bold")  # TitleBar cleans
+        star = ("★ watched",) if watched else ()
+        self.query_one("#title", TitleBar).set_fitted(
+            (name, f"{member.level} member", *star, str(fresh)),
+            (name, *star, str(fresh)),
+            (name, *star, fresh.compact()),
+            (name, *(("★",) if watched else ()), fresh.compact()),
+        )  # the freshness is never the part that is cut
         return True
 
     def active_tab(self) -> str:

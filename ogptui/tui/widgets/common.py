@@ -75,9 +75,49 @@ class FilterInput(Input):
 
 class TitleBar(Static):
     """One line at the top: what you are looking at. Plain text, never markup; every part is cleaned of
-    control characters here, whatever the caller passes (a `Text` part keeps its style, not its spans)."""
+    control characters here, whatever the caller passes (a `Text` part keeps its style, not its spans).
+
+    `set_title` takes the parts of one line; `set_fitted` takes forms of it from the longest to the
+    shortest and shows the longest that fits the width (again on every resize). When even the shortest does
+    not fit, its first part (a name) is clipped, never the others (a freshness, a count)."""
+
+    _forms: list[tuple[str | Text, ...]] | None = None
 
     def set_title(self, *parts: str | Text) -> None:
+        self._forms = None
+        self.update(self._line(parts))
+
+    def set_fitted(self, *forms: tuple[str | Text, ...]) -> None:
+        self._forms = list(forms)
+        self._fit()
+
+    def on_resize(self) -> None:
+        if self._forms:
+            self._fit()
+
+    def _fit(self) -> None:
+        forms = self._forms or [()]
+        width = self.content_size.width or max(1, self.app.size.width - 2)
+        for parts in forms:
+            line = self._line(parts)
+            if line.cell_len <= width:
+                self.update(line)
+                return
+        parts = forms[-1]
+        rest = self._line(parts[1:]) if len(parts) > 1 else Text()
+        room = width - rest.cell_len - (5 if len(parts) > 1 else 0)
+        head = parts[0]
+        head_text = Text(safe(head.plain), style=head.style) if isinstance(head, Text) else Text(safe(head))
+        if room >= 4:
+            head_text.truncate(room, overflow="ellipsis")
+            line = self._line((head_text, *parts[1:]))
+        else:
+            line = rest
+        line.truncate(width, overflow="ellipsis")
+        self.update(line)
+
+    @staticmethod
+    def _line(parts: tuple[str | Text, ...] | list[str | Text]) -> Text:
         t = Text()
         for n, p in enumerate(parts):
             if n:
@@ -86,7 +126,7 @@ class TitleBar(Static):
                 t.append(safe(p.plain), style=p.style)
             else:
                 t.append(safe(p))
-        self.update(t)
+        return t
 
 
 class StatusBar(Static):
@@ -103,7 +143,11 @@ class StatusBar(Static):
 
     def show_status(self) -> None:
         app: Any = self.app
-        self.update(status_text(app.status, app.now()))
+        width = self.content_size.width or max(1, app.size.width - 2)
+        self.update(status_text(app.status, app.now(), width))
+
+    def on_resize(self) -> None:
+        self.show_status()
 
 
 class DetailScroll(VerticalScroll):
