@@ -36,7 +36,9 @@ def iso(t: datetime) -> str:
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def fail_check(store, url: str, slug: str, reason: str = "cannot connect to 127.0.0.1:9 after 4 tries") -> None:
+def fail_check(
+    store, url: str, slug: str, reason: str = "cannot connect to 127.0.0.1:9 after 4 tries"
+) -> None:
     """What sync records for a member page that got no answer (`Syncer._fail`)."""
     state = store.http_state(url) or {}
     store.note_http(url, kind="member", member_slug=slug, failures=int(state.get("failures") or 0) + 1,
@@ -115,7 +117,9 @@ def test_both_edges_of_the_stale_threshold(age, state, stale):
     with open_store() as s:
         m = sample_member()
         m.fetched_at = iso(NOW - age)
-        s.write_member(m, http={"url": m.source_url, "fetched_at": iso(NOW - age), "confirmed_at": iso(NOW - age)})
+        s.write_member(
+            m, http={"url": m.source_url, "fetched_at": iso(NOW - age), "confirmed_at": iso(NOW - age)}
+        )
         f = freshness_text(s.freshness("testland"), NOW, 24)
         summary = next(x for x in s.list_members() if x.slug == "testland")
     assert (f.state, f.stale) == (state, stale)
