@@ -259,31 +259,33 @@ class PerformanceRow:
 
 @dataclass
 class Benchmark:
-    scope: str = spec("Scope", default=REQUIRED)  # "global" or "regional"
-    label: str = spec("Benchmark", default=REQUIRED, cap=200)  # e.g. "Most per action plan"
+    scope: str = spec("Scope", default=REQUIRED, search={"type": 0})  # "global" or "regional"
+    label: str = spec("Benchmark", default=REQUIRED, cap=200, search={"body": 0})  # "Most per action plan"
     raw: list[int] = spec("Raw values", type=INT_LIST, factory=list)
 
 
 @dataclass
 class ParticipationRow:
-    phase: str = spec("Phase", default=REQUIRED)  # "development" or "implementation"
+    phase: str = spec("Phase", default=REQUIRED, search={"type": 0})  # "development" or "implementation"
     action_plan: int = spec("Action plan", type=INT, default=REQUIRED)
-    level: str | None = spec("Level")  # Collaborate/Involve/Consult/Inform/No Consultation, None = unknown
+    level: str | None = spec("Level", search={"body": 0})  # Collaborate/Involve/Consult/Inform/No Consultation
 
 
 @dataclass
 class GlobalReportArea:
     """One policy area of the 2019 Global Report block: an action implication per dimension."""
 
-    area: str = spec("Policy area", default=REQUIRED)
-    implications: list[str | None] = spec("Action implications", type=OPT_TEXT_LIST, factory=list)
+    area: str = spec("Policy area", default=REQUIRED, search={"title": 0})
+    implications: list[str | None] = spec(
+        "Action implications", type=OPT_TEXT_LIST, factory=list, search={"body": 0}
+    )
 
 
 @dataclass
 class Post:
-    title: str = spec("Title", default=REQUIRED)
-    teaser: str | None = spec("Teaser")
-    url: str | None = spec("Link")
+    title: str = spec("Title", default=REQUIRED, search={"title": 0})
+    teaser: str | None = spec("Teaser", search={"body": 0})
+    url: str | None = spec("Link", search={"url": 0})
 
 
 @dataclass

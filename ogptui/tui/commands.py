@@ -59,7 +59,8 @@ COMMANDS: tuple[Command, ...] = (
         "search",
         "ctrl+f",
         "Search",
-        "Search everything cached (members, commitments, resources, contacts)",
+        "Search everything cached: members, commitments, resources, contacts, posts, Global Report, "
+        "participation, benchmarks",
         "app.search",
         "app",
     ),

@@ -21,7 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ogptui.clean import MULTILINE_CAP, clean_text
-from ogptui.search import Hit, recent_searches, remember_search, search
+from ogptui.search import KIND_TITLES, KINDS, Hit, recent_searches, remember_search, search
 from ogptui.tui.commands import bindings
 from ogptui.tui.render import safe
 from ogptui.tui.widgets.common import Footer, StatusBar, TitleBar, reload_on_cache_change
@@ -31,18 +31,17 @@ MATCH_STYLE = "bold reverse"
 DEBOUNCE = 0.03  # seconds: coalesces a burst of keys (a paste, fast typing) into one query
 LIMIT = 50
 RECENT = 10
-GROUPS = (
-    ("member", "Members"),
-    ("commitment", "Commitments"),
-    ("resource", "Resources"),
-    ("contact", "Contacts"),
-)
+GROUPS = tuple((kind, KIND_TITLES[kind]) for kind in KINDS)
 # Where a hit opens on the member screen.
 TAB_OF_KIND = {
     "member": "overview",
     "commitment": "commitments",
     "resource": "resources",
     "contact": "contacts",
+    "post": "posts",
+    "global_report": "participation",
+    "participation": "participation",
+    "benchmark": "metrics",
 }
 # The marks become private-use characters while the snippet is cleaned (`clean_text` removes control
 # characters, the marks among them), then split the text into plain and matched runs.
@@ -127,7 +126,7 @@ class SearchScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title")
-        yield Input(placeholder="Search members, commitments, resources, contacts…", id="search-input")
+        yield Input(placeholder="Search everything cached (every tab of every member)…", id="search-input")
         yield Static(id="search-info", classes="pane-info")
         yield ResultList(id="search-results")
         yield StatusBar(id="status")
@@ -244,6 +243,11 @@ class SearchScreen(Screen):
         event.stop()
         if event.option.id:
             self._open_option(event.option.id)
+
+    def hit_of_highlight(self) -> Hit | None:
+        """The result the highlight is on (None on a recent search or nothing)."""
+        option = self.query_one("#search-results", ResultList).highlighted_option
+        return self._hit_by_option.get(option.id or "") if option is not None else None
 
     def focus_input(self) -> None:
         self.query_one("#search-input", Input).focus()
