@@ -56,3 +56,50 @@ async def test_a_failed_sync_keeps_the_embedded_label_everywhere(size):
         lines = screen_lines(app)  # what is on screen, not only in the widgets: nothing clipped away
         assert "embedded sample" in lines[0] and "failed" in lines[0], lines[0]
         assert "embedded sample" in lines[-2], lines[-2]
+
+
+# --- 14.3 ---------------------------------------------------------------------------------------
+class FakeSync:
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+
+    def __call__(self, *, slugs, watchlist, source, on_event, cancel):
+        from ogptui.sync import SyncSummary
+
+        self.calls.append({"slugs": slugs, "watchlist": watchlist})
+        return SyncSummary(outcome="ok")
+
+
+@pytest.mark.parametrize("start", ["list", "member"])
+async def test_both_start_paths_check_the_source_and_sync_stale_data(start):
+    """Bare `ogptui` (the members list) and `ogptui open peru` check the same way: the probe runs at once
+    and the stale embedded sample is synced (every cached member from the list, the member when opened)."""
+    probes: list[str] = []
+    sync = FakeSync()
+    app = make_app(slug="peru" if start == "member" else None, auto_sync=True, sync=sync,
+                   probe=lambda source: probes.append(source) or True)  # fmt: skip
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: sync.calls, "the auto-sync", timeout=10)
+        assert len(probes) == 1 and app.online is True
+        expected = (
+            {"slugs": ["peru"], "watchlist": False}
+            if start == "member"
+            else {"slugs": None, "watchlist": False}
+        )
+        assert sync.calls == [expected]
+        assert "source not checked" not in text_of(app, "#status")
+
+
+async def test_fresh_data_is_not_synced_but_the_source_is_checked_at_start():
+    from ogptui.store import open_store
+    from tests.test_tui_support import fill_store
+
+    with open_store() as s:
+        fill_store(s)
+    probes: list[str] = []
+    sync = FakeSync()
+    app = make_app(slug="testland", auto_sync=True, sync=sync, probe=lambda src: probes.append(src) or True)
+    async with app.run_test(size=SIZE) as pilot:  # the fixed clock: testland was synced 3 h before it
+        await wait_until(pilot, lambda: app.online is not None, "the probe", timeout=10)
+        await pilot.pause(0.2)
+    assert probes and sync.calls == []

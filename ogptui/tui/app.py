@@ -147,7 +147,9 @@ class OgpApp(App[int]):
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self._poll_data_version)
         if self.auto_sync:
-            self.call_after_refresh(self.check_auto_sync)
+            # The same check whichever screen comes first (the members list or a member): is the source
+            # there (the status bar says so within a second), and is the data it would sync stale?
+            self.call_after_refresh(self.check_auto_sync, True)
             self.set_interval(600, self.check_auto_sync)
         if self.exit_after_paint:
             self._exit_after_paint()
@@ -463,7 +465,8 @@ class OgpApp(App[int]):
             self.notify("Auto-sync off: press s to sync by hand (useful on metered links).")
 
     def _auto_target(self) -> tuple[list[str] | None, bool, list[str]]:
-        """(slugs, watchlist, slugs to judge staleness by)."""
+        """(slugs, watchlist, slugs to judge staleness by): the watchlist, else the member on screen, else
+        every cached member (what `ogptui sync` with no names syncs)."""
         watch = self.store.watchlist()
         if watch:
             return None, True, watch
@@ -475,7 +478,7 @@ class OgpApp(App[int]):
                     break
         if slug:
             return [slug], False, [slug]
-        return None, False, []
+        return None, False, self.store.member_slugs()
 
     def _is_stale(self, slugs: list[str]) -> bool:
         now = self.now()
@@ -484,13 +487,15 @@ class OgpApp(App[int]):
                 return True
         return False
 
-    def check_auto_sync(self) -> None:
+    def check_auto_sync(self, starting: bool = False) -> None:
+        """Probe the source and sync what is stale; at start, probe even when nothing is stale, so the
+        status bar says whether the source answers instead of "source not checked"."""
         if not self.auto_sync or self.syncing:
             return
         _slugs, _watch, judge = self._auto_target()
-        if not judge or not self._is_stale(judge):
-            return
-        self._probe_worker(sync_after=True)
+        stale = bool(judge) and self._is_stale(judge)
+        if stale or starting:
+            self._probe_worker(sync_after=stale)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="probe")
     def _probe_worker(self, sync_after: bool) -> None:
@@ -511,7 +516,7 @@ class OgpApp(App[int]):
         slugs, watchlist, judge = self._auto_target()
         if not judge:
             return
-        what = "the watchlist" if watchlist else ", ".join(slugs or [])
+        what = "the watchlist" if watchlist else ", ".join(slugs or []) or "the cached members"
         if was_offline:
             self.notify(f"Back online: syncing {what} in the background.", markup=False)
         else:
