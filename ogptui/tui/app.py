@@ -107,6 +107,7 @@ class OgpApp(App[int]):
         self.recheck_delays = recheck_delays
         self.exit_after_paint = exit_after_paint
         self._sync_cancel = threading.Event()
+        self._quitting = threading.Event()  # set when the app quits: workers stop waiting at once
         self._recheck_n = 0
         self._recheck_timer: Timer | None = None
         self._data_version: int | None = None  # cache.db's PRAGMA data_version when last looked at
@@ -164,6 +165,7 @@ class OgpApp(App[int]):
         screen.call_after_refresh(self.exit, 0)
 
     def on_unmount(self) -> None:
+        self._quitting.set()
         self._sync_cancel.set()
         if self._store is not None and self._owns_store:
             try:
@@ -263,7 +265,10 @@ class OgpApp(App[int]):
             self.push_screen(ChangesScreen())
 
     def action_quit(self) -> None:  # type: ignore[override]
-        self._sync_cancel.set()  # a running sync stops at its next request instead of holding up the exit
+        # A running sync is cancelled where it waits (its run is recorded as interrupted and resumes next
+        # time) and a probe is left behind, so the prompt comes back at once, not after a timeout.
+        self._quitting.set()
+        self._sync_cancel.set()
         self.exit(0)
 
     # --- watch, copy, open ---------------------------------------------------------------------
@@ -499,8 +504,25 @@ class OgpApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="probe")
     def _probe_worker(self, sync_after: bool) -> None:
-        reachable = bool(self.services.probe(self.source))
-        self.post_message(ProbeFinished(reachable, sync_after=sync_after))
+        """The probe runs in a daemon thread that this worker waits for, unless the app quits: a probe of
+        a hanging source (up to 3 s) must not hold up the exit (nothing is written, so leaving it is safe)."""
+        answer: list[object] = []
+
+        def probe() -> None:
+            try:
+                answer.append(bool(self.services.probe(self.source)))
+            except BaseException as e:  # raised again in the worker: the StateChanged handler tells it
+                answer.append(e)
+
+        thread = threading.Thread(target=probe, name="ogptui-probe", daemon=True)
+        thread.start()
+        while thread.is_alive():
+            if self._quitting.is_set():
+                return
+            thread.join(0.05)
+        if isinstance(answer[0], BaseException):
+            raise answer[0]
+        self.post_message(ProbeFinished(bool(answer[0]), sync_after=sync_after))
 
     @on(ProbeFinished)
     def _probe_finished(self, message: ProbeFinished) -> None:

@@ -97,7 +97,7 @@ class TitleBar(Static):
 
     def _fit(self) -> None:
         forms = self._forms or [()]
-        width = self.content_size.width or max(1, self.app.size.width - 2)
+        width = max(1, self.app.size.width - 2)  # the bar spans the screen (padding 1 each side)
         for parts in forms:
             line = self._line(parts)
             if line.cell_len <= width:
@@ -143,7 +143,7 @@ class StatusBar(Static):
 
     def show_status(self) -> None:
         app: Any = self.app
-        width = self.content_size.width or max(1, app.size.width - 2)
+        width = max(1, app.size.width - 2)  # the bar spans the screen (padding 1 each side)
         self.update(status_text(app.status, app.now(), width))
 
     def on_resize(self) -> None:
