@@ -11,9 +11,8 @@ import pytest
 
 from ogptui.cli.main import main
 from ogptui.search import KIND_TITLES, KINDS, search
-from ogptui.store import open_store
 from ogptui.store import db as dbmod
-from ogptui.store import docs
+from ogptui.store import docs, open_store
 from ogptui.store.schema import CACHE_MIGRATIONS
 from tests.test_tui_support import fill_store, make_app, sample_member
 
