@@ -103,3 +103,59 @@ async def test_fresh_data_is_not_synced_but_the_source_is_checked_at_start():
         await wait_until(pilot, lambda: app.online is not None, "the probe", timeout=10)
         await pilot.pause(0.2)
     assert probes and sync.calls == []
+
+
+# --- 14.5 ---------------------------------------------------------------------------------------
+@pytest.fixture
+def store():
+    from ogptui.store import open_store
+    from tests.test_tui_support import fill_store
+
+    s = open_store()
+    fill_store(s)
+    yield s
+    s.close()
+
+
+def messages(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_open_with_no_browser_says_so_and_offers_copy(store):
+    app = make_app(store=store, slug="testland", open_url=lambda url: False)  # webbrowser.open's "no"
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3", "o")
+        await pilot.pause()
+        (said,) = messages(app)
+        assert said.startswith("No browser found") and "y to copy" in said and "Opening" not in said
+        await pilot.press("y")
+        assert copied == ["https://www.opengovpartnership.org/documents/testland-action-plan-2023-2025/"]
+
+
+async def test_copy_does_not_claim_more_than_it_knows_and_http_links_copy(store):
+    from ogptui.model import Resource
+
+    m = store.get_member("testland")
+    m.resources.append(Resource("Plain http page", 2024, "Letter", "Web page", "http://example.org/letter"))
+    store.write_member(m)
+    app = make_app(store=store, slug="testland", open_url=lambda url: True)
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        table = app.screen.query_one("#resources-table")
+        table.move_cursor(row=[c.plain for c in table.get_column("title")].index("Plain http page"))
+        await pilot.press("y")
+        assert copied == ["http://example.org/letter"]  # copying a cleaned http:// link is harmless
+        assert (
+            messages(app)[-1]
+            == "Copied the resource link (if your terminal allows it): http://example.org/letter"
+        )
+        await pilot.press("o")  # opening stays restricted to https:// (or the configured source)
+        await pilot.pause()
+        assert messages(app)[-1].startswith("Not opened: only https:// links open")
+        table.move_cursor(row=[c.plain for c in table.get_column("title")].index("Unsafe link"))
+        await pilot.press("y")  # javascript: is never copied
+        assert copied == ["http://example.org/letter"] and messages(app)[-1].startswith("Not copied")

@@ -29,7 +29,7 @@ from textual.worker import Worker, WorkerState
 
 from ogptui import config
 from ogptui.clean import clean_multiline, clean_text
-from ogptui.links import check_link
+from ogptui.links import check_copy, check_link
 from ogptui.model import Resource
 from ogptui.timefmt import freshness_text
 from ogptui.tui.commands import OgpCommands, bindings
@@ -297,12 +297,14 @@ class OgpApp(App[int]):
         if "@" in value and "/" not in value:
             text = clean_text(value)  # an email address
         else:
-            text, reason = check_link(self._absolute(value), self.source)
+            text, reason = check_copy(self._absolute(value), self.source)
             if text is None:
                 self.notify(f"Not copied: {reason}.", severity="warning", markup=False)
                 return
+        # The clipboard is reached with OSC 52, which many terminals ignore without telling: no claim more
+        # than that (there is no reliable way to ask a terminal whether it allows it).
         self.copy_to_clipboard(text)
-        self.notify(f"Copied {what}: {text}", markup=False)
+        self.notify(f"Copied {what} (if your terminal allows it): {text}", markup=False)
 
     def open_link(self, url: str | None, what: str) -> None:
         if not url:
@@ -313,11 +315,16 @@ class OgpApp(App[int]):
             self.notify(f"Not opened: {reason}.", severity="warning", markup=False)
             return
         try:
-            self.services.open_url(safe)
-        except Exception as e:  # no browser on this machine
-            self.notify(f"Could not open a browser: {e}", severity="warning", markup=False)
+            opened = self.services.open_url(safe)
+        except Exception as e:  # a browser that failed to start
+            self.notify(f"Could not open a browser: {e}. Press y to copy the link.", severity="warning",
+                        markup=False)  # fmt: skip
             return
-        self.notify(f"Opening {safe}", markup=False)
+        if opened is False:  # `webbrowser.open` found no browser (a server, a container, ssh)
+            self.notify(f"No browser found to open {safe}. Press y to copy the link instead.",
+                        severity="warning", timeout=10, markup=False)  # fmt: skip
+            return
+        self.notify(f"Opening {safe} in the browser", markup=False)
 
     # --- the cache changed ---------------------------------------------------------------------
     def _load_cache_state(self) -> None:

@@ -88,4 +88,4 @@ def real_open_url(url: str) -> bool:
 class Services:
     sync: SyncFunction = real_sync
     probe: Callable[[str], bool] = real_probe
-    open_url: Callable[[str], object] = real_open_url
+    open_url: Callable[[str], object] = real_open_url  # False: no browser found (anything else: opened)
