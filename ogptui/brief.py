@@ -20,7 +20,7 @@ from pathlib import Path
 from ogptui import __version__
 from ogptui.clean import MULTILINE_CAP, clean_text, safe_output
 from ogptui.links import safe_link
-from ogptui.model import Member
+from ogptui.model import Member, commitment_count
 
 TABLES = ("commitments", "resources")
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&!#])")
@@ -79,7 +79,7 @@ def member_markdown(member: Member, freshness_text: str | None = None) -> str:
             ["Level", _v((m.level or "").title())],
             ["Member since", _v(m.member_since)],
             ["Action plans", _v(m.action_plan)],
-            ["Commitments in the cache", str(len(m.commitments))],
+            ["Commitments in the cache", md_text(commitment_count(len(m.commitments), cp.commitment_count))],
             ["Resources", str(len(m.resources))],
             ["Contacts", str(len(m.contacts))],
         ],
@@ -140,7 +140,7 @@ def member_markdown(member: Member, freshness_text: str | None = None) -> str:
     if not m.contacts:
         out.append("_None on the cached page._")
 
-    out += ["", f"## Commitments ({len(m.commitments)})", ""]
+    out += ["", f"## Commitments ({md_text(commitment_count(len(m.commitments), cp.commitment_count, 'heading'))})", ""]
     if m.commitments:
         out += _table(
             ["ID", "Year", "Title", "Policy area", "Status", "Early results"],

@@ -577,6 +577,19 @@ def search_values(records: tuple[Any, ...]) -> dict[str, Any]:
     return out
 
 
+def commitment_count(listed: int, in_plan: int | None, form: str = "long") -> str:
+    """How many commitments, in words that agree everywhere: the number the page lists, or, when it lists
+    none but gives the current plan's count (the embedded Peru page: 13, listed 0), "13 (not listed on the
+    page)" — never a bare 0 beside a 13. `form`: "long", "short" (a table cell) or "heading" (inside the
+    parentheses of a section heading)."""
+    if listed == 0 and in_plan:
+        return {
+            "short": f"{in_plan} (not listed)",
+            "heading": f"{in_plan} in the current plan, not listed on the page",
+        }.get(form, f"{in_plan} (not listed on the page)")
+    return str(listed)
+
+
 def validate_member(m: Member) -> list[str]:
     """Reasons a parsed member must not be stored (empty list = valid)."""
     problems = []

@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ogptui.clean import safe_output
-from ogptui.model import COMMITMENT_DETAIL_LABELS, CommitmentPage, DirectoryPage, DocumentPage, Member
+from ogptui.model import (
+    COMMITMENT_DETAIL_LABELS,
+    CommitmentPage,
+    DirectoryPage,
+    DocumentPage,
+    Member,
+    commitment_count,
+)
 
 
 def _v(x: object) -> str:
@@ -46,7 +53,7 @@ def member_text(m: Member, freshness: str | None = None) -> str:
         ),
     )
     out += _section(
-        f"Commitments ({len(m.commitments)})",
+        f"Commitments ({commitment_count(len(m.commitments), cp.commitment_count, 'heading')})",
         (
             f"{c.id:<9} {c.year or '':<5} {c.title or ''}"
             + (f"  [{c.policy_area}]" if c.policy_area else "")

@@ -159,3 +159,36 @@ async def test_copy_does_not_claim_more_than_it_knows_and_http_links_copy(store)
         table.move_cursor(row=[c.plain for c in table.get_column("title")].index("Unsafe link"))
         await pilot.press("y")  # javascript: is never copied
         assert copied == ["http://example.org/letter"] and messages(app)[-1].startswith("Not copied")
+
+
+# --- 14.8 ---------------------------------------------------------------------------------------
+async def test_the_embedded_sample_counts_agree_everywhere():
+    """Embedded Peru: the page says 13 commitments in the current plan and lists none. No screen says 0
+    beside a 13."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        t = app.screen.query_one("#members-table")
+        assert [c.plain for c in t.get_column("commitments")] == ["13 (not listed)"]
+        await pilot.press("enter")
+        await pilot.pause()
+        overview = text_of(app, "#pane-overview-text")
+        assert "Commitments listed  13 (not listed on the page)" in overview
+        await pilot.press("2")
+        await pilot.pause()
+        info = text_of(app, "#commitments-count")
+        assert "13 commitments" in info and "does not list them" in info
+
+
+def test_cli_show_and_brief_counts_agree(capsys):
+    from ogptui.cli.main import main
+
+    assert main(["show", "peru"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "Commitments (13 in the current plan, not listed on the page)" in out and "Commitments (0)" not in out
+    )
+    assert main(["show", "peru", "--format", "md"]) == 0
+    md = capsys.readouterr().out
+    assert "| Commitments in the cache | 13 (not listed on the page) |" in md
+    assert "## Commitments (13 in the current plan, not listed on the page)" in md

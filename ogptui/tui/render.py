@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ogptui.clean import clean_multiline, clean_text
-from ogptui.model import Commitment, Member
+from ogptui.model import Commitment, Member, commitment_count
 
 _CONSOLE = Console(width=200, color_system=None, force_terminal=False)
 LABEL = "bold"
@@ -144,7 +144,7 @@ def overview_text(m: Member, freshness_line: str, watched: bool, width: int | No
                 ("Contacts", len(m.contacts)),
                 *(("  " + (safe(c.side) or "contact"), _contact_line(c)) for c in m.contacts[:3]),
                 ("Resources", len(m.resources)),
-                ("Commitments listed", len(m.commitments)),
+                ("Commitments listed", commitment_count(len(m.commitments), cp.commitment_count)),
                 ("Freshness", freshness_line),
                 ("Source", m.source_url),
             ],

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Input
 
+from ogptui.model import commitment_count
 from ogptui.timefmt import short_freshness
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
@@ -86,7 +87,7 @@ class MembersScreen(Screen):
             render.plain(s.level),
             render.plain(s.member_since),
             render.plain(s.action_plan),
-            Text(str(s.commitment_count), justify="right"),
+            Text(commitment_count(s.commitment_count, s.plan_commitment_count, "short"), justify="right"),
             Text(str(s.resource_count), justify="right"),
         ]
         return [s, render.haystack(s.name, s.slug, s.level), cells, None, None]

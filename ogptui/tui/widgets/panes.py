@@ -205,7 +205,13 @@ class CommitmentsPane(Pane):
         total = len(self.member.commitments)
         info = Text(f"{len(rows)} of {total} commitments" if q else f"{total} commitments", style="dim")
         if not total:
-            info = Text("The page lists no commitments (the list can be empty on the site).", style="dim")
+            in_plan = self.member.current_plan.commitment_count
+            info = Text(
+                f"The current plan has {in_plan} commitments, but the page does not list them (s syncs the page)."
+                if in_plan
+                else "The page lists no commitments (the list can be empty on the site).",
+                style="dim",
+            )
         self.query_one("#commitments-count", Static).update(info)
 
     def on_input_changed(self, event: Input.Changed) -> None:
