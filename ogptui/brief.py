@@ -224,15 +224,16 @@ def brief_filename(slug: str, day: date | None = None) -> str:
 
 
 def write_brief(member: Member, freshness_text: str | None = None, folder: Path | None = None) -> Path:
-    """Write the member's Markdown brief into `folder` (default: the user's documents folder).
+    """Write the member's Markdown brief into `folder` (default: `config.paths().briefs`, the folder
+    `ogptui where` shows: `briefs` in OGPTUI_HOME when that is set, else the user's documents folder).
 
     The name is `ogp-<slug>-brief-<date>.md`; an existing file is never replaced (`-2`, `-3`, ... are
     added). Returns the path written. Raises OSError when the folder cannot be created or written.
     """
     if folder is None:
-        import platformdirs
+        from ogptui import config
 
-        folder = Path(platformdirs.user_documents_dir())
+        folder = config.paths().briefs
     folder.mkdir(parents=True, exist_ok=True)
     text = member_markdown(member, freshness_text)
     base = brief_filename(member.slug)

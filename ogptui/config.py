@@ -43,6 +43,7 @@ class Paths:
     cache_db: Path
     user_db: Path
     settings: Path
+    briefs: Path  # where the TUI's `e` writes Markdown briefs (created only when one is written)
 
     def to_dict(self) -> dict[str, str]:
         return {k: str(v) for k, v in asdict(self).items()}
@@ -53,10 +54,14 @@ def paths() -> Paths:
     if env:
         home = Path(env).expanduser()
         settings = home / "settings.json"
+        briefs = home / "briefs"  # everything in the one folder: nothing lands in ~/Documents
     else:
         home = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
         settings = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.json"
-    return Paths(home=home, cache_db=home / "cache.db", user_db=home / "user.db", settings=settings)
+        briefs = Path(platformdirs.user_documents_dir())
+    return Paths(
+        home=home, cache_db=home / "cache.db", user_db=home / "user.db", settings=settings, briefs=briefs
+    )
 
 
 def ensure_home(p: Paths | None = None) -> Paths:

@@ -192,3 +192,28 @@ def test_cli_show_and_brief_counts_agree(capsys):
     md = capsys.readouterr().out
     assert "| Commitments in the cache | 13 (not listed on the page) |" in md
     assert "## Commitments (13 in the current plan, not listed on the page)" in md
+
+
+# --- 14.9 ---------------------------------------------------------------------------------------
+async def test_the_brief_goes_to_the_folder_where_shows(store, ogptui_home, tmp_path, monkeypatch, capsys):
+    """With OGPTUI_HOME set, `e` writes inside it (never creating ~/Documents) and says where; `ogptui
+    where` names the same folder."""
+    import json
+
+    from ogptui.cli.main import main
+
+    fake_home = tmp_path / "user-home"
+    fake_home.mkdir()
+    monkeypatch.setenv("HOME", str(fake_home))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
+    assert main(["where", "--json"]) == 0
+    briefs = json.loads(capsys.readouterr().out)["briefs"]
+    assert briefs == str(ogptui_home / "briefs")
+    app = make_app(store=store, slug="testland")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        (said,) = messages(app)
+    written = list((ogptui_home / "briefs").glob("ogp-testland-brief-*.md"))
+    assert len(written) == 1 and str(written[0]) in said
+    assert not (fake_home / "Documents").exists()

@@ -102,7 +102,7 @@ COMMANDS: tuple[Command, ...] = (
         "member.brief",
         "e",
         "Brief",
-        "Write this member's Markdown brief to your documents folder",
+        "Write this member's Markdown brief to the briefs folder (ogptui where shows it)",
         "brief",
         "member",
     ),

@@ -211,8 +211,8 @@ class MemberScreen(Screen):
         store = self.app.store
         fresh = freshness_text(store.freshness(self.slug), self.app.now(), self.app.settings.stale_hours)
         try:
-            path = write_brief(self.member, str(fresh))
-        except OSError as e:  # an unwritable or missing documents folder, a full disk
+            path = write_brief(self.member, str(fresh), folder=store.paths.briefs)
+        except OSError as e:  # an unwritable briefs folder, a full disk
             reason = e.strerror or str(e)
             where = f" ({e.filename})" if getattr(e, "filename", None) else ""
             self.app.notify(f"Brief not written: {reason}{where}.", title="Brief", severity="error",
