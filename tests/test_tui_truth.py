@@ -217,3 +217,35 @@ async def test_the_brief_goes_to_the_folder_where_shows(store, ogptui_home, tmp_
     written = list((ogptui_home / "briefs").glob("ogp-testland-brief-*.md"))
     assert len(written) == 1 and str(written[0]) in said
     assert not (fake_home / "Documents").exists()
+
+
+# --- 14.10 --------------------------------------------------------------------------------------
+async def test_palette_shows_the_short_name_with_the_description_under_it(store):
+    from textual.command import CommandList
+
+    app = make_app(store=store, slug="testland")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        await pilot.press(*"watch or unwatch")
+        await pilot.pause(0.5)
+        options = app.screen.query_one(CommandList).options
+        first = str(options[0].prompt)
+        lines = first.splitlines()
+        assert lines[0].strip() == "Watch  (w)", lines
+        assert lines[1].strip() == "Watch or unwatch this member", lines
+
+
+async def test_toasts_do_not_cover_the_status_bar(store):
+    from textual.widgets._toast import Toast
+
+    app = make_app(store=store, slug="testland")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.notify("A long notification that takes several lines of the toast and would sit on the status "
+                   "bar if it were docked at the bottom of the screen as Textual does by default.")  # fmt: skip
+        await pilot.pause(0.3)
+        toast = app.screen.query(Toast).first()
+        status = app.screen.query_one("#status")
+        assert toast.region.bottom <= status.region.y, (toast.region, status.region)
+        assert "synced 3 h ago" in screen_lines(app)[0]
+        assert "auto-sync" in screen_lines(app)[-2]  # the status bar line, whole

@@ -189,16 +189,20 @@ class OgpCommands(Provider):
         await self.app.run_action(command.action.removeprefix("app."), target)
 
     def _prompt(self, command: Command) -> str:
-        return f"{command.description} ({key_display(command.keys)})"
+        """The main line: the command's short name and its key (the description goes under it)."""
+        return f"{command.footer}  ({key_display(command.keys)})"
 
     async def discover(self) -> Hits:
         for c in self._available():
-            yield DiscoveryHit(self._prompt(c), partial(self._run, c), help=c.footer)
+            yield DiscoveryHit(self._prompt(c), partial(self._run, c), help=c.description)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for c in self._available():
             prompt = self._prompt(c)
-            score = matcher.match(prompt)
+            # the short name or the description may match ("watch or unwatch" finds "Watch  (w)")
+            score = max(matcher.match(prompt), matcher.match(c.description))
             if score > 0:
-                yield Hit(score, matcher.highlight(prompt), partial(self._run, c), text=prompt, help=c.footer)
+                yield Hit(
+                    score, matcher.highlight(prompt), partial(self._run, c), text=prompt, help=c.description
+                )
