@@ -239,6 +239,28 @@ class Slug(Rule):
         return slug
 
 
+class SortOrder(Rule):
+    """How a table is sorted: "" (its own order), a column name (ascending) or "-" and a column name
+    (descending)."""
+
+    def __init__(self, columns: tuple[str, ...]):
+        self.columns = columns
+        self.what = f'"" or a column ({", ".join(columns)}), with "-" in front for descending'
+
+    def convert(self, value: object) -> str:
+        if not isinstance(value, str) or value.removeprefix("-") not in ("", *self.columns) or value == "-":
+            raise _Bad()
+        return value
+
+
+# The columns the TUI's sortable tables have (tests/test_tui_sort.py checks the tables agree).
+SORT_COLUMNS = {
+    "members": ("watched", "name", "level", "since", "plan", "commitments", "resources", "freshness"),
+    "commitments": ("id", "title", "year", "policy_area", "status", "early_results", "completion"),
+    "resources": ("year", "title", "type", "format"),
+}
+
+
 # The command-line options use these very rules (see ogptui/cli/sync.py).
 SOURCE = HttpUrl()
 SLUG = Slug()
@@ -266,6 +288,10 @@ class Settings:
     # Seconds a whole sync (or mirror download) may take; 0 = no limit.
     run_deadline: float = setting(3600.0, RUN_DEADLINE)
     last_member: str | None = setting(None, Slug(optional=True))
+    # How the TUI's tables are sorted (S, or a click on a header): "" = their own order.
+    sort_members: str = setting("", SortOrder(SORT_COLUMNS["members"]))
+    sort_commitments: str = setting("", SortOrder(SORT_COLUMNS["commitments"]))
+    sort_resources: str = setting("", SortOrder(SORT_COLUMNS["resources"]))
     # Not settings: what loading found wrong (one sentence each), and what `save` must keep as it was.
     notices: list[str] = field(default_factory=list, repr=False, compare=False, metadata={})
     _kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, metadata={})

@@ -582,7 +582,7 @@ def commitment_count(listed: int, in_plan: int | None, form: str = "long") -> st
     none but gives the current plan's count (the embedded Peru page: 13, listed 0), "13 (not listed on the
     page)" — never a bare 0 beside a 13. `form`: "long", "short" (a table cell) or "heading" (inside the
     parentheses of a section heading)."""
-    if listed == 0 and in_plan:
+    if listed == 0 and _is_int(in_plan) and in_plan > 0:  # a count, not whatever a column holds
         return {
             "short": f"{in_plan} (not listed)",
             "heading": f"{in_plan} in the current plan, not listed on the page",

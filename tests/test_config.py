@@ -49,6 +49,9 @@ RULE_CASES = [
     ("theme", ["textual-dark", "ansi-light", "catppuccin-mocha"], ["", "a b", "x" * 65, 5, None, "\x1b[31m"]),
     ("run_deadline", [0, 0.5, 3600, 604800], [-1, -0.001, 604800.5, float("inf"), float("nan"), "60", True, None]),
     ("last_member", ["peru", "buenos-aires-argentina", None], ["", "a b", "a/b", "x" * 201, 3, "../etc"]),
+    ("sort_members", ["", "name", "-freshness", "watched"], ["-", "--name", "title", "Name", None, 1, "name\x1b"]),
+    ("sort_commitments", ["", "id", "-early_results"], ["-", "type", "-title ", None]),
+    ("sort_resources", ["", "year", "-year", "format"], ["-", "id", "status", False]),
 ]  # fmt: skip
 
 

@@ -327,10 +327,7 @@ async def test_help_lists_search_and_brief_keys(store):
 
 # --- e: the member brief ---------------------------------------------------------------------------
 async def test_e_writes_the_brief_and_says_where(store, tmp_path, monkeypatch):
-    import platformdirs
-
-    docs = tmp_path / "Documents"
-    monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(docs))
+    docs = store.paths.briefs  # with OGPTUI_HOME set: its `briefs` folder (issue 14.9; `ogptui where`)
     app = make_app(store=store, slug="peru")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3", "e")  # works from any tab
@@ -348,11 +345,11 @@ async def test_e_writes_the_brief_and_says_where(store, tmp_path, monkeypatch):
 
 
 async def test_e_reports_an_unwritable_folder(store, tmp_path, monkeypatch):
-    import platformdirs
+    from dataclasses import replace
 
     blocker = tmp_path / "not-a-folder"
-    blocker.write_text("a file where the documents folder should be")
-    monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(blocker / "Documents"))
+    blocker.write_text("a file where the briefs folder should be")
+    monkeypatch.setattr(store, "paths", replace(store.paths, briefs=blocker / "briefs"))
     app = make_app(store=store, slug="peru")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")

@@ -38,6 +38,7 @@ SCOPE_TITLES = {
     "changes": "What changed",
     "help": "Help",
     "lists": "Tables and lists",
+    "item": "Post or contact",
 }
 
 _TABS = ("overview", "commitments", "resources", "metrics", "contacts", "participation", "posts")
@@ -90,7 +91,12 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("member.back", "escape", "Back", "Back to the members list", "back", "member"),
     Command(
-        "member.open", "enter", "Open", "Open the selected commitment or resource", "open_selected", "member"
+        "member.open",
+        "enter",
+        "Open",
+        "Open the selected commitment, resource, contact or post",
+        "open_selected",
+        "member",
     ),
     Command("member.filter", "slash", "Filter", "Filter this tab's table as you type", "filter", "member"),
     Command("member.types", "t", "Type", "Resources: cycle the type filter", "cycle_type", "member"),
@@ -141,6 +147,26 @@ COMMANDS: tuple[Command, ...] = (
     Command("lists.up", "k", "Up", "Move up", "cursor_up", "lists", False, False),
     Command("lists.top", "g", "Top", "Go to the first row", "scroll_top", "lists", False, False),
     Command("lists.bottom", "G", "Bottom", "Go to the last row", "scroll_bottom", "lists", False, False),
+    # --- sorting (issue 14.11), a post or a contact in full (14.7) ---
+    Command(
+        "members.sort",
+        "S",
+        "Sort",
+        "Sort by the next column, then the other way (a click on a header sorts by it)",
+        "cycle_sort",
+        "members",
+    ),
+    Command(
+        "member.sort",
+        "S",
+        "Sort",
+        "Commitments, resources: sort by the next column, then the other way (or click a header)",
+        "cycle_sort",
+        "member",
+    ),
+    Command("item.back", "escape", "Back", "Close the post or contact", "back", "item"),
+    Command("item.copy", "y", "Copy", "Copy the post's link or the contact's email", "copy", "item"),
+    Command("item.browse", "o", "Open link", "Open the post in a browser", "browse", "item"),
 )
 
 

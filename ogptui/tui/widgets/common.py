@@ -9,11 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer as _Footer
 from textual.widgets import Input, Static
+from textual.widgets._footer import FooterKey
 
 from ogptui.tui.commands import bindings
 from ogptui.tui.render import safe
@@ -25,14 +27,57 @@ def reload_on_cache_change(screen: Screen[Any], reload: Callable[[], object]) ->
     screen.watch(screen.app, "cache_version", reload, init=False)
 
 
+# Keys the footer always shows, whatever the width (help lists the rest, the palette runs them), and the
+# actions whose keys go first when the footer is too narrow (then the others, from the end).
+ESSENTIAL_KEYS = ("question_mark", "ctrl+f", "q")
+DROP_FIRST = ("brief", "toggle_watch", "browse", "filter")
+COMPACT_BELOW = 100  # columns: a narrower footer drops the spaces around keys
+
+
 class Footer(_Footer):
-    """Textual's footer, recomposed once per refresh however many times the bindings changed before it.
+    """Textual's footer, recomposed once per refresh however many times the bindings changed before it, and
+    fitted to the width: below `COMPACT_BELOW` columns it is compact, and when the keys still do not fit, the
+    screen's own keys go from the end until they do; help (`?`), search and quit always stay.
 
     Textual's own footer schedules a full recompose (a FooterKey per binding) on every bindings update; at
     start-up focus moves and tab activation send a dozen of them in a row, each rebuilding the same keys.
     """
 
     _recompose_pending = False
+    _fitted_width = 0
+
+    def compose(self) -> ComposeResult:
+        width = self.app.size.width
+        self._fitted_width = width
+        self.compact = width < COMPACT_BELOW
+        keys = list(super().compose())  # FooterKeys only: the command list defines no binding groups
+        palette = [k for k in keys if isinstance(k, FooterKey) and k.has_class("-command-palette")]
+        # the palette key: a border cell, "^p Commands" and a space
+        room = width - sum(len(k.key_display) + len(k.description) + 3 for k in palette)
+        rest = [k for k in keys if k not in palette]
+
+        def used(ks: list[Any]) -> int:
+            pad = 2 if self.compact else 3  # compact: "key desc" + a cell of margin; else " key desc "
+            cells = sum(len(getattr(k, "key_display", "")) + len(getattr(k, "description", "")) + pad for k in ks)
+            return cells - (1 if self.compact and ks else 0)  # no margin needed after the last key
+
+        def rank(k: Any) -> tuple[int, int]:
+            action = getattr(k, "action", "")
+            return (DROP_FIRST.index(action) if action in DROP_FIRST else len(DROP_FIRST), -rest.index(k))
+
+        while used(rest) > room:
+            droppable = [k for k in rest if getattr(k, "key", None) not in ESSENTIAL_KEYS]
+            if not droppable:
+                break
+            rest.remove(min(droppable, key=rank))
+        yield from rest
+        yield from palette
+
+    def on_resize(self) -> None:
+        width = self.app.size.width
+        if width != self._fitted_width and self.is_attached and not self._recompose_pending:
+            self._recompose_pending = True
+            self.call_after_refresh(self._recompose_once)
 
     def bindings_changed(self, screen: Any) -> None:
         # PRIVATE(textual 8.2.8): what Footer.bindings_changed sets before its recompose; compose() waits
