@@ -224,7 +224,7 @@ class OgpApp(App[int]):
                         markup=False,
                     )
                 return False
-        self.push_screen(MemberScreen(slug, tab=tab, select=select))
+        self.push_screen(MemberScreen(slug, tab=tab, select=select, id=self._screen_id("member-screen")))
         if self.settings.last_member != slug:
             self.settings.last_member = slug
             self._save_settings()
@@ -233,7 +233,17 @@ class OgpApp(App[int]):
     def open_commitment(self, slug: str, commitment_id: str) -> None:
         from ogptui.tui.screens.commitment import CommitmentScreen
 
-        self.push_screen(CommitmentScreen(slug, commitment_id))
+        self.push_screen(CommitmentScreen(slug, commitment_id, id=self._screen_id("commitment-screen")))
+
+    def _screen_id(self, base: str) -> str:
+        """`base`, or `base-2`, `-3`… when a screen below (a result opened over the search) already has it."""
+        taken = {screen.id for screen in self.screen_stack}
+        n = 1
+        name = base
+        while name in taken:
+            n += 1
+            name = f"{base}-{n}"
+        return name
 
     def open_resource(self, resource: Resource) -> None:
         from ogptui.tui.screens.resource import ResourceScreen
@@ -255,8 +265,16 @@ class OgpApp(App[int]):
 
         if isinstance(self.screen, SearchScreen):
             self.screen.focus_input()
-        else:
+            return
+        below = next((s for s in self.screen_stack if isinstance(s, SearchScreen)), None)
+        if below is None:
             self.push_screen(SearchScreen())
+            return
+        # a new search, in the search screen already open under the result being looked at (one search
+        # screen at a time; `esc` is the way back to its results)
+        while self.screen is not below:
+            self.pop_screen()
+        below.start_over()
 
     def action_changes(self) -> None:
         from ogptui.tui.screens.changes import ChangesScreen

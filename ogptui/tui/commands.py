@@ -164,6 +164,7 @@ COMMANDS: tuple[Command, ...] = (
         "cycle_sort",
         "member",
     ),
+    Command("changes.open", "enter", "Go to", "Go to what changed (its tab and row)", "open_selected", "changes"),
     Command("item.back", "escape", "Back", "Close the post or contact", "back", "item"),
     Command("item.copy", "y", "Copy", "Copy the post's link or the contact's email", "copy", "item"),
     Command("item.browse", "o", "Open link", "Open the post in a browser", "browse", "item"),

@@ -43,8 +43,8 @@ class CommitmentScreen(Screen):
     SCOPE = "commitment"
     BINDINGS = bindings("commitment")
 
-    def __init__(self, slug: str, commitment_id: str) -> None:
-        super().__init__(id="commitment-screen")
+    def __init__(self, slug: str, commitment_id: str, *, id: str = "commitment-screen") -> None:
+        super().__init__(id=id)
         self.slug = slug
         self.commitment_id = commitment_id
         self.commitment: Commitment | None = None

@@ -67,8 +67,10 @@ class MemberScreen(Screen):
     SCOPE = "member"
     BINDINGS = bindings("member")
 
-    def __init__(self, slug: str, tab: str = "overview", select: str | None = None) -> None:
-        super().__init__(id="member-screen")
+    def __init__(
+        self, slug: str, tab: str = "overview", select: str | None = None, *, id: str = "member-screen"
+    ) -> None:
+        super().__init__(id=id)
         self.slug = slug
         self.initial_tab = tab
         self.initial_select = select

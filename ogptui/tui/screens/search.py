@@ -249,6 +249,14 @@ class SearchScreen(Screen):
         option = self.query_one("#search-results", ResultList).highlighted_option
         return self._hit_by_option.get(option.id or "") if option is not None else None
 
+    def start_over(self) -> None:
+        """An empty search box (the recent searches listed), focused."""
+        box = self.query_one("#search-input", Input)
+        with box.prevent(Input.Changed):
+            box.value = ""
+        self.run_query("")
+        box.focus()
+
     def focus_input(self) -> None:
         self.query_one("#search-input", Input).focus()
 
@@ -269,25 +277,11 @@ class SearchScreen(Screen):
 
 
 async def open_hit(app: Any, hit: Hit) -> None:
-    """Show a hit in its pane: the member screen on the right tab with the row selected; a commitment also
-    opens its detail over that member screen (so escape returns to the member).
-
-    Navigation stays a hierarchy (list → member → detail, one member screen at a time), as when opening
-    things by hand: screens above the list are closed, except the hit's own member screen, which is reused.
-    """
-    from ogptui.tui.screens.member import MemberScreen
-
-    tab = TAB_OF_KIND.get(hit.kind, "overview")
-    key = None if hit.kind == "member" else hit.ref
-
-    def is_target(screen: object) -> bool:
-        return isinstance(screen, MemberScreen) and screen.slug == hit.member_slug
-
-    while len(app.screen_stack) > 2 and not is_target(app.screen):
-        await app.pop_screen()
-    if is_target(app.screen):
-        app.screen.select_row(tab, key)
-    elif not app.open_member(hit.member_slug, tab=tab, select=key):
+    """Show a hit in its pane: the member screen on the right tab with the row selected, pushed over the
+    search screen, so `esc` comes back to the results (and once more, to where the search started). A
+    commitment also opens its detail over that member screen."""
+    if not app.open_member(hit.member_slug, tab=TAB_OF_KIND.get(hit.kind, "overview"),
+                           select=None if hit.kind == "member" else hit.ref):  # fmt: skip
         return
     if hit.kind == "commitment":
         app.open_commitment(hit.member_slug, hit.ref)
