@@ -30,7 +30,7 @@ def reload_on_cache_change(screen: Screen[Any], reload: Callable[[], object]) ->
 # Keys the footer always shows, whatever the width (help lists the rest, the palette runs them), and the
 # actions whose keys go first when the footer is too narrow (then the others, from the end).
 ESSENTIAL_KEYS = ("question_mark", "ctrl+f", "q")
-DROP_FIRST = ("brief", "toggle_watch", "browse", "filter")
+DROP_FIRST = ("brief", "toggle_watch", "browse", "cycle_sort", "filter")
 COMPACT_BELOW = 100  # columns: a narrower footer drops the spaces around keys
 
 
