@@ -249,3 +249,39 @@ async def test_toasts_do_not_cover_the_status_bar(store):
         assert toast.region.bottom <= status.region.y, (toast.region, status.region)
         assert "synced 3 h ago" in screen_lines(app)[0]
         assert "auto-sync" in screen_lines(app)[-2]  # the status bar line, whole
+
+
+# --- Also: the README's numbers and keys match the code ----------------------------------------------
+def test_readme_numbers_match_the_code():
+    from pathlib import Path
+
+    from ogptui import config
+    from ogptui.source.client import Source
+    from ogptui.tui.app import RECHECK_DELAYS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    minutes = [int(d // 60) for d in RECHECK_DELAYS]
+    assert (
+        f"re-checks after {minutes[0]}, {minutes[1]}, {minutes[2]} and then every {minutes[3]} minutes"
+        in readme
+    )
+    import inspect
+
+    defaults = {k: v.default for k, v in inspect.signature(Source.__init__).parameters.items()}
+    assert f"tried up to {defaults['attempts']} times" in readme
+    assert f"When {defaults['offline_after']} pages in a row get no answer" in readme
+    assert f"`stale_hours` ({config.Settings().stale_hours:g} by default" in readme
+
+
+def test_readme_key_table_names_every_footer_key():
+    from pathlib import Path
+
+    from ogptui.tui.commands import COMMANDS, key_display
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| key | where | action |") : readme.index("**Sync without thinking")]
+    for c in COMMANDS:
+        if c.show and c.scope != "lists":
+            first = key_display(c.keys).split(" / ")[0]
+            shown = {"esc": "`esc`", "enter": "`enter`", "?": "`?`"}.get(first, f"`{first}`")
+            assert shown in table, (c.id, shown)
