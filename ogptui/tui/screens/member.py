@@ -184,6 +184,7 @@ class MemberScreen(Screen):
             return False
         if isinstance(pane, ResourcesPane):
             pane.type_index = 0
+            pane.year_hint = str(key)
         for box in pane.query(FilterInput):
             with box.prevent(Input.Changed):
                 box.value = ""

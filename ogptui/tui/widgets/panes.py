@@ -317,6 +317,7 @@ class ResourcesPane(TablePane):
     by text, `S` sorts by a column (then every row shows its year)."""
 
     table_id = "resources-table"
+    year_hint: str | None = None  # the row a jump landed on: it shows its year even inside a group
     filter_id = "resources-filter"
     info_id = "resources-types"
     type_index = 0
@@ -364,7 +365,9 @@ class ResourcesPane(TablePane):
         return want is None or (row.values["type"] or "no type") == want
 
     def table_rows(self, shown: list[Row]) -> list[tuple[str, list[Text]]]:
-        """In the timeline (no sort), the year heads its group only; sorted, every row shows its year."""
+        """In the timeline (no sort) the year heads its group only, except on the row a jump landed on
+        (`year_hint`), which repeats it dimmed: a group can be longer than the screen, and the year must stay
+        in sight. Sorted, every row shows its year."""
         if self.view.key is not None:
             return [(r.key, r.shown) for r in shown]
         out = []
@@ -372,7 +375,8 @@ class ResourcesPane(TablePane):
         for r in shown:
             cells = r.shown
             if r.values["year"] == last:
-                cells = [Text(""), *cells[1:]]
+                year = Text(cells[0].plain, style="dim") if r.key == self.year_hint else Text("")
+                cells = [year, *cells[1:]]
             last = r.values["year"]
             out.append((r.key, cells))
         return out
