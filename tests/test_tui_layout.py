@@ -10,8 +10,8 @@ from textual.widgets import DataTable
 
 from ogptui.model import Contact, Resource
 from ogptui.store import open_store
-from ogptui.tui import render
-from ogptui.tui.render import Column
+from ogptui.tui import tables
+from ogptui.tui.tables import Column
 from tests.test_tui_support import fill_store, make_app, sample_member, screen_lines
 
 SIZES = [(80, 24), (100, 30), (120, 36), (160, 48)]
@@ -96,11 +96,11 @@ def test_fit_columns_shrinks_titles_first_then_hides():
     cols = (Column("id", "ID"), Column("title", "Title", min=24, grow=True), Column("area", "Area", cap=12),
             Column("more", "More", min=6, drop=1))  # fmt: skip
     natural = {"id": 6, "title": 60, "area": 30, "more": 10}
-    wide = {c.key: w for c, _, w in render.fit_columns(cols, natural, 200)}
+    wide = {c.key: w for c, _, w in tables.fit_columns(cols, natural, 200)}
     assert wide == natural  # room enough: nothing clipped
-    mid = {c.key: w for c, _, w in render.fit_columns(cols, natural, 80)}
+    mid = {c.key: w for c, _, w in tables.fit_columns(cols, natural, 80)}
     assert mid["area"] == 12 and mid["id"] == 6 and mid["more"] == 10 and mid["title"] == 80 - 8 - 6 - 12 - 10
-    narrow = {c.key: w for c, _, w in render.fit_columns(cols, natural, 52)}
+    narrow = {c.key: w for c, _, w in tables.fit_columns(cols, natural, 52)}
     assert (
         "more" not in narrow and narrow["title"] >= 24
     )  # a column goes before the title drops below its min

@@ -12,8 +12,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from rich.console import Console
 from rich.text import Text
@@ -98,127 +97,6 @@ def clip(value: object, width: int, empty: str = "—") -> Text:
     if width > 0 and t.cell_len > width:
         t.truncate(width, overflow="ellipsis")
     return t
-
-
-@dataclass(frozen=True)
-class Column:
-    """A table column as `fit_columns` lays it out.
-
-    `min`: None keeps the column as wide as its widest cell; a number lets it be clipped down to that many
-    cells when the screen is narrow. `grow`: clipped first (a title, a role: long text that reads fine cut).
-    `short`: the header when the room is short. `drop`: 0 always shown; otherwise hidden at narrow widths,
-    the highest first (it is still in the detail, the filter and the sort). `cap`: a column other than the
-    `grow` ones is clipped to this many cells before the `grow` ones give way (a long policy area)."""
-
-    key: str
-    label: str
-    short: str | None = None
-    min: int | None = None
-    grow: bool = False
-    drop: int = 0
-    cap: int | None = None
-
-
-CELL_PADDING = 2  # DataTable's cell_padding 1, each side
-
-
-def fit_columns(
-    columns: Sequence[Column], natural: Mapping[str, int], width: int
-) -> list[tuple[Column, str, int]]:
-    """[(column, header, width)] of the columns shown, so the table fits `width` cells without scrolling
-    sideways. In turn, until it fits: columns with a `cap` are clipped to it, then the `grow` columns down
-    to their `min`, then the other columns that have a `min`; then the same with the shorter headers; then
-    a column is hidden (highest `drop` first) and it starts again. A column is never wider than its widest
-    cell or header."""
-    shown = list(columns)
-    while True:
-        for short in (False, True):
-            layout = []
-            for c in shown:
-                label = (c.short or c.label) if short else c.label
-                layout.append([c, label, max(natural.get(c.key, 0), len(label))])
-            total = sum(w + CELL_PADDING for _, _, w in layout)
-            steps = [(e, e[0].cap) for e in layout if e[0].cap is not None and not e[0].grow]
-            steps += [(e, e[0].min) for e in layout if e[0].grow]
-            steps += [(e, e[0].min) for e in layout if e[0].min is not None and not e[0].grow]
-            for entry, least in steps:
-                if total <= width:
-                    break
-                c, label, w = entry
-                floor = max(least or 0, len(label), 1)
-                take = min(max(0, w - floor), total - width)
-                entry[2] = w - take
-                total -= take
-            if total <= width:
-                return [(c, label, w) for c, label, w in layout]
-        droppable = [c for c in shown if c.drop]
-        if not droppable:
-            return [(c, label, w) for c, label, w in layout]
-        shown.remove(max(droppable, key=lambda c: c.drop))
-
-
-def natural_widths(rows: Iterable[Mapping[str, Text]]) -> dict[str, int]:
-    """The widest cell of each column over `rows` ({column: cell})."""
-    out: dict[str, int] = {}
-    for row in rows:
-        for key, cell in row.items():
-            n = cell.cell_len
-            if n > out.get(key, 0):
-                out[key] = n
-    return out
-
-
-def project(row: Mapping[str, Text], layout: Sequence[tuple[Column, str, int]]) -> list[Text]:
-    """The cells of the shown columns, each clipped to its width (with an ellipsis)."""
-    out = []
-    for c, _, w in layout:
-        cell = row.get(c.key) or Text("")
-        if cell.cell_len > w:
-            cell = cell.copy()
-            cell.truncate(w, overflow="ellipsis")
-        out.append(cell)
-    return out
-
-
-def type_bar(labels: list[str], active: int, width: int, tail: str = "") -> Text:
-    """`t [All 40] · IRM Report 9 · …`: the type filter's choices on one line of `width` cells, the active
-    one in brackets and reversed. When they do not all fit, a window of them around the active one is shown
-    with `…` where more are hidden, so the selection is always on screen; `tail` ("showing 5") always is."""
-
-    def cell(n: int) -> tuple[str, str]:
-        return (f"[{labels[n]}]", "reverse") if n == active else (labels[n], "dim")
-
-    def line(lo: int, hi: int) -> Text:
-        t = Text()
-        t.append("t ", style="bold")
-        if lo > 0:
-            t.append("… ", style="dim")
-        for n in range(lo, hi + 1):
-            if n > lo:
-                t.append(" · ", style="dim")
-            text, style = cell(n)
-            t.append(text, style=style)
-        if hi < len(labels) - 1:
-            t.append(" …", style="dim")
-        if tail:
-            t.append(f"   {tail}", style="dim")
-        return t
-
-    if not labels:
-        return line(0, -1)
-    active = max(0, min(active, len(labels) - 1))
-    lo = hi = active
-    grew = True
-    while grew:  # widen the window, right first, while it fits
-        grew = False
-        if hi + 1 < len(labels) and line(lo, hi + 1).cell_len <= width:
-            hi, grew = hi + 1, True
-        if lo > 0 and line(lo - 1, hi).cell_len <= width:
-            lo, grew = lo - 1, True
-    out = line(lo, hi)
-    if out.cell_len > width:
-        out.truncate(max(1, width), overflow="ellipsis")
-    return out
 
 
 def field_lines(pairs: Iterable[tuple[str, object]], label_width: int = 20, width: int | None = None) -> Text:

@@ -16,8 +16,7 @@ from ogptui.model import commitment_count
 from ogptui.timefmt import freshness_text
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
-from ogptui.tui.render import Column
-from ogptui.tui.tables import Row, TableView
+from ogptui.tui.tables import Column, Row, TableView
 from ogptui.tui.widgets.common import FilterInput, Footer, StatusBar, TitleBar, reload_on_cache_change
 from ogptui.tui.widgets.navtable import NavTable
 

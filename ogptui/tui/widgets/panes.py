@@ -2,6 +2,9 @@
 
 Panes with a table also answer `focus_filter`, `selected`, `copy_value` and `link_value`, which the member
 screen's actions (`/`, `enter`, `y`, `o`) call on the active pane.
+
+Why this module is over 400 lines: it is the seven tabs, each a short class (its columns, its rows, what
+its info line says); the table machinery they share is `TablePane` here and `ogptui.tui.tables`.
 """
 
 from __future__ import annotations
@@ -18,8 +21,7 @@ from textual.widgets import Input, Static
 
 from ogptui.model import Member
 from ogptui.tui import render
-from ogptui.tui.render import Column
-from ogptui.tui.tables import Row, TableView
+from ogptui.tui.tables import Column, Row, TableView, type_bar
 from ogptui.tui.widgets.common import DetailScroll, FilterInput
 from ogptui.tui.widgets.navtable import NavTable
 
@@ -391,7 +393,7 @@ class ResourcesPane(TablePane):
         sort = self.view.describe()
         if sort:
             tail = f"{tail} · {sort}" if tail else sort
-        return render.type_bar(labels, self.type_index % len(types), getattr(self, "width", 120) - 2, tail)
+        return type_bar(labels, self.type_index % len(types), getattr(self, "width", 120) - 2, tail)
 
     def year_head(self, key: str) -> int | None:
         """The row that heads the year group of the row `key` in the timeline (None when sorted)."""
