@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from ogptui import __version__
 from ogptui.clean import MULTILINE_CAP, clean_text, safe_output
 from ogptui.links import safe_link
-from ogptui.model import Document, Member, Resource
+from ogptui.model import Document, Member, Resource, commitment_count
 
 if TYPE_CHECKING:
     from ogptui.notes import Entry
@@ -130,7 +130,7 @@ def member_markdown(
             ["Level", _v((m.level or "").title())],
             ["Member since", _v(m.member_since)],
             ["Action plans", _v(m.action_plan)],
-            ["Commitments in the cache", str(len(m.commitments))],
+            ["Commitments in the cache", md_text(commitment_count(len(m.commitments), cp.commitment_count))],
             ["Resources", str(len(m.resources))],
             ["Contacts", str(len(m.contacts))],
         ],
@@ -204,7 +204,7 @@ def member_markdown(
     if not m.contacts:
         out.append("_None on the cached page._")
 
-    out += ["", f"## Commitments ({len(m.commitments)})", ""]
+    out += ["", f"## Commitments ({md_text(commitment_count(len(m.commitments), cp.commitment_count, 'heading'))})", ""]
     if m.commitments:
         out += _table(
             ["ID", "Year", "Title", "Policy area", "Status", "Early results"],
@@ -323,15 +323,16 @@ def write_brief(
     bookmarks: Sequence[Entry] = (),
     documents: dict[str, tuple[str | None, str | None]] | None = None,
 ) -> Path:
-    """Write the member's Markdown brief into `folder` (default: the user's documents folder).
+    """Write the member's Markdown brief into `folder` (default: `config.paths().briefs`, the folder
+    `ogptui where` shows: `briefs` in OGPTUI_HOME when that is set, else the user's documents folder).
 
     The name is `ogp-<slug>-brief-<date>.md`; an existing file is never replaced (`-2`, `-3`, ... are
     added). Returns the path written. Raises OSError when the folder cannot be created or written.
     """
     if folder is None:
-        import platformdirs
+        from ogptui import config
 
-        folder = Path(platformdirs.user_documents_dir())
+        folder = config.paths().briefs
     folder.mkdir(parents=True, exist_ok=True)
     text = member_markdown(member, freshness_text, notes=notes, bookmarks=bookmarks, documents=documents)
     base = brief_filename(member.slug)

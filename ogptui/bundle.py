@@ -944,7 +944,7 @@ def _merge_http_state(m: _Merge, kept: set[str]) -> None:
     for row in m.bundle.http_rows():
         if row.get("kind") == "member" and _key(row.get("member_slug")) in kept:
             continue
-        for k in ("fetched_at", "checked_at", "gone_at"):
+        for k in ("fetched_at", "checked_at", "confirmed_at", "gone_at"):
             if k in row:
                 row[k] = m.when(row[k])
         url = row.get("url")

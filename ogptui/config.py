@@ -43,6 +43,7 @@ class Paths:
     cache_db: Path
     user_db: Path
     settings: Path
+    briefs: Path  # where the TUI's `e` writes Markdown briefs (created only when one is written)
 
     @property
     def files(self) -> Path:
@@ -58,10 +59,14 @@ def paths() -> Paths:
     if env:
         home = Path(env).expanduser()
         settings = home / "settings.json"
+        briefs = home / "briefs"  # everything in the one folder: nothing lands in ~/Documents
     else:
         home = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
         settings = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.json"
-    return Paths(home=home, cache_db=home / "cache.db", user_db=home / "user.db", settings=settings)
+        briefs = Path(platformdirs.user_documents_dir())
+    return Paths(
+        home=home, cache_db=home / "cache.db", user_db=home / "user.db", settings=settings, briefs=briefs
+    )
 
 
 def ensure_home(p: Paths | None = None) -> Paths:
@@ -252,6 +257,28 @@ class Slug(Rule):
         return slug
 
 
+class SortOrder(Rule):
+    """How a table is sorted: "" (its own order), a column name (ascending) or "-" and a column name
+    (descending)."""
+
+    def __init__(self, columns: tuple[str, ...]):
+        self.columns = columns
+        self.what = f'"" or a column ({", ".join(columns)}), with "-" in front for descending'
+
+    def convert(self, value: object) -> str:
+        if not isinstance(value, str) or value.removeprefix("-") not in ("", *self.columns) or value == "-":
+            raise _Bad()
+        return value
+
+
+# The columns the TUI's sortable tables have (tests/test_tui_sort.py checks the tables agree).
+SORT_COLUMNS = {
+    "members": ("watched", "name", "level", "since", "plan", "commitments", "resources", "freshness"),
+    "commitments": ("id", "title", "year", "policy_area", "status", "early_results", "completion"),
+    "resources": ("year", "title", "type", "format", "offline"),
+}
+
+
 # The command-line options use these very rules (see ogptui/cli/sync.py).
 SOURCE = HttpUrl()
 SLUG = Slug()
@@ -287,6 +314,10 @@ class Settings:
     documents: str = setting("all", DOCUMENTS)
     max_file_mb: int = setting(50, MAX_FILE_MB)  # an attachment larger than this is not downloaded
     files_budget_mb: int = setting(2000, FILES_BUDGET_MB)  # all attachments together; oldest unwatched go first
+    # How the TUI's tables are sorted (S, or a click on a header): "" = their own order.
+    sort_members: str = setting("", SortOrder(SORT_COLUMNS["members"]))
+    sort_commitments: str = setting("", SortOrder(SORT_COLUMNS["commitments"]))
+    sort_resources: str = setting("", SortOrder(SORT_COLUMNS["resources"]))
     # Not settings: what loading found wrong (one sentence each), and what `save` must keep as it was.
     notices: list[str] = field(default_factory=list, repr=False, compare=False, metadata={})
     _kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, metadata={})

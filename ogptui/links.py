@@ -11,6 +11,23 @@ import unicodedata
 from urllib.parse import urlsplit
 
 
+def check_copy(url: str | None, source: str | None = None) -> tuple[str | None, str]:
+    """Like `check_link`, for copying: a cleaned `http://` link may be copied too (pasting text runs
+    nothing); other schemes (`javascript:`, `data:`…) and links with control characters may not."""
+    safe, reason = check_link(url, source)
+    if safe is not None or not url:
+        return safe, reason
+    try:
+        scheme = urlsplit(str(url)).scheme.lower()
+    except ValueError:
+        return None, reason
+    if scheme != "http":
+        return None, reason.replace("only https:// links open", "only http:// and https:// links are copied")
+    # every other rule of `check_link` still holds: judge the same link as if it were https
+    as_https, why = check_link("https" + str(url)[len(scheme) :])
+    return (str(url), "") if as_https is not None else (None, why)
+
+
 def check_link(url: str | None, source: str | None = None) -> tuple[str | None, str]:
     """Return `(url, "")` when the link is safe to open, else `(None, reason)`; reason is one plain sentence."""
     if url is None or not str(url).strip():

@@ -21,7 +21,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import MISSING, Field, asdict, dataclass, field, fields, is_dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from ogptui.clean import MULTILINE_CAP, SINGLE_LINE_CAP, clean_multiline, clean_text
 
@@ -273,31 +273,33 @@ class PerformanceRow:
 
 @dataclass
 class Benchmark:
-    scope: str = spec("Scope", default=REQUIRED)  # "global" or "regional"
-    label: str = spec("Benchmark", default=REQUIRED, cap=200)  # e.g. "Most per action plan"
+    scope: str = spec("Scope", default=REQUIRED, search={"type": 0})  # "global" or "regional"
+    label: str = spec("Benchmark", default=REQUIRED, cap=200, search={"body": 0})  # "Most per action plan"
     raw: list[int] = spec("Raw values", type=INT_LIST, factory=list)
 
 
 @dataclass
 class ParticipationRow:
-    phase: str = spec("Phase", default=REQUIRED)  # "development" or "implementation"
+    phase: str = spec("Phase", default=REQUIRED, search={"type": 0})  # "development" or "implementation"
     action_plan: int = spec("Action plan", type=INT, default=REQUIRED)
-    level: str | None = spec("Level")  # Collaborate/Involve/Consult/Inform/No Consultation, None = unknown
+    level: str | None = spec("Level", search={"body": 0})  # Collaborate/Involve/Consult/Inform/No Consultation
 
 
 @dataclass
 class GlobalReportArea:
     """One policy area of the 2019 Global Report block: an action implication per dimension."""
 
-    area: str = spec("Policy area", default=REQUIRED)
-    implications: list[str | None] = spec("Action implications", type=OPT_TEXT_LIST, factory=list)
+    area: str = spec("Policy area", default=REQUIRED, search={"title": 0})
+    implications: list[str | None] = spec(
+        "Action implications", type=OPT_TEXT_LIST, factory=list, search={"body": 0}
+    )
 
 
 @dataclass
 class Post:
-    title: str = spec("Title", default=REQUIRED)
-    teaser: str | None = spec("Teaser")
-    url: str | None = spec("Link")
+    title: str = spec("Title", default=REQUIRED, search={"title": 0})
+    teaser: str | None = spec("Teaser", search={"body": 0})
+    url: str | None = spec("Link", search={"url": 0})
 
 
 @dataclass
@@ -657,7 +659,7 @@ def _clean_one(c: _Cleaner, value: Any) -> Any:
     return [(_text(c, v) or None) if isinstance(v, str) else None for v in value]  # OPT_TEXT_LIST
 
 
-def _is_int(v: Any) -> bool:
+def _is_int(v: Any) -> TypeGuard[int]:
     return type(v) is int and -(2**63) <= v < 2**63
 
 
@@ -746,6 +748,19 @@ def search_values(records: tuple[Any, ...]) -> dict[str, Any]:
         else:
             out[column] = next((v for *_, v in values if v not in (None, "")), None)
     return out
+
+
+def commitment_count(listed: int, in_plan: int | None, form: str = "long") -> str:
+    """How many commitments, in words that agree everywhere: the number the page lists, or, when it lists
+    none but gives the current plan's count (the embedded Peru page: 13, listed 0), "13 (not listed on the
+    page)" — never a bare 0 beside a 13. `form`: "long", "short" (a table cell) or "heading" (inside the
+    parentheses of a section heading)."""
+    if listed == 0 and _is_int(in_plan) and in_plan > 0:  # a count, not whatever a column holds
+        return {
+            "short": f"{in_plan} (not listed)",
+            "heading": f"{in_plan} in the current plan, not listed on the page",
+        }.get(form, f"{in_plan} (not listed on the page)")
+    return str(listed)
 
 
 def validate_member(m: Member) -> list[str]:

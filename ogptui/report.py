@@ -16,6 +16,7 @@ from ogptui.model import (
     Document,
     DocumentPage,
     Member,
+    commitment_count,
 )
 
 
@@ -53,7 +54,7 @@ def member_text(m: Member, freshness: str | None = None) -> str:
         ),
     )
     out += _section(
-        f"Commitments ({len(m.commitments)})",
+        f"Commitments ({commitment_count(len(m.commitments), cp.commitment_count, 'heading')})",
         (
             f"{c.id:<9} {c.year or '':<5} {c.title or ''}"
             + (f"  [{c.policy_area}]" if c.policy_area else "")

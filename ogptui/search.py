@@ -17,13 +17,29 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ogptui.clean import clean_text, fold
+from ogptui.store.rows import SEARCH_KINDS
 
 if TYPE_CHECKING:
     from ogptui.store.store import Store
 
-KINDS = ("member", "commitment", "resource", "contact", "document", "note")
+# What is searched: every kind of search document a member gives (`store.rows.search_rows`), documents
+# (`store.documents`) and the user's notes (user.db).
+KINDS = (*SEARCH_KINDS, "document", "note")
 NOTE_SLOTS = 10  # the user's notes that match are always among the results (they live in user.db)
 NOTE_COLUMNS = "title text"  # the columns of user.db's notes_fts
+# How people read each kind (CLI group headings, TUI result groups, help).
+KIND_TITLES = {
+    "member": "Members",
+    "commitment": "Commitments",
+    "resource": "Resources",
+    "contact": "Contacts",
+    "post": "Recent posts",
+    "global_report": "Global Report",
+    "participation": "Public participation",
+    "benchmark": "Benchmarks",
+    "document": "Documents",
+    "note": "Your notes",
+}
 MAX_QUERY_CHARS = 256
 MAX_TERMS = 12
 MAX_LIMIT = 1000
@@ -44,7 +60,7 @@ _ID = re.compile(r"[a-z]{2,6}\d{4,}")  # a whole commitment ID, e.g. pe0084
 
 @dataclass
 class Hit:
-    kind: str  # member / commitment / resource / contact
+    kind: str  # one of KINDS
     member_slug: str
     member_name: str | None
     ref: str  # row in its pane: member slug, commitment ID, resource or contact position, document slug

@@ -240,13 +240,15 @@ class Syncer(DocumentSync):
             fetched_at = prev.get("fetched_at")
         else:
             etag, last_modified, fetched_at = res.etag, res.last_modified, utcnow()
+        checked = utcnow_ms()
         return {
             "url": res.url,
             "etag": etag,
             "last_modified": last_modified,
             "status": res.status,
             "fetched_at": fetched_at,
-            "checked_at": utcnow_ms(),
+            "checked_at": checked,
+            "confirmed_at": checked,  # the stored data matches the site (a failed check confirms nothing)
             "failures": 0,
             "last_error": None,
             "not_found": 0,

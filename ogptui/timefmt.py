@@ -67,55 +67,88 @@ class FreshnessText:
     symbol: str  # one character, meaningful without colour
     state: str  # fresh | stale | failed | gone | embedded | never | unknown (imported, time not known)
     text: str  # the full line
+    short: str = ""  # a compact form for narrow places (a table cell, a title bar at 80 columns)
+    embedded: bool = False  # the data is still the embedded sample (whatever the last check said)
+    stale: bool = True  # no confirmation within the stale threshold: auto-sync should try
+    confirmed: datetime | None = None  # when the data was last confirmed (see `confirmed_at`)
 
     def __str__(self) -> str:
         return f"{self.symbol} {self.text}"
 
+    def compact(self) -> str:
+        return f"{self.symbol} {self.short or self.text}"
+
+
+def confirmed_at(fresh: Any) -> datetime | None:
+    """When the stored data was last known to match the site: its last successful fetch, or a check that
+    confirmed it (a `304 Not Modified`). A check that failed or got no answer confirms nothing.
+
+    `fresh` has `fetched_at`, and `confirmed_at` from the store; without `confirmed_at` (an object from
+    before it existed), a check that recorded no error counts as a confirmation."""
+    fetched = parse_iso(getattr(fresh, "fetched_at", None))
+    if hasattr(fresh, "confirmed_at"):
+        confirmed = parse_iso(fresh.confirmed_at)
+    else:
+        confirmed = (
+            None if getattr(fresh, "last_error", None) else parse_iso(getattr(fresh, "checked_at", None))
+        )
+    return max((d for d in (fetched, confirmed) if d), default=None)
+
 
 def freshness_text(fresh: Any, now: datetime, stale_hours: float = 24.0) -> FreshnessText:
-    """Describe a store `Freshness` (or `MemberSummary`, same fields) in words."""
+    """Describe a store `Freshness` (or `MemberSummary`, same fields) in words.
+
+    The age is that of the last confirmation (`confirmed_at`), never of a failed check; the embedded sample
+    is called so until real data replaces it, whatever the last check gave."""
     if fresh is None:
-        return FreshnessText("?", "never", "not in the cache")
+        return FreshnessText("?", "never", "not in the cache", "not cached")
     gone_at = getattr(fresh, "gone_at", None)
     last_error = getattr(fresh, "last_error", None)
-    failures = getattr(fresh, "failures", 0) or 0
+    failed = bool(last_error and (getattr(fresh, "failures", 0) or 0))
     embedded = bool(getattr(fresh, "embedded", False))
-    fetched = parse_iso(getattr(fresh, "fetched_at", None))
-    checked = parse_iso(getattr(fresh, "checked_at", None))
-    seen = max((d for d in (fetched, checked) if d), default=None)
+    captured = getattr(fresh, "captured_at", None)
+    seen = None if embedded else confirmed_at(fresh)
+    stale = seen is None or (now - seen).total_seconds() > stale_hours * 3600
+    common: dict[str, Any] = {"embedded": embedded, "stale": stale, "confirmed": seen}
     if gone_at:
-        return FreshnessText("†", "gone", f"gone from site since {short_date(gone_at)}")
-    if embedded and not seen:
-        base = f"embedded sample captured before {short_date(getattr(fresh, 'captured_at', None))}"
-        if last_error and failures:
-            return FreshnessText("✗", "failed", f"failed last sync: {last_error} · {base}")
-        return FreshnessText("◆", "embedded", base)
-    if seen is None and getattr(fresh, "captured_at", None):
+        text = f"gone from site since {short_date(gone_at)}"
+        return FreshnessText("†", "gone", text, "gone from site", **common)
+    if embedded:
+        base = f"embedded sample captured before {short_date(captured)}"
+        if failed:
+            return FreshnessText(
+                "✗",
+                "failed",
+                f"failed last sync: {last_error} · {base}",
+                "sync failed · embedded sample",
+                **common,
+            )
+        return FreshnessText("◆", "embedded", base, "embedded sample", **common)
+    if seen is None and captured:
         # Data whose fetch time is not known: an import whose time was missing or in the future (a bundle
         # claiming 2099 is stored without it, never as "synced just now"); `captured_at` says how old it is
         # at most.
-        return FreshnessText(
-            "?", "unknown", f"date unknown (data from before {short_date(fresh.captured_at)})"
-        )
+        text = f"date unknown (data from before {short_date(captured)})"
+        if failed:
+            return FreshnessText(
+                "✗",
+                "failed",
+                f"failed last sync: {last_error} · {text}",
+                "sync failed · date unknown",
+                **common,
+            )
+        return FreshnessText("?", "unknown", text, "date unknown", **common)
     if seen is None:
-        if last_error and failures:
-            return FreshnessText("✗", "failed", f"failed last sync: {last_error}")
-        return FreshnessText("?", "never", "never synced")
+        if failed:
+            return FreshnessText(
+                "✗", "failed", f"failed last sync: {last_error}", "sync failed · never synced", **common
+            )
+        return FreshnessText("?", "never", "never synced", **common)
     age = f"synced {ago(seen, now)}"
-    if last_error and failures:
-        return FreshnessText("✗", "failed", f"failed last sync: {last_error} · {age}")
-    if (now - seen).total_seconds() > stale_hours * 3600:
-        return FreshnessText("!", "stale", f"stale · {age}")
-    return FreshnessText("✓", "fresh", age)
-
-
-def short_freshness(fresh: Any, now: datetime, stale_hours: float = 24.0) -> str:
-    """Compact form for a table cell."""
-    f = freshness_text(fresh, now, stale_hours)
-    if f.state == "embedded":
-        return "◆ embedded sample"
-    if f.state == "failed":
-        return "✗ failed"
-    if f.state == "gone":
-        return "† gone"
-    return str(f)
+    if failed:
+        return FreshnessText(
+            "✗", "failed", f"failed last sync: {last_error} · {age}", f"sync failed · {age}", **common
+        )
+    if stale:
+        return FreshnessText("!", "stale", f"stale · {age}", **common)
+    return FreshnessText("✓", "fresh", age, **common)

@@ -149,6 +149,7 @@ def test_write_brief_never_overwrites(peru, tmp_path):
 def test_write_brief_defaults_to_documents_folder(peru, tmp_path, monkeypatch):
     import platformdirs
 
+    monkeypatch.delenv("OGPTUI_HOME")  # with OGPTUI_HOME set, briefs stay inside it (tests/test_tui_truth.py)
     monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(tmp_path / "Documents"))
     path = write_brief(peru, None)
     assert path.parent == tmp_path / "Documents"

@@ -14,6 +14,7 @@ import pytest
 from ogptui.cli import main
 from ogptui.seed import open_store
 from tests.crashkit import cli_env
+from tests.fakesite.data import sample_member
 from tests.test_notes import HOSTILE
 from tests.tuikit import fill_store
 
@@ -140,7 +141,10 @@ def test_search_finds_notes_and_briefs_carry_them(filled, capsys):
     hits = json.loads(run(capsys, "search", "delay", "--json")[1])
     assert [(h["kind"], h["id"], h["member"]) for h in hits] == [("note", "testland/TL0001", "testland")]
     assert json.loads(run(capsys, "search", "delay", "--kind", "resource", "--json")[1]) == []
+    with open_store() as s:  # another cached member: its results leave out testland's note
+        s.write_member(sample_member("norland", "Norland"))
     assert json.loads(run(capsys, "search", "delay", "--member", "norland", "--json")[1]) == []
+    assert run(capsys, "search", "delay", "--member", "atlantis")[0] == 2  # not cached: a usage error
     md = run(capsys, "show", "testland", "--format", "md")[1]
     assert "## Your notes" in md and "> ask about the delay" in md and "Written by you" in md
 

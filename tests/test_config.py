@@ -52,6 +52,9 @@ RULE_CASES = [
     ("documents", ["none", "pages", "all", " ALL "], ["", "some", "files", 1, True, None, ["all"]]),
     ("max_file_mb", [1, 10_000, 50.0], [0, 10_001, -1, 1.5, "50", True, None]),
     ("files_budget_mb", [1, 10_000_000, 2000], [0, 10_000_001, -5, 2.5, "2000", False, None]),
+    ("sort_members", ["", "name", "-freshness", "watched"], ["-", "--name", "title", "Name", None, 1, "name\x1b"]),
+    ("sort_commitments", ["", "id", "-early_results"], ["-", "type", "-title ", None]),
+    ("sort_resources", ["", "year", "-year", "format"], ["-", "id", "status", False]),
 ]  # fmt: skip
 
 
@@ -259,15 +262,15 @@ def test_without_ogptui_home_the_platform_folders_are_used(monkeypatch, tmp_path
 
 def test_ensure_home_makes_the_folder_or_says_why_not(tmp_path):
     home = tmp_path / "a" / "b"
-    p = config.Paths(home, home / "cache.db", home / "user.db", home / "settings.json")
+    p = config.Paths(home, home / "cache.db", home / "user.db", home / "settings.json", home / "briefs")
     assert config.ensure_home(p) == p and home.is_dir()
     assert config.ensure_home(p) == p  # already there
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    as_file = config.Paths(blocker, blocker / "c", blocker / "u", blocker / "s")
+    as_file = config.Paths(blocker, blocker / "c", blocker / "u", blocker / "s", blocker / "b")
     with pytest.raises(config.ConfigError, match="is a file, not a folder"):
         config.ensure_home(as_file)
-    under_file = config.Paths(blocker / "home", blocker / "c", blocker / "u", blocker / "s")
+    under_file = config.Paths(blocker / "home", blocker / "c", blocker / "u", blocker / "s", blocker / "b")
     with pytest.raises(config.ConfigError, match="cannot create data folder"):
         config.ensure_home(under_file)
 
@@ -276,7 +279,8 @@ def test_ensure_home_makes_the_folder_or_says_why_not(tmp_path):
 def test_every_setting_survives_a_save_and_load(ogptui_home):
     changed = Settings(source="http://127.0.0.1:8765", concurrency=16, delay=0, auto_sync=False,
                        stale_hours=0.1, revalidate_every=0, theme="ansi-light", run_deadline=0,
-                       last_member="peru", documents="pages", max_file_mb=1, files_budget_mb=10)  # fmt: skip
+                       last_member="peru", documents="pages", max_file_mb=1, files_budget_mb=10,
+                       sort_members="-name", sort_commitments="id", sort_resources="-year")  # fmt: skip
     assert all(getattr(changed, n) != getattr(Settings(), n) for n in Settings.rules())
     changed.save()
     again = Settings.load()

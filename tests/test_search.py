@@ -136,7 +136,7 @@ def test_filters(store):
     }
     assert search(store, "ruritania", member="nowhere") == []
     with pytest.raises(ValueError):
-        search(store, "x", kind="post")
+        search(store, "x", kind="no-such-kind")
 
 
 def test_ranking_puts_title_matches_first(store):
@@ -332,7 +332,7 @@ def test_cli_filters_and_empty_result(capsys):
 
 @pytest.mark.parametrize(
     "args",
-    [["--year", "20x"], ["--year", "99999"], ["--limit", "0"], ["--limit", "many"], ["--kind", "post"]],
+    [["--year", "20x"], ["--year", "99999"], ["--limit", "0"], ["--limit", "many"], ["--kind", "no-such-kind"]],
 )
 def test_cli_bad_options_exit_2_in_one_line(capsys, args):
     with pytest.raises(SystemExit) as e:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from ogptui.timefmt import CLOCK_SKEW, ago, freshness_text, in_future, parse_iso, short_date, short_freshness
+from ogptui.timefmt import CLOCK_SKEW, ago, freshness_text, in_future, parse_iso, short_date
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -141,11 +141,11 @@ def test_stale_hours_is_the_threshold():
     ("fresh", "short"),
     [
         (Fresh(embedded=True, captured_at="2026-11-28"), "◆ embedded sample"),
-        (Fresh(last_error="refused", failures=1), "✗ failed"),
-        (Fresh(gone_at="2025-05-01T00:00:00Z"), "† gone"),
+        (Fresh(last_error="refused", failures=1), "✗ sync failed · never synced"),
+        (Fresh(gone_at="2025-05-01T00:00:00Z"), "† gone from site"),
         (Fresh(fetched_at=iso(NOW - HOUR)), "✓ synced 1 h ago"),
-        (None, "? not in the cache"),
+        (None, "? not cached"),
     ],
 )
-def test_short_freshness(fresh, short):
-    assert short_freshness(fresh, NOW) == short
+def test_compact_freshness_for_table_cells(fresh, short):
+    assert freshness_text(fresh, NOW).compact() == short

@@ -170,6 +170,10 @@ async def test_every_screen_is_clean_whatever_the_store_holds(hostile_home):
             for x, y in ((2, 0), (10, 3), (30, 5), (5, 8)):  # click where markup could be
                 await pilot.click(offset=(x, y))
             assert not quits
+            if app.screen.id == "item-screen":  # a click on the highlighted contact or post opens it (14.7)
+                await pilot.pause()
+                assert_clean(app, f"tab {key} item", seen, "item-screen")
+                await pilot.press("escape")
         await pilot.press("5", "y")  # copy an email: the toast quotes it or says why not
         await pilot.pause()
         assert_clean(app, "copy", seen)

@@ -211,10 +211,14 @@ async def test_notes_screen_lists_filters_jumps_edits_and_deletes(store):
         await pilot.press("n")  # the commitment screen's n edits the same note
         await pilot.pause()
         assert app.screen.query_one("#note-text", TextArea).text == "ask about the delay"
-        await pilot.press("escape", "escape", "escape")
+        await pilot.press("escape", "escape", "escape")  # editor, commitment, member: back to the notes
+        await pilot.pause()
+        assert type(app.screen).__name__ == "NotesScreen" and len(table_cells(app, "notes-table")) == 1
+        await pilot.press("escape")  # close them; N opens them afresh, unfiltered
         await pilot.pause()
         await pilot.press("N")
         await pilot.pause()
+        assert len(table_cells(app, "notes-table")) == 3
         await pilot.press("d")
         await pilot.pause()
         assert type(app.screen).__name__ == "Confirm"
@@ -396,9 +400,6 @@ def test_snapshot_overview_with_notes(snap_compare, noted):
 
 
 async def test_e_writes_a_brief_with_the_users_notes_and_bookmarks(store, tmp_path, monkeypatch):
-    import platformdirs
-
-    monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(tmp_path / "Documents"))
     store.notes.save(new_note(parse_target("testland/TL0001", store), "# ask about [the delay](x)"), None, NOW)
     store.notes.add_bookmark(new_bookmark(parse_target("testland-results-report", store)), NOW)
     app = make_app(store=store, slug="testland")
@@ -406,7 +407,7 @@ async def test_e_writes_a_brief_with_the_users_notes_and_bookmarks(store, tmp_pa
         await pilot.pause()
         await pilot.press("e")
         await pilot.pause()
-    (brief,) = (tmp_path / "Documents").glob("ogp-testland-brief-*.md")
+    (brief,) = store.paths.briefs.glob("ogp-testland-brief-*.md")
     text = brief.read_text(encoding="utf-8")
     assert "## Your notes" in text and "> \\# ask about \\[the delay\\](x)" in text  # the user's, escaped
     assert "## Your bookmarks" in text and "Testland Results Report 2019-2022" in text

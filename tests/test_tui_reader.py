@@ -529,7 +529,7 @@ async def test_o_says_when_no_opener_or_browser_exists(store):
         await open_resource_row(pilot, "Testland Design Report 2019-2021")
         await pilot.press("o")
         await pilot.pause()
-        assert any(n.startswith("No browser could be started on this machine") for n in notes(app))
+        assert any(n.startswith("No browser found to open") for n in notes(app))
 
 
 async def test_o_on_a_member_tab_says_when_no_browser_exists(store):
@@ -539,7 +539,7 @@ async def test_o_on_a_member_tab_says_when_no_browser_exists(store):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3", "o")
         await pilot.pause()
-        assert any(n.startswith("No browser could be started") for n in notes(app))
+        assert any(n.startswith("No browser found to open") for n in notes(app))
         assert not any(n.startswith("Opening") for n in notes(app))
 
 

@@ -111,7 +111,9 @@ async def test_design_report_lands_on_its_resource_row(sample_store):
         assert app.screen.query_one("#tabs", TabbedContent).active == "resources"
         assert cursor_title(app, "#resources-table") == "Peru Design Report 2019-2021"
         assert app.screen.active_pane().selected().title == "Peru Design Report 2019-2021"
-        await pilot.press("escape")  # back from the member to the list we started on
+        await pilot.press("escape")  # back from the member to the results (issue 14.7)
+        assert isinstance(app.screen, SearchScreen) and "Peru Design Report 2019-2021" in highlighted_text(screen)
+        await pilot.press("escape")  # and to the list we started on
         assert isinstance(app.screen, MembersScreen)
 
 
@@ -130,10 +132,14 @@ async def test_jump_clears_filters_on_the_open_member(sample_store):
         await pilot.pause()
         assert isinstance(app.screen, ResourceScreen)  # the resource opens over its row (see above)
         await pilot.press("escape")
-        assert app.screen is member  # the same member screen, not a second copy
-        assert member.query_one("#resources-filter", Input).value == ""
-        assert "[All 40]" in str(member.query_one("#resources-types", Static).render())
+        # the result opens over the search (esc returns to the results, issue 14.7), with no filter hiding it
+        jumped = app.screen
+        assert isinstance(jumped, MemberScreen) and jumped.slug == "peru" and jumped is not member
+        assert jumped.query_one("#resources-filter", Input).value == ""
+        assert "[All 40]" in str(jumped.query_one("#resources-types", Static).render())
         assert cursor_title(app, "#resources-table") == "Peru Design Report 2019-2021"
+        await pilot.press("escape", "escape")  # the results, then the member screen as it was left
+        assert app.screen is member and member.query_one("#resources-filter", Input).value == "letter"
 
 
 # --- commitments, contacts, members ----------------------------------------------------------------
@@ -154,8 +160,10 @@ async def test_commitment_result_opens_detail_over_its_member(sample_store):
         assert isinstance(app.screen, MemberScreen) and app.screen.slug == "testland"
         assert app.screen.query_one("#tabs", TabbedContent).active == "commitments"
         assert cursor_title(app, "#commitments-table", "id") == "TL0002"
-        await pilot.press("escape")  # one member screen at a time: then the list, as when opened by hand
-        assert isinstance(app.screen, MembersScreen)
+        await pilot.press("escape")  # then the results (issue 14.7), then the member the search started on
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MemberScreen) and app.screen.slug == "peru"
 
 
 @pytest.mark.slow
@@ -337,10 +345,7 @@ async def test_help_lists_search_and_brief_keys(sample_store):
 
 # --- e: the member brief ---------------------------------------------------------------------------
 async def test_e_writes_the_brief_and_says_where(sample_store, tmp_path, monkeypatch):
-    import platformdirs
-
-    docs = tmp_path / "Documents"
-    monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(docs))
+    docs = sample_store.paths.briefs  # with OGPTUI_HOME set: its `briefs` folder (issue 14.9; `ogptui where`)
     app = make_app(store=sample_store, slug="peru")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3", "e")  # works from any tab
@@ -358,11 +363,11 @@ async def test_e_writes_the_brief_and_says_where(sample_store, tmp_path, monkeyp
 
 
 async def test_e_reports_an_unwritable_folder(sample_store, tmp_path, monkeypatch):
-    import platformdirs
+    from dataclasses import replace
 
     blocker = tmp_path / "not-a-folder"
-    blocker.write_text("a file where the documents folder should be")
-    monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(blocker / "Documents"))
+    blocker.write_text("a file where the briefs folder should be")
+    monkeypatch.setattr(sample_store, "paths", replace(sample_store.paths, briefs=blocker / "briefs"))
     app = make_app(store=sample_store, slug="peru")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")

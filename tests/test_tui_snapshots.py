@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tuikit import make_app
+from ogptui.seed import open_store
+from tests.tuikit import fill_store, make_app
 
 SIZE = (120, 36)
 
@@ -53,3 +54,36 @@ def test_help(snap_compare, sample_store):
 def test_resources_filtered_80x24(snap_compare, sample_store):
     app = make_app(store=sample_store, slug="testland")
     assert snap_compare(app, press=["3", "t", "slash", *"design"], terminal_size=(80, 24))
+
+
+# --- issue 14.6: the member screen at four sizes, with a crowded member (long name, nine resource types, a
+# long contact, a failed last sync): no clipped freshness, tabs, type bar, email or footer keys.
+SIZES = [(80, 24), (100, 30), (120, 36), (160, 48)]
+
+
+@pytest.fixture
+def crowded():
+    from tests.test_tui_layout import crowded_member
+
+    s = open_store()
+    fill_store(s, [crowded_member()])
+    s.note_http(crowded_member().source_url, kind="member", member_slug="testland", failures=1,
+                last_error="cannot connect to www.opengovpartnership.org after 4 tries")  # fmt: skip
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+@pytest.mark.parametrize("tab", ["1", "3", "5"])
+def test_crowded_member_tab_at_size(snap_compare, crowded, tab, size):
+    press = [tab, "t", "t", "t", "t", "t", "t"] if tab == "3" else [tab]  # Resources: a type far along
+    assert snap_compare(make_app(store=crowded, slug="testland"), press=press, terminal_size=size)
+
+
+@pytest.mark.parametrize("tab", ["2", "6", "7"])
+def test_crowded_member_tab_at_80x24(snap_compare, crowded, tab):
+    assert snap_compare(make_app(store=crowded, slug="testland"), press=[tab], terminal_size=(80, 24))
+
+
+def test_members_list_at_80x24(snap_compare, store):
+    assert snap_compare(make_app(store=store), terminal_size=(80, 24))

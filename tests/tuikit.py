@@ -73,3 +73,10 @@ def make_app(store=None, *, sync=None, probe=None, open_url=None, **kw):
 
     app.run_test = run_test_recording
     return app
+
+
+def screen_lines(app) -> list[str]:
+    """The screen as the person sees it: one string per terminal line (what a snapshot shows as text).
+
+    PRIVATE(textual 8.2.8): the compositor's `render_strips` (what the driver writes)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]

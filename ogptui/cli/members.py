@@ -5,7 +5,17 @@ from __future__ import annotations
 import argparse
 
 from ogptui import config
-from ogptui.cli.common import EXIT_OK, AddCommand, UsageError, arg_type, now, open_store, out, print_json
+from ogptui.cli.common import (
+    EXIT_OK,
+    AddCommand,
+    UsageError,
+    arg_type,
+    load_settings,
+    now,
+    open_store,
+    out,
+    print_json,
+)
 
 
 def cmd_members(args: argparse.Namespace) -> int:
@@ -13,6 +23,7 @@ def cmd_members(args: argparse.Namespace) -> int:
     from ogptui.timefmt import freshness_text
 
     at = now()
+    stale = load_settings().stale_hours
     with open_store() as store:
         rows = store.list_members()
     region_of = {r.slug: member_region(r.slug, r.name, r.level) or UNKNOWN for r in rows}
@@ -24,12 +35,16 @@ def cmd_members(args: argparse.Namespace) -> int:
         and (args.level is None or (r.level or "national") == args.level)
     ]
     if args.json:
-        print_json(
-            [
-                {**r.__dict__, "region": None if region_of[r.slug] == UNKNOWN else region_of[r.slug]}
-                for r in rows
-            ]
-        )
+        listed = []
+        for r in rows:
+            f = freshness_text(r, at, stale)
+            synced = f.confirmed.strftime("%Y-%m-%dT%H:%M:%SZ") if f.confirmed else None
+            # `synced_at`: the last fetch or check that confirmed the data (a failed check is not one);
+            # `freshness`: fresh | stale | failed | gone | embedded | never | unknown, and its words.
+            region = None if region_of[r.slug] == UNKNOWN else region_of[r.slug]
+            listed.append({**r.__dict__, "region": region, "synced_at": synced, "freshness": f.state,
+                           "freshness_text": f.text})  # fmt: skip
+        print_json(listed)
         return EXIT_OK
     if not rows:
         out(
@@ -43,7 +58,7 @@ def cmd_members(args: argparse.Namespace) -> int:
         mark = "★" if r.watched else " "
         out(
             f"{mark} {r.slug:<28} {r.name:<32} {(r.level or ''):<9} since {r.member_since or '—':<5} "
-            f"AP {r.action_plan or '—':<3} {freshness_text(r, at)}"
+            f"AP {r.action_plan or '—':<3} {freshness_text(r, at, stale)}"
         )
     return EXIT_OK
 

@@ -5,17 +5,10 @@ from __future__ import annotations
 import argparse
 
 from ogptui.clean import clean_text
-from ogptui.cli.common import EXIT_OK, AddCommand, arg_type, open_store, out, print_json
+from ogptui.cli.common import EXIT_OK, AddCommand, arg_type, member_or_exit, open_store, out, print_json
 from ogptui.config import IntRange
+from ogptui.search import KINDS
 
-KIND_TITLES = {
-    "member": "Members",
-    "commitment": "Commitments",
-    "resource": "Resources",
-    "contact": "Contacts",
-    "note": "Your notes",
-    "document": "Documents",
-}
 LIMIT = IntRange(1, 1000)
 
 
@@ -27,9 +20,11 @@ def _year_arg(value: str) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from ogptui.search import KINDS, remember_search, search
+    from ogptui.search import KIND_TITLES, remember_search, search
 
     with open_store() as store:
+        if args.member is not None:
+            member_or_exit(store, args.member)  # an unknown member is a usage error, as in `show`
         hits = search(
             store,
             args.query,
@@ -74,13 +69,14 @@ def _filtered(args: argparse.Namespace) -> bool:
 
 def register(add: AddCommand) -> None:
     s = add(
-        "search", cmd_search, "Search everything cached: members, commitments, resources, contacts, documents."
+        "search",
+        cmd_search,
+        "Search everything cached: members, commitments (with their pages), resources, contacts, recent posts, "
+        "Global Report areas, public participation, benchmarks, documents and your notes.",
     )
     s.add_argument("query", help='words to find, e.g. "design report" or a commitment ID such as PE0084')
     s.add_argument("--member", metavar="SLUG", help="only this member")
-    s.add_argument(
-        "--kind", choices=["commitment", "resource", "member", "contact", "document", "note"], help="only this kind"
-    )
+    s.add_argument("--kind", choices=KINDS, help="only this kind")
     s.add_argument("--type", metavar="TYPE", help='only this resource type or policy area, e.g. "IRM Report"')
     s.add_argument("--year", type=_year_arg, metavar="YYYY", help="only items of this year")
     s.add_argument(

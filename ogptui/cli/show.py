@@ -8,6 +8,7 @@ from ogptui.cli.common import (
     EXIT_OK,
     AddCommand,
     UsageError,
+    load_settings,
     member_or_exit,
     now,
     open_store,
@@ -26,9 +27,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         raise UsageError(f"--json and --format {fmt} disagree; give one of them")
     if args.table and fmt != "csv":
         raise UsageError("--table only applies to --format csv")
+    stale = load_settings().stale_hours
     with open_store() as store:
         m = member_or_exit(store, args.slug)
-        fresh = str(freshness_text(store.freshness(m.slug), now()))
+        fresh = str(freshness_text(store.freshness(m.slug), now(), stale))
         offline = store.documents_cached(r.document for r in m.resources)
         summaries = store.document_summaries(r.document for r in m.resources) if fmt == "md" else {}
         if fmt == "md":

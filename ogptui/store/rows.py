@@ -216,9 +216,13 @@ def commitment_search_row(slug: str, c: Commitment, detail: Mapping[str, Any] | 
     return _search_row("commitment", slug, c.id, records)
 
 
-def _search_row(kind: str, slug: str, ref: str, records: tuple[Any, ...]) -> dict[str, Any]:
+def _search_row(
+    kind: str, slug: str, ref: str, records: tuple[Any, ...], **fixed: Any
+) -> dict[str, Any]:
+    """One `search_docs` row from the declared search fields of `records`; `fixed` columns (a title made
+    of several fields, a word that names the kind) are set as given."""
     v = search_values(records)
-    return {
+    row = {
         "kind": kind,
         "member_slug": slug,
         "ref": ref,
@@ -232,17 +236,43 @@ def _search_row(kind: str, slug: str, ref: str, records: tuple[Any, ...]) -> dic
         "summary": v.get("summary", ""),
         "place": v.get("place"),
     }
+    row.update(fixed)
+    return row
+
+
+# The kinds of search documents a member gives, in the order results are grouped. What each holds comes
+# from its record's declared `search` fields; the kind's own words (`extra`) let a search name the pane.
+SEARCH_KINDS = ("member", "commitment", "resource", "contact", "post", "global_report", "participation",
+                "benchmark")  # fmt: skip
 
 
 def search_rows(m: Member, details: Mapping[str, Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Rows of `search_docs` for one member: itself, its commitments (with their page details, keyed by
-    upper-case commitment ID), resources and contacts. The FTS index follows by triggers."""
+    upper-case commitment ID), resources, contacts, recent posts, Global Report areas, public participation
+    (levels that are known) and benchmarks: everything its tabs show. The FTS index follows by triggers."""
     s = m.slug
     details = details or {}
     rows = [_search_row("member", s, s, (m,))]
     rows += [commitment_search_row(s, c, details.get(c.id.upper())) for c in m.commitments]
     rows += [_search_row("resource", s, str(i), (r,)) for i, r in enumerate(m.resources)]
     rows += [_search_row("contact", s, str(i), (c,)) for i, c in enumerate(m.contacts)]
+    rows += [_search_row("post", s, str(i), (p,), extra="recent post") for i, p in enumerate(m.posts)]
+    rows += [
+        _search_row("global_report", s, str(i), (g,), extra="OGP Global Report action implications")
+        for i, g in enumerate(m.global_report)
+    ]
+    rows += [
+        _search_row("participation", s, str(i), (p,),
+                    title=f"Public participation, Action Plan {p.action_plan} ({p.phase})",
+                    extra="public participation level of public influence")  # fmt: skip
+        for i, p in enumerate(m.participation)
+        if p.level
+    ]
+    rows += [
+        _search_row("benchmark", s, str(i), (b,), title=f"{(b.scope or '').capitalize()} benchmark: {b.label}",
+                    extra="commitment performance starred metrics " + ", ".join(map(str, b.raw)))  # fmt: skip
+        for i, b in enumerate(m.benchmarks)
+    ]
     return rows
 
 

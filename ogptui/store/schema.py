@@ -327,7 +327,20 @@ def _search_v4(db: Database) -> None:
     )
 
 
-CACHE_MIGRATIONS = [_cache_v1, _cache_v2, _cache_v3, _cache_v4]
+def _cache_v5(db: Database) -> None:
+    # Freshness: when a check last *confirmed* the stored data (a fetch, or a 304). `checked_at` is the last
+    # check of any outcome, so after a failed one it said nothing about the data's age. Rows without an
+    # error were confirmed by their last check.
+    db.execute("ALTER TABLE http_state ADD COLUMN confirmed_at TEXT")
+    db.execute("UPDATE http_state SET confirmed_at = checked_at WHERE last_error IS NULL")
+    # Search covers everything the panes show: posts, Global Report areas, participation, benchmarks join
+    # members, commitments, resources and contacts (`rows.search_rows`): rebuild every search row.
+    from ogptui.store.docs import rebuild_search_docs
+
+    rebuild_search_docs(db)
+
+
+CACHE_MIGRATIONS = [_cache_v1, _cache_v2, _cache_v3, _cache_v4, _cache_v5]
 
 
 def _user_v1(db: Database) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 from ogptui import config
 from ogptui.clean import clean_text
 from ogptui.model import Commitment, CommitmentPage, Member, clean_record, stable_hash
-from ogptui.store import backup, opening
+from ogptui.store import backup, docs, opening
 from ogptui.store import db as dbmod
 from ogptui.store.db import Database
 from ogptui.store.documents import DocumentStore
@@ -39,9 +39,7 @@ from ogptui.store.rows import (
     commitment_search_row,
     detail_row,
     diff_members,
-    member_from_rows,
     member_row,
-    search_rows,
 )
 
 DATA_TABLES = ("members", *CHILD_TABLES, "commitment_details")
@@ -81,10 +79,18 @@ class MemberSummary:
     embedded: bool
     captured_at: str | None
     watched: bool
+    confirmed_at: str | None = None  # the last check that confirmed the data (a fetch or a 304)
+    plan_commitment_count: int | None = None  # what the page says the current plan has (may be unlisted)
 
 
 @dataclass
 class Freshness:
+    """How fresh a member's data is: what `timefmt.freshness_text` puts in words.
+
+    `fetched_at` is the last successful fetch of the member page; `confirmed_at` the last check that
+    confirmed the stored data (a fetch or a `304 Not Modified`); `checked_at` the last check of any
+    outcome, `last_error`/`failures` what the last one(s) gave. A failed check confirms nothing."""
+
     fetched_at: str | None
     checked_at: str | None
     last_error: str | None
@@ -92,6 +98,7 @@ class Freshness:
     gone_at: str | None
     embedded: bool
     captured_at: str | None
+    confirmed_at: str | None = None
 
 
 @dataclass
@@ -356,28 +363,7 @@ class Store(DocumentStore):
 
         Runs inside the caller's transaction: use it only within a write (write_member, a bundle merge).
         """
-        if isinstance(member, str):
-            loaded = self._load_member(member)
-            self.cache.execute("DELETE FROM search_docs WHERE member_slug = ? AND kind != 'document'", [member])
-            if loaded is None:
-                return
-            member = loaded
-        else:
-            self.cache.execute(
-                "DELETE FROM search_docs WHERE member_slug = ? AND kind != 'document'", [member.slug]
-            )
-        self.cache.insert("search_docs", search_rows(member, self._commitment_details(member)))
-
-    def _commitment_details(self, member: Member) -> dict[str, dict[str, Any]]:
-        """Stored commitment-page details of a member's commitments, keyed by upper-case ID (for the index)."""
-        ids = sorted({c.id.upper() for c in member.commitments})
-        out: dict[str, dict[str, Any]] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ", ".join("?" * len(chunk))
-            for r in self.cache.query(f"SELECT * FROM commitment_details WHERE id IN ({marks})", chunk):
-                out[r["id"]] = r
-        return out
+        docs.replace_member_docs(self.cache, member)
 
     def _reindex_commitment(self, db: Database, detail: dict[str, Any]) -> None:
         """Refresh the search rows of the commitment a detail row belongs to (same transaction)."""
@@ -558,14 +544,7 @@ class Store(DocumentStore):
         return row[0] if row else None
 
     def _load_member(self, slug: str) -> Member | None:
-        rows = list(self.cache.query("SELECT * FROM members WHERE slug = ?", [slug]))
-        if not rows:
-            return None
-        children = {
-            t: list(self.cache.query(f"SELECT * FROM {t} WHERE member_slug = ? ORDER BY position", [slug]))
-            for t in CHILD_TABLES
-        }
-        return member_from_rows(rows[0], children)
+        return docs.load_member(self.cache, slug)
 
     def get_member(self, slug: str) -> Member | None:
         """A member with its children; commitments carry their page details when synced."""
@@ -598,18 +577,27 @@ class Store(DocumentStore):
     def member_slugs(self) -> list[str]:
         return [r[0] for r in self.cache.execute("SELECT slug FROM members ORDER BY name COLLATE NOCASE")]
 
+    # A member's freshness columns: its own fetch time and its member page's http_state row. Rows written
+    # before `confirmed_at` existed (schema 4) count a check without an error as a confirmation.
+    _FRESHNESS_SQL = """
+        SELECT m.slug, m.name, m.level, m.member_since, m.action_plan, m.plan_commitment_count, m.fetched_at,
+               m.gone_at, m.embedded, m.captured_at,
+               h.checked_at, h.last_error, COALESCE(h.failures, 0) AS failures,
+               COALESCE(h.confirmed_at, CASE WHEN h.last_error IS NULL THEN h.checked_at END) AS confirmed_at
+               {extra}
+        FROM members m
+        LEFT JOIN http_state h ON h.member_slug = m.slug AND h.kind = 'member'
+        {where}
+    """
+
     def list_members(self) -> list[MemberSummary]:
         watched = set(self.watchlist())
-        sql = """
-            SELECT m.slug, m.name, m.level, m.member_since, m.action_plan, m.fetched_at, m.gone_at,
-                   m.embedded, m.captured_at,
-                   (SELECT count(*) FROM commitments c WHERE c.member_slug = m.slug) AS ncommit,
-                   (SELECT count(*) FROM resources r WHERE r.member_slug = m.slug) AS nres,
-                   h.checked_at, h.last_error, COALESCE(h.failures, 0) AS failures
-            FROM members m
-            LEFT JOIN http_state h ON h.member_slug = m.slug AND h.kind = 'member'
-            ORDER BY m.name COLLATE NOCASE
-        """
+        sql = self._FRESHNESS_SQL.format(
+            extra=""",
+               (SELECT count(*) FROM commitments c WHERE c.member_slug = m.slug) AS ncommit,
+               (SELECT count(*) FROM resources r WHERE r.member_slug = m.slug) AS nres""",
+            where="ORDER BY m.name COLLATE NOCASE",
+        )
         out = []
         for r in self.cache.query(sql):
             out.append(
@@ -629,16 +617,25 @@ class Store(DocumentStore):
                     embedded=bool(r["embedded"]),
                     captured_at=r["captured_at"],
                     watched=r["slug"] in watched,
+                    confirmed_at=r["confirmed_at"],
+                    plan_commitment_count=r["plan_commitment_count"],
                 )
             )
         return out
 
     def freshness(self, slug: str) -> Freshness | None:
-        for s in self.list_members():
-            if s.slug == slug:
-                return Freshness(
-                    s.fetched_at, s.checked_at, s.last_error, s.failures, s.gone_at, s.embedded, s.captured_at
-                )
+        sql = self._FRESHNESS_SQL.format(extra="", where="WHERE m.slug = ?")
+        for r in self.cache.query(sql, [slug]):
+            return Freshness(
+                fetched_at=r["fetched_at"],
+                checked_at=r["checked_at"],
+                last_error=r["last_error"],
+                failures=r["failures"],
+                gone_at=r["gone_at"],
+                embedded=bool(r["embedded"]),
+                captured_at=r["captured_at"],
+                confirmed_at=r["confirmed_at"],
+            )
         return None
 
     def find_slug(self, text: str) -> list[str]:

@@ -33,7 +33,7 @@ from textual.worker import Worker, WorkerState
 
 from ogptui import config
 from ogptui.clean import clean_multiline, clean_text
-from ogptui.links import check_link
+from ogptui.links import check_copy, check_link
 from ogptui.model import Resource
 from ogptui.timefmt import freshness_text
 from ogptui.tui.commands import OgpCommands, bindings
@@ -114,6 +114,7 @@ class OgpApp(App[int]):
         self.recheck_delays = recheck_delays
         self.exit_after_paint = exit_after_paint
         self._sync_cancel = threading.Event()
+        self._quitting = threading.Event()  # set when the app quits: workers stop waiting at once
         self._recheck_n = 0
         self._recheck_timer: Timer | None = None
         self._data_version: int | None = None  # cache.db's PRAGMA data_version when last looked at
@@ -156,7 +157,9 @@ class OgpApp(App[int]):
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self._poll_data_version)
         if self.auto_sync:
-            self.call_after_refresh(self.check_auto_sync)
+            # The same check whichever screen comes first (the members list or a member): is the source
+            # there (the status bar says so within a second), and is the data it would sync stale?
+            self.call_after_refresh(self.check_auto_sync, True)
             self.set_interval(600, self.check_auto_sync)
         if self.exit_after_paint:
             self._exit_after_paint()
@@ -171,6 +174,7 @@ class OgpApp(App[int]):
         screen.call_after_refresh(self.exit, 0)
 
     def on_unmount(self) -> None:
+        self._quitting.set()
         self._sync_cancel.set()
         if self._store is not None and self._owns_store:
             try:
@@ -229,7 +233,7 @@ class OgpApp(App[int]):
                         markup=False,
                     )
                 return False
-        self.push_screen(MemberScreen(slug, tab=tab, select=select))
+        self.push_screen(MemberScreen(slug, tab=tab, select=select, id=self._screen_id("member-screen")))
         if self.settings.last_member != slug:
             self.settings.last_member = slug
             self._save_settings()
@@ -238,7 +242,17 @@ class OgpApp(App[int]):
     def open_commitment(self, slug: str, commitment_id: str) -> None:
         from ogptui.tui.screens.commitment import CommitmentScreen
 
-        self.push_screen(CommitmentScreen(slug, commitment_id))
+        self.push_screen(CommitmentScreen(slug, commitment_id, id=self._screen_id("commitment-screen")))
+
+    def _screen_id(self, base: str) -> str:
+        """`base`, or `base-2`, `-3`… when a screen below (a result opened over the search) already has it."""
+        taken = {screen.id for screen in self.screen_stack}
+        n = 1
+        name = base
+        while name in taken:
+            n += 1
+            name = f"{base}-{n}"
+        return name
 
     def open_resource(
         self,
@@ -289,8 +303,16 @@ class OgpApp(App[int]):
 
         if isinstance(self.screen, SearchScreen):
             self.screen.focus_input()
-        else:
+            return
+        below = next((s for s in self.screen_stack if isinstance(s, SearchScreen)), None)
+        if below is None:
             self.push_screen(SearchScreen())
+            return
+        # a new search, in the search screen already open under the result being looked at (one search
+        # screen at a time; `esc` is the way back to its results)
+        while self.screen is not below:
+            self.pop_screen()
+        below.start_over()
 
     def action_changes(self) -> None:
         from ogptui.tui.screens.changes import ChangesScreen
@@ -298,8 +320,11 @@ class OgpApp(App[int]):
         if not isinstance(self.screen, ChangesScreen):
             self.push_screen(ChangesScreen())
 
-    async def action_quit(self) -> None:
-        self._sync_cancel.set()  # a running sync stops at its next request instead of holding up the exit
+    def action_quit(self) -> None:  # type: ignore[override]
+        # A running sync is cancelled where it waits (its run is recorded as interrupted and resumes next
+        # time) and a probe is left behind, so the prompt comes back at once, not after a timeout.
+        self._quitting.set()
+        self._sync_cancel.set()
         self.exit(0)
 
     # --- watch, copy, open ---------------------------------------------------------------------
@@ -328,13 +353,15 @@ class OgpApp(App[int]):
         if "@" in value and "/" not in value:
             text = clean_text(value)  # an email address
         else:
-            link, reason = check_link(self._absolute(value), self.source)
+            link, reason = check_copy(self._absolute(value), self.source)
             if link is None:
                 self.notify(f"Not copied: {reason}.", severity="warning", markup=False)
                 return
             text = link
+        # The clipboard is reached with OSC 52, which many terminals ignore without telling: no claim more
+        # than that (there is no reliable way to ask a terminal whether it allows it).
         self.copy_to_clipboard(text)
-        self.notify(f"Copied {what}: {text}", markup=False)
+        self.notify(f"Copied {what} (if your terminal allows it): {text}", markup=False)
 
     def open_link(self, url: str | None, what: str) -> None:
         if not url:
@@ -346,14 +373,15 @@ class OgpApp(App[int]):
             return
         try:
             opened = self.services.open_url(safe)
-        except Exception as e:  # no browser on this machine
-            self.notify(f"Could not open a browser: {e}", severity="warning", markup=False)
+        except Exception as e:  # a browser that failed to start
+            self.notify(f"Could not open a browser: {e}. Press y to copy the link.", severity="warning",
+                        markup=False)  # fmt: skip
             return
-        if opened is False:  # webbrowser.open found no browser to start
-            self.notify(f"No browser could be started on this machine; y copies the link ({safe}).",
-                        severity="warning", markup=False)  # fmt: skip
+        if opened is False:  # `webbrowser.open` found no browser (a server, a container, ssh)
+            self.notify(f"No browser found to open {safe}. Press y to copy the link instead.",
+                        severity="warning", timeout=10, markup=False)  # fmt: skip
             return
-        self.notify(f"Opening {safe}", markup=False)
+        self.notify(f"Opening {safe} in the browser", markup=False)
 
     def open_file(self, path: str | None, what: str) -> bool:
         """Open a file of the files folder with the platform's opener. Only a regular file inside that
@@ -590,7 +618,8 @@ class OgpApp(App[int]):
             self.notify("Auto-sync off: press s to sync by hand (useful on metered links).")
 
     def _auto_target(self) -> tuple[list[str] | None, bool, list[str]]:
-        """(slugs, watchlist, slugs to judge staleness by)."""
+        """(slugs, watchlist, slugs to judge staleness by): the watchlist, else the member on screen, else
+        every cached member (what `ogptui sync` with no names syncs)."""
         watch = self.store.watchlist()
         if watch:
             return None, True, watch
@@ -602,28 +631,46 @@ class OgpApp(App[int]):
                     break
         if slug:
             return [slug], False, [slug]
-        return None, False, []
+        return None, False, self.store.member_slugs()
 
     def _is_stale(self, slugs: list[str]) -> bool:
         now = self.now()
         for slug in slugs:
-            f = freshness_text(self.store.freshness(slug), now, self.settings.stale_hours)
-            if f.state != "fresh":
+            if freshness_text(self.store.freshness(slug), now, self.settings.stale_hours).stale:
                 return True
         return False
 
-    def check_auto_sync(self) -> None:
+    def check_auto_sync(self, starting: bool = False) -> None:
+        """Probe the source and sync what is stale; at start, probe even when nothing is stale, so the
+        status bar says whether the source answers instead of "source not checked"."""
         if not self.auto_sync or self.syncing:
             return
         _slugs, _watch, judge = self._auto_target()
-        if not judge or not self._is_stale(judge):
-            return
-        self._probe_worker(sync_after=True)
+        stale = bool(judge) and self._is_stale(judge)
+        if stale or starting:
+            self._probe_worker(sync_after=stale)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="probe")
     def _probe_worker(self, sync_after: bool) -> None:
-        reachable = bool(self.services.probe(self.source))
-        self.post_message(ProbeFinished(reachable, sync_after=sync_after))
+        """The probe runs in a daemon thread that this worker waits for, unless the app quits: a probe of
+        a hanging source (up to 3 s) must not hold up the exit (nothing is written, so leaving it is safe)."""
+        answer: list[object] = []
+
+        def probe() -> None:
+            try:
+                answer.append(bool(self.services.probe(self.source)))
+            except BaseException as e:  # raised again in the worker: the StateChanged handler tells it
+                answer.append(e)
+
+        thread = threading.Thread(target=probe, name="ogptui-probe", daemon=True)
+        thread.start()
+        while thread.is_alive():
+            if self._quitting.is_set():
+                return
+            thread.join(0.05)
+        if isinstance(answer[0], BaseException):
+            raise answer[0]
+        self.post_message(ProbeFinished(bool(answer[0]), sync_after=sync_after))
 
     @on(ProbeFinished)
     def _probe_finished(self, message: ProbeFinished) -> None:
@@ -639,7 +686,7 @@ class OgpApp(App[int]):
         slugs, watchlist, judge = self._auto_target()
         if not judge:
             return
-        what = "the watchlist" if watchlist else ", ".join(slugs or [])
+        what = "the watchlist" if watchlist else ", ".join(slugs or []) or "the cached members"
         if was_offline:
             self.notify(f"Back online: syncing {what} in the background.", markup=False)
         else:

@@ -43,6 +43,7 @@ SCOPE_TITLES = {
     "note": "Note editor",
     "compare": "Compare members",
     "reader": "Document reader",
+    "item": "Post or contact",
 }
 
 _TABS = ("overview", "commitments", "resources", "metrics", "contacts", "participation", "posts")
@@ -64,7 +65,7 @@ COMMANDS: tuple[Command, ...] = (
         "search",
         "ctrl+f",
         "Search",
-        "Search everything cached (members, commitments, resources, contacts)",
+        "Search everything cached: every tab of every member",
         "app.search",
         "app",
     ),
@@ -94,7 +95,12 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("member.back", "escape", "Back", "Back to the members list", "back", "member"),
     Command(
-        "member.open", "enter", "Open", "Open the selected commitment or resource", "open_selected", "member"
+        "member.open",
+        "enter",
+        "Open",
+        "Open the selected commitment, resource, contact or post",
+        "open_selected",
+        "member",
     ),
     Command("member.filter", "slash", "Filter", "Filter this tab's table as you type", "filter", "member"),
     Command("member.types", "t", "Type", "Resources: cycle the type filter", "cycle_type", "member"),
@@ -106,7 +112,7 @@ COMMANDS: tuple[Command, ...] = (
         "member.brief",
         "e",
         "Brief",
-        "Write this member's Markdown brief to your documents folder",
+        "Write this member's Markdown brief (to the folder ogptui where shows)",
         "brief",
         "member",
     ),
@@ -294,6 +300,27 @@ COMMANDS: tuple[Command, ...] = (
         "cancel",
         "note",
     ),
+    # --- sorting (issue 14.11), a post or a contact in full (14.7) ---
+    Command(
+        "members.sort",
+        "S",
+        "Sort",
+        "Sort by the next column, then the other way (or click a header)",
+        "cycle_sort",
+        "members",
+    ),
+    Command(
+        "member.sort",
+        "S",
+        "Sort",
+        "Sort commitments or resources by the next column, then the other way",
+        "cycle_sort",
+        "member",
+    ),
+    Command("changes.open", "enter", "Go to", "Go to what changed (its tab and row)", "open_selected", "changes"),
+    Command("item.back", "escape", "Back", "Close the post or contact", "back", "item"),
+    Command("item.copy", "y", "Copy", "Copy the post's link or the contact's email", "copy", "item"),
+    Command("item.browse", "o", "Open link", "Open the post in a browser", "browse", "item"),
 )
 
 
@@ -343,16 +370,20 @@ class OgpCommands(Provider):
         await self.app.run_action(command.action.removeprefix("app."), target)
 
     def _prompt(self, command: Command) -> str:
-        return f"{command.description} ({key_display(command.keys)})"
+        """The main line: the command's short name and its key (the description goes under it)."""
+        return f"{command.footer}  ({key_display(command.keys)})"
 
     async def discover(self) -> Hits:
         for c in self._available():
-            yield DiscoveryHit(self._prompt(c), partial(self._run, c), help=c.footer)
+            yield DiscoveryHit(self._prompt(c), partial(self._run, c), help=c.description)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for c in self._available():
             prompt = self._prompt(c)
-            score = matcher.match(prompt)
+            # the short name or the description may match ("watch or unwatch" finds "Watch  (w)")
+            score = max(matcher.match(prompt), matcher.match(c.description))
             if score > 0:
-                yield Hit(score, matcher.highlight(prompt), partial(self._run, c), text=prompt, help=c.footer)
+                yield Hit(
+                    score, matcher.highlight(prompt), partial(self._run, c), text=prompt, help=c.description
+                )

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ogptui.clean import clean_multiline, clean_text, fold
-from ogptui.model import Commitment, Member
+from ogptui.model import Commitment, Member, commitment_count
 
 _CONSOLE = Console(width=200, color_system=None, force_terminal=False)
 LABEL = "bold"
@@ -170,7 +170,7 @@ def overview_text(
                 ("Contacts", len(m.contacts)),
                 *(("  " + (safe(c.side) or "contact"), _contact_line(c)) for c in m.contacts[:3]),
                 ("Resources", len(m.resources)),
-                ("Commitments listed", len(m.commitments)),
+                ("Commitments listed", commitment_count(len(m.commitments), cp.commitment_count)),
                 ("Freshness", freshness_line),
                 ("Source", m.source_url),
             ],
@@ -300,7 +300,7 @@ def distribution(items: list[Commitment], attr: str, title: str, per: float = 2.
 PARTICIPATION_LEVELS = ("Collaborate", "Involve", "Consult", "Inform", "No Consultation")
 
 
-def participation_text(m: Member) -> Text:
+def participation_text(m: Member, width: int | None = None) -> Text:
     out = Text()
     out.append("Public participation", style="bold")
     out.append(" — level of public influence per action plan\n\n", style=DIM)
@@ -328,18 +328,28 @@ def participation_text(m: Member) -> Text:
     out.append(" — action implications per policy area\n\n", style=DIM)
     if not m.global_report:
         out.append("No Global Report data on the page.\n", style=DIM)
+    label_width = 24
     for area in m.global_report:
-        out.append(f"{safe(area.area):<24}", style=LABEL)
-        items = [i for i in area.implications]
-        if not items:
-            out.append("unknown", style=DIM)
-        for n, imp in enumerate(items):
+        out.append(f"{safe(area.area):<{label_width}}", style=LABEL)
+        value = Text()
+        if not area.implications:
+            value.append("unknown", style=DIM)
+        for n, imp in enumerate(area.implications):
             if n:
-                out.append(" · ", style=DIM)
+                value.append(" · ", style=DIM)
             if imp:
-                out.append(safe(imp))
+                value.append(safe(imp))
             else:
-                out.append("none", style=DIM)
+                value.append("none", style=DIM)
+        room = (width or 0) - label_width
+        if room >= 20 and value.cell_len > room:  # wrapped lines indent under the value, not the label
+            for n, line in enumerate(value.wrap(_CONSOLE, room)):
+                if n:
+                    out.append("\n" + " " * label_width)
+                line.rstrip()
+                out.append_text(line)
+        else:
+            out.append_text(value)
         out.append("\n")
     out.rstrip()
     return out

@@ -31,6 +31,9 @@ class SyncFunction(Protocol):
     ) -> SyncSummary: ...
 
 
+CANCEL_POLL = 0.05  # seconds between looks at the cancel event while a sync runs
+
+
 def real_sync(
     *,
     slugs: list[str] | None,
@@ -39,9 +42,32 @@ def real_sync(
     on_event: Callable[[SyncEvent], None],
     cancel: threading.Event,
 ) -> SyncSummary:
-    from ogptui.sync import sync_blocking
+    """`ogptui.sync.run_sync` in this (worker) thread's own event loop, with its own store.
 
-    return sync_blocking(slugs=slugs, watchlist=watchlist, source=source, on_event=on_event, cancel=cancel)
+    Quitting must not wait for a request in flight (a hanging source holds one for up to 10 s, retries
+    longer): once `cancel` is set the sync's task is cancelled at once, wherever it waits. The sync records
+    the run as interrupted (what was stored stays; the next sync resumes it, as after Ctrl-C)."""
+    import asyncio
+
+    from ogptui.seed import open_store
+    from ogptui.sync import SyncSummary, run_sync
+
+    async def cancellable() -> SyncSummary:
+        task = asyncio.ensure_future(
+            run_sync(store, slugs=slugs, watchlist=watchlist, source=source, on_event=on_event, cancel=cancel)
+        )
+        while not task.done():
+            if cancel.is_set():
+                task.cancel()
+                break
+            await asyncio.wait({task}, timeout=CANCEL_POLL)
+        try:
+            return await task
+        except asyncio.CancelledError:
+            return SyncSummary(outcome="interrupted", message="sync interrupted; run `ogptui sync` to finish")
+
+    with open_store() as store:
+        return asyncio.run(cancellable())
 
 
 class SyncDocumentFunction(Protocol):
@@ -123,6 +149,6 @@ def real_open_file(path: str) -> bool:
 class Services:
     sync: SyncFunction = real_sync
     probe: Callable[[str], bool] = real_probe
-    open_url: Callable[[str], object] = real_open_url
+    open_url: Callable[[str], object] = real_open_url  # False: no browser found (anything else: opened)
     sync_document: SyncDocumentFunction = real_sync_document
     open_file: Callable[[str], object] = real_open_file

@@ -48,31 +48,58 @@ class AppStatus:
         return self.sync_progress is not None
 
 
-def status_text(status: AppStatus, now: datetime) -> Text:
+def status_text(status: AppStatus, now: datetime, width: int | None = None) -> Text:
+    """The status line; with `width`, the longest of its forms that fits (labels shorten, the embedded
+    sample's date goes, the connection and the last sync's outcome stay)."""
+    forms = [_status_parts(status, now, level) for level in range(3)]
+    if width is not None:
+        for parts in forms:
+            t = _join(parts, "  ·  " if parts is not forms[-1] else " · ")
+            if t.cell_len <= width:
+                return t
+        t.truncate(max(1, width), overflow="ellipsis")
+        return t
+    return _join(forms[0])
+
+
+def _join(parts: list[tuple[str, str]], sep: str = "  ·  ") -> Text:
     t = Text()
+    for n, (text, style) in enumerate(parts):
+        if n:
+            t.append(sep, style="dim")
+        t.append(text, style=style)
+    return t
+
+
+def _status_parts(status: AppStatus, now: datetime, level: int) -> list[tuple[str, str]]:
+    """The status line's parts at a level of compactness: 0 full, 1 shorter words, 2 shortest."""
+    parts: list[tuple[str, str]] = []
     if status.syncing:
-        t.append("⟳ syncing ", style="bold")
-        t.append(safe(status.sync_progress) or "…")
+        parts.append(("⟳ syncing " + (safe(status.sync_progress) or "…"), "bold"))
     else:
         if status.online is True:
-            t.append("● online", style="bold")
+            parts.append(("● online", "bold"))
         elif status.online is False:
-            t.append("○ offline", style="bold")
+            parts.append(("○ offline", "bold"))
         else:
-            t.append("? source not checked")
-        t.append("  ·  ", style="dim")
+            parts.append(("? source not checked" if level == 0 else "? not checked", ""))
         run = status.last_run
         if run is not None and run.outcome != "running":
             when = run.finished_at or run.started_at
             outcome = OUTCOME_WORDS.get(run.outcome) or safe(run.outcome)
-            t.append(f"last sync {outcome} {ago(when, now)}")
-        elif status.embedded_captured:
-            t.append(f"◆ embedded sample captured before {short_date(status.embedded_captured)}")
+            if level == 2:
+                outcome = outcome.split(" ")[0] if run.outcome in OUTCOME_WORDS else outcome
+            parts.append((f"{'last sync' if level < 2 else 'sync'} {outcome} {ago(when, now)}", ""))
+        elif not status.embedded_captured:
+            parts.append(("never synced", ""))
+    if status.embedded_captured:  # the sample stays labelled until real data replaces it
+        if level == 0:
+            parts.append((f"◆ embedded sample captured before {short_date(status.embedded_captured)}", ""))
         else:
-            t.append("never synced")
-    t.append("  ·  ", style="dim")
-    t.append(f"auto-sync {'on' if status.auto_sync else 'off'} (a)", style="dim")
-    return t
+            parts.append(("◆ embedded sample", ""))
+    on = "on" if status.auto_sync else "off"
+    parts.append((("auto-sync " + on + " (a)", "auto-sync " + on, "auto " + on)[level], "dim"))
+    return parts
 
 
 def progress_text(event: SyncEvent) -> str:

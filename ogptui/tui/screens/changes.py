@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from ogptui.timefmt import ago
 from ogptui.tui import render
@@ -63,10 +63,56 @@ class ChangesScreen(Screen):
                 for n, r in enumerate(rows)
             ]
         )
-        self.query_one("#title", TitleBar).set_title("ogptui", "What changed", f"{len(rows)} changes")
-        info = "Newest first." if rows else "No changes recorded yet: they appear after a sync (s)."
+        self.rows = rows
+        count = "1 change" if len(rows) == 1 else f"{len(rows)} changes"
+        self.query_one("#title", TitleBar).set_title("ogptui", "What changed", count)
+        info = (
+            "Newest first · enter goes to what changed"
+            if rows
+            else "No changes recorded yet: they appear after a sync (s)."
+        )
         self.query_one("#changes-info", Static).update(Text(info, style="dim"))
         return True
 
     def action_back(self) -> None:
         self.app.go_back()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_selected()
+
+    def action_open_selected(self) -> None:
+        """The member screen on the tab and row of what changed (a commitment: its detail too)."""
+        key = self.query_one("#changes-table", NavTable).current_key()
+        if key is None:
+            return
+        change = self.rows[int(key)]
+        slug = change.member_slug
+        member = self.app.store.get_member(slug) if slug else None
+        if member is None or slug is None:
+            self.app.notify(f"{render.safe(change.member_name or slug) or 'That member'} is no longer in the cache.",
+                            severity="warning", markup=False)  # fmt: skip
+            return
+        tab, row = where_it_is(member, change.kind, change.key)
+        if row is None and change.action == "removed":
+            self.app.notify(f"Removed since: {render.safe(change.summary or change.key)}.", markup=False)
+        self.app.open_member(slug, tab=tab, select=row)
+        if change.kind == "commitment" and row is not None:
+            self.app.open_commitment(slug, row)
+
+
+def where_it_is(member: Any, kind: str, key: str | None) -> tuple[str, str | None]:
+    """(tab, row key) of a change's item in a member (row None: the tab only, e.g. a removed item)."""
+    if kind == "commitment":
+        found = next((c.id for c in member.commitments if c.id.upper() == (key or "").upper()), None)
+        return "commitments", found
+    finders = {
+        "resource": ("resources", member.resources, lambda r: f"{r.title} ({r.year})"),
+        "contact": ("contacts", member.contacts, lambda c: c.email or c.name),
+        "post": ("posts", member.posts, lambda p: p.title),
+    }
+    if kind in finders:
+        tab, items, name = finders[kind]
+        row = next((str(i) for i, x in enumerate(items) if name(x) == key), None)
+        return tab, row
+    return ("metrics" if kind == "performance" else "overview"), None

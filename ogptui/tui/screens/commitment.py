@@ -49,8 +49,8 @@ class CommitmentScreen(Screen):
     BINDINGS = bindings("commitment")
     app: OgpApp  # (Textual types it App[Any])
 
-    def __init__(self, slug: str, commitment_id: str) -> None:
-        super().__init__(id="commitment-screen")
+    def __init__(self, slug: str, commitment_id: str, *, id: str = "commitment-screen") -> None:
+        super().__init__(id=id)
         self.slug = slug
         self.commitment_id = commitment_id
         self.commitment: Commitment | None = None

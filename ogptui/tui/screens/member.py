@@ -50,11 +50,31 @@ TABS = (
     ("participation", "6 Participation & Global Report", ParticipationPane),
     ("posts", "7 Posts", PostsPane),
 )
+# Shorter tab labels for narrower screens, so all seven tabs stay on screen: the first set whose labels
+# (plus a cell of padding each side) fit the width; the last one also narrows the padding ("tight").
+_SHORTER: tuple[dict[str, str], ...] = (
+    {},
+    {"participation": "6 Participation"},
+    {"metrics": "4 Metrics", "participation": "6 Participation"},
+    {"metrics": "4 Metrics", "participation": "6 Particip."},
+)
+
+
+def tab_labels(width: int) -> tuple[dict[str, str], bool]:
+    """({tab: label}, tight) for a screen `width` columns wide."""
+    for n, shorter in enumerate(_SHORTER):
+        labels = {tab: shorter.get(tab, label) for tab, label, _ in TABS}
+        tight = n == len(_SHORTER) - 1
+        used = sum(len(x) for x in labels.values()) + len(labels) * (1 if tight else 2)
+        if used <= width or tight:
+            return labels, tight
+    raise AssertionError("unreachable")
 
 # Which actions make sense on which tab (others are hidden from the footer).
 _ACTIONS_BY_TAB = {
-    "open_selected": {"commitments", "resources"},
+    "open_selected": {"commitments", "resources", "contacts", "posts"},
     "filter": {"commitments", "resources"},
+    "cycle_sort": {"commitments", "resources"},
     "cycle_type": {"resources"},
     "copy": {"overview", "commitments", "resources", "contacts", "posts"},
     "browse": {"overview", "commitments", "resources", "posts"},
@@ -66,8 +86,10 @@ class MemberScreen(Screen):
     BINDINGS = bindings("member")
     app: OgpApp  # (Textual types it App[Any])
 
-    def __init__(self, slug: str, tab: str = "overview", select: str | None = None) -> None:
-        super().__init__(id="member-screen")
+    def __init__(
+        self, slug: str, tab: str = "overview", select: str | None = None, *, id: str = "member-screen"
+    ) -> None:
+        super().__init__(id=id)
         self.slug = slug
         self.initial_tab = tab
         self.initial_select = select
@@ -78,9 +100,12 @@ class MemberScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title")
+        labels, tight = tab_labels(self.app.size.width)
+        self._tab_labels = labels
+        self.set_class(tight, "-tight-tabs")
         with TabbedContent(initial=self.initial_tab, id="tabs"):
-            for tab_id, label, pane in TABS:
-                with TabPane(label, id=tab_id):
+            for tab_id, _, pane in TABS:
+                with TabPane(labels[tab_id], id=tab_id):
                     yield pane(id=f"pane-{tab_id}", lazy=tab_id != self.initial_tab)
         yield StatusBar(id="status")
         yield Footer()
@@ -92,6 +117,18 @@ class MemberScreen(Screen):
         self.active_pane().focus_main()
         if self.initial_select is not None:
             self.select_row(self.initial_tab, self.initial_select)
+
+    def on_resize(self) -> None:
+        """Another width: tab labels, and the tables' columns (each pane is refilled when next shown)."""
+        labels, tight = tab_labels(self.app.size.width)
+        self.set_class(tight, "-tight-tabs")
+        if labels != getattr(self, "_tab_labels", None):
+            self._tab_labels = labels
+            tabs = self.query_one("#tabs", TabbedContent)
+            for tab_id, label in labels.items():
+                tabs.get_tab(tab_id).label = label
+        if self._ctx is not None and self._ctx.width != self.app.size.width:
+            self.reload()
 
     def reload(self) -> bool:
         store = self.app.store
@@ -111,14 +148,14 @@ class MemberScreen(Screen):
         # does not build seven tabs' tables and texts before the first paint
         self._unshown = {tab_id for tab_id, _, _ in TABS}
         self._show_pane(self.active_tab())
-        parts: list[str | Text] = [
-            Text(member.name, style="bold"),
-            f"{member.level} member",
-        ]  # TitleBar cleans
-        if watched:
-            parts.append("★ watched")
-        parts.append(str(fresh))
-        self.query_one("#title", TitleBar).set_title(*parts)
+        name = Text(member.name, style="bold")  # TitleBar cleans
+        star = ("★ watched",) if watched else ()
+        self.query_one("#title", TitleBar).set_fitted(
+            (name, f"{member.level} member", *star, str(fresh)),
+            (name, *star, str(fresh)),
+            (name, *star, fresh.compact()),
+            (name, *(("★",) if watched else ()), fresh.compact()),
+        )  # the freshness is never the part that is cut
         return True
 
     def active_tab(self) -> str:
@@ -172,6 +209,7 @@ class MemberScreen(Screen):
             return False
         if isinstance(pane, ResourcesPane):
             pane.type_index = 0
+            pane.year_hint = str(key)
         for box in pane.query(FilterInput):
             with box.prevent(Input.Changed):
                 box.value = ""
@@ -183,8 +221,19 @@ class MemberScreen(Screen):
             row = table.get_row_index(str(key))
         except Exception:  # RowDoesNotExist: the item went away since the search
             return False
+        head = pane.year_head(str(key)) if isinstance(pane, ResourcesPane) else None
+        if head is not None and head < row:
+            # the row's year heads its group, maybe rows above it: show the head too (when both fit)
+            self.call_after_refresh(self._show_with_head, table, row, head)
         table.move_cursor(row=row, animate=False, scroll=True)
         return True
+
+    @staticmethod
+    def _show_with_head(table: NavTable, row: int, head: int) -> None:
+        visible = max(1, table.scrollable_content_region.height - 1)  # the header row is fixed
+        top = head if row - head < visible else row - visible + 1
+        table.scroll_to(y=top, animate=False)
+        table.move_cursor(row=row, animate=False, scroll=True)
 
     # --- actions (bound from the command list) ---
     def action_tab(self, name: str) -> None:
@@ -211,6 +260,23 @@ class MemberScreen(Screen):
             self.app.open_commitment(self.slug, item.id)
         elif isinstance(pane, ResourcesPane):
             self.app.open_resource(item, self.slug)
+        elif isinstance(pane, ContactsPane | PostsPane):
+            from ogptui.tui.screens.item import ItemScreen
+
+            if isinstance(pane, ContactsPane):
+                fields = [("Name", item.name), ("Role", item.role), ("Email", item.email or "no email on the page"),
+                          ("Side", item.side or "unknown")]  # fmt: skip
+                link: tuple[str | None, str] = (None, "a contact has no link")
+            else:
+                fields = [("Title", item.title), ("Teaser", item.teaser or "no teaser on the page"),
+                          ("Link", item.url or "no link in the cache")]  # fmt: skip
+                link = pane.link_value()
+            self.app.push_screen(ItemScreen(fields, copy=pane.copy_value(), link=link))
+
+    def action_cycle_sort(self) -> None:
+        pane = self.active_pane()
+        if isinstance(pane, CommitmentsPane | ResourcesPane):
+            pane.cycle_sort()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -238,8 +304,9 @@ class MemberScreen(Screen):
         _, notes, bookmarks = user_layer(self.app, self.member)
         documents = store.document_summaries(r.document for r in self.member.resources)
         try:
-            path = write_brief(self.member, str(fresh), notes=notes, bookmarks=bookmarks, documents=documents)
-        except OSError as e:  # an unwritable or missing documents folder, a full disk
+            path = write_brief(self.member, str(fresh), folder=store.paths.briefs, notes=notes, bookmarks=bookmarks,
+                               documents=documents)  # fmt: skip
+        except OSError as e:  # an unwritable briefs folder, a full disk
             reason = e.strerror or str(e)
             where = f" ({e.filename})" if getattr(e, "filename", None) else ""
             self.app.notify(f"Brief not written: {reason}{where}.", title="Brief", severity="error",

@@ -1,26 +1,51 @@
-"""The members list: every cached member, filter as you type, watch marks and freshness."""
+"""The members list: every cached member, filter as you type, watch marks, freshness, sort by column.
+
+A filter that matches no cached member offers to sync what was typed as a slug (`s`)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
+from ogptui import config
+from ogptui.model import commitment_count
 from ogptui.notes import member_target
 from ogptui.regions import LEVELS, REGIONS, UNKNOWN, member_region
-from ogptui.timefmt import short_freshness
+from ogptui.timefmt import freshness_text
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
 from ogptui.tui.notes_flow import edit_note, marks, toggle_bookmark
+from ogptui.tui.tables import Column, Row, TableView
 from ogptui.tui.widgets.common import FilterInput, Footer, StatusBar, TitleBar, reload_on_cache_change
 from ogptui.tui.widgets.navtable import NavTable
 
 if TYPE_CHECKING:
     from ogptui.tui.app import OgpApp
+
+COLUMNS = (
+    Column("watched", "★"),
+    Column("name", "Member", min=14, grow=True),  # a long name gives way before any other column
+    Column("level", "Level", drop=3),
+    Column("since", "Since", drop=2),
+    Column("plan", "Plan", drop=4),
+    Column("commitments", "Commitments", short="Commit."),
+    Column("resources", "Resources", short="Res.", drop=1),
+    Column("freshness", "Freshness"),  # never clipped: the point of the list
+)
+
+
+def typed_slug(text: str) -> str | None:
+    """What was typed in the filter, as a member slug to sync ("Costa Rica" → "costa-rica"), or None."""
+    words = render.safe(text).strip().lower().split()
+    try:
+        return config.SLUG.check("-".join(words), "slug") if words else None
+    except ValueError:
+        return None
 
 
 class MembersScreen(Screen):
@@ -31,8 +56,9 @@ class MembersScreen(Screen):
     def __init__(self) -> None:
         super().__init__(id="members-screen")
         self.summaries: list = []
-        self._rows: list = []
         self._built = False
+        self.view = TableView(COLUMNS)
+        self._width = 0
 
     def compose(self) -> ComposeResult:
         # Under a member opened at start (`ogptui open SLUG`) the list is built when first shown, not before
@@ -45,8 +71,13 @@ class MembersScreen(Screen):
     def _widgets() -> list:
         return [
             TitleBar(id="title"),
-            FilterInput("members-table", "/ filter members by name", id="members-filter"),
+            FilterInput(
+                "members-table",
+                "/ filter members by name or region (no match: s syncs what you typed)",
+                id="members-filter",
+            ),  # fmt: skip
             Static(id="members-groups", classes="pane-info"),  # shown while r/l filter by region or level
+            Static(id="members-info", classes="pane-info"),
             NavTable(id="members-table"),
             StatusBar(id="status"),
             Footer(),
@@ -60,13 +91,9 @@ class MembersScreen(Screen):
             self._just_loaded = True
 
     def _setup(self) -> None:
-        t = self.query_one("#members-table", NavTable)
-        for label, key in (("★", "watched"), ("Member", "name"), ("Level", "level"), ("Since", "since"),
-                           ("Plan", "plan"), ("Commitments", "commitments"), ("Resources", "resources"),
-                           ("Freshness", "freshness")):  # fmt: skip
-            t.add_column(label, key=key)
+        self.view = TableView(COLUMNS, self.app.settings.sort_members)
         self.reload()
-        t.focus()
+        self.query_one("#members-table", NavTable).focus()
 
     async def on_screen_resume(self) -> None:
         if self.app.screen is not self:  # the resume of its push, already covered by a member opened at start
@@ -81,58 +108,72 @@ class MembersScreen(Screen):
             return
         self.reload()
 
+    def on_resize(self) -> None:
+        if self._built and self.app.size.width != self._width:
+            self.reload()
+
     def reload(self) -> None:
         if not self._built:
             return
         self.summaries = self.app.store.list_members()
         self.regions = {s.slug: member_region(s.slug, s.name, s.level) or UNKNOWN for s in self.summaries}
+        self.levels = {s.slug: s.level or "national" for s in self.summaries}
         user_marks = marks(self.app, [s.slug for s in self.summaries])
-        # what filtering and the table need of each member, built once per load, not on every keystroke
-        self._rows = [self._row(s) for s in self.summaries]
-        for entry in self._rows:
-            s = entry[0]
+        now = self.app.now()
+        stale = self.app.settings.stale_hours
+        # what filtering, sorting and the table need of each member, built once per load, not per keystroke
+        self._width = self.app.size.width
+        rows = []
+        for s in self.summaries:
             mark = user_marks.get(s.slug, "") + ("▸" if s.slug in self.app.marked else "")
-            cells = entry[2]
-            entry[2] = [cells[0], *render.with_mark([cells[1]], mark), *cells[2:]]
-            entry[1] = f"{entry[1]} {render.haystack(self.regions[s.slug])}"  # "/ americas" filters by region
+            rows.append(self._row(s, now, stale, mark, self.regions[s.slug]))
+        self.view.load(rows, max(20, self._width - 2))
         self.refill()
 
     @staticmethod
-    def _row(s) -> list:
-        """[summary, haystack, cells without freshness, freshness text, freshness cell]"""
-        cells = [
-            Text("★" if s.watched else " "),
-            render.clip(s.name, 40),
-            render.plain(s.level),
-            render.plain(s.member_since),
-            render.plain(s.action_plan),
-            Text(str(s.commitment_count), justify="right"),
-            Text(str(s.resource_count), justify="right"),
-        ]
-        return [s, render.haystack(s.name, s.slug, s.level), cells, None, None]
+    def _row(s: Any, now: Any, stale: float, mark: str = "", region: str = "") -> Row:
+        fresh = freshness_text(s, now, stale)
+        listed = commitment_count(s.commitment_count, s.plan_commitment_count, "short")
+        cells = {
+            "watched": Text("★" if s.watched else " "),
+            "name": render.with_mark([render.plain(s.name)], mark)[0],
+            "level": render.plain(s.level),
+            "since": render.plain(s.member_since),
+            "plan": render.plain(s.action_plan),
+            "commitments": Text(render.safe(listed), justify="right"),
+            "resources": Text(str(s.resource_count), justify="right"),
+            "freshness": Text(render.safe(fresh.compact())),
+        }
+        values = {
+            "watched": 0 if s.watched else 1,  # watched first
+            "name": s.name,
+            "level": s.level,
+            "since": s.member_since,
+            "plan": s.action_plan,
+            "commitments": s.commitment_count or s.plan_commitment_count,
+            "resources": s.resource_count,
+            "freshness": fresh.confirmed.isoformat() if fresh.confirmed else None,
+        }
+        # "/ americas" filters by region too
+        return Row(s.slug, render.haystack(s.name, s.slug, s.level, region), values, cells)
 
     def refill(self) -> None:
         q = self.query_one("#members-filter", Input).value
-        words = render.query_words(q)
-        now = self.app.now()
-        stale = self.app.settings.stale_hours
-        rows = []
         region, level = self.region_filter, self.level_filter
-        for entry in self._rows:
-            s, hay, cells = entry[0], entry[1], entry[2]
-            if words and not all(w in hay for w in words):
-                continue
-            if (region and self.regions.get(s.slug) != region) or (level and (s.level or "national") != level):
-                continue
-            fresh = short_freshness(s, now, stale)
-            if fresh != entry[3]:  # the clock moves: the cell is rebuilt only when its text changes
-                entry[3], entry[4] = fresh, Text(render.safe(fresh))
-            rows.append((s.slug, [*cells, entry[4]]))
-        self.query_one("#members-table", NavTable).refill(rows)
+        table = self.query_one("#members-table", NavTable)
+        keep = table.current_key()
+        table.set_columns(self.view.headers())
+
+        def in_groups(r: Row) -> bool:
+            return (not region or self.regions.get(r.key) == region) and (not level or self.levels.get(r.key) == level)
+
+        shown = self.view.shown(render.query_words(q), keep=in_groups if region or level else None)
+        table.refill([(r.key, r.shown) for r in shown], keep=keep)
         watched = sum(1 for s in self.summaries if s.watched)
-        filtered = q or region or level
-        shown = f"{len(rows)} of {len(self.summaries)}" if filtered else str(len(self.summaries))
-        self.query_one("#title", TitleBar).set_title("ogptui", f"Members ({shown})", f"★ watched: {watched}")
+        total = len(self.summaries)
+        count = f"{len(shown)} of {total}" if q or region or level else str(total)
+        self.query_one("#title", TitleBar).set_title("ogptui", f"Members ({count})", f"★ watched: {watched}")
+        self.query_one("#members-info", Static).update(self._info(len(shown), q))
         self._show_groups()
 
     # --- region and level (r, l): filters with counts, shown only while one is on ----------------
@@ -206,6 +247,21 @@ class MembersScreen(Screen):
         what = f"{len(marked)} marked to compare" + (": C compares them" if len(marked) >= 2 else "")
         self.app.notify(f"▸ {what}.", markup=False)
 
+    def _info(self, n: int, q: str) -> Text:
+        if q and not n:
+            slug = typed_slug(q)
+            t = Text(f"No member matches “{render.safe(q)}”", style="bold")
+            if slug:
+                t.append(f": enter, then s syncs '{slug}' · esc clears", style="dim")
+            else:
+                t.append("esc clears the filter", style="dim")
+            return t
+        if not self.summaries:
+            return Text("The cache is empty: / and a member's slug, then enter and s, syncs it.", style="dim")
+        sort = self.view.describe()
+        words = f"{n} member{'s' if n != 1 else ''}" + (f" · {sort} (S)" if sort else " · S sorts")
+        return Text(words, style="dim")
+
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.refill()
@@ -216,6 +272,20 @@ class MembersScreen(Screen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open_selected()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        self.view.click(str(event.column_key.value))
+        self._sorted()
+
+    def action_cycle_sort(self) -> None:
+        self.view.cycle()
+        self._sorted()
+
+    def _sorted(self) -> None:
+        self.app.settings.sort_members = self.view.sort
+        self.app._save_settings()
+        self.refill()
 
     def action_open_selected(self) -> None:
         slug = self.selected_slug()
@@ -232,7 +302,18 @@ class MembersScreen(Screen):
             self.reload()
 
     def action_sync(self) -> None:
-        if self.app.store.watchlist():
+        q = self.query_one("#members-filter", Input).value
+        if q and self.selected_slug() is None:  # the filter matches nothing: sync what was typed
+            slug = typed_slug(q)
+            if slug is None:
+                self.app.notify(f"“{render.safe(q)}” is not a member slug (such as peru or costa-rica).",
+                                severity="warning", markup=False)  # fmt: skip
+                return
+            self.app.notify(
+                f"Syncing '{slug}' from the site; it is listed here once it arrives.", markup=False
+            )
+            self.app.start_sync(slugs=[slug], what=slug)
+        elif self.app.store.watchlist():
             self.app.start_sync(watchlist=True, what="the watchlist")
         elif slug := self.selected_slug():
             self.app.notify("The watchlist is empty (w watches a member): syncing the selected member.")

@@ -21,7 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ogptui.clean import MULTILINE_CAP, clean_text
-from ogptui.search import Hit, recent_searches, remember_search, search
+from ogptui.search import KIND_TITLES, KINDS, Hit, recent_searches, remember_search, search
 from ogptui.tui.commands import bindings
 from ogptui.tui.render import safe
 from ogptui.tui.widgets.common import Footer, StatusBar, TitleBar, reload_on_cache_change
@@ -34,14 +34,7 @@ MATCH_STYLE = "bold reverse"
 DEBOUNCE = 0.03  # seconds: coalesces a burst of keys (a paste, fast typing) into one query
 LIMIT = 50
 RECENT = 10
-GROUPS = (
-    ("member", "Members"),
-    ("commitment", "Commitments"),
-    ("resource", "Resources"),
-    ("contact", "Contacts"),
-    ("document", "Documents"),
-    ("note", "Your notes"),
-)
+GROUPS = tuple((kind, KIND_TITLES[kind]) for kind in KINDS)
 # Where a hit opens on the member screen.
 TAB_OF_KIND = {
     "member": "overview",
@@ -49,6 +42,10 @@ TAB_OF_KIND = {
     "resource": "resources",
     "contact": "contacts",
     "document": "resources",
+    "post": "posts",
+    "global_report": "participation",
+    "participation": "participation",
+    "benchmark": "metrics",
 }
 # The marks become private-use characters while the snippet is cleaned (`clean_text` removes control
 # characters, the marks among them), then split the text into plain and matched runs.
@@ -146,7 +143,7 @@ class SearchScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title")
-        yield Input(placeholder="Search members, commitments, resources, contacts, documents…", id="search-input")
+        yield Input(placeholder="Search everything cached (every tab of every member)…", id="search-input")
         yield Static(id="search-info", classes="pane-info")
         yield ResultList(id="search-results")
         yield StatusBar(id="status")
@@ -264,6 +261,19 @@ class SearchScreen(Screen):
         if event.option.id:
             self._open_option(event.option.id)
 
+    def hit_of_highlight(self) -> Hit | None:
+        """The result the highlight is on (None on a recent search or nothing)."""
+        option = self.query_one("#search-results", ResultList).highlighted_option
+        return self._hit_by_option.get(option.id or "") if option is not None else None
+
+    def start_over(self) -> None:
+        """An empty search box (the recent searches listed), focused."""
+        box = self.query_one("#search-input", Input)
+        with box.prevent(Input.Changed):
+            box.value = ""
+        self.run_query("")
+        box.focus()
+
     def focus_input(self) -> None:
         self.query_one("#search-input", Input).focus()
 
@@ -291,15 +301,10 @@ class SearchScreen(Screen):
 
 
 async def open_hit(app: Any, hit: Hit) -> None:
-    """Show a hit in its pane: the member screen on the right tab with the row selected; a commitment also
-    opens its detail over that member screen (so escape returns to the member), a resource or a document
-    its reader (a document hit at its place, the word found).
-
-    Navigation stays a hierarchy (list → member → detail, one member screen at a time), as when opening
-    things by hand: screens above the list are closed, except the hit's own member screen, which is reused.
-    """
-    from ogptui.tui.screens.member import MemberScreen
-
+    """Show a hit in its pane: the member screen on the right tab with the row selected, pushed over the
+    search screen, so `esc` comes back to the results (and once more, to where the search started). A
+    commitment also opens its detail over that member screen, a resource or a document its reader (a
+    document hit at its place, the word found)."""
     tab = TAB_OF_KIND.get(hit.kind, "overview")
     key = None if hit.kind == "member" else hit.ref
     resource = None
@@ -308,15 +313,7 @@ async def open_hit(app: Any, hit: Hit) -> None:
         if hit.kind == "document" and not hit.member_slug:  # no member lists it: the reader alone
             app.open_reader(hit.ref, place=hit.place, place_url=hit.url, find=marked_word(hit.snippet))
             return
-
-    def is_target(screen: object) -> bool:
-        return isinstance(screen, MemberScreen) and screen.slug == hit.member_slug
-
-    while len(app.screen_stack) > 2 and not is_target(app.screen):
-        await app.pop_screen()
-    if is_target(app.screen):
-        app.screen.select_row(tab, key)
-    elif not app.open_member(hit.member_slug, tab=tab, select=key):
+    if not app.open_member(hit.member_slug, tab=tab, select=key):
         return
     if hit.kind == "commitment":
         app.open_commitment(hit.member_slug, hit.ref)

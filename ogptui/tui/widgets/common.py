@@ -9,11 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer as _Footer
 from textual.widgets import Input, Static
+from textual.widgets._footer import FooterKey
 
 from ogptui.tui.commands import bindings
 from ogptui.tui.render import safe
@@ -28,14 +30,57 @@ def reload_on_cache_change(screen: Screen[Any], reload: Callable[[], object]) ->
     screen.watch(screen.app, "cache_version", changed, init=False)
 
 
+# Keys the footer always shows, whatever the width (help lists the rest, the palette runs them), and the
+# actions whose keys go first when the footer is too narrow (then the others, from the end).
+ESSENTIAL_KEYS = ("question_mark", "ctrl+f", "q")
+DROP_FIRST = ("brief", "toggle_watch", "browse", "cycle_sort", "filter")
+COMPACT_BELOW = 100  # columns: a narrower footer drops the spaces around keys
+
+
 class Footer(_Footer):
-    """Textual's footer, recomposed once per refresh however many times the bindings changed before it.
+    """Textual's footer, recomposed once per refresh however many times the bindings changed before it, and
+    fitted to the width: below `COMPACT_BELOW` columns it is compact, and when the keys still do not fit, the
+    screen's own keys go from the end until they do; help (`?`), search and quit always stay.
 
     Textual's own footer schedules a full recompose (a FooterKey per binding) on every bindings update; at
     start-up focus moves and tab activation send a dozen of them in a row, each rebuilding the same keys.
     """
 
     _recompose_pending = False
+    _fitted_width = 0
+
+    def compose(self) -> ComposeResult:
+        width = self.app.size.width
+        self._fitted_width = width
+        self.compact = width < COMPACT_BELOW
+        keys = list(super().compose())  # FooterKeys only: the command list defines no binding groups
+        palette = [k for k in keys if isinstance(k, FooterKey) and k.has_class("-command-palette")]
+        # the palette key: a border cell, "^p Commands" and a space
+        room = width - sum(len(k.key_display) + len(k.description) + 3 for k in palette)
+        rest = [k for k in keys if k not in palette]
+
+        def used(ks: list[Any]) -> int:
+            pad = 2 if self.compact else 3  # compact: "key desc" + a cell of margin; else " key desc "
+            cells = sum(len(getattr(k, "key_display", "")) + len(getattr(k, "description", "")) + pad for k in ks)
+            return cells - (1 if self.compact and ks else 0)  # no margin needed after the last key
+
+        def rank(k: Any) -> tuple[int, int]:
+            action = getattr(k, "action", "")
+            return (DROP_FIRST.index(action) if action in DROP_FIRST else len(DROP_FIRST), -rest.index(k))
+
+        while used(rest) > room:
+            droppable = [k for k in rest if getattr(k, "key", None) not in ESSENTIAL_KEYS]
+            if not droppable:
+                break
+            rest.remove(min(droppable, key=rank))
+        yield from rest
+        yield from palette
+
+    def on_resize(self) -> None:
+        width = self.app.size.width
+        if width != self._fitted_width and self.is_attached and not self._recompose_pending:
+            self._recompose_pending = True
+            self.call_after_refresh(self._recompose_once)
 
     def bindings_changed(self, screen: Any) -> None:
         # PRIVATE(textual 8.2.8): what Footer.bindings_changed sets before its recompose; compose() waits
@@ -78,9 +123,49 @@ class FilterInput(Input):
 
 class TitleBar(Static):
     """One line at the top: what you are looking at. Plain text, never markup; every part is cleaned of
-    control characters here, whatever the caller passes (a `Text` part keeps its style, not its spans)."""
+    control characters here, whatever the caller passes (a `Text` part keeps its style, not its spans).
+
+    `set_title` takes the parts of one line; `set_fitted` takes forms of it from the longest to the
+    shortest and shows the longest that fits the width (again on every resize). When even the shortest does
+    not fit, its first part (a name) is clipped, never the others (a freshness, a count)."""
+
+    _forms: list[tuple[str | Text, ...]] | None = None
 
     def set_title(self, *parts: str | Text) -> None:
+        self._forms = None
+        self.update(self._line(parts))
+
+    def set_fitted(self, *forms: tuple[str | Text, ...]) -> None:
+        self._forms = list(forms)
+        self._fit()
+
+    def on_resize(self) -> None:
+        if self._forms:
+            self._fit()
+
+    def _fit(self) -> None:
+        forms = self._forms or [()]
+        width = max(1, self.app.size.width - 2)  # the bar spans the screen (padding 1 each side)
+        for parts in forms:
+            line = self._line(parts)
+            if line.cell_len <= width:
+                self.update(line)
+                return
+        parts = forms[-1]
+        rest = self._line(parts[1:]) if len(parts) > 1 else Text()
+        room = width - rest.cell_len - (5 if len(parts) > 1 else 0)
+        head = parts[0]
+        head_text = Text(safe(head.plain), style=head.style) if isinstance(head, Text) else Text(safe(head))
+        if room >= 4:
+            head_text.truncate(room, overflow="ellipsis")
+            line = self._line((head_text, *parts[1:]))
+        else:
+            line = rest
+        line.truncate(width, overflow="ellipsis")
+        self.update(line)
+
+    @staticmethod
+    def _line(parts: tuple[str | Text, ...] | list[str | Text]) -> Text:
         t = Text()
         for n, p in enumerate(parts):
             if n:
@@ -89,7 +174,7 @@ class TitleBar(Static):
                 t.append(safe(p.plain), style=p.style)
             else:
                 t.append(safe(p))
-        self.update(t)
+        return t
 
 
 class StatusBar(Static):
@@ -106,7 +191,11 @@ class StatusBar(Static):
 
     def show_status(self) -> None:
         app: Any = self.app
-        self.update(status_text(app.status, app.now()))
+        width = max(1, app.size.width - 2)  # the bar spans the screen (padding 1 each side)
+        self.update(status_text(app.status, app.now(), width))
+
+    def on_resize(self) -> None:
+        self.show_status()
 
 
 class DetailScroll(VerticalScroll):

@@ -72,6 +72,17 @@ class NavTable(DataTable[Any]):
                 target = min(max(old_row, 0), len(new) - 1)
             self.move_cursor(row=target, animate=False, scroll=True)
 
+    def set_columns(self, headers: Sequence[tuple[str, str]]) -> bool:
+        """Show these (key, header) columns; when they differ from the current ones the table is emptied
+        (refill it). Returns whether they changed."""
+        current = [(str(c.key.value), c.label.plain) for c in self.ordered_columns]
+        if current == [(k, label) for k, label in headers]:
+            return False
+        self.clear(columns=True)
+        for key, label in headers:
+            self.add_column(label, key=key)
+        return True
+
     def clear(self, columns: bool = False) -> NavTable:
         self._measured.clear()  # with columns cleared, widths start again from the labels
         super().clear(columns)

@@ -1,8 +1,10 @@
 """The seven tabs of a member. Each pane gets the whole `Member` through `show()`.
 
 Panes with a table also answer `focus_filter`, `selected`, `copy_value` and `link_value`, which the member
-screen's actions (`/`, `enter`, `y`, `o`) call on the active pane. Over 400 lines because the seven panes share
-one context and base class; each pane is a short class and splitting them apart would scatter that contract.
+screen's actions (`/`, `enter`, `y`, `o`) call on the active pane.
+
+Why this module is over 400 lines: it is the seven tabs, each a short class (its columns, its rows, what
+its info line says); the table machinery they share is `TablePane` here and `ogptui.tui.tables`.
 """
 
 from __future__ import annotations
@@ -10,18 +12,23 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.widgets import Input, Static
 
 from ogptui.model import Member
 from ogptui.notes import commitment_key, contact_key, resource_key
 from ogptui.tui import render
+from ogptui.tui.tables import Column, Row, TableView, type_bar
 from ogptui.tui.widgets.common import DetailScroll, FilterInput
 from ogptui.tui.widgets.navtable import NavTable
+
+if TYPE_CHECKING:
+    from ogptui.tui.app import OgpApp
 
 
 @dataclass
@@ -164,70 +171,153 @@ class MetricsPane(TextPane):
 class ParticipationPane(TextPane):
     def show(self, member: Member, ctx: PaneContext) -> None:
         super().show(member, ctx)
-        self.set_text(render.participation_text(member))
+        self.set_text(render.participation_text(member, ctx.width - 6))
 
 
-class CommitmentsPane(Pane):
-    table_id = "commitments-table"
+class TablePane(Pane):
+    """A pane whose table fits the width (`TableView`), filters as you type (when it has a filter box),
+    sorts (when it has a `SORT` setting) and says so when nothing matches."""
+
+    app: OgpApp  # (Textual types it App[Any])
+    COLUMNS: tuple[Column, ...] = ()
+    SORT: str | None = None  # the settings field that keeps the sort ("sort_commitments"), None: no sort
+    FILTER_HINT = ""  # the filter box's placeholder ("" = no filter box)
+    NOUN = ("item", "items")
+    filter_id = ""  # the filter box's id
+    info_id = ""  # the line above the table: counts, the sort, "no match"
+    ctx = PaneContext("", False, 120)  # the last `show()`'s context
 
     def compose_content(self) -> ComposeResult:
-        yield FilterInput(
-            self.table_id, "/ filter commitments (id, title, policy area, status)", id="commitments-filter"
-        )
-        yield Static(id="commitments-count", classes="pane-info")
+        if self.FILTER_HINT:
+            yield FilterInput(self.table_id or "", self.FILTER_HINT, id=self.filter_id)
+        yield Static(id=self.info_id, classes="pane-info")
         yield NavTable(id=self.table_id)
 
     def setup(self) -> None:
-        t = self._table()
-        for label in ("ID", "Title", "Year", "Policy area", "Status", "Early results", "Completion"):
-            t.add_column(label, key=label.lower())
+        sort = getattr(self.app.settings, self.SORT) if self.SORT else ""
+        self.view = TableView(self.COLUMNS, sort)
 
     def show(self, member: Member, ctx: PaneContext) -> None:
         super().show(member, ctx)
         self.width = ctx.width
-        # (id, haystack, cells) per commitment, built once per load, not on every keystroke
-        title_w = max(24, ctx.width - 80)
-        marks = ctx.marks
-        self._rows = [
-            (c.id, self._haystack(c), render.with_mark(self._cells(c, title_w), marks.get(commitment_key(member.slug, c))))
-            for c in member.commitments
-        ]
+        self.ctx = ctx  # `rows()` reads the user's marks (and the resources, what is readable offline)
+        self.view.load(self.rows(member), max(20, ctx.width - 2))  # a cell each side for the scrollbar
         self.refill()
 
-    @staticmethod
-    def _haystack(c: Any) -> str:
-        return render.haystack(c.id, c.title, c.year, c.policy_area, c.status, c.early_results, c.completion,
-                               " ".join(c.policy_areas))  # fmt: skip
+    def rows(self, member: Member) -> list[Row]:
+        return []
 
-    @staticmethod
-    def _cells(c: Any, title_w: int) -> list[Text]:
-        unknown = "unknown" if not c.has_details() else "—"
-        return [
-            Text(render.safe(c.id)),
-            render.clip(c.title, title_w),
-            render.plain(c.year),
-            render.clip(c.policy_area or ", ".join(c.policy_areas), 22),
-            render.clip(c.status, 12, unknown),
-            render.clip(c.early_results, 18, unknown),
-            render.clip(c.completion, 14, unknown),
-        ]
+    def query_text(self) -> str:
+        boxes = self.query(FilterInput)
+        return boxes.first().value if boxes else ""
+
+    def keep(self, row: Row) -> bool:
+        return True
 
     def refill(self) -> None:
         if self.member is None:
             return
-        q = self.query_one("#commitments-filter", Input).value
-        words = render.query_words(q)
-        rows = [(cid, cells) for cid, hay, cells in self._rows if all(w in hay for w in words)]
-        self._table().refill(rows)
-        total = len(self.member.commitments)
-        info = Text(f"{len(rows)} of {total} commitments" if q else f"{total} commitments", style="dim")
-        if not total:
-            info = Text("The page lists no commitments (the list can be empty on the site).", style="dim")
-        self.query_one("#commitments-count", Static).update(info)
+        table = self._table()
+        keep = table.current_key()
+        table.set_columns(self.view.headers())
+        q = self.query_text()
+        shown = self.view.shown(render.query_words(q), self.keep)
+        table.refill(self.table_rows(shown), keep=keep)
+        self.query_one(f"#{self.info_id}", Static).update(self.info(len(shown), q))
+
+    def table_rows(self, shown: list[Row]) -> list[tuple[str, list[Text]]]:
+        return [(r.key, r.shown) for r in shown]
+
+    def info(self, n: int, q: str) -> Text:
+        total = len(self.view.rows)
+        one, many = self.NOUN
+        if q and not n:
+            t = Text(f"No {one} matches “{render.safe(q)}”", style="bold")
+            t.append(f" (of {total}): esc clears the filter.", style="dim")
+            return t
+        words = (
+            f"{n} of {total} {many if total != 1 else one}" if q else f"{total} {many if total != 1 else one}"
+        )
+        sort = self.view.describe()
+        return Text(words + (f" · {sort} (S)" if sort else ""), style="dim")
+
+    def cycle_sort(self) -> None:
+        if self.SORT:
+            self.view.cycle()
+            self._sorted()
+
+    def on_data_table_header_selected(self, event: Any) -> None:
+        event.stop()
+        if self.SORT:
+            self.view.click(str(event.column_key.value))
+            self._sorted()
+
+    def _sorted(self) -> None:
+        setattr(self.app.settings, self.SORT or "", self.view.sort)
+        self.app._save_settings()
+        self.refill()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.refill()
+
+    def _item(self, items: list[Any]) -> Any:
+        key = self._selected_key()
+        if key is None or self.member is None:
+            return None
+        try:
+            return items[int(key)]
+        except (ValueError, IndexError):
+            return None
+
+
+def _cell(value: object, empty: str = "—") -> Text:
+    return render.plain(value, empty)
+
+
+class CommitmentsPane(TablePane):
+    table_id = "commitments-table"
+    filter_id = "commitments-filter"
+    info_id = "commitments-count"
+    COLUMNS = (
+        Column("id", "ID"),
+        Column("title", "Title", min=24, grow=True),
+        Column("year", "Year"),
+        Column("policy_area", "Policy area", short="Area", min=10, cap=22),
+        Column("status", "Status", min=8, drop=2, cap=12),
+        Column("early_results", "Early results", short="Early", min=8, drop=3, cap=18),
+        Column("completion", "Completion", short="Compl.", min=8, drop=4, cap=14),
+    )
+    SORT = "sort_commitments"
+    FILTER_HINT = "/ filter commitments (id, title, policy area, status)"
+    NOUN = ("commitment", "commitments")
+
+    def rows(self, member: Member) -> list[Row]:
+        out = []
+        for c in member.commitments:
+            unknown = "unknown" if not c.has_details() else "—"
+            area = c.policy_area or ", ".join(c.policy_areas)
+            values = {"id": c.id, "title": c.title, "year": c.year, "policy_area": area, "status": c.status,
+                      "early_results": c.early_results, "completion": c.completion}  # fmt: skip
+            ident = render.with_mark([Text(render.safe(c.id))], self.ctx.marks.get(commitment_key(member.slug, c)))[0]
+            cells = {"id": ident, "title": _cell(c.title), "year": _cell(c.year),
+                     "policy_area": _cell(area), "status": _cell(c.status, unknown),
+                     "early_results": _cell(c.early_results, unknown), "completion": _cell(c.completion, unknown)}  # fmt: skip
+            hay = render.haystack(c.id, c.title, c.year, c.policy_area, c.status, c.early_results, c.completion,
+                                  " ".join(c.policy_areas))  # fmt: skip
+            out.append(Row(c.id, hay, values, cells))
+        return out
+
+    def info(self, n: int, q: str) -> Text:
+        if self.member is not None and not self.member.commitments:
+            in_plan = render.number(self.member.current_plan.commitment_count)
+            return Text(
+                f"{in_plan} commitments in the current plan; the page does not list them (s syncs it)."
+                if in_plan
+                else "The page lists no commitments (the list can be empty on the site).",
+                style="dim",
+            )
+        return super().info(n, q)
 
     def selected(self) -> Any:
         key = self._selected_key()
@@ -244,30 +334,54 @@ class CommitmentsPane(Pane):
     copy_value = link_value
 
 
-class ResourcesPane(Pane):
-    """Timeline: grouped by year (newest first); `t` cycles the type filter, `/` filters by text. A `✓` in
-    the Offline column marks a resource whose document is on this device (enter reads it)."""
+class ResourcesPane(TablePane):
+    """Timeline: grouped by year (newest first) in its own order; `t` cycles the type filter, `/` filters
+    by text, `S` sorts by a column (then every row shows its year). A `✓` in the Offline column marks a
+    resource whose document is on this device (enter reads it)."""
 
     table_id = "resources-table"
+    year_hint: str | None = None  # the row a jump landed on: it shows its year even inside a group
+    filter_id = "resources-filter"
+    info_id = "resources-types"
     type_index = 0
     readable: frozenset[str] = frozenset()
-
-    def compose_content(self) -> ComposeResult:
-        yield FilterInput(self.table_id, "/ filter resources by title", id="resources-filter")
-        yield Static(id="resources-types", classes="pane-info")
-        yield NavTable(id=self.table_id)
-
-    def setup(self) -> None:
-        t = self._table()
-        for label in ("Year", "Title", "Type", "Format", "Offline"):
-            t.add_column(label, key=label.lower())
+    COLUMNS = (
+        Column("year", "Year"),
+        Column("title", "Title", min=24, grow=True),
+        Column("type", "Type", min=10, cap=20),
+        Column("format", "Format", min=6, drop=1, cap=10),
+        Column("offline", "Offline", short=OFFLINE_MARK),
+    )
+    SORT = "sort_resources"
+    FILTER_HINT = "/ filter resources by title"
+    NOUN = ("resource", "resources")
 
     def show(self, member: Member, ctx: PaneContext) -> None:
-        super().show(member, ctx)
-        self.width = ctx.width
-        self.marks = {i: ctx.marks[k] for i, r in enumerate(member.resources) if (k := resource_key(member.slug, r)) in ctx.marks}
         self.readable = ctx.readable
-        self.refill()
+        # the Offline column only where a resource has a document page (the embedded sample has none)
+        has_documents = any(r.document for r in member.resources)
+        self.view.columns = tuple(c for c in self.COLUMNS if has_documents or c.key != "offline")
+        if self.view.key not in (None, *self.view.column_keys):  # sorted by the column just hidden
+            self.view.key, self.view.desc = None, False
+        super().show(member, ctx)
+
+    def rows(self, member: Member) -> list[Row]:
+        indexed = sorted(
+            enumerate(member.resources), key=lambda ir: (-(render.number(ir[1].year) or 0), ir[0])
+        )
+        marks = self.ctx.marks
+        out = []
+        for i, r in indexed:
+            readable = self.is_readable(r)
+            values = {"year": r.year, "title": r.title, "type": r.type, "format": r.format,
+                      "offline": 0 if readable else None}  # fmt: skip
+            key = resource_key(member.slug, r)
+            title = render.with_mark([_cell(r.title)], marks.get(key) if key else None)[0]
+            cells = {"year": Text(render.safe(r.year) if r.year else "no year", style="bold"),
+                     "title": title, "type": _cell(r.type, "no type"), "format": _cell(r.format),
+                     "offline": Text(OFFLINE_MARK if readable else "")}  # fmt: skip
+            out.append(Row(str(i), render.haystack(r.title, r.type, r.year), values, cells))
+        return out
 
     def is_readable(self, r: Any) -> bool:
         return bool(r.document) and r.document in self.readable
@@ -289,61 +403,63 @@ class ResourcesPane(Pane):
         self.refill()
         return self.current_type or "all types"
 
-    def refill(self) -> None:
-        if self.member is None:
-            return
-        q = self.query_one("#resources-filter", Input).value
+    def keep(self, row: Row) -> bool:
         want = self.current_type
-        title_w = max(30, getattr(self, "width", 120) - 52)
-        indexed = [
-            (i, r)
-            for i, r in enumerate(self.member.resources)
-            if (want is None or (r.type or "no type") == want) and render.matches(q, r.title, r.type, r.year)
-        ]
-        indexed.sort(key=lambda ir: (-(render.number(ir[1].year) or 0), ir[0]))
-        rows = []
-        last_year: object = object()
-        for i, r in indexed:
-            year_cell = Text("")
-            if r.year != last_year:
-                year_cell = Text(render.safe(r.year) if r.year else "no year", style="bold")
-                last_year = r.year
-            rows.append(
-                (
-                    i,
-                    [year_cell, *render.with_mark([render.clip(r.title, title_w)], getattr(self, "marks", {}).get(i)),
-                     render.clip(r.type, 20, "no type"), render.clip(r.format, 10),
-                     Text(OFFLINE_MARK if self.is_readable(r) else "")],
-                )
-            )  # fmt: skip
-        self._table().refill(rows)
-        info = Text()
-        info.append("t ", style="bold")
-        parts = []
-        for n, (name, count) in enumerate(self.types()):
-            label = f"{render.safe(name) or 'All'} {count}"
-            parts.append((label, n == self.type_index % len(self.types())))
-        for n, (label, active) in enumerate(parts):
-            if n:
-                info.append(" · ", style="dim")
-            info.append(f"[{label}]" if active else label, style="reverse" if active else "dim")
-        if q or want:
-            info.append(f"   showing {len(rows)}", style="dim")
-        documents = [r for r in self.member.resources if r.document]
-        if documents:
-            n = sum(1 for r in documents if self.is_readable(r))
-            info.append(f"   {OFFLINE_MARK} {n} of {len(documents)} readable offline", style="dim")
-        self.query_one("#resources-types", Static).update(info)
+        return want is None or (row.values["type"] or "no type") == want
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.refill()
+    def table_rows(self, shown: list[Row]) -> list[tuple[str, list[Text]]]:
+        """In the timeline (no sort) the year heads its group only, except on the row a jump landed on
+        (`year_hint`), which repeats it dimmed: a group can be longer than the screen, and the year must stay
+        in sight. Sorted, every row shows its year."""
+        if self.view.key is not None:
+            return [(r.key, r.shown) for r in shown]
+        out = []
+        last: object = object()
+        for r in shown:
+            cells = r.shown
+            if r.values["year"] == last:
+                year = Text(cells[0].plain, style="dim") if r.key == self.year_hint else Text("")
+                cells = [year, *cells[1:]]
+            last = r.values["year"]
+            out.append((r.key, cells))
+        return out
+
+    def info(self, n: int, q: str) -> Text:
+        types = self.types()
+        labels = [f"{render.safe(name) or 'All'} {count}" for name, count in types]
+        if (q or self.current_type) and not n:
+            tail = f"no {self.NOUN[0]} matches" + (f" “{render.safe(q)}”" if q else " this type")
+        else:
+            tail = f"showing {n}" if q or self.current_type else ""
+        sort = self.view.describe()
+        if sort:
+            tail = f"{tail} · {sort}" if tail else sort
+        documents = [r for r in self.member.resources if r.document] if self.member else []
+        if documents:
+            offline = f"{OFFLINE_MARK} {sum(1 for r in documents if self.is_readable(r))} of {len(documents)} readable offline"
+            tail = f"{tail} · {offline}" if tail else offline
+        return type_bar(labels, self.type_index % len(types), getattr(self, "width", 120) - 2, tail)
+
+    def year_head(self, key: str) -> int | None:
+        """The row that heads the year group of the row `key` in the timeline (None when sorted)."""
+        if self.view.key is not None or self.member is None:
+            return None
+        table = self._table()
+        try:
+            row = table.get_row_index(str(key))
+        except Exception:
+            return None
+        year = self.member.resources[int(key)].year
+        head = row
+        while head > 0:
+            prev = table.coordinate_to_cell_key(Coordinate(head - 1, 0)).row_key.value
+            if self.member.resources[int(str(prev))].year != year:
+                break
+            head -= 1
+        return head
 
     def selected(self) -> Any:
-        key = self._selected_key()
-        if key is None or self.member is None:
-            return None
-        return self.member.resources[int(key)]
+        return self._item(self.member.resources if self.member else [])
 
     def link_value(self) -> tuple[str | None, str]:
         r = self.selected()
@@ -354,33 +470,41 @@ class ResourcesPane(Pane):
     copy_value = link_value
 
 
-class ContactsPane(Pane):
+class ContactsPane(TablePane):
     table_id = "contacts-table"
+    info_id = "contacts-info"
+    COLUMNS = (
+        Column("name", "Name", min=14, cap=30),
+        Column("role", "Role", min=12, grow=True),
+        Column("email", "Email"),  # never clipped: it is what people copy
+        Column("side", "Side", drop=1),
+    )
+    NOUN = ("contact", "contacts")
 
-    def compose_content(self) -> ComposeResult:
-        yield Static(id="contacts-info", classes="pane-info")
-        yield NavTable(id=self.table_id)
-
-    def setup(self) -> None:
-        t = self._table()
-        for label in ("Name", "Role", "Email", "Side"):
-            t.add_column(label, key=label.lower())
-
-    def show(self, member: Member, ctx: PaneContext) -> None:
-        super().show(member, ctx)
-        role_w = max(20, ctx.width - 80)
-        rows = [
-            (i, render.with_mark([render.clip(c.name, 30), render.clip(c.role, role_w), render.plain(c.email, "no email"),
-                 render.plain(c.side, "unknown")], ctx.marks.get(contact_key(member.slug, c))))
+    def rows(self, member: Member) -> list[Row]:
+        marks = self.ctx.marks
+        return [
+            Row(
+                str(i),
+                "",
+                {},
+                {
+                    "name": render.with_mark([_cell(c.name)], marks.get(contact_key(member.slug, c)))[0],
+                    "role": _cell(c.role),
+                    "email": _cell(c.email, "no email"),
+                    "side": _cell(c.side, "unknown"),
+                },
+            )  # fmt: skip
             for i, c in enumerate(member.contacts)
-        ]  # fmt: skip
-        self._table().refill(rows)
-        info = "y copies the selected email" if member.contacts else "The page lists no contact."
-        self.query_one("#contacts-info", Static).update(Text(info, style="dim"))
+        ]
+
+    def info(self, n: int, q: str) -> Text:
+        if self.member is not None and not self.member.contacts:
+            return Text("The page lists no contact.", style="dim")
+        return Text("enter shows the whole contact · y copies the email", style="dim")
 
     def selected(self) -> Any:
-        key = self._selected_key()
-        return None if key is None or self.member is None else self.member.contacts[int(key)]
+        return self._item(self.member.contacts if self.member else [])
 
     def copy_value(self) -> tuple[str | None, str]:
         c = self.selected()
@@ -389,33 +513,34 @@ class ContactsPane(Pane):
         return (c.email, f"{c.name}'s email") if c.email else (None, f"{c.name} has no email on the page")
 
 
-class PostsPane(Pane):
+class PostsPane(TablePane):
     table_id = "posts-table"
-
-    def compose_content(self) -> ComposeResult:
-        yield Static(id="posts-info", classes="pane-info")
-        yield NavTable(id=self.table_id)
-
-    def setup(self) -> None:
-        t = self._table()
-        t.add_column("Title", key="title")
-        t.add_column("Teaser", key="teaser")
+    info_id = "posts-info"
+    COLUMNS = (Column("title", "Title", min=24), Column("teaser", "Teaser", min=20, grow=True))
+    NOUN = ("post", "posts")
 
     def show(self, member: Member, ctx: PaneContext) -> None:
+        # the title keeps at least half the width; the teaser (whole with enter) gives way first
+        half = max(24, (ctx.width - 8) // 2)
+        rest = max(20, ctx.width - 2 - half - 4)
+        self.view.columns = (Column("title", "Title", min=half), Column("teaser", "Teaser", min=rest, grow=True))
         super().show(member, ctx)
-        title_w = min(60, max(30, ctx.width // 2 - 4))
-        teaser_w = max(20, ctx.width - title_w - 8)
-        rows = [
-            (i, [render.clip(p.title, title_w), render.clip(p.teaser, teaser_w)])
+
+    def rows(self, member: Member) -> list[Row]:
+        return [
+            Row(str(i), "", {}, {"title": _cell(p.title), "teaser": _cell(p.teaser)})
             for i, p in enumerate(member.posts)
         ]
-        self._table().refill(rows)
-        info = f"{len(member.posts)} recent posts" if member.posts else "The page shows no recent posts."
-        self.query_one("#posts-info", Static).update(Text(info, style="dim"))
+
+    def info(self, n: int, q: str) -> Text:
+        if self.member is not None and not self.member.posts:
+            return Text("The page shows no recent posts.", style="dim")
+        return Text(
+            f"{n} recent posts · enter shows the whole teaser · o opens, y copies the link", style="dim"
+        )
 
     def selected(self) -> Any:
-        key = self._selected_key()
-        return None if key is None or self.member is None else self.member.posts[int(key)]
+        return self._item(self.member.posts if self.member else [])
 
     def link_value(self) -> tuple[str | None, str]:
         p = self.selected()
