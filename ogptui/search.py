@@ -26,8 +26,6 @@ MAX_LIMIT = 1000
 MAX_RECENT = 50
 SNIPPET_TOKENS = 16
 SNIPPET_CONTEXT = 4
-RANK_CAP = 2500  # rows ranked exactly per query; broader queries are narrowed (see _rank)
-BROAD_WINDOW = 1000  # rows ranked when even the title matches exceed RANK_CAP
 MEMBER_SLOTS = 5  # members matching by name that are always in the results
 FILTER_SLACK = 10  # extra rows fetched for the exact filter check
 TEXT_COLUMNS = "title ident body extra"
@@ -148,13 +146,12 @@ class _Filters:
 
 
 def _rank(store: Store, query: str, f: _Filters, n: int) -> list[tuple[int, float]]:
-    """(rowid, bm25) of the best `n` rows, plus the best members whose name matches.
+    """(rowid, bm25) of the best `n` rows over every match, plus the best members whose name matches.
 
-    Exact bm25 over every match when there are at most RANK_CAP of them. A broader query (one or two
-    letters typed into a big cache) is ranked over title matches only, and if even those are too many,
-    over the first BROAD_WINDOW of them, so a keystroke never waits on a full sort. Members matching by name
-    are ranked on their own and always included: bm25 normalises by the whole row's length, so a
-    member's long plan summary would otherwise push "Kenya" below every "Kenya ... Report".
+    One ranked FTS5 query (exact bm25 over every match, however broad) and, unless the kind filter rules
+    members out, a second one over member names alone: bm25 normalises by the whole row's length, so a
+    member's long plan summary would otherwise push "Kenya" below every "Kenya ... Report". That second
+    query intersects with the `kmember` tag, so it reads member rows only and costs a fraction of the first.
     """
     index = store.search_index
     filters = f.match()
@@ -162,15 +159,8 @@ def _rank(store: Store, query: str, f: _Filters, n: int) -> list[tuple[int, floa
     if f.kind in (None, "member"):
         by_name = f"{fts_query(query, TITLE_COLUMNS)}{filters} AND {_tag('k', 'member')}"
         rows.update(index.best(by_name, MEMBER_SLOTS))
-    for columns in (TEXT_COLUMNS, TITLE_COLUMNS):
-        match = f"{fts_query(query, columns)}{filters}"
-        if index.count(match, RANK_CAP + 1) <= RANK_CAP:
-            rest = index.best(match, n)
-            break
-    else:
-        rest = sorted(index.first(match, BROAD_WINDOW), key=lambda r: r[1])[:n]
     members = len(rows)
-    for rowid, rank in rest:
+    for rowid, rank in index.best(f"{fts_query(query)}{filters}", n + members):
         if len(rows) >= n + members:
             break
         rows.setdefault(rowid, rank)

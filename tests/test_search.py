@@ -370,15 +370,74 @@ def test_member_matching_by_name_is_always_listed(store):
     assert [h.ref for h in hits if h.kind == "member"] == ["kenya"]
 
 
-def test_broad_queries_are_narrowed_not_slow(store, monkeypatch):
-    import ogptui.search as s
-
+def test_broad_queries_rank_every_match(store):
     m = member("kenya", "Kenya")
     m.resources = [Resource(f"Kenya Report {i}", 2000 + i % 20, "IRM Report") for i in range(60)]
     store.write_member(m)
     exact = titles(search(store, "k", limit=5))
-    monkeypatch.setattr(s, "RANK_CAP", 10)
-    monkeypatch.setattr(s, "BROAD_WINDOW", 20)
     broad = search(store, "k", limit=5)
     assert len(broad) == 5 and "Kenya" in titles(broad) and "Kenya" in exact
     assert titles(search(store, "kenya report 59", kind="resource")) == ["Kenya Report 59"]
+
+
+# ---- broad queries on a large cache (issue 19: they returned nothing past the old ranking cap) ------------
+BROAD_MEMBERS = 30
+BROAD_PER_MEMBER = 90  # 30 x 90 = 2,700 IRM reports and 2,700 Ministry of Testing contacts: past the old cap
+
+
+@pytest.fixture(scope="module")
+def broad_store(tmp_path_factory):
+    """A cache where "IRM Report" (a resource type) and "ministry of testing" (a contact role) each match
+    2,700 rows in their body/extra columns and no title."""
+    from ogptui import config
+
+    home = tmp_path_factory.mktemp("broad")
+    s = open_store(config.Paths(home, home / "cache.db", home / "user.db", home / "settings.json"), seed=False)
+    for i in range(BROAD_MEMBERS):
+        name = f"Member{i:02d}"
+        s.write_member(
+            Member(
+                slug=f"member{i:02d}",
+                name=name,
+                current_plan=CurrentPlan(summary="A plan."),
+                resources=[
+                    Resource(f"{name} Design {j} {'words ' * (j % 7)}".strip(), 2000 + j % 20, "IRM Report")
+                    for j in range(BROAD_PER_MEMBER)
+                ]
+                + [Resource(f"{name} Unrelated {j}", 2001, "Letter") for j in range(5)],
+                contacts=[
+                    Contact(f"Person {i} {j}", "Ministry of Testing" + " officer" * (j % 5), f"p{i}.{j}@x.test")
+                    for j in range(BROAD_PER_MEMBER)
+                ],
+            )
+        )
+    yield s
+    s.close()
+
+
+def _exact_best(store, query: str, n: int) -> tuple[list[float], int]:
+    """Brute force: the scores of the best `n` matches by bm25 over every match, and the number of matches."""
+    rows = store.cache.execute(
+        "SELECT bm25(search_index, 10.0, 10.0, 1.0, 2.0, 0.0) FROM search_index WHERE search_index MATCH ?",
+        [fts_query(query)],
+    ).fetchall()
+    return sorted(round(-r, 4) for (r,) in rows)[::-1][:n], len(rows)
+
+
+@pytest.mark.parametrize(
+    ("query", "kind"), [("IRM Report", "resource"), ("irm", "resource"), ("ministry of testing", "contact")]
+)
+def test_broad_queries_on_a_large_cache_return_the_best_matches(broad_store, query, kind):
+    best, matches = _exact_best(broad_store, query, 20)
+    assert matches >= BROAD_MEMBERS * BROAD_PER_MEMBER  # far more matches than any ranking cap
+    hits = search(broad_store, query, limit=20)
+    assert {h.kind for h in hits} == {kind}
+    # The best rows of an exact bm25 ranking over every match, best first.
+    assert [h.score for h in hits] == best
+
+
+def test_broad_query_with_a_filter_on_a_large_cache(broad_store):
+    hits = search(broad_store, "irm report", member="member07", limit=100)
+    assert len(hits) == BROAD_PER_MEMBER
+    assert {(h.kind, h.member_slug, h.type) for h in hits} == {("resource", "member07", "IRM Report")}
+    assert len(search(broad_store, "ministry testing", kind="contact", limit=1000)) == 1000
