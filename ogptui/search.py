@@ -8,6 +8,7 @@ query fail. Words are ANDed; every word matches as a prefix ("pe" finds "Perú")
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import unicodedata
@@ -196,21 +197,46 @@ def _hits(
     return hits
 
 
-def _matches(token: str, words: list[str]) -> bool:
-    t = fold(token)
-    return any(t == w if _ID.fullmatch(w) else t.startswith(w) for w in words)
+@functools.lru_cache(maxsize=64)
+def _word_patterns(words: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """For folded query words: a pattern that `match`es a folded token matching one of them (prefix words
+    match any token they begin, commitment IDs only a whole token), and the same anchored at token
+    boundaries to `search` a lower-cased ASCII text."""
+    ws = sorted(set(words))
+    token = "|".join(re.escape(w) + ("\\Z" if _ID.fullmatch(w) else "") for w in ws)
+    text = "|".join(re.escape(w) + ("(?![^\\W_])" if _ID.fullmatch(w) else "") for w in ws)
+    return re.compile(f"(?:{token})"), re.compile(f"(?<![^\\W_])(?:{text})")
+
+
+def _column_hits(
+    text: str, token: re.Pattern[str], anywhere: re.Pattern[str]
+) -> tuple[list[re.Match[str]], list[int]] | None:
+    """The tokens of `text` and the indices of those that match, or None when none does."""
+    if text.isascii():  # folding ASCII is lower-casing: positions stay, one regex tells whether any matches
+        low = text.lower()
+        if anywhere.search(low) is None:
+            return None
+        tokens = list(_WORD.finditer(low))
+        hit = [i for i, m in enumerate(tokens) if token.match(m.group())]
+    else:
+        tokens = list(_WORD.finditer(text))
+        hit = [i for i, m in enumerate(tokens) if token.match(fold(m.group()))]
+    return (tokens, hit) if hit else None
 
 
 def snippet(row: dict[str, Any], words: list[str], marks: tuple[str, str] = DEFAULT_MARKS) -> str:
     """Plain text around the matched words of the best field (title first), matches between `marks`."""
-    words = [fold(w) for w in words]
+    if not words:
+        return row.get("title") or ""
+    token, anywhere = _word_patterns(tuple(fold(w) for w in words))
     best: tuple[int, str, list[re.Match[str]], list[int]] | None = None
     for col in ("title", "body", "extra"):
         text = row.get(col) or ""
-        tokens = list(_WORD.finditer(text))
-        hit = [i for i, m in enumerate(tokens) if _matches(m.group(), words)]
-        if hit and (best is None or len(hit) > best[0]):
-            best = (len(hit), text, tokens, hit)
+        found = _column_hits(text, token, anywhere)
+        if found is not None:
+            tokens, hit = found
+            if best is None or len(hit) > best[0]:
+                best = (len(hit), text, tokens, hit)
     if best is None:
         return row.get("title") or ""
     _, text, tokens, hit = best
@@ -221,9 +247,9 @@ def snippet(row: dict[str, Any], words: list[str], marks: tuple[str, str] = DEFA
     out, pos = [], lo
     for i in hit:
         if start <= i < end:
-            m = tokens[i]
-            out += [text[pos : m.start()], marks[0], m.group(), marks[1]]
-            pos = m.end()
+            a, b = tokens[i].span()
+            out += [text[pos:a], marks[0], text[a:b], marks[1]]
+            pos = b
     out.append(text[pos:hi])
     return ("…" if lo > 0 else "") + "".join(out) + ("…" if hi < len(text) else "")
 

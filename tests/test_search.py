@@ -441,3 +441,57 @@ def test_broad_query_with_a_filter_on_a_large_cache(broad_store):
     assert len(hits) == BROAD_PER_MEMBER
     assert {(h.kind, h.member_slug, h.type) for h in hits} == {("resource", "member07", "IRM Report")}
     assert len(search(broad_store, "ministry testing", kind="contact", limit=1000)) == 1000
+
+
+def _reference_snippet(row, words, marks=("«", "»")):
+    """The snippet as first written (one fold per token): the faster `snippet` must give the same text."""
+    import re
+
+    from ogptui.clean import fold
+
+    word, ident = re.compile(r"[^\W_]+"), re.compile(r"[a-z]{2,6}\d{4,}")
+    words = [fold(w) for w in words]
+
+    def matches(token):
+        t = fold(token)
+        return any(t == w if ident.fullmatch(w) else t.startswith(w) for w in words)
+
+    best = None
+    for col in ("title", "body", "extra"):
+        text = row.get(col) or ""
+        tokens = list(word.finditer(text))
+        hit = [i for i, m in enumerate(tokens) if matches(m.group())]
+        if hit and (best is None or len(hit) > best[0]):
+            best = (len(hit), text, tokens, hit)
+    if best is None:
+        return row.get("title") or ""
+    _, text, tokens, hit = best
+    start = max(0, hit[0] - 4)
+    end = min(len(tokens), start + 16)
+    lo = 0 if start == 0 else tokens[start].start()
+    hi = len(text) if end == len(tokens) else tokens[end - 1].end()
+    out, pos = [], lo
+    for i in hit:
+        if start <= i < end:
+            m = tokens[i]
+            out += [text[pos : m.start()], marks[0], m.group(), marks[1]]
+            pos = m.end()
+    out.append(text[pos:hi])
+    return ("…" if lo > 0 else "") + "".join(out) + ("…" if hi < len(text) else "")
+
+
+_SNIPPET_WORDS = ["Perú", "peru", "PE0084", "pe00841", "Design", "report", "ÉTAT", "ﬁscal", "naïve", "cafe\u0301",
+                  "Straße", "x_y", "½", "İstanbul", "KE0012", "a", "des"]  # fmt: skip
+_snippet_text = st.lists(
+    st.one_of(st.sampled_from(_SNIPPET_WORDS), st.text(max_size=6)), max_size=40
+).map(lambda ws: " ".join(ws))
+
+
+@given(title=_snippet_text, body=_snippet_text, extra=_snippet_text, query=_snippet_text)
+@settings(max_examples=400, deadline=None)
+def test_snippet_equals_reference(title, body, extra, query):
+    from ogptui.search import terms
+
+    row = {"title": title, "body": body, "extra": extra}
+    words = terms(query)
+    assert snippet(row, words) == _reference_snippet(row, words)
