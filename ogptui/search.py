@@ -9,6 +9,7 @@ query fail. Words are ANDed; every word matches as a prefix ("pe" finds "Perú")
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import sqlite3
 import unicodedata
@@ -102,7 +103,7 @@ def search(
     f = _Filters(member.strip().lower() if member else None, kind, type.strip() if type else None, year)
     try:
         ranked = _rank(store, query, f, limit + FILTER_SLACK)
-        hits = _hits(store, ranked, f, words, marks)
+        hits, rows = _hits(store, ranked, f)
     except sqlite3.OperationalError:  # e.g. a damaged index: no results rather than a crash
         return []
     ids = {t for t in words if _ID.fullmatch(t)}
@@ -113,7 +114,10 @@ def search(
     keep = {id(h) for h in members}
     others = [h for h in hits if id(h) not in keep]
     keep |= {id(h) for h in others[: limit - len(members)]}
-    return [h for h in hits if id(h) in keep]
+    out = [h for h in hits if id(h) in keep]
+    for h, r in zip(out, (rows[id(h)] for h in out), strict=True):  # snippets of the kept hits only
+        h.snippet = snippet(r, words, marks)
+    return out
 
 
 @dataclass
@@ -169,32 +173,35 @@ def _rank(store: Store, query: str, f: _Filters, n: int) -> list[tuple[int, floa
 
 
 def _hits(
-    store: Store, ranked: list[tuple[int, float]], f: _Filters, words: list[str], marks: tuple[str, str]
-) -> list[Hit]:
+    store: Store, ranked: list[tuple[int, float]], f: _Filters
+) -> tuple[list[Hit], dict[int, dict[str, Any]]]:
+    """The hits of the ranked rows that pass the exact filter check (snippets still empty), and each hit's
+    search document by `id(hit)`."""
     if not ranked:
-        return []
+        return [], {}
     rows = store.search_index.docs([rowid for rowid, _ in ranked])
     hits = []
+    docs = {}
     for rowid, rank in ranked:
         r = rows.get(rowid)
         if r is None or not f.accepts(r):
             continue
-        hits.append(
-            Hit(
-                kind=r["kind"],
-                member_slug=r["member_slug"],
-                member_name=r["member_name"],
-                ref=r["ref"],
-                id=_hit_id(r),
-                title=r["title"] or "",
-                url=r["url"],
-                snippet=snippet(r, words, marks),
-                score=round(-float(rank), 4),
-                year=r["year"],
-                type=r["type"],
-            )
+        hit = Hit(
+            kind=r["kind"],
+            member_slug=r["member_slug"],
+            member_name=r["member_name"],
+            ref=r["ref"],
+            id=_hit_id(r),
+            title=r["title"] or "",
+            url=r["url"],
+            snippet="",
+            score=round(-float(rank), 4),
+            year=r["year"],
+            type=r["type"],
         )
-    return hits
+        hits.append(hit)
+        docs[id(hit)] = r
+    return hits, docs
 
 
 @functools.lru_cache(maxsize=64)
@@ -208,20 +215,24 @@ def _word_patterns(words: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[
     return re.compile(f"(?:{token})"), re.compile(f"(?<![^\\W_])(?:{text})")
 
 
-def _column_hits(
-    text: str, token: re.Pattern[str], anywhere: re.Pattern[str]
-) -> tuple[list[re.Match[str]], list[int]] | None:
-    """The tokens of `text` and the indices of those that match, or None when none does."""
-    if text.isascii():  # folding ASCII is lower-casing: positions stay, one regex tells whether any matches
-        low = text.lower()
-        if anywhere.search(low) is None:
-            return None
-        tokens = list(_WORD.finditer(low))
-        hit = [i for i, m in enumerate(tokens) if token.match(m.group())]
+def _column_hits(text: str, token: re.Pattern[str], anywhere: re.Pattern[str]) -> list[int] | None:
+    """Where the matching tokens of `text` start (in order), or None when none does."""
+    if text.isascii():  # folding ASCII is lower-casing: positions stay, one regex finds every match
+        starts = [m.start() for m in anywhere.finditer(text.lower())]
     else:
-        tokens = list(_WORD.finditer(text))
-        hit = [i for i, m in enumerate(tokens) if token.match(fold(m.group()))]
-    return (tokens, hit) if hit else None
+        starts = [m.start() for m in _WORD.finditer(text) if token.match(fold(m.group()))]
+    return starts or None
+
+
+def _tokens_before(text: str, pos: int, n: int) -> list[re.Match[str]]:
+    """The last `n` tokens that end before `pos` (a token start), reading only a little of the text."""
+    if pos == 0:
+        return []
+    lo = max(0, pos - 24 * (n + 1))
+    found = list(_WORD.finditer(text, lo, pos))
+    if lo and len(found) <= n:  # the first token read may be cut by `lo`: read from the start instead
+        found = list(_WORD.finditer(text, 0, pos))
+    return found[-n:]
 
 
 def snippet(row: dict[str, Any], words: list[str], marks: tuple[str, str] = DEFAULT_MARKS) -> str:
@@ -229,25 +240,26 @@ def snippet(row: dict[str, Any], words: list[str], marks: tuple[str, str] = DEFA
     if not words:
         return row.get("title") or ""
     token, anywhere = _word_patterns(tuple(fold(w) for w in words))
-    best: tuple[int, str, list[re.Match[str]], list[int]] | None = None
+    best: tuple[str, list[int]] | None = None
     for col in ("title", "body", "extra"):
         text = row.get(col) or ""
-        found = _column_hits(text, token, anywhere)
-        if found is not None:
-            tokens, hit = found
-            if best is None or len(hit) > best[0]:
-                best = (len(hit), text, tokens, hit)
+        starts = _column_hits(text, token, anywhere)
+        if starts is not None and (best is None or len(starts) > len(best[1])):
+            best = (text, starts)
     if best is None:
         return row.get("title") or ""
-    _, text, tokens, hit = best
-    start = max(0, hit[0] - SNIPPET_CONTEXT)
-    end = min(len(tokens), start + SNIPPET_TOKENS)
-    lo = 0 if start == 0 else tokens[start].start()
-    hi = len(text) if end == len(tokens) else tokens[end - 1].end()
+    text, starts = best
+    # Only the tokens of the window are read: SNIPPET_CONTEXT before the first match, SNIPPET_TOKENS in all.
+    before = _tokens_before(text, starts[0], SNIPPET_CONTEXT)
+    from_pos = before[0].start() if before else starts[0]
+    lo = from_pos if _WORD.search(text, 0, from_pos) else 0  # the window starts at the first token: all of it
+    window = list(itertools.islice(_WORD.finditer(text, from_pos), SNIPPET_TOKENS + 1))
+    hi = window[SNIPPET_TOKENS - 1].end() if len(window) > SNIPPET_TOKENS else len(text)
+    marked = set(starts)
     out, pos = [], lo
-    for i in hit:
-        if start <= i < end:
-            a, b = tokens[i].span()
+    for m in window[:SNIPPET_TOKENS]:
+        if m.start() in marked:
+            a, b = m.span()
             out += [text[pos:a], marks[0], text[a:b], marks[1]]
             pos = b
     out.append(text[pos:hi])
