@@ -128,6 +128,7 @@ class Store:
         self._depth = 0  # nesting of `transaction()` on cache.db
         self._seeding = False
         self._search_index: SearchIndex | None = None
+        self._closed = False
         self.readonly = not (writable or can_write)(self.paths.cache_db)
         self.cache = (
             opening.open_cache_readonly(self.paths, self.notices)
@@ -152,9 +153,14 @@ class Store:
         return self._search_index
 
     def close(self) -> None:
+        """Close both databases; a writable cache closed this way needs no `quick_check` at the next start
+        (see `opening.mark_clean`)."""
         self.cache.close()
         if self.user is not None:
             self.user.close()
+        if not self.readonly and not self._closed:
+            self._closed = True
+            opening.mark_clean(self.paths.cache_db)
 
     def __enter__(self) -> Store:
         return self
