@@ -183,3 +183,22 @@ async def test_duplicate_keys_are_refused_and_the_table_is_unchanged():
             raise AssertionError("a duplicate key was accepted")
         await pilot.pause()
         assert state(fast) == before
+
+
+async def test_measuring_equals_datatable_for_hostile_widths():
+    """NavTable measures plain Text cells itself (`_update_dimensions`); the widths must be DataTable's."""
+    app = TwoTables()
+    odd = [
+        Text("日本語の名前"), Text("emoji 🙂🙂 here"), Text("two\nlines, the second longer"),
+        Text(""), Text("tab\tin it"), Text("line\u2028separator wider on the left"), Text("x" * 600),
+        Text("combining e\u0301e\u0301e\u0301"), Text("\x1cfile sep"), Text("  padded  ", justify="right"),
+    ]  # fmt: skip
+    mixed = "plain str cell"  # not a Text: measured by DataTable itself
+    rows: Rows = [(f"h{i}", [odd[i % len(odd)], odd[(i * 3) % len(odd)], Text(str(i))]) for i in range(12)]
+    rows.append(("s", [Text("S"), mixed, Text("9")]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for step in (rows[:1], rows, rows[3:], [*rows, ("w", [Text("W" * 90), Text("w"), Text("1")])]):
+            fast, ref = await refill_both(pilot, step)
+            assert fast["widths"] == ref["widths"]
+            assert fast == ref

@@ -21,8 +21,16 @@ from ogptui.tui.status import STATUS_FIELDS, status_text
 
 
 def reload_on_cache_change(screen: Screen[Any], reload: Callable[[], object]) -> None:
-    """Call `reload` whenever the app's `cache_version` changes (a sync finished, another process wrote)."""
-    screen.watch(screen.app, "cache_version", reload, init=False)
+    """Call `reload` whenever the app's `cache_version` changes (a sync finished, another process wrote).
+
+    Only on a change: Textual also calls watchers when it initialises the app's reactive variables (old and
+    new value the same), which came right after the screens' first load and made them load twice."""
+
+    def changed(old: int, new: int) -> None:
+        if old != new:
+            reload()
+
+    screen.watch(screen.app, "cache_version", changed, init=False)
 
 
 class Footer(_Footer):
