@@ -53,8 +53,8 @@ class MembersScreen(Screen):
                            ("Plan", "plan"), ("Commitments", "commitments"), ("Resources", "resources"),
                            ("Freshness", "freshness")):  # fmt: skip
             t.add_column(label, key=key)
+        self.set_focus(t)
         self.reload()
-        t.focus()
 
     async def on_screen_resume(self) -> None:
         if self.app.screen is not self:  # the resume of its push, already covered by a member opened at start
