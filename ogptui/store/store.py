@@ -574,9 +574,11 @@ class Store:
     def member_slugs(self) -> list[str]:
         return [r[0] for r in self.cache.execute("SELECT slug FROM members ORDER BY name COLLATE NOCASE")]
 
-    def list_members(self) -> list[MemberSummary]:
+    def list_members(self, slug: str | None = None) -> list[MemberSummary]:
+        """Every member (by name), or only `slug`'s summary."""
         watched = set(self.watchlist())
-        sql = """
+        where = "WHERE m.slug = ?" if slug is not None else ""
+        sql = f"""
             SELECT m.slug, m.name, m.level, m.member_since, m.action_plan, m.fetched_at, m.gone_at,
                    m.embedded, m.captured_at,
                    (SELECT count(*) FROM commitments c WHERE c.member_slug = m.slug) AS ncommit,
@@ -584,10 +586,11 @@ class Store:
                    h.checked_at, h.last_error, COALESCE(h.failures, 0) AS failures
             FROM members m
             LEFT JOIN http_state h ON h.member_slug = m.slug AND h.kind = 'member'
+            {where}
             ORDER BY m.name COLLATE NOCASE
         """
         out = []
-        for r in self.cache.query(sql):
+        for r in self.cache.query(sql, [slug] if slug is not None else []):
             out.append(
                 MemberSummary(
                     slug=r["slug"],
@@ -609,8 +612,14 @@ class Store:
             )
         return out
 
+    def embedded_captured(self) -> str | None:
+        """When the embedded sample in the cache was captured (None: no embedded member)."""
+        sql = "SELECT captured_at FROM members WHERE embedded = 1 ORDER BY name COLLATE NOCASE LIMIT 1"
+        row = self.cache.execute(sql).fetchone()
+        return row[0] if row else None
+
     def freshness(self, slug: str) -> Freshness | None:
-        for s in self.list_members():
+        for s in self.list_members(slug):
             if s.slug == slug:
                 return Freshness(
                     s.fetched_at, s.checked_at, s.last_error, s.failures, s.gone_at, s.embedded, s.captured_at

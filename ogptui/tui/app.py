@@ -324,12 +324,9 @@ class OgpApp(App[int]):
 
     def _embedded_captured(self) -> str | None:
         try:
-            for s in self.store.list_members():
-                if s.embedded:
-                    return s.captured_at
+            return self.store.embedded_captured()
         except Exception:
             return None
-        return None
 
     def cache_changed(self) -> None:
         """The cache changed under the screens: reload the status and every screen watching the version."""
