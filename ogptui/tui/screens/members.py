@@ -79,7 +79,7 @@ class MembersScreen(Screen):
 
     @staticmethod
     def _row(s) -> list:
-        """[summary, haystack, cells without freshness, freshness text, freshness cell]"""
+        """[summary, haystack, cells without freshness, freshness text, freshness cell, second it was for]"""
         cells = [
             Text("★" if s.watched else " "),
             render.clip(s.name, 40),
@@ -89,21 +89,24 @@ class MembersScreen(Screen):
             Text(str(s.commitment_count), justify="right"),
             Text(str(s.resource_count), justify="right"),
         ]
-        return [s, render.haystack(s.name, s.slug, s.level), cells, None, None]
+        return [s, render.haystack(s.name, s.slug, s.level), cells, None, None, None]
 
     def refill(self) -> None:
         q = self.query_one("#members-filter", Input).value
         words = render.query_words(q)
         now = self.app.now()
+        second = int(now.timestamp())  # freshness is worked out again at most once a second per row
         stale = self.app.settings.stale_hours
         rows = []
         for entry in self._rows:
             s, hay, cells = entry[0], entry[1], entry[2]
             if words and not all(w in hay for w in words):
                 continue
-            fresh = short_freshness(s, now, stale)
-            if fresh != entry[3]:  # the clock moves: the cell is rebuilt only when its text changes
-                entry[3], entry[4] = fresh, Text(render.safe(fresh))
+            if entry[5] != second:
+                entry[5] = second
+                fresh = short_freshness(s, now, stale)
+                if fresh != entry[3]:  # the clock moves: the cell is rebuilt only when its text changes
+                    entry[3], entry[4] = fresh, Text(render.safe(fresh))
             rows.append((s.slug, [*cells, entry[4]]))
         self.query_one("#members-table", NavTable).refill(rows)
         watched = sum(1 for s in self.summaries if s.watched)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from itertools import zip_longest
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -40,6 +40,7 @@ class NavTable(DataTable[Any]):
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(*args, **kwargs)
         self._measured: dict[str, Sequence[Any]] = {}  # row key -> the cells last measured for it
+        self._kept: dict[str, _Kept] = {}  # row key -> the row objects of its last fill (`_replace_rows`)
         # rendered cells that outlive a refill (DataTable's own caches are dropped on every row change)
         self._cell_lines: LRUCache[CellKey, tuple[Any, int, list[list[Segment]]]] = LRUCache(4096)
 
@@ -75,27 +76,43 @@ class NavTable(DataTable[Any]):
 
     def clear(self, columns: bool = False) -> NavTable:
         self._measured.clear()  # with columns cleared, widths start again from the labels
+        self._kept.clear()
         super().clear(columns)
         return self
 
     def _replace_rows(self, rows: list[tuple[str, Sequence[Any]]]) -> None:
-        """clear() + add_row() for every row, in one pass over DataTable's row storage."""
+        """clear() + add_row() for every row, in one pass over DataTable's row storage.
+
+        A row whose cells are the very objects its kept cell map holds keeps its key, metadata and cell map
+        objects (`_kept`): filtering a 1,000-row list back to everything then builds no new objects, and
+        DataTable's row keys hash in Python, so each one made or looked up costs."""
         columns = self.ordered_columns
         measured = self._measured
+        kept = self._kept
+        if len(kept) > 4 * len(rows) + 4096:  # a table refilled with ever new keys: start again
+            kept.clear()
         try:
             data: dict[RowKey, dict[Any, Any]] = {}
             table_rows: dict[RowKey, Row] = {}
-            locations: dict[RowKey, int] = {}
+            locations: dict[str, int] = {}
             unmeasured: list[tuple[RowKey, str, Sequence[Any]]] = []
+            column_keys = tuple(column.key for column in columns)
             for index, (key, cells) in enumerate(rows):
-                row_key = RowKey(key)
-                if row_key in locations:
-                    raise DuplicateKey(f"The row key {row_key!r} already exists.")
+                if key in locations:
+                    raise DuplicateKey(f"The row key {RowKey(key)!r} already exists.")
                 if len(cells) > len(columns):
                     raise ValueError("More values provided than there are columns.")
-                locations[row_key] = index
-                table_rows[row_key] = Row(row_key, 1)
-                data[row_key] = {column.key: cell for column, cell in zip_longest(columns, cells)}
+                locations[key] = index
+                old = kept.get(key)
+                if old is not None and old.columns == column_keys and _holds(old.cell_map, column_keys, cells):
+                    row_key, row, cell_map = old.row_key, old.row, old.cell_map
+                else:
+                    row_key = RowKey(key)
+                    row = Row(row_key, 1)
+                    cell_map = dict(zip_longest(column_keys, cells))
+                    kept[key] = _Kept(column_keys, row_key, row, cell_map)
+                data[row_key] = cell_map
+                table_rows[row_key] = row
                 seen = measured.get(key)
                 if seen is None or not _same_cells(seen, cells):
                     unmeasured.append((row_key, key, cells))
@@ -107,9 +124,9 @@ class NavTable(DataTable[Any]):
             # and add_row() fills, one row at a time with a cursor update and a refresh each).
             self._data = data
             self.rows = table_rows
-            self._row_locations = TwoWayDict(locations)
+            self._row_locations = TwoWayDict({kept[k].row_key: i for k, i in locations.items()})
             # PRIVATE(textual 8.2.8): pending measurements of rows and cells that are gone.
-            self._new_rows.intersection_update(locations)
+            self._new_rows.intersection_update(table_rows)
             self._updated_cells.clear()
         except AttributeError:  # another textual: the public way
             self.clear()
@@ -231,6 +248,23 @@ class NavTable(DataTable[Any]):
             return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
         except Exception:
             return None
+
+
+class _Kept(NamedTuple):
+    """What `_replace_rows` built for a row key, kept for the next refill with the same cell objects."""
+
+    columns: tuple[Any, ...]
+    row_key: RowKey
+    row: Row
+    cell_map: dict[Any, Any]
+
+
+def _holds(cell_map: dict[Any, Any], column_keys: tuple[Any, ...], cells: Sequence[Any]) -> bool:
+    """Whether a kept cell map holds exactly these cell objects (it is DataTable's own: `update_cell` may
+    have changed it since)."""
+    return len(cells) == len(column_keys) and all(
+        cell_map.get(ck) is cell for ck, cell in zip(column_keys, cells, strict=True)
+    )
 
 
 def _same_cell(a: Any, b: Any) -> bool:
