@@ -202,3 +202,21 @@ async def test_measuring_equals_datatable_for_hostile_widths():
             fast, ref = await refill_both(pilot, step)
             assert fast["widths"] == ref["widths"]
             assert fast == ref
+
+
+async def test_rows_filtered_away_before_they_were_measured_are_measured_when_they_come_back():
+    app = TwoTables()
+    base = make_rows(5)
+    wide = ("w", [Text("W"), Text("a name much wider than the others"), Text("1")])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        fast = app.query_one("#fast", NavTable)
+        ref = app.query_one("#ref", DataTable)
+        fast.refill([*base, wide])  # no pause: the wide row is not measured yet
+        fast.refill(base)  # filtered away before the table was idle
+        reference_refill(ref, base)
+        await pilot.pause()
+        await pilot.pause()
+        for step in ([*base, wide], base, [*base, wide]):  # the very same cell objects come back
+            fast_state, ref_state = await refill_both(pilot, step)
+            assert fast_state == ref_state

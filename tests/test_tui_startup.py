@@ -66,3 +66,17 @@ def test_single_member_freshness_equals_the_list(ogptui_home):
             )
             assert s.list_members(m.slug) == [m]
         assert s.freshness("nowhere") is None and s.list_members("nowhere") == []
+
+
+async def test_objects_of_start_up_are_frozen_after_the_first_paint_and_unfrozen_at_exit(ogptui_home):
+    import gc
+
+    gc.unfreeze()
+    with open_store() as s:
+        fill_store(s)
+        app = make_app(s)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            assert gc.get_freeze_count() > 0  # out of the full collections' way
+        assert gc.get_freeze_count() == 0  # a test run (or anything after the app) is not left frozen

@@ -79,7 +79,7 @@ class MembersScreen(Screen):
 
     @staticmethod
     def _row(s) -> list:
-        """[summary, haystack, cells without freshness, freshness text, freshness cell, second it was for]"""
+        """[summary, haystack, cells without freshness, freshness text, freshness cell, 5 s it was for]"""
         cells = [
             Text("★" if s.watched else " "),
             render.clip(s.name, 40),
@@ -95,7 +95,7 @@ class MembersScreen(Screen):
         q = self.query_one("#members-filter", Input).value
         words = render.query_words(q)
         now = self.app.now()
-        second = int(now.timestamp())  # freshness is worked out again at most once a second per row
+        second = int(now.timestamp()) // 5  # freshness ("5 min ago") is worked out at most every 5 s per row
         stale = self.app.settings.stale_hours
         rows = []
         for entry in self._rows:

@@ -83,7 +83,7 @@ class NavTable(DataTable[Any]):
     def _replace_rows(self, rows: list[tuple[str, Sequence[Any]]]) -> None:
         """clear() + add_row() for every row, in one pass over DataTable's row storage.
 
-        A row whose cells are the very objects its kept cell map holds keeps its key, metadata and cell map
+        A row whose cells are the very objects its kept cell map holds reuses its key, metadata and cell map
         objects (`_kept`): filtering a 1,000-row list back to everything then builds no new objects, and
         DataTable's row keys hash in Python, so each one made or looked up costs."""
         columns = self.ordered_columns
@@ -97,6 +97,7 @@ class NavTable(DataTable[Any]):
             locations: dict[str, int] = {}
             unmeasured: list[tuple[RowKey, str, Sequence[Any]]] = []
             column_keys = tuple(column.key for column in columns)
+            built: dict[str, _Kept] = {}  # kept once the whole fill is known good
             for index, (key, cells) in enumerate(rows):
                 if key in locations:
                     raise DuplicateKey(f"The row key {RowKey(key)!r} already exists.")
@@ -104,18 +105,27 @@ class NavTable(DataTable[Any]):
                     raise ValueError("More values provided than there are columns.")
                 locations[key] = index
                 old = kept.get(key)
-                if old is not None and old.columns == column_keys and _holds(old.cell_map, column_keys, cells):
-                    row_key, row, cell_map = old.row_key, old.row, old.cell_map
-                else:
-                    row_key = RowKey(key)
-                    row = Row(row_key, 1)
-                    cell_map = dict(zip_longest(column_keys, cells))
-                    kept[key] = _Kept(column_keys, row_key, row, cell_map)
+                if (
+                    old is not None
+                    and old.columns == column_keys
+                    and len(cells) == len(column_keys)
+                    # the very objects its cell map holds (DataTable's `update_cell` may have changed it)
+                    and tuple(map(id, cells)) == tuple(map(id, old.cell_map.values()))
+                ):
+                    # measured when it was built (columns never narrow; clear() forgets both)
+                    data[old.row_key] = old.cell_map
+                    table_rows[old.row_key] = old.row
+                    continue
+                row_key = RowKey(key)
+                row = Row(row_key, 1)
+                cell_map = dict(zip_longest(column_keys, cells))
+                built[key] = _Kept(column_keys, row_key, row, cell_map)
                 data[row_key] = cell_map
                 table_rows[row_key] = row
                 seen = measured.get(key)
                 if seen is None or not _same_cells(seen, cells):
                     unmeasured.append((row_key, key, cells))
+            kept.update(built)
             for row_key, key, cells in unmeasured:  # only once every row is known good
                 # PRIVATE(textual 8.2.8): the rows `_on_idle` measures (what add_row marks).
                 self._new_rows.add(row_key)
@@ -125,7 +135,11 @@ class NavTable(DataTable[Any]):
             self._data = data
             self.rows = table_rows
             self._row_locations = TwoWayDict({kept[k].row_key: i for k, i in locations.items()})
-            # PRIVATE(textual 8.2.8): pending measurements of rows and cells that are gone.
+            # PRIVATE(textual 8.2.8): pending measurements of rows and cells that are gone. A row dropped before
+            # it was measured is forgotten, so it is measured if it comes back.
+            for gone in self._new_rows.difference(table_rows):
+                measured.pop(gone.value, None)
+                kept.pop(gone.value, None)
             self._new_rows.intersection_update(table_rows)
             self._updated_cells.clear()
         except AttributeError:  # another textual: the public way
@@ -237,6 +251,33 @@ class NavTable(DataTable[Any]):
             for line in lines
         ]
 
+    def render_lines(self, crop: Any) -> Any:
+        """DataTable's, with the widget's style worked out once per pass instead of once per line (Textual's
+        `rich_style` walks every ancestor's styles; a 36-line table paid that 36 times per keystroke).
+
+        PRIVATE(textual 8.2.8): `render_line` below is DataTable's own with that one change."""
+        self._pass_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_style = None
+
+    def render_line(self, y: int) -> Any:
+        style = getattr(self, "_pass_style", None)
+        if style is None:  # outside a render pass (tests call render_line directly)
+            return super().render_line(y)
+        try:
+            width = self.size.width
+            scroll_x, scroll_y = self.scroll_offset
+            fixed = sum(self.get_row_height(self._row_locations.get_key(i)) for i in range(self.fixed_rows))
+            if self.show_header:
+                fixed += self.get_row_height(self._header_row_key)
+        except AttributeError:
+            return super().render_line(y)
+        if y >= fixed:
+            y += scroll_y
+        return self._render_line(y, scroll_x, scroll_x + width, style)
+
     def notify_style_update(self) -> None:
         self._cell_lines.clear()
         super().notify_style_update()
@@ -257,14 +298,6 @@ class _Kept(NamedTuple):
     row_key: RowKey
     row: Row
     cell_map: dict[Any, Any]
-
-
-def _holds(cell_map: dict[Any, Any], column_keys: tuple[Any, ...], cells: Sequence[Any]) -> bool:
-    """Whether a kept cell map holds exactly these cell objects (it is DataTable's own: `update_cell` may
-    have changed it since)."""
-    return len(cells) == len(column_keys) and all(
-        cell_map.get(ck) is cell for ck, cell in zip(column_keys, cells, strict=True)
-    )
 
 
 def _same_cell(a: Any, b: Any) -> bool:
