@@ -160,6 +160,10 @@ def summary_rows(r: dict) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def _ms(v: float | None) -> str:
+    return "not run (quadratic)" if v is None else f"{v} ms"
+
+
 def _bytecode(m: dict) -> str:
     b = m.get("bytecode")
     if not b:
@@ -284,7 +288,7 @@ def _parse(p: dict) -> list[str]:
         for name, v in sc.items():
             L.append(
                 f"| {name.split('_')[0]} | {v['kb']:,} kB | {v['ms']} ms | {v['ms_per_kb']} "
-                f"| {v.get('lexbor_ms', '-')} ms | {'yes' if v['capped'] else 'no'} |"
+                f"| {_ms(v.get('lexbor_ms'))} | {'yes' if v['capped'] else 'no'} |"
             )
     L.append("")
     return L
