@@ -97,12 +97,13 @@ def summary_rows(r: dict) -> list[tuple[str, str, str, str]]:
     if se := r.get("search"):
         for v in se["sizes"].values():
             if "ratio_p95" in v:
+                at_target = v["rows"] >= 100_000  # the target is set at 100k rows (and 1,000 members)
                 rows.append(
                     (
                         f"Search p95 vs the raw FTS5 query, {v['rows']:,} indexed rows",
-                        "≤ 1.5×",
+                        "≤ 1.5×" if at_target else "(reported)",
                         f"{v['ratio_p95']:.2f}× ({v['p95_ms']:.1f} ms vs {v['raw_p95_ms']:.1f} ms)",
-                        _v(v["ratio_p95"] <= 1.5),
+                        _v(v["ratio_p95"] <= 1.5) if at_target else "—",
                     )
                 )
             rows.append(
@@ -129,12 +130,13 @@ def summary_rows(r: dict) -> list[tuple[str, str, str, str]]:
         for n, z in _tui_sizes(t):
             sr = z.get("search")
             if sr:
+                at_target = n >= 1000  # the target is set at 1,000 members' worth of data (and 100k rows)
                 rows.append(
                     (
                         f"Search p95 vs the raw FTS5 query, {n:,}-member cache ({sr['rows']:,} rows)",
-                        "≤ 1.5×",
+                        "≤ 1.5×" if at_target else "(reported)",
                         f"{sr['ratio_p95']:.2f}× ({sr['p95_ms']:.1f} ms vs {sr['raw_p95_ms']:.1f} ms)",
-                        _v(sr["ratio_p95"] <= 1.5),
+                        _v(sr["ratio_p95"] <= 1.5) if at_target else "—",
                     )
                 )
             for label, key in (("members list", "keystroke_members"), ("commitments tab", "keystroke_commitments")):
@@ -148,16 +150,24 @@ def summary_rows(r: dict) -> list[tuple[str, str, str, str]]:
                             _v(kk["met"]),
                         )
                     )
-            m = z["memory"]
+            m = _clean_rss(z["memory"])
             rows.append(
                 (
                     f"TUI peak memory (RSS), every tab, {n:,}-member cache",
                     "≤ 150 MB",
-                    f"{m['maxrss_mb']['max']:.0f} MB (max of {m['maxrss_mb']['n']})",
-                    _v(m["met"]),
+                    f"{m['max']:.0f} MB (max of {m['n']} clean exits)",
+                    _v(m["max"] <= 150),
                 )
             )
     return rows
+
+
+def _clean_rss(mem: dict) -> dict:
+    """Peak RSS over the runs that exited cleanly (a run killed at the harness's deadline has none)."""
+    from bench.common import spread
+
+    vals = [r["maxrss_mb"] for r in mem.get("runs", []) if r["exit_code"] == 0 and r["maxrss_mb"] == r["maxrss_mb"]]
+    return spread(vals, 1) if vals else mem["maxrss_mb"]
 
 
 def _ms(v: float | None) -> str:
@@ -508,7 +518,8 @@ def _tui(t: dict) -> list[str]:
         )
         L.append(
             f"| {n:,} | {size(c['db_bytes'])}, {sr.get('rows', 0):,} indexed rows "
-            f"| {fmt(mem['maxrss_mb'], ' MB', 0)} (bare app {mem['bare_maxrss_mb']:.0f} MB) "
+            f"| {fmt(_clean_rss(mem), ' MB', 0)}, {mem['clean_exits']} of {len(mem['runs'])} runs exited cleanly "
+            f"(bare app {mem['bare_maxrss_mb']:.0f} MB) "
             f"| {km.get('p50_ms', '-')} / {km.get('p95_ms', '-')} ms ({km.get('cpu_p95_ms', '-')} ms) "
             f"| {kc.get('p50_ms', '-')} / {kc.get('p95_ms', '-')} ms "
             f"| {sr.get('p50_ms', '-')} / {sr.get('p95_ms', '-')} ms "
@@ -546,7 +557,7 @@ def _growth(small: tuple[int, dict], big: tuple[int, dict]) -> list[str]:
         row("first paint, `ogptui open SLUG` (s)", med(x, "ogptui", "paint_s"), med(y, "ogptui", "paint_s"), ""),
         row("first paint, members list (s)", med(x, "members", "paint_s"), med(y, "members", "paint_s"), ""),
         row("start-up CPU, members list (s)", med(x, "members", "cpu_s"), med(y, "members", "cpu_s"), ""),
-        row("peak RSS (MB)", x["memory"]["maxrss_mb"]["max"], y["memory"]["maxrss_mb"]["max"], ""),
+        row("peak RSS (MB)", _clean_rss(x["memory"])["max"], _clean_rss(y["memory"])["max"], ""),
         row("members filter keystroke p95 (ms)", x["keystroke_members"].get("p95_ms"),
             y["keystroke_members"].get("p95_ms"), ""),
         row("members filter keystroke CPU p95 (ms)", x["keystroke_members"].get("cpu_p95_ms"),

@@ -347,7 +347,8 @@ def memory(home: Path, slug: str, name: str, reps: int = 3) -> dict:
         bare = pty_run([*wrap, "bench.bare_app"], env, MARKER, keys=[b"\x11"])  # ctrl+q
         bare["maxrss_mb"] = _read_kb(rss_file) / 1024
     ok = [r for r in runs if r["exit_code"] == 0]
-    rss = spread([r["maxrss_mb"] for r in runs], 1)
+    # a run killed at the harness's deadline (a key lost under load) wrote no VmHWM: not a figure
+    rss = spread([r["maxrss_mb"] for r in ok if r["maxrss_mb"] == r["maxrss_mb"]] or [float("nan")], 1)
     return {
         "maxrss_mb": rss,
         "bare_maxrss_mb": round(bare["maxrss_mb"], 1),
