@@ -4,6 +4,10 @@ Pages are rendered in-process by the fake site's renderer (the same HTML the sit
 parsed with `ogptui.parse.parse_page` `reps` times; the figures are per page and per repetition.
 Peak memory is tracemalloc's peak while parsing one page (the largest member page, and a commitment page).
 
+Beside each page's parse, the same page is parsed by lexbor alone (`LexborHTMLParser(html)`, the C parser
+under ogptui's, building the same tree) in the same loop, and the CPU time of both is reported: the target is
+ogptui's p50 ≤ 2 × lexbor's (issue 19).
+
 `scaling`: a member page padded to 10, 100 and 1,000 KB with deep markup (nested `<div>`s, the shape that
 was quadratic: issue 12.5) and with flat markup (rows of paragraphs); ms per page and ms per KB, which
 must stay flat as the page grows.
@@ -19,6 +23,7 @@ import tracemalloc
 from bench.common import pct, spread
 
 TARGET_P50_MS = 5.0
+TARGET_LEXBOR_RATIO = 2.0
 
 
 def pages(members: int = 200, commitments: int = 5000, resources: int = 8000, n_commitments: int = 500):
@@ -33,17 +38,23 @@ def pages(members: int = 200, commitments: int = 5000, resources: int = 8000, n_
 
 
 def _time(pages_: list[tuple[str, str]], kind: str, reps: int) -> dict:
+    from selectolax.lexbor import LexborHTMLParser
+
     from ogptui.parse import parse_page
 
     per_rep: list[float] = []  # p50 of each repetition (for the spread)
     per_rep_p95: list[float] = []
     every: list[float] = []
     cpu: list[float] = []  # this thread's CPU time: steadier than wall time on a shared machine
+    lexbor: list[float] = []  # CPU time of lexbor's own parse of the same page, in the same loop
     for _ in range(reps):
         times = []
         gc.collect()
         for path, html in pages_:
             url = "http://127.0.0.1" + path
+            c0 = time.thread_time()
+            LexborHTMLParser(html)
+            lexbor.append((time.thread_time() - c0) * 1000)
             t0, c0 = time.perf_counter(), time.thread_time()
             parse_page(html, url=url, kind=kind)
             times.append((time.perf_counter() - t0) * 1000)
@@ -62,6 +73,8 @@ def _time(pages_: list[tuple[str, str]], kind: str, reps: int) -> dict:
         "max_ms": round(max(every), 3),
         "cpu_p50_ms": round(statistics.median(cpu), 3),
         "cpu_p95_ms": round(pct(cpu, 95), 3),
+        "lexbor_cpu_p50_ms": round(statistics.median(lexbor), 3),
+        "lexbor_ratio": round(statistics.median(cpu) / statistics.median(lexbor), 2),
         "p50_ms_per_rep": spread(per_rep),
         "p95_ms_per_rep": spread(per_rep_p95),
     }
@@ -104,6 +117,8 @@ def scaling_page(kb: int, shape: str) -> str:
 
 def scaling(quick: bool = False, reps: int = 3) -> dict:
     """ms and ms/KB for deep and flat pages of 10/100/1,000 KB (the last one skipped in quick mode)."""
+    from selectolax.lexbor import LexborHTMLParser
+
     from ogptui.parse import parse_page
 
     out: dict[str, dict] = {}
@@ -111,9 +126,14 @@ def scaling(quick: bool = False, reps: int = 3) -> dict:
         for kb in SCALING_KB[:2] if quick else SCALING_KB:
             html = scaling_page(kb, shape)
             times = []
+            lex = []
             warnings: list[str] = []
             for _ in range(1 if quick else reps):
                 gc.collect()
+                if shape == "flat" or kb <= 100:  # lexbor alone is quadratic in nesting: 1 MB deep takes ~30 s
+                    t0 = time.perf_counter()
+                    LexborHTMLParser(html)
+                    lex.append((time.perf_counter() - t0) * 1000)
                 t0 = time.perf_counter()
                 m = parse_page(html, url="http://127.0.0.1/members/zembla/", kind="member")
                 times.append((time.perf_counter() - t0) * 1000)
@@ -124,6 +144,7 @@ def scaling(quick: bool = False, reps: int = 3) -> dict:
                 "kb": round(size_kb, 1),
                 "ms": round(ms, 2),
                 "ms_per_kb": round(ms / size_kb, 4),
+                "lexbor_ms": round(statistics.median(lex), 2) if lex else None,
                 "capped": any("levels deep" in w for w in warnings),
             }
     return out
@@ -153,6 +174,8 @@ def run(quick: bool = False, *, members: int = 200, commitments: int = 5000, res
         "scaling": scaling(quick),
         "target_p50_ms": TARGET_P50_MS,
         "met": member["p50_ms"] <= TARGET_P50_MS,
+        "target_lexbor_ratio": TARGET_LEXBOR_RATIO,
+        "lexbor_met": member["lexbor_ratio"] <= TARGET_LEXBOR_RATIO,
     }
 
 

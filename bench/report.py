@@ -41,6 +41,15 @@ def summary_rows(r: dict) -> list[tuple[str, str, str, str]]:
                 _v(p["met"]),
             )
         )
+        if "lexbor_ratio" in m:
+            rows.append(
+                (
+                    "Parse one member page vs lexbor's own parse of it (CPU p50, same loop)",
+                    f"≤ {p['target_lexbor_ratio']:g}×",
+                    f"{m['lexbor_ratio']:.2f}× ({m['cpu_p50_ms']:.2f} ms vs {m['lexbor_cpu_p50_ms']:.2f} ms)",
+                    _v(p["lexbor_met"]),
+                )
+            )
     if s := r.get("sync"):
         v = s["resync_validators"]
         rows.append(
@@ -69,18 +78,34 @@ def summary_rows(r: dict) -> list[tuple[str, str, str, str]]:
             )
         )
     if t := r.get("tui"):
-        st = t["startup"]
-        rows.append(
-            (
-                "Start-up to first painted member screen vs bare Textual",
-                "≤ 1.5×",
-                f"{st['ratio_paint']:.2f}× ({st['ogptui']['paint_s']['median']:.3f} s vs "
-                f"{st['bare']['paint_s']['median']:.3f} s)",
-                _v(st["met"]),
-            )
-        )
+        for n, z in _tui_sizes(t):
+            st = z["startup"]
+            for label, suffix, key in (("`ogptui open SLUG`", "", "met"), ("bare `ogptui` (members list)",
+                                                                            "_members", "met_members")):  # fmt: skip
+                if f"ratio_paint{suffix}" not in st:
+                    continue
+                who = "ogptui" if not suffix else "members"
+                rows.append(
+                    (
+                        f"First paint vs a bare Textual app, {label}, {n:,} members",
+                        f"≤ {_startup_target(st)}×",
+                        f"{st[f'ratio_paint{suffix}']:.2f}× ({st[who]['paint_s']['median']:.3f} s vs "
+                        f"{st['bare']['paint_s']['median']:.3f} s)",
+                        _v(st[key]),
+                    )
+                )
     if se := r.get("search"):
         for v in se["sizes"].values():
+            if "ratio_p95" in v:
+                at_target = v["rows"] >= 100_000  # the target is set at 100k rows (and 1,000 members)
+                rows.append(
+                    (
+                        f"Search p95 vs the raw FTS5 query, {v['rows']:,} indexed rows",
+                        "≤ 1.5×" if at_target else "(reported)",
+                        f"{v['ratio_p95']:.2f}× ({v['p95_ms']:.1f} ms vs {v['raw_p95_ms']:.1f} ms)",
+                        _v(v["ratio_p95"] <= 1.5) if at_target else "—",
+                    )
+                )
             rows.append(
                 (
                     f"Search (FTS5) p95 at {v['rows']:,} indexed rows",
@@ -102,20 +127,38 @@ def summary_rows(r: dict) -> list[tuple[str, str, str, str]]:
                     )
                 )
     if t := r.get("tui"):
-        for label, key in (
-            ("members list", "keystroke_members"),
-            ("commitments tab", "keystroke_commitments"),
-        ):
-            kk = t[key]
-            if kk.get("samples"):
+        for n, z in _tui_sizes(t):
+            sr = z.get("search")
+            if sr:
+                at_target = n >= 1000  # the target is set at 1,000 members' worth of data (and 100k rows)
                 rows.append(
                     (
-                        f"Filter keystroke-to-repaint p95, {label} (200-member cache)",
-                        "≤ 50 ms",
-                        f"{kk['p95_ms']:.1f} ms",
-                        _v(kk["met"]),
+                        f"Search p95 vs the raw FTS5 query, {n:,}-member cache ({sr['rows']:,} rows)",
+                        "≤ 1.5×" if at_target else "(reported)",
+                        f"{sr['ratio_p95']:.2f}× ({sr['p95_ms']:.1f} ms vs {sr['raw_p95_ms']:.1f} ms)",
+                        _v(sr["ratio_p95"] <= 1.5) if at_target else "—",
                     )
                 )
+            for label, key in (("members list", "keystroke_members"), ("commitments tab", "keystroke_commitments")):
+                kk = z[key]
+                if kk.get("samples"):
+                    rows.append(
+                        (
+                            f"Filter keystroke-to-repaint p95, {label}, {n:,}-member cache",
+                            "≤ 50 ms",
+                            f"{kk['p95_ms']:.1f} ms (CPU p95 {kk.get('cpu_p95_ms', '-')} ms)",
+                            _v(kk["met"]),
+                        )
+                    )
+            m = _clean_rss(z["memory"])
+            rows.append(
+                (
+                    f"TUI peak memory (RSS), every tab, {n:,}-member cache",
+                    "≤ 150 MB",
+                    f"{m['max']:.0f} MB (max of {m['n']} clean exits)",
+                    _v(m["max"] <= 150),
+                )
+            )
         if (rd := t.get("reader")) and rd.get("samples"):
             rows.append(
                 (
@@ -125,16 +168,41 @@ def summary_rows(r: dict) -> list[tuple[str, str, str, str]]:
                     _v(rd["met"]),
                 )
             )
-        m = t["memory"]
-        rows.append(
-            (
-                "TUI peak memory (RSS), full cache, every tab",
-                "≤ 150 MB",
-                f"{m['maxrss_mb']['max']:.0f} MB (max of {m['maxrss_mb']['n']})",
-                _v(m["met"]),
-            )
-        )
     return rows
+
+
+def _clean_rss(mem: dict) -> dict:
+    """Peak RSS over the runs that exited cleanly (a run killed at the harness's deadline has none)."""
+    from bench.common import spread
+
+    vals = [r["maxrss_mb"] for r in mem.get("runs", []) if r["exit_code"] == 0 and r["maxrss_mb"] == r["maxrss_mb"]]
+    return spread(vals, 1) if vals else mem["maxrss_mb"]
+
+
+def _ms(v: float | None) -> str:
+    return "not run (quadratic)" if v is None else f"{v} ms"
+
+
+def _bytecode(m: dict) -> str:
+    b = m.get("bytecode")
+    if not b:
+        return "-"
+    env = b.get("PYTHONDONTWRITEBYTECODE") or "unset"
+    state = "compiled before the run" if b.get("compiled") else "compiling failed"
+    return f"{state} (PYTHONDONTWRITEBYTECODE={env}: Python would not write it itself)"
+
+
+def _tui_sizes(t: dict) -> list[tuple[int, dict]]:
+    """[(members, figures)] of the tui section, smallest first (older results: one size, 200)."""
+    if "sizes" in t:
+        return sorted(((int(k), v) for k, v in t["sizes"].items()), key=lambda kv: kv[0])
+    return [(200, t)]
+
+
+def _startup_target(st: dict) -> str:
+    from bench.tui_bench import TARGET_STARTUP_RATIO
+
+    return f"{TARGET_STARTUP_RATIO:g}"
 
 
 def render(r: dict) -> str:
@@ -164,6 +232,8 @@ def render(r: dict) -> str:
         f"| textual / httpx / selectolax | {m['textual']} / {m['httpx']} / {m['selectolax']} |",
         f"| wget | {m['wget']} |",
         f"| load average (1 min) at start / end | {m['load_avg_start']} / {m.get('load_avg_end', '-')} |",
+        f"| bytecode | {_bytecode(m)} |",
+        "| fake site sockets | TCP_NODELAY (the handler disables Nagle's algorithm) |",
         "",
         "The machine is shared with other work sessions (tests running in parallel), so absolute times are "
         "noisy; ratios measured in the same run (start-up vs bare Textual, ogptui vs wget) are the steadier "
@@ -207,11 +277,14 @@ def _parse(p: dict) -> list[str]:
     L = ["## Parsing", ""]
     L += [
         "`ogptui.parse.parse_page` on pages rendered by the fake site's renderer (the HTML the site "
-        "serves); per page, in one process, GC collected between repetitions. Peak memory: tracemalloc peak "
-        "while parsing one page. Command: `python -m bench.parse_bench`.",
+        "serves); per page, in one process, GC collected between repetitions. In the same loop each page is "
+        "also parsed by lexbor alone (`LexborHTMLParser(html)`: the C parser under ogptui's, the floor); "
+        "CPU times of this thread. Peak memory: tracemalloc peak while parsing one page. Command: "
+        "`python -m bench.parse_bench`.",
         "",
-        "| Page | pages × reps | size (median / max) | p50 | p95 | max | p50 per rep | CPU p50 / p95 | peak memory |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| Page | pages × reps | size (median / max) | p50 | p95 | max | p50 per rep | CPU p50 / p95 "
+        "| lexbor CPU p50 | ratio | peak memory |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for label, k in (("member", "member"), ("commitment", "commitment")):
         x = p[k]
@@ -219,8 +292,23 @@ def _parse(p: dict) -> list[str]:
             f"| {label} | {x['pages']} × {x['reps']} | {x['page_kb_median']} / {x['page_kb_max']} kB "
             f"| {x['p50_ms']:.2f} ms | {x['p95_ms']:.2f} ms | {x['max_ms']:.1f} ms "
             f"| {fmt(x['p50_ms_per_rep'], ' ms')} | {x.get('cpu_p50_ms', '-')} / {x.get('cpu_p95_ms', '-')} ms "
+            f"| {x.get('lexbor_cpu_p50_ms', '-')} ms | **{x.get('lexbor_ratio', '-')}×** "
             f"| {x['peak_kb'] / 1000:.1f} MB for a {x['peak_page_kb']} kB page |"
         )
+    if sc := p.get("scaling"):
+        L += [
+            "",
+            "Linear in page size: a member page padded to 10, 100 and 1,000 kB with deep markup (one `<div>` "
+            "per level) and with flat markup (rows of paragraphs), median of 3 (wall time):",
+            "",
+            "| page | size | ogptui | ms per kB | lexbor alone | read as text past the depth cap |",
+            "|---|---|---|---|---|---|",
+        ]
+        for name, v in sc.items():
+            L.append(
+                f"| {name.split('_')[0]} | {v['kb']:,} kB | {v['ms']} ms | {v['ms_per_kb']} "
+                f"| {_ms(v.get('lexbor_ms'))} | {'yes' if v['capped'] else 'no'} |"
+            )
     L.append("")
     return L
 
@@ -349,97 +437,169 @@ def _search(se: dict) -> list[str]:
     L += [
         "Caches built by `bench/search_bench.py` (`build`: members written through `Store.write_member`, "
         "~100 indexed rows per member) and queried by its `measure` (200 queries of the shapes people type: "
-        "prefixes, phrases, IDs, filters). On each cache, the TUI's members list filter: Pilot types `p`, "
-        "`e`, `r` and three backspaces, five times; time from the key press to the end of the first "
-        "compositor refresh after the table was refilled (headless, 120×40). Command: "
-        "`python -m bench --only search` (search alone: `python -m bench.search_bench`).",
+        "prefixes, phrases, IDs, filters). **Raw FTS5**: the same MATCH expression (words and filters) ranked "
+        "by the same bm25 in one statement, `SELECT rowid, bm25(...) AS r FROM search_index WHERE "
+        "search_index MATCH ? ORDER BY r LIMIT 50`, timed interleaved with `search()` on the same "
+        "connection: the least any search ranking every match must do. On each cache, the TUI's members "
+        "list filter: Pilot types `p`, `e`, `r` and three backspaces, five times; time from the key press "
+        "to the end of the first compositor refresh after the table was refilled (headless, 120×40). "
+        "Command: `python -m bench --only search` (search alone: `python -m bench.search_bench`).",
         "",
-        "| indexed rows | members | FTS p50 | FTS p95 | FTS max | CPU p95 | slowest query | keystroke p50 "
-        "| keystroke p95 | keystroke max |",
-        "|---:|---:|---|---|---|---|---|---|---|---|",
+        "| indexed rows | members | search p50 | search p95 | raw FTS5 p50 | raw FTS5 p95 | **p95 ratio** "
+        "| max | CPU p95 | slowest query | keystroke p50 | keystroke p95 | keystroke max |",
+        "|---:|---:|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for v in se["sizes"].values():
         k = v["keystroke"]
         L.append(
-            f"| {v['rows']:,} | {v['members']:,} | {v['p50_ms']} ms | {v['p95_ms']} ms | {v['max_ms']} ms "
-            f"| {v['cpu_p95_ms']} ms | `{v['slowest_query']}` | {k.get('p50_ms', '-')} ms "
+            f"| {v['rows']:,} | {v['members']:,} | {v['p50_ms']} ms | {v['p95_ms']} ms "
+            f"| {v.get('raw_p50_ms', '-')} ms | {v.get('raw_p95_ms', '-')} ms | **{v.get('ratio_p95', '-')}×** "
+            f"| {v['max_ms']} ms | {v['cpu_p95_ms']} ms | `{v['slowest_query']}` | {k.get('p50_ms', '-')} ms "
             f"| {k.get('p95_ms', '-')} ms | {k.get('max_ms', '-')} ms |"
         )
-    L += [
-        "",
-        "The TUI has no global search screen yet, so keystroke-to-repaint is the members filter; the "
-        "commitments and resources filters work on one member's rows (below).",
-        "",
-    ]
+    slow = [(v["rows"], q) for v in se["sizes"].values() for q in v.get("slowest", [])[:3]]
+    if slow:
+        L += ["", "Slowest queries (median of their repetitions), search() against raw FTS5:", ""]
+        L += [f"- {rows:,} rows: `{q['query']}` {q['ours_ms']} ms vs {q['raw_ms']} ms" for rows, q in slow]
+    L.append("")
     return L
 
 
 def _tui(t: dict) -> list[str]:
-    st, mem, c = t["startup"], t["memory"], t["cache"]
+    sizes = _tui_sizes(t)
     L = ["## TUI", ""]
     L += [
-        f"Cache: every member and commitment page of the synthetic site written into the store "
-        f"({size(c['db_bytes'])}). Opened member: `{c['slug']}` ({c['commitments']} commitments, "
-        f"{c['resources']} resources — the largest).",
+        "Caches: every member and commitment page of the synthetic site written into the store, at "
+        + " and ".join(f"{n:,} members" for n, _ in sizes)
+        + " (25 commitments and 40 resources per member). Opened member: the one with the most commitments "
+        "and resources.",
         "",
         "### Start-up",
         "",
         "Each app in a subprocess on a fresh pseudo-terminal (120×40, `TERM=xterm-256color`), with "
         "`OGPTUI_EXIT_AFTER_PAINT=1` (exit right after the first screen is painted; the bare app has the "
         "same hook). Timed from just before launch to the first terminal output containing the screen's "
-        "text (**paint**), and to the process exit. Runs alternate bare / ogptui; one unmeasured warm-up "
-        "run each.",
-        "",
-        f"- ogptui: `{st['command_ogptui']}`",
-        f"- bare Textual: `{st['command_bare']}` (Header, one Static, Footer)",
-        "",
-        "| | to paint | to exit | CPU time (user + sys, to exit) |",
-        "|---|---|---|---|",
-        f"| ogptui, member screen | {fmt(st['ogptui']['paint_s'], ' s', 3)} "
-        f"| {fmt(st['ogptui']['exit_s'], ' s', 3)} | {fmt(st['ogptui']['cpu_s'], ' s', 3)} |",
-        f"| bare Textual app | {fmt(st['bare']['paint_s'], ' s', 3)} | {fmt(st['bare']['exit_s'], ' s', 3)} "
-        f"| {fmt(st['bare']['cpu_s'], ' s', 3)} |",
-        f"| **ratio** | **{st['ratio_paint']:.2f}×** | {st['ratio_exit']:.2f}× | {st['ratio_cpu']:.2f}× |",
+        "text (**paint**), and to the process exit. Runs alternate bare / `ogptui open SLUG` / bare "
+        "`ogptui` (a copy of the cache without settings, so it opens on the members list); one unmeasured "
+        "warm-up run each (it also leaves the clean-close mark, as any previous session would). Bytecode "
+        "compiled beforehand.",
         "",
     ]
-    if st.get("failed_runs"):
-        L += [f"({st['failed_runs']} runs did not paint or exit cleanly.)", ""]
+    st0 = sizes[0][1]["startup"]
     L += [
-        "### Peak memory",
+        f"- member screen: `{st0['command_ogptui']}`",
+        f"- members list: `{st0.get('command_members', '-')}`",
+        f"- bare Textual: `{st0['command_bare']}` (Header, one Static, Footer)",
         "",
-        f"`{mem['command']}`; peak resident size (VmHWM) of the app process: **{fmt(mem['maxrss_mb'], ' MB', 0)}** "
-        f"(bare Textual app: {mem['bare_maxrss_mb']:.0f} MB). {mem['clean_exits']} of "
-        f"{mem['maxrss_mb']['n']} runs exited cleanly.",
-        "",
-        "### Filter keystroke-to-repaint on the 200-member cache",
-        "",
-        "| filter | samples | p50 | p95 | max |",
-        "|---|---|---|---|---|",
+        "| members | app | to paint | ratio | to exit | CPU time (user + sys, to exit) | CPU ratio |",
+        "|---:|---|---|---|---|---|---|",
     ]
-    for label, key in (
-        ("members list (200 rows)", "keystroke_members"),
-        (f"commitments tab ({c['commitments']} rows)", "keystroke_commitments"),
-    ):
-        k = t[key]
+    for n, z in sizes:
+        st = z["startup"]
+        for who, label, suffix in (("bare", "bare Textual app", None), ("ogptui", "`ogptui open SLUG`", ""),
+                                   ("members", "bare `ogptui` (members list)", "_members")):  # fmt: skip
+            if who not in st:
+                continue
+            ratio = "1" if suffix is None else f"**{st[f'ratio_paint{suffix}']:.2f}×**"
+            cpu_ratio = "1" if suffix is None else f"{st[f'ratio_cpu{suffix}']:.2f}×"
+            L.append(
+                f"| {n:,} | {label} | {fmt(st[who]['paint_s'], ' s', 3)} | {ratio} "
+                f"| {fmt(st[who]['exit_s'], ' s', 3)} | {fmt(st[who]['cpu_s'], ' s', 3)} | {cpu_ratio} |"
+            )
+        if st.get("failed_runs"):
+            L.append(f"| {n:,} | ({st['failed_runs']} runs did not paint or exit cleanly) | | | | | |")
+    L += [
+        "",
+        "### Peak memory, filter keystrokes, search on the cache",
+        "",
+        "Peak memory: `python -m bench.rss_wrap ogptui open SLUG; keys 2 3 4 5 6 7 1 escape q (120x40 pty)`, "
+        "peak resident size (VmHWM). Keystrokes: as in the search section (wall time key press → repaint; "
+        "CPU of the process over the same span). Search: the fake site's words and member names typed "
+        "letter by letter (`search_bench.site_shapes`), against the raw FTS5 query.",
+        "",
+        "| members | cache | peak RSS | members filter p50 / p95 (CPU p95) | commitments filter p50 / p95 "
+        "| search p50 / p95 | raw FTS5 p50 / p95 | ratio p95 |",
+        "|---:|---|---|---|---|---|---|---|",
+    ]
+    for n, z in sizes:
+        c, mem, km, kc, sr = z["cache"], z["memory"], z["keystroke_members"], z["keystroke_commitments"], z.get(
+            "search", {}
+        )
         L.append(
-            f"| {label} | {k.get('samples', 0)} | {k.get('p50_ms', '-')} ms | {k.get('p95_ms', '-')} ms "
-            f"| {k.get('max_ms', '-')} ms |"
+            f"| {n:,} | {size(c['db_bytes'])}, {sr.get('rows', 0):,} indexed rows "
+            f"| {fmt(_clean_rss(mem), ' MB', 0)}, {mem['clean_exits']} of {len(mem['runs'])} runs exited cleanly "
+            f"(bare app {mem['bare_maxrss_mb']:.0f} MB) "
+            f"| {km.get('p50_ms', '-')} / {km.get('p95_ms', '-')} ms ({km.get('cpu_p95_ms', '-')} ms) "
+            f"| {kc.get('p50_ms', '-')} / {kc.get('p95_ms', '-')} ms "
+            f"| {sr.get('p50_ms', '-')} / {sr.get('p95_ms', '-')} ms "
+            f"| {sr.get('raw_p50_ms', '-')} / {sr.get('raw_p95_ms', '-')} ms | {sr.get('ratio_p95', '-')}× |"
         )
     L.append("")
-    if (rd := t.get("reader")) and rd.get("samples"):
-        L += [
-            "### Document reader: open to the first paint of the text",
-            "",
-            f"`{rd['command']}`: the reader pushed on a document of {rd['text_chars']:,} characters of text "
-            "(40 sections), timed to the end of the first screen refresh that draws its text, alternating "
-            "with the same reader on a one-paragraph document (what pushing any screen costs: compose, "
-            f"styles, footer); {rd['samples']} openings each, in-process, headless 120×40.",
-            "",
-            "| document | wall p50 | wall p95 | CPU p50 |",
-            "|---|---|---|---|",
-        ]
-        for label, key in (("200 kB", "big"), ("one paragraph", "small")):
-            v = rd[key]
-            L.append(f"| {label} | {v['p50_ms']} ms | {v['p95_ms']} ms | {v['cpu_p50_ms']} ms |")
-        L.append("")
+    L += _reader(t.get("reader") or {})
+    if len(sizes) >= 2:
+        L += _growth(sizes[0], sizes[-1])
+    return L
+
+
+def _reader(rd: dict) -> list[str]:
+    """The reader's first-paint section (nothing when it was not measured)."""
+    if not rd.get("samples"):
+        return []
+    L: list[str] = []
+    L += [
+        "### Document reader: open to the first paint of the text",
+        "",
+        f"`{rd['command']}`: the reader pushed on a document of {rd['text_chars']:,} characters of text "
+        "(40 sections), timed to the end of the first screen refresh that draws its text, alternating "
+        "with the same reader on a one-paragraph document (what pushing any screen costs: compose, "
+        f"styles, footer); {rd['samples']} openings each, in-process, headless 120×40.",
+        "",
+        "| document | wall p50 | wall p95 | CPU p50 |",
+        "|---|---|---|---|",
+    ]
+    for label, key in (("200 kB", "big"), ("one paragraph", "small")):
+        v = rd[key]
+        L.append(f"| {label} | {v['p50_ms']} ms | {v['p95_ms']} ms | {v['cpu_p50_ms']} ms |")
+    L.append("")
+    return L
+
+
+def _growth(small: tuple[int, dict], big: tuple[int, dict]) -> list[str]:
+    """How each figure grows from the smaller cache to the bigger one, against the growth of the data."""
+    (a, x), (b, y) = small, big
+    data = b / a
+
+    def row(label: str, fa: float | None, fb: float | None, unit: str) -> str:
+        if not fa or fb is None:
+            return f"| {label} | - | - | - | - |"
+        g = fb / fa
+        verdict = "better than linear" if g < data * 0.9 else ("linear" if g <= data * 1.1 else "worse than linear")
+        return f"| {label} | {fa:,.2f}{unit} | {fb:,.2f}{unit} | {g:.2f}× | {verdict} |"
+
+    def med(z: dict, who: str, what: str) -> float | None:
+        return z["startup"].get(who, {}).get(what, {}).get("median")
+
+    L = [
+        f"### Growth from {a:,} to {b:,} members ({data:g}× the data)",
+        "",
+        "Linear or better means growing by at most the data's factor.",
+        "",
+        "| figure | " + f"{a:,} members | {b:,} members | growth | |",
+        "|---|---|---|---|---|",
+        row("cache size (MB)", x["cache"]["db_bytes"] / 1e6, y["cache"]["db_bytes"] / 1e6, ""),
+        row("first paint, `ogptui open SLUG` (s)", med(x, "ogptui", "paint_s"), med(y, "ogptui", "paint_s"), ""),
+        row("first paint, members list (s)", med(x, "members", "paint_s"), med(y, "members", "paint_s"), ""),
+        row("start-up CPU, members list (s)", med(x, "members", "cpu_s"), med(y, "members", "cpu_s"), ""),
+        row("peak RSS (MB)", _clean_rss(x["memory"])["max"], _clean_rss(y["memory"])["max"], ""),
+        row("members filter keystroke p95 (ms)", x["keystroke_members"].get("p95_ms"),
+            y["keystroke_members"].get("p95_ms"), ""),
+        row("members filter keystroke CPU p95 (ms)", x["keystroke_members"].get("cpu_p95_ms"),
+            y["keystroke_members"].get("cpu_p95_ms"), ""),
+        row("commitments filter keystroke p95 (ms)", x["keystroke_commitments"].get("p95_ms"),
+            y["keystroke_commitments"].get("p95_ms"), ""),
+        row("search p95 (ms)", x.get("search", {}).get("p95_ms"), y.get("search", {}).get("p95_ms"), ""),
+        row("raw FTS5 p95 (ms)", x.get("search", {}).get("raw_p95_ms"), y.get("search", {}).get("raw_p95_ms"), ""),
+        row("cache build (s)", x["cache"].get("build_s"), y["cache"].get("build_s"), ""),
+        "",
+    ]  # fmt: skip
     return L

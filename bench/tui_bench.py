@@ -32,7 +32,7 @@ from pathlib import Path
 
 from bench.common import ROOT, child_env, log, pct, spread
 
-TARGET_STARTUP_RATIO = 1.5
+TARGET_STARTUP_RATIO = 1.3  # issue 19 (DESIGN.md: 1.5)
 TARGET_KEYSTROKE_MS = 50.0
 TARGET_RSS_MB = 150.0
 _ANSI = re.compile(
@@ -154,42 +154,66 @@ def _read_kb(path: Path) -> float:
     return kb
 
 
-def startup(home: Path, slug: str, name: str, reps: int = 7) -> dict:
+def list_home(home: Path, dest: Path) -> Path:
+    """A copy of `home`'s databases in `dest` without settings: bare `ogptui` there opens the members list
+    (in `home` it opens the member `ogptui open` viewed last)."""
+    import shutil
+
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("cache.db", "user.db"):
+        if (home / name).exists():
+            shutil.copyfile(home / name, dest / name)
+    return dest
+
+
+def startup(home: Path, slug: str, name: str, reps: int = 7, members_home: Path | None = None) -> dict:
+    """`ogptui open SLUG` (and, with `members_home`, bare `ogptui` on the members list) against the bare
+    Textual app, alternating in one series."""
     from bench.bare_app import MARKER
 
     env = child_env(home, OGPTUI_EXIT_AFTER_PAINT="1")
-    ogp_cmd = [sys.executable, "-m", "ogptui", "open", slug]
-    bare_cmd = [sys.executable, "-m", "bench.bare_app"]
-    # one unmeasured run each: the first run writes settings (last member) and warms the OS page cache
-    pty_run(ogp_cmd, env, name)
-    pty_run(bare_cmd, env, MARKER)
-    ogp, bare = [], []
+    runs: dict[str, tuple[list[str], dict[str, str], str]] = {
+        "bare": ([sys.executable, "-m", "bench.bare_app"], env, MARKER),
+        "ogptui": ([sys.executable, "-m", "ogptui", "open", slug], env, name),
+    }
+    if members_home is not None:
+        env_list = child_env(members_home, OGPTUI_EXIT_AFTER_PAINT="1")
+        runs["members"] = ([sys.executable, "-m", "ogptui"], env_list, "Members (")
+    # one unmeasured run each: the first run writes settings (last member), leaves the clean-close mark and
+    # warms the OS page cache
+    for cmd, e, marker in runs.values():
+        pty_run(cmd, e, marker)
+    got: dict[str, list[dict]] = {k: [] for k in runs}
     for i in range(reps):
         log(f"tui: start-up run {i + 1}/{reps}")
-        bare.append(pty_run(bare_cmd, env, MARKER))
-        ogp.append(pty_run(ogp_cmd, env, name))
-    bad = [r for r in ogp + bare if r["paint_s"] is None or r["exit_code"] != 0]
+        for k, (cmd, e, marker) in runs.items():
+            got[k].append(pty_run(cmd, e, marker))
+    bad = [r for rs in got.values() for r in rs if r["paint_s"] is None or r["exit_code"] != 0]
     out: dict = {
         "reps": reps,
-        "ogptui": {
-            "paint_s": spread([r["paint_s"] or float("nan") for r in ogp], 4),
-            "exit_s": spread([r["exit_s"] for r in ogp], 4),
-            "cpu_s": spread([r["cpu_s"] for r in ogp], 4),
-        },
-        "bare": {
-            "paint_s": spread([r["paint_s"] or float("nan") for r in bare], 4),
-            "exit_s": spread([r["exit_s"] for r in bare], 4),
-            "cpu_s": spread([r["cpu_s"] for r in bare], 4),
-        },
         "failed_runs": len(bad),
-        "runs": {"ogptui": ogp, "bare": bare},
+        "runs": got,
         "command_ogptui": "OGPTUI_EXIT_AFTER_PAINT=1 python -m ogptui open SLUG  (on a 120x40 pty)",
+        "command_members": "OGPTUI_EXIT_AFTER_PAINT=1 python -m ogptui  (no last member: the members list)",
         "command_bare": "OGPTUI_EXIT_AFTER_PAINT=1 python -m bench.bare_app  (on a 120x40 pty)",
     }
-    out["ratio_paint"] = round(out["ogptui"]["paint_s"]["median"] / out["bare"]["paint_s"]["median"], 3)
-    out["ratio_exit"] = round(out["ogptui"]["exit_s"]["median"] / out["bare"]["exit_s"]["median"], 3)
-    out["ratio_cpu"] = round(out["ogptui"]["cpu_s"]["median"] / out["bare"]["cpu_s"]["median"], 3)
+    for k, rs in got.items():
+        out[k] = {
+            "paint_s": spread([r["paint_s"] or float("nan") for r in rs], 4),
+            "exit_s": spread([r["exit_s"] for r in rs], 4),
+            "cpu_s": spread([r["cpu_s"] for r in rs], 4),
+        }
+    for k in runs:
+        if k == "bare":
+            continue
+        suffix = "" if k == "ogptui" else f"_{k}"
+        for what in ("paint", "exit", "cpu"):
+            out[f"ratio_{what}{suffix}"] = round(
+                out[k][f"{what}_s"]["median"] / out["bare"][f"{what}_s"]["median"], 3
+            )
     out["met"] = out["ratio_paint"] <= TARGET_STARTUP_RATIO
+    if "members" in runs:
+        out["met_members"] = out["ratio_paint_members"] <= TARGET_STARTUP_RATIO
     return out
 
 
@@ -323,7 +347,8 @@ def memory(home: Path, slug: str, name: str, reps: int = 3) -> dict:
         bare = pty_run([*wrap, "bench.bare_app"], env, MARKER, keys=[b"\x11"])  # ctrl+q
         bare["maxrss_mb"] = _read_kb(rss_file) / 1024
     ok = [r for r in runs if r["exit_code"] == 0]
-    rss = spread([r["maxrss_mb"] for r in runs], 1)
+    # a run killed at the harness's deadline (a key lost under load) wrote no VmHWM: not a figure
+    rss = spread([r["maxrss_mb"] for r in ok if r["maxrss_mb"] == r["maxrss_mb"]] or [float("nan")], 1)
     return {
         "maxrss_mb": rss,
         "bare_maxrss_mb": round(bare["maxrss_mb"], 1),
@@ -335,7 +360,9 @@ def memory(home: Path, slug: str, name: str, reps: int = 3) -> dict:
 
 
 # ------------------------------------------------------------------------------ keystroke-to-repaint
-async def _keystrokes(home: Path, table: str, keys: list[str], reps: int, slug: str | None) -> list[float]:
+async def _keystrokes(
+    home: Path, table: str, keys: list[str], reps: int, slug: str | None, cpu: list[float] | None = None
+) -> list[float]:
     from ogptui import config
     from ogptui.seed import open_store
     from ogptui.tui.app import OgpApp
@@ -378,13 +405,15 @@ async def _keystrokes(home: Path, table: str, keys: list[str], reps: int, slug: 
             for _ in range(reps):
                 for key in keys:
                     marks.clear()
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), time.process_time()
                     await pilot.press(key)
                     end = time.perf_counter() + 2.0
                     while "paint" not in marks and time.perf_counter() < end:
                         await asyncio.sleep(0.001)
                     if "paint" in marks:
                         samples.append((marks["paint"] - t0) * 1000)
+                        if cpu is not None:  # this process's CPU from the press to the repaint
+                            cpu.append((time.process_time() - c0) * 1000)
             await pilot.press("escape")
     return samples
 
@@ -393,8 +422,9 @@ def keystroke(home: Path, table: str = "members", slug: str | None = None, reps:
     """Type 'per' and delete it again, `reps` times; per-keystroke press → repaint times."""
     keys = ["p", "e", "r", "backspace", "backspace", "backspace"]
     old = os.environ.get("OGPTUI_HOME")
+    cpu: list[float] = []
     try:
-        samples = asyncio.run(_keystrokes(home, table, keys, reps, slug))
+        samples = asyncio.run(_keystrokes(home, table, keys, reps, slug, cpu))
     finally:
         if old is None:
             os.environ.pop("OGPTUI_HOME", None)
@@ -407,8 +437,17 @@ def keystroke(home: Path, table: str = "members", slug: str | None = None, reps:
         "p50_ms": round(statistics.median(samples), 2),
         "p95_ms": round(pct(samples, 95), 2),
         "max_ms": round(max(samples), 2),
+        "cpu_p50_ms": round(statistics.median(cpu), 2) if cpu else None,
+        "cpu_p95_ms": round(pct(cpu, 95), 2) if cpu else None,
         "met": pct(samples, 95) <= TARGET_KEYSTROKE_MS,
     }
+
+
+def search_rows(home: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(home / "cache.db") as db:
+        return db.execute("SELECT count(*) FROM search_docs").fetchone()[0]
 
 
 def member_count(home: Path) -> int:

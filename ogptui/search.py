@@ -8,15 +8,13 @@ query fail. Words are ANDed; every word matches as a prefix ("pe" finds "Perú")
 
 from __future__ import annotations
 
-import functools
-import json
-import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ogptui.clean import clean_text, fold
+from ogptui.clean import clean_text
+from ogptui.snippets import COMMITMENT_ID, DEFAULT_MARKS, WORD, document_place, snippet
 from ogptui.store.rows import SEARCH_KINDS
 
 if TYPE_CHECKING:
@@ -44,18 +42,11 @@ MAX_QUERY_CHARS = 256
 MAX_TERMS = 12
 MAX_LIMIT = 1000
 MAX_RECENT = 50
-SNIPPET_TOKENS = 16
-SNIPPET_CONTEXT = 4
-RANK_CAP = 2500  # rows ranked exactly per query; broader queries are narrowed (see _rank)
-BROAD_WINDOW = 1000  # rows ranked when even the title matches exceed RANK_CAP
 MEMBER_SLOTS = 5  # members matching by name that are always in the results
 FILTER_SLACK = 10  # extra rows fetched for the exact filter check
 TEXT_COLUMNS = "title ident body extra summary"
 TITLE_COLUMNS = "title ident"
-DEFAULT_MARKS = ("«", "»")
 
-_WORD = re.compile(r"[^\W_]+")
-_ID = re.compile(r"[a-z]{2,6}\d{4,}")  # a whole commitment ID, e.g. pe0084
 
 
 @dataclass
@@ -92,12 +83,12 @@ class Hit:
 def terms(text: str) -> list[str]:
     """The words of a query, as the index tokenizes them (lower case; accents are folded by FTS5)."""
     text = unicodedata.normalize("NFC", clean_text(text, cap=MAX_QUERY_CHARS)).lower()
-    return _WORD.findall(text)[:MAX_TERMS]
+    return WORD.findall(text)[:MAX_TERMS]
 
 
 def fts_query(text: str, columns: str = TEXT_COLUMNS) -> str | None:
     """An FTS5 MATCH expression that always parses: quoted words, prefix on all but commitment IDs."""
-    words = " ".join(f'"{t}"' if _ID.fullmatch(t) else f'"{t}"*' for t in terms(text))
+    words = " ".join(f'"{t}"' if COMMITMENT_ID.fullmatch(t) else f'"{t}"*' for t in terms(text))
     return f"{{{columns}}} : ({words})" if words else None
 
 
@@ -128,15 +119,14 @@ def search(
     notes = _note_hits(store, query, f, min(NOTE_SLOTS, limit), words, marks)
     if kind == "note":
         return notes
-    rows: dict[int, dict[str, Any]] = {}  # the search document of each hit, for its snippet
     try:
         ranked = _rank(store, query, f, limit + FILTER_SLACK)
-        hits = _hits(store, ranked, f, words, marks, rows)
+        hits, rows = _hits(store, ranked, f)
     except sqlite3.OperationalError:  # e.g. a damaged index: no results rather than a crash
         return notes
     hits = _one_per_document(store, hits)
     limit -= len(notes)
-    ids = {t for t in words if _ID.fullmatch(t)}
+    ids = {t for t in words if COMMITMENT_ID.fullmatch(t)}
     # An exact commitment ID beats anything that merely mentions it.
     hits.sort(key=lambda h: (not (h.kind == "commitment" and h.ref.lower() in ids), -h.score))
     # Members matching by name keep their places (up to MEMBER_SLOTS); the rest fill up by score.
@@ -148,7 +138,7 @@ def search(
     for h in out:  # only the hits shown get their snippet (a document's also its place)
         r = rows[id(h)]
         if h.kind == "document":
-            h.place, r = _document_place(r, words)
+            h.place, r = document_place(r, words)
         h.snippet = snippet(r, words, marks)
     return notes + out
 
@@ -219,13 +209,12 @@ class _Filters:
 
 
 def _rank(store: Store, query: str, f: _Filters, n: int) -> list[tuple[int, float]]:
-    """(rowid, bm25) of the best `n` rows, plus the best members whose name matches.
+    """(rowid, bm25) of the best `n` rows over every match, plus the best members whose name matches.
 
-    Exact bm25 over every match when there are at most RANK_CAP of them. A broader query (one or two
-    letters typed into a big cache) is ranked over title matches only, and if even those are too many,
-    over the first BROAD_WINDOW of them, so a keystroke never waits on a full sort. Members matching by name
-    are ranked on their own and always included: bm25 normalises by the whole row's length, so a
-    member's long plan summary would otherwise push "Kenya" below every "Kenya ... Report".
+    One ranked FTS5 query (exact bm25 over every match, however broad) and, unless the kind filter rules
+    members out, a second one over member names alone: bm25 normalises by the whole row's length, so a
+    member's long plan summary would otherwise push "Kenya" below every "Kenya ... Report". That second
+    query intersects with the `kmember` tag, so it reads member rows only and costs a fraction of the first.
     """
     index = store.search_index
     filters = f.match()
@@ -233,15 +222,8 @@ def _rank(store: Store, query: str, f: _Filters, n: int) -> list[tuple[int, floa
     if f.kind in (None, "member"):
         by_name = f"{fts_query(query, TITLE_COLUMNS)}{filters} AND {_tag('k', 'member')}"
         rows.update(index.best(by_name, MEMBER_SLOTS))
-    for columns in (TEXT_COLUMNS, TITLE_COLUMNS):
-        match = f"{fts_query(query, columns)}{filters}"
-        if index.count(match, RANK_CAP + 1) <= RANK_CAP:
-            rest = index.best(match, n)
-            break
-    else:
-        rest = sorted(index.first(match, BROAD_WINDOW), key=lambda r: r[1])[:n]
     members = len(rows)
-    for rowid, rank in rest:
+    for rowid, rank in index.best(f"{fts_query(query)}{filters}", n + members):
         if len(rows) >= n + members:
             break
         rows.setdefault(rowid, rank)
@@ -249,112 +231,35 @@ def _rank(store: Store, query: str, f: _Filters, n: int) -> list[tuple[int, floa
 
 
 def _hits(
-    store: Store,
-    ranked: list[tuple[int, float]],
-    f: _Filters,
-    words: list[str],
-    marks: tuple[str, str],
-    rows_out: dict[int, dict[str, Any]] | None = None,
-) -> list[Hit]:
-    """Hits of the ranked rows that pass the filters. With `rows_out`, snippets are left for the caller to
-    make (`search` makes them for the hits it keeps) and each hit's row is put there (by `id(hit)`)."""
+    store: Store, ranked: list[tuple[int, float]], f: _Filters
+) -> tuple[list[Hit], dict[int, dict[str, Any]]]:
+    """The hits of the ranked rows that pass the exact filter check (snippets still empty), and each hit's
+    search document by `id(hit)`."""
     if not ranked:
-        return []
+        return [], {}
     rows = store.search_index.docs([rowid for rowid, _ in ranked])
     hits = []
+    docs = {}
     for rowid, rank in ranked:
         r = rows.get(rowid)
         if r is None or not f.accepts(r):
             continue
-        place = None
-        if rows_out is None and r["kind"] == "document":
-            place, r = _document_place(r, words)
-        hits.append(
-            Hit(
-                kind=r["kind"],
-                member_slug=r["member_slug"],
-                member_name=r["member_name"],
-                ref=r["ref"],
-                id=_hit_id(r),
-                title=r["title"] or "",
-                url=r["url"],
-                snippet="" if rows_out is not None else snippet(r, words, marks),
-                score=round(-float(rank), 4),
-                year=r["year"],
-                type=r["type"],
-                place=place,
-            )
+        hit = Hit(
+            kind=r["kind"],
+            member_slug=r["member_slug"],
+            member_name=r["member_name"],
+            ref=r["ref"],
+            id=_hit_id(r),
+            title=r["title"] or "",
+            url=r["url"],
+            snippet="",
+            score=round(-float(rank), 4),
+            year=r["year"],
+            type=r["type"],
         )
-        if rows_out is not None:
-            rows_out[id(hits[-1])] = r
-    return hits
-
-
-# ---- where in a document ------------------------------------------------------------------------------
-DOCUMENT_WINDOW = (80, 240)  # characters of a long body kept before / after the first match, for the snippet
-_ACCENTED = {
-    "a": "aàáâãäåā", "c": "cçč", "e": "eèéêëē", "i": "iìíîïī", "n": "nñ", "o": "oòóôõöøō", "u": "uùúûüū",
-    "y": "yýÿ", "s": "sš", "z": "zž",
-}  # fmt: skip
-
-
-@functools.lru_cache(maxsize=256)
-def _finder(words: tuple[str, ...]) -> re.Pattern[str]:
-    """A regex finding any query word as the index does: case and accents ignored, a prefix of a word
-    (a commitment ID whole)."""
-    alts = []
-    for w in words:
-        body = "".join(f"[{re.escape(_ACCENTED[c])}]" if c in _ACCENTED else re.escape(c) for c in fold(w))
-        alts.append(body + (r"(?![^\W_])" if _ID.fullmatch(w) else ""))
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(alts) + ")", re.IGNORECASE)
-
-
-def _first_match(body: str, folded: list[str], words: list[str]) -> int | None:
-    """Offset of the first query word in `body` (as the index matches it), or None. Plain `str.find` on the
-    lower-cased text when both are ASCII (a long report scans in microseconds), a regex otherwise."""
-    if body.isascii() and all(w.isascii() for w in folded):
-        low = body.lower()
-        best = None
-        for w in folded:
-            start = 0
-            while (at := low.find(w, start, best)) >= 0:
-                before_ok = at == 0 or not low[at - 1].isalnum()
-                end = at + len(w)
-                after_ok = not _ID.fullmatch(w) or end >= len(low) or not low[end].isalnum()
-                if before_ok and after_ok:
-                    best = at
-                    break
-                start = at + 1
-        return best
-    m = _finder(tuple(words)).search(body)
-    return m.start() if m else None
-
-
-def _document_place(r: dict[str, Any], words: list[str]) -> tuple[str | None, dict[str, Any]]:
-    """Where a document row matched (None: its title, summary or At a glance; else the section heading or
-    "PDF page 4" holding the first match in its body) and the row cut to that part for the snippet."""
-    head = " ".join(r.get(c) or "" for c in ("title", "summary", "extra"))
-    folded = [fold(w) for w in words]
-    in_head = all(_first_match(head, [f], [w]) is not None for f, w in zip(folded, words, strict=True))
-    if in_head or not r.get("body"):
-        return None, {**r, "body": ""}
-    body = r["body"]
-    at = _first_match(body, folded, words)
-    if at is None:
-        return None, {**r, "body": ""}
-    try:
-        places = [p for p in json.loads(r.get("place") or "[]") if isinstance(p, list) and len(p) == 2]
-    except ValueError:
-        places = []
-    where, start, end = None, 0, len(body)
-    for i, (offset, name) in enumerate(places):
-        if isinstance(offset, int) and offset <= at:
-            where, start = (str(name) if name else None), offset
-            nxt = places[i + 1][0] if i + 1 < len(places) else None
-            end = nxt if isinstance(nxt, int) else len(body)
-    lo, hi = max(start, at - DOCUMENT_WINDOW[0]), min(end, at + DOCUMENT_WINDOW[1])
-    window = ("…" if lo > start else "") + body[lo:hi].strip() + ("…" if hi < end else "")
-    return where, {**r, "title": "", "summary": "", "extra": "", "body": window}
+        hits.append(hit)
+        docs[id(hit)] = r
+    return hits, docs
 
 
 def _one_per_document(store: Store, hits: list[Hit]) -> list[Hit]:
@@ -374,45 +279,6 @@ def _one_per_document(store: Store, hits: list[Hit]) -> list[Hit]:
             h.title = titles.get(h.ref, h.title or h.ref)
         out.append(h)
     return out
-
-
-def _matches(token: str, words: list[str]) -> bool:
-    t = fold(token)
-    return any(t == w if _ID.fullmatch(w) else t.startswith(w) for w in words)
-
-
-@functools.lru_cache(maxsize=256)
-def _word_test(words: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
-    """(whole words, prefixes) of folded query words: a commitment ID matches whole, others as prefixes."""
-    return frozenset(w for w in words if _ID.fullmatch(w)), tuple(w for w in words if not _ID.fullmatch(w))
-
-
-def snippet(row: dict[str, Any], words: list[str], marks: tuple[str, str] = DEFAULT_MARKS) -> str:
-    """Plain text around the matched words of the best field (title first), matches between `marks`."""
-    words = [fold(w) for w in words]
-    exact, prefixes = _word_test(tuple(words))  # the same test as `_matches`, decided once per query
-    best: tuple[int, str, list[re.Match[str]], list[int]] | None = None
-    for col in ("title", "summary", "body", "extra"):
-        text = row.get(col) or ""
-        tokens = list(_WORD.finditer(text))
-        hit = [i for i, m in enumerate(tokens) if (t := fold(m.group())) in exact or t.startswith(prefixes)]
-        if hit and (best is None or len(hit) > best[0]):
-            best = (len(hit), text, tokens, hit)
-    if best is None:
-        return row.get("title") or ""
-    _, text, tokens, hit = best
-    start = max(0, hit[0] - SNIPPET_CONTEXT)
-    end = min(len(tokens), start + SNIPPET_TOKENS)
-    lo = 0 if start == 0 else tokens[start].start()
-    hi = len(text) if end == len(tokens) else tokens[end - 1].end()
-    out, pos = [], lo
-    for i in hit:
-        if start <= i < end:
-            m = tokens[i]
-            out += [text[pos : m.start()], marks[0], m.group(), marks[1]]
-            pos = m.end()
-    out.append(text[pos:hi])
-    return ("…" if lo > 0 else "") + "".join(out) + ("…" if hi < len(text) else "")
 
 
 def _hit_id(r: dict[str, Any]) -> str | None:

@@ -42,7 +42,20 @@ def test_parse_bench_structure():
         assert x["pages"] > 0 and x["reps"] >= 1
         assert 0 < x["p50_ms"] <= x["p95_ms"] <= x["max_ms"]
         assert x["peak_kb"] > 0
+        assert x["lexbor_cpu_p50_ms"] > 0 and x["lexbor_ratio"] > 0  # the floor, measured beside it
     assert r["target_p50_ms"] == 5.0
+    md = report.render({"machine": machine(), "seconds": {"total": 1.0}, "parse": r})
+    assert "lexbor" in md
+
+
+def test_search_bench_times_the_raw_fts5_query_beside_search(tmp_path, monkeypatch):
+    from bench import search_bench
+
+    monkeypatch.setenv("OGPTUI_HOME", str(tmp_path))
+    assert search_bench.build(tmp_path, 1000) == 1000
+    r = search_bench.measure(tmp_path, n=40)
+    assert r["queries"] > 0 and r["raw_p95_ms"] > 0 and r["ratio_p95"] > 0
+    assert r["slowest"] and {"query", "raw_ms", "ours_ms"} <= set(r["slowest"][0])
 
 
 @pytest.mark.slow
@@ -85,8 +98,7 @@ def test_reader_bench_measures_both_documents():
     r = tui_bench.reader_open(reps=1)
     assert r["samples"] == 1 and r["text_chars"] > 190_000
     assert r["big"]["p50_ms"] > 0 and r["small"]["p50_ms"] > 0
-    lines = "\n".join(report._tui({"startup": _NO_STARTUP, "memory": _NO_MEMORY, "cache": _CACHE,
-                                   "keystroke_members": {}, "keystroke_commitments": {}, "reader": r}))  # fmt: skip
+    lines = "\n".join(report._reader(r))
     assert "### Document reader: open to the first paint of the text" in lines
     assert "| 200 kB |" in lines and "| one paragraph |" in lines
 

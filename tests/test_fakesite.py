@@ -415,3 +415,15 @@ def test_invalid_utf8_page_still_parses(fake_site, client, strict_parser):
         raw.decode("utf-8", errors="replace"), url=fake_site.member_url("peru"), kind="member"
     )
     assert rec.name == "Peru" and len(rec.resources) == 12
+
+
+def test_the_site_answers_with_tcp_nodelay(fake_site):
+    """The benchmarks compare against wget on 127.0.0.1: Nagle's algorithm must not delay small answers."""
+    import socket
+
+    with socket.create_connection((fake_site.host, fake_site.port)) as s:
+        s.sendall(b"GET /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n")  # kept alive: the server's socket stays
+        assert s.recv(64).startswith(b"HTTP/1.1")
+        with fake_site._lock:
+            conns = list(fake_site._conns)
+        assert conns and all(c.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for c in conns)

@@ -370,15 +370,128 @@ def test_member_matching_by_name_is_always_listed(store):
     assert [h.ref for h in hits if h.kind == "member"] == ["kenya"]
 
 
-def test_broad_queries_are_narrowed_not_slow(store, monkeypatch):
-    import ogptui.search as s
-
+def test_broad_queries_rank_every_match(store):
     m = member("kenya", "Kenya")
     m.resources = [Resource(f"Kenya Report {i}", 2000 + i % 20, "IRM Report") for i in range(60)]
     store.write_member(m)
     exact = titles(search(store, "k", limit=5))
-    monkeypatch.setattr(s, "RANK_CAP", 10)
-    monkeypatch.setattr(s, "BROAD_WINDOW", 20)
     broad = search(store, "k", limit=5)
     assert len(broad) == 5 and "Kenya" in titles(broad) and "Kenya" in exact
     assert titles(search(store, "kenya report 59", kind="resource")) == ["Kenya Report 59"]
+
+
+# ---- broad queries on a large cache (issue 19: they returned nothing past the old ranking cap) ------------
+BROAD_MEMBERS = 30
+BROAD_PER_MEMBER = 90  # 30 x 90 = 2,700 IRM reports and 2,700 Ministry of Testing contacts: past the old cap
+
+
+@pytest.fixture(scope="module")
+def broad_store(tmp_path_factory):
+    """A cache where "IRM Report" (a resource type) and "ministry of testing" (a contact role) each match
+    2,700 rows in their body/extra columns and no title."""
+    from ogptui import config
+
+    home = tmp_path_factory.mktemp("broad")
+    s = open_store(config.Paths(home, home / "cache.db", home / "user.db", home / "settings.json", home / "briefs"), seed=False)
+    for i in range(BROAD_MEMBERS):
+        name = f"Member{i:02d}"
+        s.write_member(
+            Member(
+                slug=f"member{i:02d}",
+                name=name,
+                current_plan=CurrentPlan(summary="A plan."),
+                resources=[
+                    Resource(f"{name} Design {j} {'words ' * (j % 7)}".strip(), 2000 + j % 20, "IRM Report")
+                    for j in range(BROAD_PER_MEMBER)
+                ]
+                + [Resource(f"{name} Unrelated {j}", 2001, "Letter") for j in range(5)],
+                contacts=[
+                    Contact(f"Person {i} {j}", "Ministry of Testing" + " officer" * (j % 5), f"p{i}.{j}@x.test")
+                    for j in range(BROAD_PER_MEMBER)
+                ],
+            )
+        )
+    yield s
+    s.close()
+
+
+def _exact_best(store, query: str, n: int) -> tuple[list[float], int]:
+    """Brute force: the scores of the best `n` matches by bm25 over every match, and the number of matches."""
+    rows = store.cache.execute(
+        "SELECT bm25(search_index, 10.0, 10.0, 1.0, 2.0, 0.0) FROM search_index WHERE search_index MATCH ?",
+        [fts_query(query)],
+    ).fetchall()
+    return sorted(round(-r, 4) for (r,) in rows)[::-1][:n], len(rows)
+
+
+@pytest.mark.parametrize(
+    ("query", "kind"), [("IRM Report", "resource"), ("irm", "resource"), ("ministry of testing", "contact")]
+)
+def test_broad_queries_on_a_large_cache_return_the_best_matches(broad_store, query, kind):
+    best, matches = _exact_best(broad_store, query, 20)
+    assert matches >= BROAD_MEMBERS * BROAD_PER_MEMBER  # far more matches than any ranking cap
+    hits = search(broad_store, query, limit=20)
+    assert {h.kind for h in hits} == {kind}
+    # The best rows of an exact bm25 ranking over every match, best first.
+    assert [h.score for h in hits] == best
+
+
+def test_broad_query_with_a_filter_on_a_large_cache(broad_store):
+    hits = search(broad_store, "irm report", member="member07", limit=100)
+    assert len(hits) == BROAD_PER_MEMBER
+    assert {(h.kind, h.member_slug, h.type) for h in hits} == {("resource", "member07", "IRM Report")}
+    assert len(search(broad_store, "ministry testing", kind="contact", limit=1000)) == 1000
+
+
+def _reference_snippet(row, words, marks=("«", "»")):
+    """The snippet as first written (one fold per token): the faster `snippet` must give the same text."""
+    import re
+
+    from ogptui.clean import fold
+
+    word, ident = re.compile(r"[^\W_]+"), re.compile(r"[a-z]{2,6}\d{4,}")
+    words = [fold(w) for w in words]
+
+    def matches(token):
+        t = fold(token)
+        return any(t == w if ident.fullmatch(w) else t.startswith(w) for w in words)
+
+    best = None
+    for col in ("title", "body", "extra"):
+        text = row.get(col) or ""
+        tokens = list(word.finditer(text))
+        hit = [i for i, m in enumerate(tokens) if matches(m.group())]
+        if hit and (best is None or len(hit) > best[0]):
+            best = (len(hit), text, tokens, hit)
+    if best is None:
+        return row.get("title") or ""
+    _, text, tokens, hit = best
+    start = max(0, hit[0] - 4)
+    end = min(len(tokens), start + 16)
+    lo = 0 if start == 0 else tokens[start].start()
+    hi = len(text) if end == len(tokens) else tokens[end - 1].end()
+    out, pos = [], lo
+    for i in hit:
+        if start <= i < end:
+            m = tokens[i]
+            out += [text[pos : m.start()], marks[0], m.group(), marks[1]]
+            pos = m.end()
+    out.append(text[pos:hi])
+    return ("…" if lo > 0 else "") + "".join(out) + ("…" if hi < len(text) else "")
+
+
+_SNIPPET_WORDS = ["Perú", "peru", "PE0084", "pe00841", "Design", "report", "ÉTAT", "ﬁscal", "naïve", "cafe\u0301",
+                  "Straße", "x_y", "½", "İstanbul", "KE0012", "a", "des"]  # fmt: skip
+_snippet_text = st.lists(
+    st.one_of(st.sampled_from(_SNIPPET_WORDS), st.text(max_size=6)), max_size=40
+).map(lambda ws: " ".join(ws))
+
+
+@given(title=_snippet_text, body=_snippet_text, extra=_snippet_text, query=_snippet_text)
+@settings(max_examples=400, deadline=None)
+def test_snippet_equals_reference(title, body, extra, query):
+    from ogptui.search import terms
+
+    row = {"title": title, "body": body, "extra": extra}
+    words = terms(query)
+    assert snippet(row, words) == _reference_snippet(row, words)

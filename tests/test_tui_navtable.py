@@ -183,3 +183,40 @@ async def test_duplicate_keys_are_refused_and_the_table_is_unchanged():
             raise AssertionError("a duplicate key was accepted")
         await pilot.pause()
         assert state(fast) == before
+
+
+async def test_measuring_equals_datatable_for_hostile_widths():
+    """NavTable measures plain Text cells itself (`_update_dimensions`); the widths must be DataTable's."""
+    app = TwoTables()
+    odd = [
+        Text("日本語の名前"), Text("emoji 🙂🙂 here"), Text("two\nlines, the second longer"),
+        Text(""), Text("tab\tin it"), Text("line\u2028separator wider on the left"), Text("x" * 600),
+        Text("combining e\u0301e\u0301e\u0301"), Text("\x1cfile sep"), Text("  padded  ", justify="right"),
+    ]  # fmt: skip
+    mixed = "plain str cell"  # not a Text: measured by DataTable itself
+    rows: Rows = [(f"h{i}", [odd[i % len(odd)], odd[(i * 3) % len(odd)], Text(str(i))]) for i in range(12)]
+    rows.append(("s", [Text("S"), mixed, Text("9")]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for step in (rows[:1], rows, rows[3:], [*rows, ("w", [Text("W" * 90), Text("w"), Text("1")])]):
+            fast, ref = await refill_both(pilot, step)
+            assert fast["widths"] == ref["widths"]
+            assert fast == ref
+
+
+async def test_rows_filtered_away_before_they_were_measured_are_measured_when_they_come_back():
+    app = TwoTables()
+    base = make_rows(5)
+    wide = ("w", [Text("W"), Text("a name much wider than the others"), Text("1")])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        fast = app.query_one("#fast", NavTable)
+        ref = app.query_one("#ref", DataTable)
+        fast.refill([*base, wide])  # no pause: the wide row is not measured yet
+        fast.refill(base)  # filtered away before the table was idle
+        reference_refill(ref, base)
+        await pilot.pause()
+        await pilot.pause()
+        for step in ([*base, wide], base, [*base, wide]):  # the very same cell objects come back
+            fast_state, ref_state = await refill_both(pilot, step)
+            assert fast_state == ref_state

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ogptui.cli.common import EXIT_OK, AddCommand, arg_type, open_store, out, print_json
-from ogptui.config import IntRange
+from ogptui.rules import IntRange
 
 
 def cmd_changes(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from ogptui import config
 from ogptui.clean import clean_text, safe_data, safe_output
+from ogptui.rules import Rule
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -74,7 +75,7 @@ def print_changes(changes: Sequence[str], run_id: int | None) -> None:
         out(f"  … and {len(changes) - CHANGES_SHOWN} more (`ogptui changes --run {run_id}`)")
 
 
-def arg_type(rule: config.Rule, name: str) -> Callable[[str], Any]:
+def arg_type(rule: Rule, name: str) -> Callable[[str], Any]:
     """An argparse `type=` that checks an option with the same rule as the setting of that name."""
 
     def convert(text: str) -> Any:

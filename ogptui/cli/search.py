@@ -6,7 +6,7 @@ import argparse
 
 from ogptui.clean import clean_text
 from ogptui.cli.common import EXIT_OK, AddCommand, arg_type, member_or_exit, open_store, out, print_json
-from ogptui.config import IntRange
+from ogptui.rules import IntRange
 from ogptui.search import KINDS
 
 LIMIT = IntRange(1, 1000)

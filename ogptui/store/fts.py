@@ -1,4 +1,4 @@
-"""The full-text index (FTS5 over `search_docs`): the SQL of a search, behind four calls.
+"""The full-text index (FTS5 over `search_docs`): the SQL of a search, behind two calls.
 
 `ogptui/search.py` builds the MATCH expressions and decides what to rank (the query language, filters,
 snippets); this module runs them. Ranking is bm25 with the column weights of the current schema (`SEARCH_WEIGHTS`).
@@ -30,19 +30,9 @@ class SearchIndex:
             self._warm = True
         return self.db
 
-    def count(self, match: str, cap: int) -> int:
-        """How many rows match, counting no further than `cap`."""
-        sql = "SELECT count(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT ?)"
-        return int(self._warmed().execute(sql, [match, cap]).fetchone()[0])
-
     def best(self, match: str, limit: int) -> list[tuple[int, float]]:
-        """(rowid, bm25) of the best `limit` matches, best (lowest bm25) first."""
-        sql = f"SELECT rowid, {_BM25} AS r FROM search_index WHERE search_index MATCH ? ORDER BY r LIMIT ?"
-        return [(int(a), float(b)) for a, b in self._warmed().execute(sql, [match, limit]).fetchall()]
-
-    def first(self, match: str, limit: int) -> list[tuple[int, float]]:
-        """(rowid, bm25) of the first `limit` matches in index order (no sort: for very broad queries)."""
-        sql = f"SELECT rowid, {_BM25} FROM search_index WHERE search_index MATCH ? LIMIT ?"
+        """(rowid, bm25) of the best `limit` matches (exact bm25 over every match), best (lowest) first."""
+        sql = f"SELECT rowid, {_BM25} AS r FROM search_index WHERE search_index MATCH ? ORDER BY r, rowid LIMIT ?"
         return [(int(a), float(b)) for a, b in self._warmed().execute(sql, [match, limit]).fetchall()]
 
     def docs(self, rowids: Sequence[int]) -> dict[int, dict[str, Any]]:

@@ -5,12 +5,23 @@ started. user.db is the user's own: never moved, never modified when it cannot b
 that cannot be written is read in place: `mode=ro`, or `immutable=1` where SQLite cannot even open the WAL
 index there; an older schema is then upgraded on an in-memory copy, and no cache at all gives an in-memory
 one with the embedded sample.
+
+`quick_check` reads the whole file (about 0.2 s for the cache of 1,000 members), so it runs only when the
+cache may be damaged: not after a clean close. A clean close stamps the file's modification time with a
+fine-grained time of its own and records the file's identity (device, inode, size, that time) in
+`cache.db.clean`; opening removes that mark before anything else, and skips the check only if the mark was
+there and the file is exactly as it was left (no -wal beside it). A killed process leaves no mark, and any
+write by anyone gives the file another modification time (the kernel's are coarse ticks, never the stamp),
+so the check runs after a crash, a concurrent user, a restored or replaced file, or a change by another
+program. What it cannot see is damage that changes no metadata (a failing disk): SQLite then reports the
+damaged pages when they are read.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 from ogptui import config
@@ -36,9 +47,11 @@ def open_cache(paths: config.Paths, notices: list[str]) -> Database:
     """cache.db, checked (identity, quick_check) and migrated; a damaged or foreign file is moved aside."""
     path = paths.cache_db
     what = f"the cache database {path}"
+    closed_clean = take_clean_mark(path)  # before the connection: opening may create a -wal
     try:
         cache = dbmod.connect(path, app_id=dbmod.CACHE_APP_ID, what=what)
-        problem = dbmod.quick_check(cache) if path.exists() and path.stat().st_size else None
+        checked = path.exists() and path.stat().st_size and not closed_clean
+        problem = dbmod.quick_check(cache) if checked else None
         if problem is None:
             dbmod.migrate(cache, CACHE_MIGRATIONS, dbmod.CACHE_APP_ID)
             return cache
@@ -58,6 +71,44 @@ def open_cache(paths: config.Paths, notices: list[str]) -> Database:
         "embedded sample; run `ogptui sync` to refill it"
     )
     return new_cache(path)
+
+
+def _clean_mark_path(path: Path) -> Path:
+    return path.with_name(path.name + ".clean")
+
+
+def _identity(st: os.stat_result) -> str:
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def take_clean_mark(path: Path) -> bool:
+    """Whether `path` was closed clean and is untouched since; the mark is removed in any case (from now on
+    this process has the file open, and if it is killed the next start must check)."""
+    mark = _clean_mark_path(path)
+    try:
+        recorded = mark.read_text(encoding="ascii")
+        mark.unlink()  # a mark that cannot be removed is not trusted: a crash would leave it behind
+        if path.with_name(path.name + "-wal").exists():
+            return False
+        return recorded == _identity(path.stat())
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def mark_clean(path: Path) -> None:
+    """After the last connection to `path` closed cleanly: stamp it and record its identity (best effort; a
+    missing mark only means the next start checks). Nothing when another connection still has it open."""
+    if path.with_name(path.name + "-wal").exists() or not path.exists():
+        return
+    mark = _clean_mark_path(path)
+    tmp = mark.with_name(mark.name + ".tmp")
+    try:
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, time.time_ns()))  # metadata only: the content is not touched
+        tmp.write_text(_identity(path.stat()), encoding="ascii")
+        os.replace(tmp, mark)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def new_cache(path: Path) -> Database:

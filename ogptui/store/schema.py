@@ -1,5 +1,8 @@
 """Numbered schema migrations of cache.db and user.db. Append new steps; never edit a shipped one.
 
+Over 400 lines because every shipped step stays here verbatim and in order, beside the lists that run them:
+moving or condensing a shipped step is exactly the edit this module exists to prevent.
+
 Each step runs its statements through `Database.script` inside the one `BEGIN IMMEDIATE` that `db.migrate`
 opens for it, together with the new `user_version`: a step that fails half-way leaves the file as it was.
 """

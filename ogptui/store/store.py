@@ -137,6 +137,7 @@ class Store(DocumentStore):
         self._seeding = False
         self._search_index: SearchIndex | None = None
         self._notes: UserNotes | None = None
+        self._closed = False
         self.readonly = not (writable or can_write)(self.paths.cache_db)
         self.cache = (
             opening.open_cache_readonly(self.paths, self.notices)
@@ -170,9 +171,14 @@ class Store(DocumentStore):
         return self._search_index
 
     def close(self) -> None:
+        """Close both databases; a writable cache closed this way needs no `quick_check` at the next start
+        (see `opening.mark_clean`)."""
         self.cache.close()
         if self.user is not None:
             self.user.close()
+        if not self.readonly and not self._closed:
+            self._closed = True
+            opening.mark_clean(self.paths.cache_db)
 
     def __enter__(self) -> Store:
         return self
@@ -590,16 +596,17 @@ class Store(DocumentStore):
         {where}
     """
 
-    def list_members(self) -> list[MemberSummary]:
+    def list_members(self, slug: str | None = None) -> list[MemberSummary]:
+        """Every member (by name), or only `slug`'s summary."""
         watched = set(self.watchlist())
         sql = self._FRESHNESS_SQL.format(
             extra=""",
                (SELECT count(*) FROM commitments c WHERE c.member_slug = m.slug) AS ncommit,
                (SELECT count(*) FROM resources r WHERE r.member_slug = m.slug) AS nres""",
-            where="ORDER BY m.name COLLATE NOCASE",
+            where=("WHERE m.slug = ? " if slug is not None else "") + "ORDER BY m.name COLLATE NOCASE",
         )
         out = []
-        for r in self.cache.query(sql):
+        for r in self.cache.query(sql, [slug] if slug is not None else []):
             out.append(
                 MemberSummary(
                     slug=r["slug"],
@@ -622,6 +629,12 @@ class Store(DocumentStore):
                 )
             )
         return out
+
+    def embedded_captured(self) -> str | None:
+        """When the embedded sample in the cache was captured (None: no embedded member)."""
+        sql = "SELECT captured_at FROM members WHERE embedded = 1 ORDER BY name COLLATE NOCASE LIMIT 1"
+        row = self.cache.execute(sql).fetchone()
+        return row[0] if row else None
 
     def freshness(self, slug: str) -> Freshness | None:
         sql = self._FRESHNESS_SQL.format(extra="", where="WHERE m.slug = ?")

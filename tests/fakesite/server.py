@@ -76,6 +76,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # TCP_NODELAY: small answers are not held back waiting for an ACK
     server_version = "FakeOGP/1.0"
     sys_version = ""
     server: _Server

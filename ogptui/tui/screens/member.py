@@ -24,7 +24,14 @@ from ogptui.notes import (
 from ogptui.timefmt import freshness_text
 from ogptui.tui.commands import bindings
 from ogptui.tui.notes_flow import edit_note, marks, toggle_bookmark
-from ogptui.tui.widgets.common import FilterInput, Footer, StatusBar, TitleBar, reload_on_cache_change
+from ogptui.tui.widgets.common import (
+    FilterInput,
+    Footer,
+    StatusBar,
+    TitleBar,
+    reload_on_cache_change,
+    reload_on_change,
+)
 from ogptui.tui.widgets.navtable import NavTable
 from ogptui.tui.widgets.panes import (
     CommitmentsPane,
@@ -113,7 +120,7 @@ class MemberScreen(Screen):
     def on_mount(self) -> None:
         self.reload()
         reload_on_cache_change(self, self.reload)
-        self.watch(self.app, "notes_version", lambda: None if self.reload() else None, init=False)
+        reload_on_change(self, "notes_version", self.reload)
         self.active_pane().focus_main()
         if self.initial_select is not None:
             self.select_row(self.initial_tab, self.initial_select)

@@ -21,7 +21,14 @@ from ogptui.tui import render
 from ogptui.tui.commands import bindings
 from ogptui.tui.notes_flow import edit_note, marks, toggle_bookmark
 from ogptui.tui.tables import Column, Row, TableView
-from ogptui.tui.widgets.common import FilterInput, Footer, StatusBar, TitleBar, reload_on_cache_change
+from ogptui.tui.widgets.common import (
+    FilterInput,
+    Footer,
+    StatusBar,
+    TitleBar,
+    reload_on_cache_change,
+    reload_on_change,
+)
 from ogptui.tui.widgets.navtable import NavTable
 
 if TYPE_CHECKING:
@@ -85,7 +92,7 @@ class MembersScreen(Screen):
 
     def on_mount(self) -> None:
         reload_on_cache_change(self, self.reload)  # does nothing until the list is built
-        self.watch(self.app, "notes_version", self.reload, init=False)
+        reload_on_change(self, "notes_version", self.reload)
         if self._built:
             self._setup()
             self._just_loaded = True

@@ -14,7 +14,14 @@ from ogptui.notes import Entry, entries
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
 from ogptui.tui.notes_flow import MARK_BOOKMARK, MARK_NOTE, edit_note, open_target
-from ogptui.tui.widgets.common import FilterInput, Footer, StatusBar, TitleBar, reload_on_cache_change
+from ogptui.tui.widgets.common import (
+    FilterInput,
+    Footer,
+    StatusBar,
+    TitleBar,
+    reload_on_cache_change,
+    reload_on_change,
+)
 from ogptui.tui.widgets.navtable import NavTable
 
 if TYPE_CHECKING:
@@ -52,7 +59,7 @@ class NotesScreen(Screen):
             t.add_column(label, key=key)
         self.reload()
         reload_on_cache_change(self, self.reload)
-        self.watch(self.app, "notes_version", self.reload, init=False)
+        reload_on_change(self, "notes_version", self.reload)
         t.focus()
 
     def reload(self) -> None:

@@ -24,10 +24,20 @@ from ogptui.tui.status import STATUS_FIELDS, status_text
 
 def reload_on_cache_change(screen: Screen[Any], reload: Callable[[], object]) -> None:
     """Call `reload` whenever the app's `cache_version` changes (a sync finished, another process wrote)."""
-    def changed() -> None:
-        reload()
+    reload_on_change(screen, "cache_version", reload)
 
-    screen.watch(screen.app, "cache_version", changed, init=False)
+
+def reload_on_change(screen: Screen[Any], version: str, reload: Callable[[], object]) -> None:
+    """Call `reload` whenever the app's counter `version` changes (`cache_version`, `notes_version`).
+
+    Only on a change: Textual also calls watchers when it initialises the app's reactive variables (old and
+    new value the same), which came right after the screens' first load and made them load twice."""
+
+    def changed(old: int, new: int) -> None:
+        if old != new:
+            reload()
+
+    screen.watch(screen.app, version, changed, init=False)
 
 
 # Keys the footer always shows, whatever the width (help lists the rest, the palette runs them), and the

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from itertools import zip_longest
-from typing import Any
+from typing import Any, NamedTuple, cast
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -33,12 +34,14 @@ class NavTable(DataTable[Any]):
     """A row-cursor DataTable with j/k/g/G, refilled by key so the cursor survives a refresh."""
 
     BINDINGS = bindings("lists")
+    _pass_style: Style | None = None  # the table's style during one `render_lines` pass
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(*args, **kwargs)
         self._measured: dict[str, Sequence[Any]] = {}  # row key -> the cells last measured for it
+        self._kept: dict[str, _Kept] = {}  # row key -> the row objects of its last fill (`_replace_rows`)
         # rendered cells that outlive a refill (DataTable's own caches are dropped on every row change)
         self._cell_lines: LRUCache[CellKey, tuple[Any, int, list[list[Segment]]]] = LRUCache(4096)
 
@@ -85,30 +88,56 @@ class NavTable(DataTable[Any]):
 
     def clear(self, columns: bool = False) -> NavTable:
         self._measured.clear()  # with columns cleared, widths start again from the labels
+        self._kept.clear()
         super().clear(columns)
         return self
 
     def _replace_rows(self, rows: list[tuple[str, Sequence[Any]]]) -> None:
-        """clear() + add_row() for every row, in one pass over DataTable's row storage."""
+        """clear() + add_row() for every row, in one pass over DataTable's row storage.
+
+        A row whose cells are the very objects its kept cell map holds reuses its key, metadata and cell map
+        objects (`_kept`): filtering a 1,000-row list back to everything then builds no new objects, and
+        DataTable's row keys hash in Python, so each one made or looked up costs."""
         columns = self.ordered_columns
         measured = self._measured
+        kept = self._kept
+        if len(kept) > 4 * len(rows) + 4096:  # a table refilled with ever new keys: start again
+            kept.clear()
         try:
             data: dict[RowKey, dict[Any, Any]] = {}
             table_rows: dict[RowKey, Row] = {}
-            locations: dict[RowKey, int] = {}
+            locations: dict[str, int] = {}
             unmeasured: list[tuple[RowKey, str, Sequence[Any]]] = []
+            column_keys = tuple(column.key for column in columns)
+            built: dict[str, _Kept] = {}  # kept once the whole fill is known good
             for index, (key, cells) in enumerate(rows):
-                row_key = RowKey(key)
-                if row_key in locations:
-                    raise DuplicateKey(f"The row key {row_key!r} already exists.")
+                if key in locations:
+                    raise DuplicateKey(f"The row key {RowKey(key)!r} already exists.")
                 if len(cells) > len(columns):
                     raise ValueError("More values provided than there are columns.")
-                locations[row_key] = index
-                table_rows[row_key] = Row(row_key, 1)
-                data[row_key] = {column.key: cell for column, cell in zip_longest(columns, cells)}
+                locations[key] = index
+                old = kept.get(key)
+                if (
+                    old is not None
+                    and old.columns == column_keys
+                    and len(cells) == len(column_keys)
+                    # the very objects its cell map holds (DataTable's `update_cell` may have changed it)
+                    and tuple(map(id, cells)) == tuple(map(id, old.cell_map.values()))
+                ):
+                    # measured when it was built (columns never narrow; clear() forgets both)
+                    data[old.row_key] = old.cell_map
+                    table_rows[old.row_key] = old.row
+                    continue
+                row_key = RowKey(key)
+                row = Row(row_key, 1)
+                cell_map = dict(zip_longest(column_keys, cells))
+                built[key] = _Kept(column_keys, row_key, row, cell_map)
+                data[row_key] = cell_map
+                table_rows[row_key] = row
                 seen = measured.get(key)
                 if seen is None or not _same_cells(seen, cells):
                     unmeasured.append((row_key, key, cells))
+            kept.update(built)
             for row_key, key, cells in unmeasured:  # only once every row is known good
                 # PRIVATE(textual 8.2.8): the rows `_on_idle` measures (what add_row marks).
                 self._new_rows.add(row_key)
@@ -117,9 +146,14 @@ class NavTable(DataTable[Any]):
             # and add_row() fills, one row at a time with a cursor update and a refresh each).
             self._data = data
             self.rows = table_rows
-            self._row_locations = TwoWayDict(locations)
-            # PRIVATE(textual 8.2.8): pending measurements of rows and cells that are gone.
-            self._new_rows.intersection_update(locations)
+            self._row_locations = TwoWayDict({kept[k].row_key: i for k, i in locations.items()})
+            # PRIVATE(textual 8.2.8): pending measurements of rows and cells that are gone. A row dropped before
+            # it was measured is forgotten, so it is measured if it comes back.
+            for gone in self._new_rows.difference(table_rows):
+                if gone.value is not None:
+                    measured.pop(gone.value, None)
+                    kept.pop(gone.value, None)
+            self._new_rows.intersection_update(table_rows)
             self._updated_cells.clear()
         except AttributeError:  # another textual: the public way
             self.clear()
@@ -140,6 +174,47 @@ class NavTable(DataTable[Any]):
         if rows and self.show_cursor and self.cursor_type != "none":
             # PRIVATE(textual 8.2.8): posts RowHighlighted for the new first row, as add_row() does.
             self._highlight_cursor()
+
+    def _update_dimensions(self, new_rows: Any) -> None:
+        """Measure the new rows' cells, then what DataTable does after measuring (virtual size).
+
+        DataTable measures every cell of every new row through Rich (the formatted cell, then the console's
+        measure of it): about 30 µs a cell, so the first fill of a 1,000-member list spent ~0.25 s here
+        before the first paint. For a row of height 1 without a label whose cells are all plain `Text`
+        (what the screens put in tables), the width Rich reports is the widest line of the text in cells
+        (`Text.__rich_measure__`'s maximum; DataTable's formatter returns a Text as it is): computed here
+        directly. Any other row goes to DataTable's own measuring.
+
+        PRIVATE(textual 8.2.8): overrides DataTable's private `_update_dimensions` (called on idle with the
+        rows `add_row`/`_replace_rows` marked) and reads its row and cell maps; anything unexpected goes
+        to DataTable's own, which `tests/test_tui_navtable.py` compares against."""
+        rest = []
+        try:
+            columns = self.ordered_columns
+            widths = [column.content_width for column in columns]
+            for row_key in new_rows:
+                row = self.rows.get(row_key)
+                data = self._data.get(row_key)
+                if row is None or data is None or self._row_locations.get(row_key) is None:
+                    rest.append(row_key)  # gone since it was marked: DataTable skips it
+                    continue
+                cells = [data.get(column.key) for column in columns]
+                if row.label is not None or row.auto_height or row.height != 1 or not all(
+                    type(cell) is Text for cell in cells
+                ):
+                    rest.append(row_key)
+                    continue
+                for i, cell in enumerate(cells):
+                    lines = cast(Text, cell).plain.splitlines()
+                    width = max(map(cell_len, lines)) if lines else 0
+                    if width > widths[i]:
+                        widths[i] = width
+        except (AttributeError, KeyError, TypeError):
+            super()._update_dimensions(new_rows)
+            return
+        for column, width in zip(columns, widths, strict=True):
+            column.content_width = width
+        super()._update_dimensions(rest)
 
     def _render_cell(
         self,
@@ -191,6 +266,34 @@ class NavTable(DataTable[Any]):
             for line in lines
         ]
 
+    def render_lines(self, crop: Any) -> Any:
+        """DataTable's, with the widget's style worked out once per pass instead of once per line (Textual's
+        `rich_style` walks every ancestor's styles; a 36-line table paid that 36 times per keystroke).
+
+        PRIVATE(textual 8.2.8): `render_line` below is DataTable's own with that one change."""
+        self._pass_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_style = None
+
+    def render_line(self, y: int) -> Any:
+        style = getattr(self, "_pass_style", None)
+        if style is None:  # outside a render pass (tests call render_line directly)
+            return super().render_line(y)
+        try:
+            width = self.size.width
+            scroll_x, scroll_y = self.scroll_offset
+            keys = (self._row_locations.get_key(i) for i in range(self.fixed_rows))
+            fixed = sum(self.get_row_height(k) for k in keys if k is not None)
+            if self.show_header:
+                fixed += self.get_row_height(self._header_row_key)
+        except AttributeError:
+            return super().render_line(y)
+        if y >= fixed:
+            y += scroll_y
+        return self._render_line(y, scroll_x, scroll_x + width, style)
+
     def notify_style_update(self) -> None:
         self._cell_lines.clear()
         super().notify_style_update()
@@ -202,6 +305,15 @@ class NavTable(DataTable[Any]):
             return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
         except Exception:
             return None
+
+
+class _Kept(NamedTuple):
+    """What `_replace_rows` built for a row key, kept for the next refill with the same cell objects."""
+
+    columns: tuple[Any, ...]
+    row_key: RowKey
+    row: Row
+    cell_map: dict[Any, Any]
 
 
 def _same_cell(a: Any, b: Any) -> bool:
