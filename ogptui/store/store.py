@@ -584,7 +584,7 @@ class Store(DocumentStore):
         return [r[0] for r in self.cache.execute("SELECT slug FROM members ORDER BY name COLLATE NOCASE")]
 
     # A member's freshness columns: its own fetch time and its member page's http_state row. Rows written
-    # before `confirmed_at` existed (schema 4) count a check without an error as a confirmation.
+    # before `confirmed_at` existed (cache schema 5) count a check without an error as a confirmation.
     _FRESHNESS_SQL = """
         SELECT m.slug, m.name, m.level, m.member_since, m.action_plan, m.plan_commitment_count, m.fetched_at,
                m.gone_at, m.embedded, m.captured_at,
