@@ -262,6 +262,7 @@ RUN_DEADLINE = NumberRange(0, 7 * 24 * 3600, unit=" of seconds")
 DOCUMENTS = Choice("none", "pages", "all")
 MAX_FILE_MB = IntRange(1, 10_000)
 FILES_BUDGET_MB = IntRange(1, 10_000_000)
+MAX_AGE_DAYS = IntRange(0, 3650)
 
 
 def setting(default: Any, rule: Rule) -> Any:
@@ -287,6 +288,10 @@ class Settings:
     documents: str = setting("all", DOCUMENTS)
     max_file_mb: int = setting(50, MAX_FILE_MB)  # an attachment larger than this is not downloaded
     files_budget_mb: int = setting(2000, FILES_BUDGET_MB)  # all attachments together; oldest unwatched go first
+    # A member page is checked on every sync; its commitment and document pages (and files) only when the
+    # member page changed or their own last check is older than this many days (spread by up to a quarter
+    # per page, so pages fetched together do not all fall due on one day); 0 = check everything every time.
+    max_age_days: int = setting(7, MAX_AGE_DAYS)
     # Not settings: what loading found wrong (one sentence each), and what `save` must keep as it was.
     notices: list[str] = field(default_factory=list, repr=False, compare=False, metadata={})
     _kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, metadata={})

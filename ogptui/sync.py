@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
@@ -33,6 +34,7 @@ from ogptui.seed import open_store
 from ogptui.source import FetchError, FetchResult, Source, same_site
 from ogptui.store import Store, utcnow, utcnow_ms
 from ogptui.sync_checks import done_since as _done_since
+from ogptui.sync_checks import due as _due
 from ogptui.sync_checks import moved_commitment as _moved_commitment
 from ogptui.sync_checks import moved_member as _moved_member
 from ogptui.sync_checks import parse_commitment as _parse_commitment
@@ -73,6 +75,7 @@ class SyncSummary:
     files_failed: int = 0  # attachments refused (too large, not what the link promised, over the budget…)
     files_bytes: int = 0
     files_pruned: int = 0  # files of unwatched members given up to stay within the files budget
+    not_due: int = 0  # commitment/document pages and files not checked: checked within max_age_days
     requests: int = 0
     conditional: int = 0
     not_modified: int = 0
@@ -113,6 +116,8 @@ class SyncSummary:
         if self.files_pruned:
             n = self.files_pruned
             s += f"; {n} older file{'s' if n != 1 else ''} of unwatched members removed (files budget)"
+        if self.not_due:
+            s += f"; {self.not_due} pages checked recently not re-checked (`ogptui sync --full` checks them)"
         if self.moved:
             s += "; moved on the site: " + ", ".join(f"{a} → {b}" for a, b in self.moved)
         if self.retries:
@@ -155,6 +160,10 @@ class _Plan:
 
 
 _MEMBER, _COMMITMENT, _STOP = 1, 0, 9  # queue priorities: a member's commitments before the next member
+# 304s are recorded in batches: one transaction per CHECKED_BATCH URLs or per CHECKED_SECONDS, whichever
+# comes first (a killed run loses at most that much bookkeeping: those URLs are checked again next time).
+CHECKED_BATCH = 500
+CHECKED_SECONDS = 1.0
 Job = tuple[Any, ...]  # ("member", slug) or ("commitment", slug, commitment ID, URL or None)
 
 
@@ -172,6 +181,8 @@ class Syncer(DocumentSync):
         max_file_mb: int = 50,
         files_budget_mb: int = 2000,
         watched: set[str] | None = None,
+        full: bool = False,
+        max_age_days: float = 0,
     ):
         self._init_documents(
             documents_for, max_file_mb=max_file_mb, files_budget_mb=files_budget_mb, watched=watched
@@ -190,6 +201,38 @@ class Syncer(DocumentSync):
         self.total = 0
         self._queue: asyncio.PriorityQueue[tuple[int, int, Job | None]] | None = None
         self._seq = itertools.count()
+        self.full = full  # check every page (`sync --full`), not only those due
+        self.max_age_days = max_age_days
+        self._now = datetime.now(UTC)
+        self._checked: dict[str, dict[str, Any]] = {}  # 304s not yet written (see CHECKED_BATCH)
+        self._checked_flush_at = time.monotonic() + CHECKED_SECONDS
+
+    # ---- bookkeeping of unchanged pages ---------------------------------------------------------
+    def _not_modified(self, url: str, res: FetchResult, state: dict[str, Any] | None) -> None:
+        """Record a 304 in the next batch (written by `_flush_checked`)."""
+        row = self._http_ok(res, state)
+        row["url"] = url
+        self._checked[url] = row
+        if len(self._checked) >= CHECKED_BATCH or time.monotonic() >= self._checked_flush_at:
+            self._flush_checked()
+
+    def _flush_checked(self) -> None:
+        rows, self._checked = list(self._checked.values()), {}
+        self._checked_flush_at = time.monotonic() + CHECKED_SECONDS
+        self.store.note_checked(rows)
+
+    def _due_urls(self, urls: list[str], changed_at: str | None) -> list[str]:
+        """Those of `urls` to check in this run (all with `--full`); counts the others in `not_due`."""
+        if self.full or self.max_age_days <= 0 or not urls:
+            return urls
+        states = self.store.http_states(urls)
+        out = [
+            u
+            for u in urls
+            if _due(states.get(u), url=u, changed_at=changed_at, now=self._now, max_age_days=self.max_age_days)
+        ]
+        self.summary.not_due += len(urls) - len(out)
+        return out
 
     def _member_finished(self, kind: str, slug: str, message: str) -> None:
         self.done += 1
@@ -265,12 +308,21 @@ class Syncer(DocumentSync):
         self._queue.put_nowait((priority, next(self._seq), job))
 
     def _enqueue_commitments(self, slug: str) -> None:
-        """Queue a member's commitment pages, then its documents (when the plan gives it documents)."""
+        """Queue a member's commitment pages that are due, then its documents (when the plan gives it
+        documents). Due: see `sync_checks.due`; the member's record time says when its page last changed."""
         member = self.store.get_member(slug)
-        for c in member.commitments if member is not None else []:
+        if member is None:
+            return
+        jobs = {self._commitment_url(slug, c.id, c.url): c for c in member.commitments}
+        for url in self._due_urls(list(jobs), member.fetched_at):
+            c = jobs[url]
             self._enqueue(_COMMITMENT, ("commitment", slug, c.id, c.url))
-        if member is not None:
-            self._enqueue_documents(slug, member.resources)
+        self._enqueue_documents(slug, member.resources, member.fetched_at)
+
+    def _commitment_url(self, slug: str, cid: str, href: str | None) -> str:
+        if href and same_site(href, self.source.base_url):
+            return href
+        return self.url(f"/members/{slug}/commitments/{cid}/")
 
     # ---- one member ---------------------------------------------------------------------------
     async def sync_member(self, slug: str, resume_since: str | None) -> None:
@@ -308,7 +360,7 @@ class Syncer(DocumentSync):
             self._member_finished("member_failed", slug, reason)
             return
         if res.not_modified:
-            self.store.note_http(url, **{k: v for k, v in self._http_ok(res, state).items() if k != "url"})
+            self._not_modified(url, res, state)
             self.summary.unchanged += 1
             self._member_finished("member_done", slug, f"{slug}: not modified")
             self._enqueue_commitments(slug)
@@ -335,9 +387,7 @@ class Syncer(DocumentSync):
         self._enqueue_commitments(slug)
 
     async def sync_commitment(self, slug: str, cid: str, href: str | None, resume_since: str | None) -> None:
-        url = self.url(f"/members/{slug}/commitments/{cid}/")
-        if href and same_site(href, self.source.base_url):
-            url = href
+        url = self._commitment_url(slug, cid, href)
         if resume_since and _done_since(self.store.http_state(url), resume_since):
             return
         try:
@@ -356,7 +406,7 @@ class Syncer(DocumentSync):
             self.summary.commitments_failed += 1
             return
         if res.not_modified:
-            self.store.note_http(url, **{k: v for k, v in self._http_ok(res, state).items() if k != "url"})
+            self._not_modified(url, res, state)
             return
         self.summary.replaced_chars += res.replaced_chars
         try:
@@ -504,6 +554,10 @@ class Syncer(DocumentSync):
 
     def _finish(self, t0: float) -> None:
         self._close_extractor()
+        try:
+            self._flush_checked()
+        except Exception:  # e.g. a full disk: those URLs are only checked again next time; nothing is lost
+            pass
         s = self.summary
         s.members = self.total
         s.seconds = time.monotonic() - t0
@@ -612,12 +666,15 @@ async def run_sync(
     deadline: float | None = None,
     documents: str | None = None,
     document_slugs: list[tuple[str, str]] | None = None,
+    full: bool = False,
 ) -> SyncSummary:
     """Sync members into `store`. `deadline` (seconds, default: the `run_deadline` setting) bounds the run.
 
     `documents` ("none" / "pages" / "all", the `--documents` option) overrides which documents every member
     of the run gets (see `documents_rule`). `document_slugs` [(document slug, member slug)] syncs only those
     documents (pages and files), no member pages (the reader's "fetch this document now").
+    Member pages are checked on every run; commitment and document pages (and files) when due (see
+    `sync_checks.due`, setting `max_age_days`), or all of them with `full` (`ogptui sync --full`).
     """
     if documents is not None and documents not in DOCUMENT_MODES:
         raise ValueError(f"documents must be one of {', '.join(DOCUMENT_MODES)}, not {documents!r}")
@@ -646,6 +703,8 @@ async def run_sync(
             max_file_mb=settings.max_file_mb,
             files_budget_mb=settings.files_budget_mb,
             watched=watched,
+            full=full,
+            max_age_days=settings.max_age_days,
         )
         if not plan.slugs and not plan.documents and plan.target != "--all":
             syncer.summary.message = (

@@ -9,10 +9,16 @@
   where a redirect landed).
 - `done_since`: whether an interrupted run already finished a URL (times compared parsed, to the
   millisecond; older rows hold whole seconds).
+- `due` / `max_age_limit`: whether a commitment or document page (or file) must be checked in this run:
+  never checked, failed or not found last time, its member page changed since its last check, or its last
+  check older than its max-age (the `max_age_days` setting, shortened by up to a quarter per URL so pages
+  fetched on one day fall due over several).
 """
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime, timedelta
 from typing import Any
 
 from ogptui.model import CommitmentPage, DocumentPage, Member, PageRejected
@@ -110,3 +116,37 @@ def done_since(state: dict[str, Any] | None, since: str) -> bool:
         return False
     checked, start = parse_iso(state.get("checked_at")), parse_iso(since)
     return bool(checked and start and checked >= start)
+
+
+MAX_AGE_JITTER = 0.25  # a URL's max-age is max_age_days × (1 − up to this fraction), fixed per URL
+
+
+def max_age_limit(url: str, max_age_days: float) -> timedelta:
+    """How old a URL's last check may be before it is due again: `max_age_days` shortened by a fraction in
+    [0, MAX_AGE_JITTER) fixed by the URL (a hash, so every run agrees and the limit never flickers)."""
+    h = int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest(), "big") / 2**64
+    return timedelta(days=max_age_days) * (1 - MAX_AGE_JITTER * h)
+
+
+def due(
+    state: dict[str, Any] | None,
+    *,
+    url: str,
+    changed_at: str | None,
+    now: datetime,
+    max_age_days: float,
+) -> bool:
+    """Must this page be checked now? Yes when it was never checked, failed or was not found last time, its
+    member page changed after its last check (`changed_at`: when the member's record last changed), or its
+    last check is at least `max_age_limit` old. `max_age_days` 0 checks every page every time."""
+    if max_age_days <= 0 or not state:
+        return True
+    if state.get("last_error") or state.get("failures") or (state.get("not_found") and not state.get("gone_at")):
+        return True
+    checked = parse_iso(state.get("checked_at"))
+    if checked is None:
+        return True
+    changed = parse_iso(changed_at)
+    if changed is not None and checked < changed:
+        return True
+    return now - checked >= max_age_limit(url, max_age_days)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from tests.crashkit import integrity_problems, run_cli, start_cli
 from tests.fakesite.documents import file_path
 

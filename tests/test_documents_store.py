@@ -18,7 +18,7 @@ from ogptui.model import (
 )
 from ogptui.search import search
 from ogptui.store import db as dbmod
-from ogptui.store import open_store
+from ogptui.seed import open_store
 from ogptui.store.schema import CACHE_MIGRATIONS
 
 SITE = "https://www.opengovpartnership.org"
