@@ -221,9 +221,10 @@ class Syncer(DocumentSync):
         self._checked_flush_at = time.monotonic() + CHECKED_SECONDS
         self.store.note_checked(rows)
 
-    def _due_urls(self, urls: list[str], changed_at: str | None) -> list[str]:
-        """Those of `urls` to check in this run (all with `--full`); counts the others in `not_due`."""
-        if self.full or self.max_age_days <= 0 or not urls:
+    def _due_urls(self, urls: list[str], changed_at: str | None, changed: bool = False) -> list[str]:
+        """Those of `urls` to check in this run (all with `--full`, or when `changed`: their member page
+        changed in this run); counts the others in `not_due`."""
+        if self.full or changed or self.max_age_days <= 0 or not urls:
             return urls
         states = self.store.http_states(urls)
         out = [
@@ -307,17 +308,18 @@ class Syncer(DocumentSync):
         assert self._queue is not None
         self._queue.put_nowait((priority, next(self._seq), job))
 
-    def _enqueue_commitments(self, slug: str) -> None:
+    def _enqueue_commitments(self, slug: str, changed: bool = False) -> None:
         """Queue a member's commitment pages that are due, then its documents (when the plan gives it
-        documents). Due: see `sync_checks.due`; the member's record time says when its page last changed."""
+        documents). Due: see `sync_checks.due`; the member's record time says when its page last changed
+        (`changed`: it changed in this run)."""
         member = self.store.get_member(slug)
         if member is None:
             return
         jobs = {self._commitment_url(slug, c.id, c.url): c for c in member.commitments}
-        for url in self._due_urls(list(jobs), member.fetched_at):
+        for url in self._due_urls(list(jobs), member.fetched_at, changed):
             c = jobs[url]
             self._enqueue(_COMMITMENT, ("commitment", slug, c.id, c.url))
-        self._enqueue_documents(slug, member.resources, member.fetched_at)
+        self._enqueue_documents(slug, member.resources, member.fetched_at, changed)
 
     def _commitment_url(self, slug: str, cid: str, href: str | None) -> str:
         if href and same_site(href, self.source.base_url):
@@ -384,7 +386,7 @@ class Syncer(DocumentSync):
         self._member_finished(
             "member_done", slug, f"{rec.name}: {'updated' if result.written else 'unchanged'}"
         )
-        self._enqueue_commitments(slug)
+        self._enqueue_commitments(slug, changed=result.written)
 
     async def sync_commitment(self, slug: str, cid: str, href: str | None, resume_since: str | None) -> None:
         url = self._commitment_url(slug, cid, href)

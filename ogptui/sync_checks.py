@@ -23,7 +23,7 @@ from typing import Any
 
 from ogptui.model import CommitmentPage, DocumentPage, Member, PageRejected
 from ogptui.source import FetchResult
-from ogptui.store import utcnow
+from ogptui.store import utcnow, utcnow_ms
 from ogptui.timefmt import parse_iso
 
 
@@ -32,7 +32,8 @@ def parse_member(res: FetchResult, url: str, slug: str) -> Member:
     from ogptui.parse import parse_page
     from ogptui.parse.identity import page_identity
 
-    rec = parse_page(res.text or "", url=res.final_url or url, kind="member", fetched_at=utcnow())
+    # to the millisecond: pages checked after it are told apart from pages checked before it (`due`)
+    rec = parse_page(res.text or "", url=res.final_url or url, kind="member", fetched_at=utcnow_ms())
     if not isinstance(rec, Member):
         raise PageRejected("the page is not a member page")
     ident = page_identity(res.text or "")
@@ -66,7 +67,7 @@ def parse_document(res: FetchResult, url: str, slug: str) -> DocumentPage:
     from ogptui.parse import parse_page
     from ogptui.parse.identity import page_identity
 
-    page = parse_page(res.text or "", url=res.final_url or url, kind="document", fetched_at=utcnow())
+    page = parse_page(res.text or "", url=res.final_url or url, kind="document", fetched_at=utcnow_ms())
     if not isinstance(page, DocumentPage):
         raise PageRejected("the page is not a document page")
     ident = page_identity(res.text or "")
@@ -137,8 +138,9 @@ def due(
     max_age_days: float,
 ) -> bool:
     """Must this page be checked now? Yes when it was never checked, failed or was not found last time, its
-    member page changed after its last check (`changed_at`: when the member's record last changed), or its
-    last check is at least `max_age_limit` old. `max_age_days` 0 checks every page every time."""
+    member page changed after its last check (`changed_at`: when the member's record last changed; a
+    whole-second time counts as the end of its second, so a check in the same second is re-done once), or
+    its last check is at least `max_age_limit` old. `max_age_days` 0 checks every page every time."""
     if max_age_days <= 0 or not state:
         return True
     if state.get("last_error") or state.get("failures") or (state.get("not_found") and not state.get("gone_at")):
@@ -147,6 +149,8 @@ def due(
     if checked is None:
         return True
     changed = parse_iso(changed_at)
+    if changed is not None and changed_at and "." not in changed_at:
+        changed += timedelta(seconds=1)  # a whole-second time: the change may have come late in that second
     if changed is not None and checked < changed:
         return True
     return now - checked >= max_age_limit(url, max_age_days)

@@ -17,8 +17,8 @@ from ogptui.model import (
     Resource,
 )
 from ogptui.search import search
-from ogptui.store import db as dbmod
 from ogptui.seed import open_store
+from ogptui.store import db as dbmod
 from ogptui.store.schema import CACHE_MIGRATIONS
 
 SITE = "https://www.opengovpartnership.org"

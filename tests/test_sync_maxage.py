@@ -1,0 +1,209 @@
+"""Fewer requests (issue 19): member pages every sync; commitment and document pages and files only when
+their member page changed, their last check failed, or it is older than their max-age (`max_age_days`,
+shortened by a fixed per-URL jitter); `sync --full` checks everything. 304s are recorded in batches."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from ogptui import config
+from ogptui import sync as syncmod
+from ogptui.model import Post
+from ogptui.store import Store
+from ogptui.sync import run_sync
+from ogptui.sync_checks import MAX_AGE_JITTER, due, max_age_limit
+
+FAST = {"delay": 0, "backoff_initial": 0.001, "backoff_max": 0.005, "backoff_jitter": 0, "offline_after": 2}
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+URL = "https://example.org/members/peru/commitments/PE0001/"
+
+
+def iso(dt: datetime) -> str:
+    return dt.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def state(checked: datetime | None, **kw) -> dict:
+    return {"checked_at": iso(checked) if checked else None, "failures": 0, "last_error": None, **kw}
+
+
+def settings(**kw) -> config.Settings:
+    s = config.Settings()
+    for k, v in kw.items():
+        setattr(s, k, v)
+    return s
+
+
+def sync(store, site, slugs=None, **kw):
+    kw.setdefault("settings", settings(documents="none"))
+    return asyncio.run(run_sync(store, slugs=slugs, source=site.url, source_options=dict(FAST), **kw))
+
+
+def commitment_paths(site, slug: str) -> list[str]:
+    return [f"/members/{slug}/commitments/{c.id}/" for c in site.member(slug).commitments]
+
+
+def asked(site) -> int:
+    return site.counters.requests
+
+
+# ------------------------------------------------------------------------------------------- the rule
+
+
+def test_max_age_limit_is_fixed_per_url_and_spread_within_a_quarter():
+    limits = [max_age_limit(f"{URL}{i}", 7) for i in range(2000)]
+    assert all(timedelta(days=7 * (1 - MAX_AGE_JITTER)) <= x <= timedelta(days=7) for x in limits)
+    assert max(limits) - min(limits) > timedelta(days=1.5)  # pages fetched together fall due over days
+    assert max_age_limit(URL, 7) == max_age_limit(URL, 7)  # the same every run
+    assert max_age_limit(URL, 14) == 2 * max_age_limit(URL, 7)
+
+
+def test_due_at_both_sides_of_the_max_age():
+    limit = max_age_limit(URL, 7)
+    kw = {"url": URL, "changed_at": None, "now": NOW, "max_age_days": 7}
+    assert not due(state(NOW - limit + timedelta(seconds=1)), **kw)
+    assert due(state(NOW - limit), **kw)
+    assert due(state(NOW - limit - timedelta(seconds=1)), **kw)
+    assert not due(state(NOW - timedelta(minutes=5)), **kw)
+
+
+def test_due_when_never_checked_failed_not_found_or_max_age_zero():
+    kw = {"url": URL, "changed_at": None, "now": NOW, "max_age_days": 7}
+    recent = NOW - timedelta(hours=1)
+    assert due(None, **kw)
+    assert due(state(None), **kw)
+    assert due(state(recent, last_error="server answered 500", failures=1), **kw)
+    assert due(state(recent, failures=2), **kw)
+    assert due(state(recent, not_found=1), **kw)  # the second 404 in a row decides "gone"
+    assert not due(state(recent, not_found=2, gone_at=iso(recent)), **kw)  # gone: the max-age decides
+    assert due(state(recent), **{**kw, "max_age_days": 0})
+
+
+def test_due_when_the_member_changed_after_the_last_check():
+    checked = NOW - timedelta(hours=2)
+    kw = {"url": URL, "now": NOW, "max_age_days": 7}
+    assert due(state(checked), changed_at=iso(checked + timedelta(seconds=1)), **kw)
+    assert not due(state(checked), changed_at=iso(checked - timedelta(seconds=1)), **kw)
+    assert not due(state(checked), changed_at=iso(checked), **kw)
+
+
+# ------------------------------------------------------------------------------------ against the site
+
+
+def test_resync_checks_the_member_page_and_no_recent_commitment_page(store: Store, fake_site):
+    first = sync(store, fake_site, ["peru"])
+    n = len(fake_site.member("peru").commitments)
+    assert first.requests == 1 + n and first.not_due == 0
+    fake_site.reset_counters()
+    again = sync(store, fake_site, ["peru"])
+    assert asked(fake_site) == 1 and fake_site.hits("/members/peru/") == 1
+    assert again.outcome == "ok" and again.not_due == n and again.unchanged == 1
+    assert f"{n} pages checked recently not re-checked (`ogptui sync --full` checks them)" in again.text()
+
+
+def test_full_checks_every_page(store: Store, fake_site):
+    sync(store, fake_site, ["peru"])
+    fake_site.reset_counters()
+    again = sync(store, fake_site, ["peru"], full=True)
+    paths = commitment_paths(fake_site, "peru")
+    assert asked(fake_site) == 1 + len(paths) == fake_site.counters.not_modified
+    assert all(fake_site.hits(p) == 1 for p in paths)
+    assert again.not_due == 0
+
+
+def test_a_changed_member_page_rechecks_all_its_commitment_pages(store: Store, fake_site):
+    sync(store, fake_site, ["peru", "valdoria"])
+    peru = fake_site.member("peru")
+    fake_site.set_member(dataclasses.replace(peru, posts=[Post("News", "Something new.", None), *peru.posts]))
+    fake_site.reset_counters()
+    again = sync(store, fake_site, ["peru", "valdoria"])
+    assert again.updated == 1
+    assert all(fake_site.hits(p) == 1 for p in commitment_paths(fake_site, "peru"))
+    assert all(fake_site.hits(p) == 0 for p in commitment_paths(fake_site, "valdoria"))
+    assert asked(fake_site) == 2 + len(peru.commitments)
+
+
+def test_commitment_pages_fall_due_at_their_max_age_and_not_a_second_before(store: Store, fake_site):
+    sync(store, fake_site, ["peru"])
+    now = datetime.now(UTC)
+    with store.transaction() as db:  # the member page last changed a month ago
+        db.execute("UPDATE members SET fetched_at = ? WHERE slug = 'peru'", [iso(now - timedelta(days=30))])
+    paths = commitment_paths(fake_site, "peru")
+    old, young = (fake_site.url + p for p in paths[:2])
+    # checked_at one minute past / one minute short of each URL's own limit (a run takes well under that)
+    store.note_http(old, checked_at=iso(now - max_age_limit(old, 7) - timedelta(minutes=1)))
+    store.note_http(young, checked_at=iso(now - max_age_limit(young, 7) + timedelta(minutes=1)))
+    fake_site.reset_counters()
+    again = sync(store, fake_site, ["peru"], settings=settings(documents="none", max_age_days=7))
+    assert fake_site.hits(paths[0]) == 1 and fake_site.hits(paths[1]) == 0
+    assert asked(fake_site) == 2 and again.not_due == len(paths) - 1
+    # the re-checked page's check time moved on: not due again in the next run
+    fake_site.reset_counters()
+    sync(store, fake_site, ["peru"])
+    assert asked(fake_site) == 1
+
+
+def test_a_failed_commitment_page_is_retried_next_run(store: Store, fake_site):
+    first = commitment_paths(fake_site, "peru")[0]
+    fake_site.fault(first, "500", times=1)
+    s1 = sync(store, fake_site, ["peru"])
+    assert s1.commitments_failed == 1
+    fake_site.reset_counters()
+    sync(store, fake_site, ["peru"])
+    assert fake_site.hits(first) == 1 and asked(fake_site) == 2
+
+
+def test_documents_and_files_follow_the_same_rule(store: Store, fake_site):
+    docs = settings(documents="all")
+    sync(store, fake_site, ["peru"], settings=docs)
+    fake_site.reset_counters()
+    again = sync(store, fake_site, ["peru"], settings=docs)
+    assert asked(fake_site) == 1 and again.not_due > len(fake_site.member("peru").commitments)
+    # a changed document page is found by --full (its member page did not change)
+    slug = "peru-design-report-2019-2021"
+    page = copy.deepcopy(fake_site.document(slug))
+    page.summary = "A new summary."
+    fake_site.set_document(page)
+    assert sync(store, fake_site, ["peru"], settings=docs).documents_updated == 0
+    assert sync(store, fake_site, ["peru"], settings=docs, full=True).documents_updated == 1
+
+
+def test_max_age_zero_checks_everything_every_time(store: Store, fake_site):
+    sync(store, fake_site, ["peru"])
+    fake_site.reset_counters()
+    sync(store, fake_site, ["peru"], settings=settings(documents="none", max_age_days=0))
+    assert asked(fake_site) == 1 + len(fake_site.member("peru").commitments)
+
+
+def test_max_age_days_setting_rule():
+    assert config.Settings().max_age_days == 7
+    assert "max_age_days" in config.Settings.rules()
+    with pytest.raises(ValueError):
+        config.Settings.rules()["max_age_days"].check(-1, "max_age_days")
+
+
+# ------------------------------------------------------------------------------------- batched 304s
+
+
+def test_304s_are_written_in_batches_not_one_transaction_each(store: Store, fake_site, monkeypatch):
+    sync(store, fake_site, ["peru", "valdoria"])
+    calls: list[int] = []
+    singles: list[str] = []
+    real_checked, real_note = Store.note_checked, Store.note_http
+    monkeypatch.setattr(Store, "note_checked", lambda self, rows: (calls.append(len(rows)), real_checked(self, rows)))
+    monkeypatch.setattr(Store, "note_http", lambda self, url, **f: (singles.append(url), real_note(self, url, **f)))
+    monkeypatch.setattr(syncmod, "CHECKED_SECONDS", 3600.0)
+    monkeypatch.setattr(syncmod, "CHECKED_BATCH", 4)
+    fake_site.reset_counters()
+    t0 = iso(datetime.now(UTC) - timedelta(milliseconds=1))
+    sync(store, fake_site, ["peru", "valdoria"], full=True)
+    n = fake_site.counters.not_modified
+    assert n == asked(fake_site) > 8 and singles == []
+    assert sum(calls) == n and all(c == 4 for c in calls[:-1]) and len(calls) == -(-n // 4)
+    # every URL's check was recorded (a later run's resume and max-age depend on it)
+    checked = store.cache.execute("SELECT count(*) FROM http_state WHERE checked_at >= ?", [t0]).fetchone()[0]
+    assert checked == n
