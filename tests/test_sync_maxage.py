@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import dataclasses
+import signal
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,9 +15,26 @@ import pytest
 from ogptui import config
 from ogptui import sync as syncmod
 from ogptui.model import Post
+from ogptui.seed import open_store
 from ogptui.store import Store
 from ogptui.sync import run_sync
 from ogptui.sync_checks import MAX_AGE_JITTER, due, max_age_limit
+from tests.crashkit import (
+    DIRECTORY,
+    connect,
+    crash_site_data,
+    done_paths,
+    half_written,
+    integrity_problems,
+    norm_path,
+    requested_paths,
+    resume_point,
+    run_cli,
+    site_paths,
+    start_cli,
+    wait_for,
+    write_settings,
+)
 
 FAST = {"delay": 0, "backoff_initial": 0.001, "backoff_max": 0.005, "backoff_jitter": 0, "offline_after": 2}
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -207,3 +225,53 @@ def test_304s_are_written_in_batches_not_one_transaction_each(store: Store, fake
     # every URL's check was recorded (a later run's resume and max-age depend on it)
     checked = store.cache.execute("SELECT count(*) FROM http_state WHERE checked_at >= ?", [t0]).fetchone()[0]
     assert checked == n
+
+
+def test_sigkill_mid_resync_keeps_the_written_batches_and_the_next_run_resumes(make_fake_site, ogptui_home):
+    """A no-change `--full` re-sync killed once a batch of 304s is on disk: the cache is intact, nothing
+    stored changed, the batches written count as done, and the next run asks exactly for the rest."""
+    home = ogptui_home
+    data = crash_site_data(members=40, commitments_per_member=20)
+    site = make_fake_site(data, latency=0.01)
+    write_settings(home, delay=0, concurrency=4)
+    assert run_cli(home, "sync", "--all", "--source", site.url, "--quiet", timeout=300).returncode == 0
+    db = home / "cache.db"
+
+    def hashes() -> list:
+        conn = connect(db)
+        try:
+            return conn.execute("SELECT slug, record_hash FROM members ORDER BY slug").fetchall()
+        finally:
+            conn.close()
+
+    def done() -> set[str]:
+        conn = connect(db)
+        try:
+            return done_paths(conn, resume_point(conn))
+        finally:
+            conn.close()
+
+    before = hashes()
+    all_paths = site_paths(data)
+    site.reset_counters()
+    proc = start_cli(home, "sync", "--all", "--full", "--source", site.url, "--quiet")
+    try:
+        assert wait_for(lambda: bool(done()) or proc.poll() is not None, timeout=120)
+        assert proc.poll() is None, "the re-sync ended before its first batch was written"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.stderr:
+            proc.stderr.close()
+    answered = requested_paths(site)
+    assert integrity_problems(db) == []
+    with open_store(seed=False) as store:
+        assert half_written(store) == []
+    assert hashes() == before
+    kept = done()
+    assert 0 < len(kept) < len(all_paths)
+    assert kept <= answered  # what is recorded as done was asked and answered (304) in the killed run
+    site.reset_counters()
+    assert run_cli(home, "sync", "--all", "--full", "--source", site.url, "--quiet", timeout=300).returncode == 0
+    assert requested_paths(site) == (all_paths - kept) | {norm_path(DIRECTORY)}
+    assert hashes() == before
