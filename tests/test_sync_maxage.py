@@ -14,11 +14,13 @@ import pytest
 
 from ogptui import config
 from ogptui import sync as syncmod
+from ogptui.cli import main
 from ogptui.model import Post
 from ogptui.seed import open_store
 from ogptui.store import Store
 from ogptui.sync import run_sync
 from ogptui.sync_checks import MAX_AGE_JITTER, due, max_age_limit
+from ogptui.timefmt import checked_text
 from tests.crashkit import (
     DIRECTORY,
     connect,
@@ -275,3 +277,48 @@ def test_sigkill_mid_resync_keeps_the_written_batches_and_the_next_run_resumes(m
     assert run_cli(home, "sync", "--all", "--full", "--source", site.url, "--quiet", timeout=300).returncode == 0
     assert requested_paths(site) == (all_paths - kept) | {norm_path(DIRECTORY)}
     assert hashes() == before
+
+
+# ------------------------------------------------------------------- every view says how old it is
+
+
+def test_checked_text():
+    now = NOW
+    assert checked_text(None, None, now) is None
+    assert checked_text(iso(now - timedelta(days=2)), None, now) == "checked 2 days ago"
+    assert checked_text(iso(now - timedelta(days=9)), iso(now - timedelta(days=2)), now) == (
+        "checked 2 days ago (content from 9 days ago)"
+    )
+    assert checked_text(iso(now - timedelta(seconds=30)), iso(now - timedelta(seconds=5)), now) == "checked just now"
+
+
+def test_show_and_document_say_when_their_pages_were_checked(store: Store, fake_site, capsys):
+    sync(store, fake_site, ["peru"], settings=settings(documents="pages"))
+    paths = commitment_paths(fake_site, "peru")
+    store.note_http(fake_site.url + paths[0], checked_at=iso(datetime.now(UTC) - timedelta(days=6, hours=1)))
+    assert main(["show", "peru"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"Commitment pages ({len(paths)}): checked just now, the oldest 6 days ago "
+        "(`ogptui sync --full` checks them all now)"
+    ) in out
+    assert main(["document", "peru-design-report-2019-2021"]) == 0
+    assert "checked just now" in capsys.readouterr().out
+
+
+async def test_commitment_screen_says_when_its_page_was_checked(store: Store, fake_site):
+    from ogptui.tui.screens.commitment import CommitmentScreen
+    from tests.tuikit import fixed_now, make_app
+
+    await run_sync(store, slugs=["peru"], source=fake_site.url, source_options=dict(FAST))
+    first = fake_site.member("peru").commitments[0]
+    assert store.commitment_checked("peru", first.id) is not None
+    old = iso(fixed_now() - timedelta(days=3))  # the app's clock is fixed
+    store.note_http(fake_site.url + f"/members/peru/commitments/{first.id}/", fetched_at=old, checked_at=old)
+    app = make_app(store=store, slug="peru")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.push_screen(CommitmentScreen("peru", first.id))
+        await pilot.pause()
+        body = str(app.screen.query_one("#commitment-text").render())
+        assert "checked 3 days ago" in body and "Page" in body
+    assert store.commitment_checked("peru", "NO-SUCH") is None

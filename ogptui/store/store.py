@@ -665,6 +665,24 @@ class Store(DocumentStore):
                 )
         return None
 
+    def commitment_checked(self, slug: str, commitment_id: str) -> tuple[str | None, str | None] | None:
+        """(fetched_at, checked_at) of a commitment's page as sync last saw it; None: never fetched."""
+        row = self.cache.execute(
+            "SELECT h.fetched_at, h.checked_at FROM commitment_details d JOIN http_state h ON h.url = d.url "
+            "WHERE d.id = ? COLLATE NOCASE AND d.member_slug = ?",
+            [commitment_id, slug],
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def commitment_checks(self, slug: str) -> tuple[int, str | None, str | None]:
+        """(pages, newest check, oldest check) of a member's commitment pages (sync's bookkeeping)."""
+        row = self.cache.execute(
+            "SELECT count(*), max(checked_at), min(checked_at) FROM http_state "
+            "WHERE member_slug = ? AND kind = 'commitment' AND checked_at IS NOT NULL",
+            [slug],
+        ).fetchone()
+        return int(row[0]), row[1], row[2]
+
     def find_slug(self, text: str) -> list[str]:
         """Close matches for a mistyped slug or name (for 'did you mean')."""
         text = text.strip().lower()
