@@ -7,6 +7,7 @@ For each tree (default: this one; `--tree before=/tmp/old` adds another checkout
 - a full sync (`bench.sync_child`, i.e. `run_sync(all_members=True)`, concurrency 4, delay 0) into an
   empty cache, in its own process: CPU (user + system), peak RSS, bytes written to disk (`proc_stats.py`);
 - a no-change re-sync of that cache (the same), plus wall time, and the TCP connections the site accepted;
+  and, where the tree has `sync --full`, a no-change re-sync with `--full` (every page checked, as wget does);
 - wget: `wget -r -N -l 2` of the same pages (first copy), then `wget -r -N --no-if-modified-since` (a
   conditional re-check of every page); CPU from wait4, wall time, requests, connections.
 
@@ -122,6 +123,9 @@ def run(members: int, trees: dict[str, Path], reps: int = 1) -> dict:
                     log(f"targets: {label} no-change re-sync")
                     again = child_sync(tree, site, home)
                     row[label] = {"full": full, "resync": again}
+                    if "--full" in (tree / "bench" / "sync_child.py").read_text():
+                        log(f"targets: {label} no-change re-sync --full (every page checked)")
+                        row[label]["resync_full"] = child_sync(tree, site, home, "--full")
                     shutil.rmtree(home, ignore_errors=True)
                 dest = tmp / f"wget-{rep}"
                 log("targets: wget first copy, then -N --no-if-modified-since")

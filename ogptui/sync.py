@@ -160,9 +160,11 @@ class _Plan:
 
 
 _MEMBER, _COMMITMENT, _STOP = 1, 0, 9  # queue priorities: a member's commitments before the next member
-# 304s are recorded in batches: one transaction per CHECKED_BATCH URLs or per CHECKED_SECONDS, whichever
-# comes first (a killed run loses at most that much bookkeeping: those URLs are checked again next time).
+# 304s and changed commitment pages are written in batches: one transaction per CHECKED_BATCH 304s, per
+# WRITE_BATCH pages or per CHECKED_SECONDS, whichever comes first (a killed run loses at most that much:
+# those URLs are fetched again next time). A member page is written at once (its commitments follow it).
 CHECKED_BATCH = 500
+WRITE_BATCH = 100
 CHECKED_SECONDS = 1.0
 Job = tuple[Any, ...]  # ("member", slug) or ("commitment", slug, commitment ID, URL or None)
 
@@ -205,6 +207,7 @@ class Syncer(DocumentSync):
         self.max_age_days = max_age_days
         self._now = datetime.now(UTC)
         self._checked: dict[str, dict[str, Any]] = {}  # 304s not yet written (see CHECKED_BATCH)
+        self._pages: list[tuple[Any, str, dict[str, Any]]] = []  # commitment pages not yet written
         self._checked_flush_at = time.monotonic() + CHECKED_SECONDS
 
     # ---- bookkeeping of unchanged pages ---------------------------------------------------------
@@ -213,13 +216,47 @@ class Syncer(DocumentSync):
         row = self._http_ok(res, state)
         row["url"] = url
         self._checked[url] = row
-        if len(self._checked) >= CHECKED_BATCH or time.monotonic() >= self._checked_flush_at:
+        self._maybe_flush()
+
+    def _write_later(self, page: Any, slug: str, http: dict[str, Any]) -> None:
+        """Write a fetched commitment page (with its http_state row) in the next batch."""
+        self._pages.append((page, slug, http))
+        self._maybe_flush()
+
+    def _maybe_flush(self) -> None:
+        if (
+            len(self._checked) >= CHECKED_BATCH
+            or len(self._pages) >= WRITE_BATCH
+            or time.monotonic() >= self._checked_flush_at
+        ):
             self._flush_checked()
 
+    def _flush_safely(self) -> None:
+        """The last batch of a run that is ending (done, stopped, offline, interrupted); a failure here
+        (e.g. a full disk) only means those pages are fetched again next time."""
+        try:
+            self._flush_checked()
+        except Exception as e:
+            if self.summary.outcome == "ok":
+                self.summary.outcome = "failed"
+                self.summary.message = f"the sync stopped: {e}"
+
     def _flush_checked(self) -> None:
+        """Write the waiting 304s and commitment pages in one transaction."""
         rows, self._checked = list(self._checked.values()), {}
+        pages, self._pages = self._pages, []
         self._checked_flush_at = time.monotonic() + CHECKED_SECONDS
-        self.store.note_checked(rows)
+        if not rows and not pages:
+            return
+        with self.store.transaction():
+            self.store.note_checked(rows)
+            results = [
+                self.store.write_commitment(page, slug, http=http, run_id=self.run_id) for page, slug, http in pages
+            ]
+        for result in results:
+            if result.written:
+                self.summary.commitments_updated += 1
+                self.summary.written += result.rows
 
     def _due_urls(self, urls: list[str], changed_at: str | None, changed: bool = False) -> list[str]:
         """Those of `urls` to check in this run (all with `--full`, or when `changed`: their member page
@@ -417,10 +454,7 @@ class Syncer(DocumentSync):
             self._fail(url, slug, f"unusable page: {e.reason}", "commitment")
             self.summary.commitments_failed += 1
             return
-        result = self.store.write_commitment(page, slug, http=self._http_ok(res, state), run_id=self.run_id)
-        if result.written:
-            self.summary.commitments_updated += 1
-            self.summary.written += result.rows
+        self._write_later(page, slug, self._http_ok(res, state))
 
     # ---- the run ------------------------------------------------------------------------------
     async def discover(self) -> list[str]:
@@ -494,6 +528,7 @@ class Syncer(DocumentSync):
             await self._queue.join()
             for _ in range(workers):
                 self._enqueue(_STOP, None)
+            self._flush_checked()  # here, so a failing write stops the run as any write does
 
     async def run(self, plan: _Plan) -> SyncSummary:
         t0 = time.monotonic()
@@ -509,6 +544,7 @@ class Syncer(DocumentSync):
                 async with asyncio.timeout(self.deadline):
                     await self._work(plan)
             except TimeoutError:
+                self._flush_safely()
                 self.summary.outcome = "deadline"
                 self.summary.message = (
                     f"the sync stopped at its time limit of {self.deadline:g} s (setting run_deadline): "
@@ -520,6 +556,7 @@ class Syncer(DocumentSync):
                 # Nothing answered at all (e.g. one member and the connection refused): that is offline too.
                 self._go_offline(self.unreachable)
         except asyncio.CancelledError:  # Ctrl-C (asyncio.run cancels the main task) or the caller's cancel
+            self._flush_safely()  # before the message, which counts what was stored
             self.summary.outcome = "interrupted"
             self.summary.message = (
                 f"sync interrupted: {self.summary.stored()} before the interruption; "
@@ -534,6 +571,8 @@ class Syncer(DocumentSync):
         """The run stopped early: offline, cancelled, or an error (e.g. a full disk), which is re-raised."""
         errors = _leaves(group)
         others = [e for e in errors if not isinstance(e, Offline | Cancelled)]
+        if not others:
+            self._flush_safely()
         if others:
             self.summary.outcome = "failed"
             self.summary.message = f"the sync stopped: {others[0]}"
@@ -545,6 +584,7 @@ class Syncer(DocumentSync):
             self._go_offline(str(next(e for e in errors if isinstance(e, Offline))))
 
     def _go_offline(self, reason: str) -> None:
+        self._flush_safely()
         self.summary.outcome = "offline"
         self.summary.message = (
             f"cannot reach {self.source.base_url}: {reason}; cached data is unchanged"
@@ -556,10 +596,7 @@ class Syncer(DocumentSync):
 
     def _finish(self, t0: float) -> None:
         self._close_extractor()
-        try:
-            self._flush_checked()
-        except Exception:  # e.g. a full disk: those URLs are only checked again next time; nothing is lost
-            pass
+        self._flush_safely()
         s = self.summary
         s.members = self.total
         s.seconds = time.monotonic() - t0
