@@ -52,6 +52,7 @@ RULE_CASES = [
     ("documents", ["none", "pages", "all", " ALL "], ["", "some", "files", 1, True, None, ["all"]]),
     ("max_file_mb", [1, 10_000, 50.0], [0, 10_001, -1, 1.5, "50", True, None]),
     ("files_budget_mb", [1, 10_000_000, 2000], [0, 10_000_001, -5, 2.5, "2000", False, None]),
+    ("max_age_days", [0, 3650, 7], [-1, 3651, 1.5, "7", True, None]),
 ]  # fmt: skip
 
 
@@ -276,7 +277,8 @@ def test_ensure_home_makes_the_folder_or_says_why_not(tmp_path):
 def test_every_setting_survives_a_save_and_load(ogptui_home):
     changed = Settings(source="http://127.0.0.1:8765", concurrency=16, delay=0, auto_sync=False,
                        stale_hours=0.1, revalidate_every=0, theme="ansi-light", run_deadline=0,
-                       last_member="peru")  # fmt: skip
+                       last_member="peru", documents="pages", max_file_mb=10, files_budget_mb=10,
+                       max_age_days=30)  # fmt: skip
     assert all(getattr(changed, n) != getattr(Settings(), n) for n in Settings.rules())
     changed.save()
     again = Settings.load()
