@@ -137,6 +137,47 @@ def run(members: int, trees: dict[str, Path], reps: int = 1) -> dict:
     return res
 
 
+def _mb(n: float) -> str:
+    return f"{n / 1e6:,.1f} MB"
+
+
+def render(res: dict) -> str:
+    """A Markdown table of one run's figures, with the ratios to wget of the same repetition."""
+    n = res["members"]
+    lines = [
+        f"{n} members (`{res['site']}`), concurrency 4, delay 0; one row per tree and repetition.",
+        "",
+        "| tree | full sync CPU | ×wget | full wall | peak RSS | disk written (full) | re-sync wall | ×wget -N "
+        "| re-sync requests | connections | disk written (re-sync) | `--full` re-sync wall | ×wget -N "
+        "| `--full` CPU | `--full` disk |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for run in res["runs"]:
+        w = run["wget"]
+        lines.append(
+            f"| wget | {w['full']['cpu_s']:.2f} s | 1 | {w['full']['wall_s']:.2f} s | | "
+            f"| {w['resync']['wall_s']:.2f} s | 1 | {w['resync']['requests']:,} | {w['resync']['connections']} "
+            "| | | | | |"
+        )
+        for label, r in run.items():
+            if label == "wget":
+                continue
+            f, a, ff = r["full"], r["resync"], r.get("resync_full")
+            tail = (
+                f"| {ff['wall_s']:.2f} s | {ff['wall_s'] / w['resync']['wall_s']:.2f} | {ff['cpu_s']:.2f} s "
+                f"| {_mb(ff['write_bytes'])} |"
+                if ff
+                else "| — | — | — | — |"
+            )
+            lines.append(
+                f"| {label} | {f['cpu_s']:.2f} s | {f['cpu_s'] / w['full']['cpu_s']:.1f} | {f['wall_s']:.2f} s "
+                f"| {f['rss_mb']:.0f} MB | {_mb(f['write_bytes'])} | {a['wall_s']:.2f} s "
+                f"| {a['wall_s'] / w['resync']['wall_s']:.2f} | {a['requests']:,} | {a['connections']} "
+                f"| {_mb(a['write_bytes'])} " + tail
+            )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.sync_targets")
     ap.add_argument("--members", type=int, default=200)
@@ -144,7 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=1)
     ap.add_argument("--out")
     ap.add_argument("--no-after", action="store_true", help="measure only the --tree checkouts")
+    ap.add_argument("--render", metavar="JSON", help="print the Markdown table of a saved run and exit")
     a = ap.parse_args(argv)
+    if a.render:
+        print(render(json.loads(Path(a.render).read_text())))
+        return 0
     trees = dict(t.split("=", 1) for t in a.tree)
     trees_p = {k: Path(v).resolve() for k, v in trees.items()} | ({} if a.no_after else {"after": ROOT})
     res = run(a.members, trees_p, a.reps)
