@@ -322,3 +322,43 @@ async def test_commitment_screen_says_when_its_page_was_checked(store: Store, fa
         body = str(app.screen.query_one("#commitment-text").render())
         assert "checked 3 days ago" in body and "Page" in body
     assert store.commitment_checked("peru", "NO-SUCH") is None
+
+
+def test_a_batch_is_all_or_nothing_when_a_write_fails_mid_batch(store: Store, fake_site, monkeypatch):
+    """A full disk on the second commitment page of a batch: the whole batch (the first page and every
+    304 with it) is rolled back, the run stops with the error, and the next run stores both pages."""
+    import sqlite3
+
+    sync(store, fake_site, ["peru"])
+    ids = [c.id for c in fake_site.member("peru").commitments[:2]]
+    for cid in ids:
+        page = copy.deepcopy(fake_site.commitment("peru", cid))
+        page.description = f"Rewritten upstream: {cid}."
+        fake_site.set_commitment(page, "peru")
+
+    def rows() -> tuple:
+        details = store.cache.execute("SELECT id, record_hash FROM commitment_details ORDER BY id").fetchall()
+        checks = store.cache.execute("SELECT url, checked_at FROM http_state ORDER BY url").fetchall()
+        return details, checks
+
+    before = rows()
+    real = Store.write_commitment
+    calls = []
+
+    def failing(self, page, slug, **kw):
+        calls.append(page.id)
+        if len(calls) == 2:
+            raise sqlite3.OperationalError("database or disk is full")
+        return real(self, page, slug, **kw)
+
+    monkeypatch.setattr(Store, "write_commitment", failing)
+    monkeypatch.setattr(syncmod, "CHECKED_SECONDS", 3600.0)
+    with pytest.raises(sqlite3.OperationalError):
+        sync(store, fake_site, ["peru"], full=True)
+    assert rows() == before  # the first page and the 304s of the batch were rolled back with it
+    assert store.cache.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert store.last_run().outcome == "failed"
+    monkeypatch.setattr(Store, "write_commitment", real)
+    again = sync(store, fake_site, ["peru"], full=True)
+    assert again.outcome == "ok" and again.commitments_updated == 2
+    assert {store.get_commitment("peru", cid).description for cid in ids} == {f"Rewritten upstream: {c}." for c in ids}
