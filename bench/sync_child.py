@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--concurrency", type=int, default=4)
     ap.add_argument("--delay", type=float, default=0.0)
     ap.add_argument("--full", action="store_true", help="check every page (`ogptui sync --full`)")
+    ap.add_argument("--documents", choices=("none", "pages", "all"), help="documents for every member")
     a = ap.parse_args(argv)
     settings = config.Settings(revalidate_every=0)
     with open_store(config.paths(), seed=False) as store:
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
                 delay=a.delay,
                 settings=settings,
                 **({"full": True} if a.full else {}),
+                **({"documents": a.documents} if a.documents else {}),
             )
         )
     print(json.dumps({"requests": s.requests, "written": s.written, "outcome": s.outcome}), flush=True)

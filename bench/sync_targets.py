@@ -137,6 +137,21 @@ def run(members: int, trees: dict[str, Path], reps: int = 1) -> dict:
     return res
 
 
+def documents_rss(sizes: list[int]) -> list[dict]:
+    """Peak RSS of a full sync with documents (pages and files, `--documents all`) at each site size."""
+    out = []
+    for n in sizes:
+        tmp = Path(tempfile.mkdtemp(prefix="ogptui-bench-docs-"))
+        try:
+            with SiteProcess(members=n, commitments=25 * n, resources=40 * n) as site:
+                log(f"targets: full sync with documents, {n} members")
+                r = child_sync(ROOT, site, tmp, "--documents", "all")
+                out.append({"members": n} | r)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
 def _mb(n: float) -> str:
     return f"{n / 1e6:,.1f} MB"
 
@@ -186,7 +201,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out")
     ap.add_argument("--no-after", action="store_true", help="measure only the --tree checkouts")
     ap.add_argument("--render", metavar="JSON", help="print the Markdown table of a saved run and exit")
+    ap.add_argument("--documents-rss", metavar="N,N", help="only: peak RSS of syncs with documents at these sizes")
     a = ap.parse_args(argv)
+    if a.documents_rss:
+        print(json.dumps(documents_rss([int(x) for x in a.documents_rss.split(",")]), indent=1))
+        return 0
     if a.render:
         print(render(json.loads(Path(a.render).read_text())))
         return 0

@@ -23,7 +23,7 @@ from typing import Any
 
 from ogptui.model import CommitmentPage, DocumentPage, Member, PageRejected
 from ogptui.source import FetchResult
-from ogptui.store import utcnow, utcnow_ms
+from ogptui.store import utcnow_ms
 from ogptui.timefmt import parse_iso
 
 
@@ -50,7 +50,7 @@ def parse_commitment(res: FetchResult, url: str, cid: str) -> CommitmentPage:
     from ogptui.parse.identity import page_identity
 
     want = cid.upper()
-    page = parse_page(res.text or "", url=res.final_url or url, kind="commitment", fetched_at=utcnow())
+    page = parse_page(res.text or "", url=res.final_url or url, kind="commitment", fetched_at=utcnow_ms())
     if not isinstance(page, CommitmentPage):
         raise PageRejected("the page is not a commitment page")
     ident = page_identity(res.text or "")
