@@ -10,6 +10,11 @@ cancellation stops every worker. Every run is bounded: each request by the sourc
 run by `run_deadline`. However a run ends (done, offline, Ctrl-C, deadline, cancelled, killed), what it
 stored is kept and the next run with the same target resumes after it.
 
+Member pages are checked on every run; a member's commitment and document pages (and files) only when due
+(`sync_checks.due`: the member page changed, their last check failed, or it is older than `max_age_days`),
+or all of them with `full` (`ogptui sync --full`). Unchanged pages (304s) and changed commitment pages are
+written in batches (`CHECKED_BATCH`, `WRITE_BATCH`, `CHECKED_SECONDS`), each batch one transaction.
+
 (Over 400 lines on purpose: planning, the worker pool and how a run ends are one idea and read best
 together; the checks of a fetched page live in `sync_checks.py`.)
 """
