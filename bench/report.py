@@ -351,13 +351,26 @@ def _sync(s: dict) -> list[str]:
     L += [
         "### No-change re-sync",
         "",
-        "The same cache synced again, nothing changed on the site; concurrency 4, delay 0.",
+        "The same cache synced again, nothing changed on the site; concurrency 4, delay 0. `--full` checks "
+        "every page (as wget does); the default re-sync checks member pages, and commitment pages only when "
+        "due (member page changed, or last check older than `max_age_days`).",
         "",
         "| | wall time | requests | 304 | bytes | bytes vs full sync | rows written |",
         "|---|---|---|---|---|---|---|",
-        f"| with validators (ETag / Last-Modified → 304) | {fmt(v['wall_s'], ' s', 1)} | {_int(v['requests'])} "
+        f"| `--full` with validators (ETag / Last-Modified → 304) | {fmt(v['wall_s'], ' s', 1)} | "
+        f"{_int(v['requests'])} "
         f"| {_int(v['not_modified'])} | {_mb(v['bytes'])} | {_pct(v['bytes_ratio'])} | {_int(v['written'])} |",
-        f"| without validators, fresh nonce in every page (`{s.get('site_nonce_command', '')}`): record hash "
+        *(
+            [
+                f"| default (pages due only; {d['not_due']:,} not due) | {fmt(d['wall_s'], ' s', 2)} | "
+                f"{_int(d['requests'])} | {_int(d['not_modified'])} | {_mb(d['bytes'])} | "
+                f"{_pct(d['bytes']['median'] / max(1, full_b))} | {_int(d['written'])} |"
+            ]
+            if (d := s.get("resync_default"))
+            else []
+        ),
+        f"| `--full` without validators, fresh nonce in every page (`{s.get('site_nonce_command', '')}`): "
+        "record hash "
         f"| {fmt(h['wall_s'], ' s', 1)} | {_int(h['requests'])} | {_int(h['not_modified'])} | {_mb(h['bytes'])} "
         f"| {_pct(h['bytes_ratio'])} | {_int(h['written'])} |",
         "",
@@ -386,8 +399,16 @@ def _sync(s: dict) -> list[str]:
             f"| wget re-run `-N` | {fmt(wa['wall_s'], ' s', 2)} | {_int(wa['requests'])} | {_mb(wa['bytes'])} |",
             f"| wget re-run `-N {w['check_option']}` | {fmt(wc['wall_s'], ' s', 1)} | {_int(wc['requests'])} "
             f"| {_mb(wc['bytes'])} |",
-            f"| ogptui no-change re-sync | {fmt(v['wall_s'], ' s', 1)} | {_int(v['requests'])} "
+            f"| ogptui no-change re-sync `--full` | {fmt(v['wall_s'], ' s', 1)} | {_int(v['requests'])} "
             f"| {_mb(v['bytes'])} |",
+            *(
+                [
+                    f"| ogptui no-change re-sync (default) | {fmt(d['wall_s'], ' s', 2)} | {_int(d['requests'])} "
+                    f"| {_mb(d['bytes'])} |"
+                ]
+                if (d := s.get("resync_default"))
+                else []
+            ),
         ]
         if wn := s.get("wget_nonce"):
             L += [

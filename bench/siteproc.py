@@ -4,7 +4,7 @@
 
 The child prints one JSON line ({"url": ..., "members": ..., "commitments": ...}) once it listens on
 127.0.0.1, then answers commands read from stdin, one JSON line each:
-`counters` (requests, conditional, not_modified, bytes_sent, statuses, max_in_flight), `reset`, `quit`.
+`counters` (requests, conditional, not_modified, bytes_sent, statuses, max_in_flight, connections), `reset`, `quit`.
 `SiteProcess` is the parent's side.
 """
 
@@ -30,6 +30,7 @@ def _counters(site) -> dict:
             "bytes_sent": c.bytes_sent,
             "statuses": {str(k): v for k, v in sorted(c.statuses.items())},
             "max_in_flight": c.max_in_flight,
+            "connections": c.connections,
         }
 
 

@@ -3,7 +3,9 @@
 - full sync of the whole site (`--all`) at concurrency 1, 2 and 4, delay 0 (no politeness pause);
 - the same on a few members with the default polite delay, against delay 0;
 - no-change re-sync with validators (conditional GET → 304) and without (`--no-validators --nonce`:
-  every page comes back in full with a fresh random token, so only the record hash can say "unchanged");
+  every page comes back in full with a fresh random token, so only the record hash can say "unchanged"),
+  both with `--full` (every page checked, as wget does); and the default re-sync (member pages, and the
+  other pages only when due: `max_age_days`);
 - resume: a sync process SIGKILLed at about half of the requests, then run again;
 - the baseline: `wget -r -N -l 2` of the same pages (directory → members → commitments), first copy and
   re-run, on the same site in the same run.
@@ -73,8 +75,9 @@ def sync_once(
     concurrency: int = 4,
     delay: float | None = 0.0,
     slugs: list[str] | None = None,
+    full: bool = False,
 ) -> dict:
-    """One in-process `run_sync` into `home`; timings plus the site's own counters."""
+    """One in-process `run_sync` into `home`; timings plus the site's own counters (`full`: `sync --full`)."""
     from ogptui import config
     from ogptui.seed import open_store
     from ogptui.sync import run_sync
@@ -95,6 +98,7 @@ def sync_once(
                     concurrency=concurrency,
                     delay=delay,
                     settings=settings,
+                    full=full,
                 )
             )
             wall = time.perf_counter() - t0
@@ -119,6 +123,8 @@ def sync_once(
         "written": s.written,
         "db_bytes": _db_size(home),
         "max_in_flight": c["max_in_flight"],
+        "connections": c.get("connections"),
+        "not_due": s.not_due,
     }
 
 
@@ -243,12 +249,19 @@ def run(quick: bool = False, config: Config | None = None) -> dict:
             # --- no-change re-sync with validators -----------------------------------------------
             runs = []
             for i in range(cfg.resync_reps):
-                log(f"sync: no-change re-sync with validators, run {i + 1}/{cfg.resync_reps}")
-                runs.append(sync_once(site, keep, concurrency=4))
+                log(f"sync: no-change re-sync --full with validators, run {i + 1}/{cfg.resync_reps}")
+                runs.append(sync_once(site, keep, concurrency=4, full=True))
             r = _agg(runs)
             r["bytes_ratio"] = round(r["bytes"]["median"] / full_bytes, 5)
             r["met"] = r["written"]["max"] == 0 and r["bytes_ratio"] <= TARGET_RESYNC_BYTES_RATIO
             res["resync_validators"] = r
+            runs = []
+            for i in range(cfg.resync_reps):
+                log(f"sync: no-change re-sync (default: pages due only), run {i + 1}/{cfg.resync_reps}")
+                runs.append(sync_once(site, keep, concurrency=4))
+            r = _agg(runs)
+            r["not_due"] = runs[-1]["not_due"]
+            res["resync_default"] = r
             shutil.rmtree(keep, ignore_errors=True)
             # --- polite delay on a subset --------------------------------------------------------
             if cfg.polite:
@@ -297,8 +310,8 @@ def run(quick: bool = False, config: Config | None = None) -> dict:
             first = sync_once(site, home, concurrency=4)
             runs = []
             for i in range(cfg.hash_resync_reps):
-                log(f"sync: no-change re-sync without validators, run {i + 1}/{cfg.hash_resync_reps}")
-                runs.append(sync_once(site, home, concurrency=4))
+                log(f"sync: no-change re-sync --full without validators, run {i + 1}/{cfg.hash_resync_reps}")
+                runs.append(sync_once(site, home, concurrency=4, full=True))
             r = _agg(runs)
             r["full"] = first
             r["bytes_ratio"] = round(r["bytes"]["median"] / max(1, first["bytes"]), 4)

@@ -96,6 +96,7 @@ RUN_DEADLINE = NumberRange(0, 7 * 24 * 3600, unit=" of seconds")
 DOCUMENTS = Choice("none", "pages", "all")
 MAX_FILE_MB = IntRange(1, 10_000)
 FILES_BUDGET_MB = IntRange(1, 10_000_000)
+MAX_AGE_DAYS = IntRange(0, 3650)
 
 
 def setting(default: Any, rule: Rule) -> Any:
@@ -125,6 +126,10 @@ class Settings:
     sort_members: str = setting("", SortOrder(SORT_COLUMNS["members"]))
     sort_commitments: str = setting("", SortOrder(SORT_COLUMNS["commitments"]))
     sort_resources: str = setting("", SortOrder(SORT_COLUMNS["resources"]))
+    # A member page is checked on every sync; its commitment and document pages (and files) only when the
+    # member page changed or their own last check is older than this many days (spread by up to a quarter
+    # per page, so pages fetched together do not all fall due on one day); 0 = check everything every time.
+    max_age_days: int = setting(7, MAX_AGE_DAYS)
     # Not settings: what loading found wrong (one sentence each), and what `save` must keep as it was.
     notices: list[str] = field(default_factory=list, repr=False, compare=False, metadata={})
     _kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, metadata={})

@@ -10,6 +10,11 @@ cancellation stops every worker. Every run is bounded: each request by the sourc
 run by `run_deadline`. However a run ends (done, offline, Ctrl-C, deadline, cancelled, killed), what it
 stored is kept and the next run with the same target resumes after it.
 
+Member pages are checked on every run; a member's commitment and document pages (and files) only when due
+(`sync_checks.due`: the member page changed, their last check failed, or it is older than `max_age_days`),
+or all of them with `full` (`ogptui sync --full`). Unchanged pages (304s) and changed commitment pages are
+written in batches (`CHECKED_BATCH`, `WRITE_BATCH`, `CHECKED_SECONDS`), each batch one transaction.
+
 (Over 400 lines on purpose: planning, the worker pool and how a run ends are one idea and read best
 together; the checks of a fetched page live in `sync_checks.py`.)
 """
@@ -23,6 +28,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
@@ -33,6 +39,7 @@ from ogptui.seed import open_store
 from ogptui.source import FetchError, FetchResult, Source, same_site
 from ogptui.store import Store, utcnow, utcnow_ms
 from ogptui.sync_checks import done_since as _done_since
+from ogptui.sync_checks import due as _due
 from ogptui.sync_checks import moved_commitment as _moved_commitment
 from ogptui.sync_checks import moved_member as _moved_member
 from ogptui.sync_checks import parse_commitment as _parse_commitment
@@ -73,6 +80,7 @@ class SyncSummary:
     files_failed: int = 0  # attachments refused (too large, not what the link promised, over the budget…)
     files_bytes: int = 0
     files_pruned: int = 0  # files of unwatched members given up to stay within the files budget
+    not_due: int = 0  # commitment/document pages and files not checked: checked within max_age_days
     requests: int = 0
     conditional: int = 0
     not_modified: int = 0
@@ -113,6 +121,8 @@ class SyncSummary:
         if self.files_pruned:
             n = self.files_pruned
             s += f"; {n} older file{'s' if n != 1 else ''} of unwatched members removed (files budget)"
+        if self.not_due:
+            s += f"; {self.not_due} pages checked recently not re-checked (`ogptui sync --full` checks them)"
         if self.moved:
             s += "; moved on the site: " + ", ".join(f"{a} → {b}" for a, b in self.moved)
         if self.retries:
@@ -155,6 +165,12 @@ class _Plan:
 
 
 _MEMBER, _COMMITMENT, _STOP = 1, 0, 9  # queue priorities: a member's commitments before the next member
+# 304s and changed commitment pages are written in batches: one transaction per CHECKED_BATCH 304s, per
+# WRITE_BATCH pages or per CHECKED_SECONDS, whichever comes first (a killed run loses at most that much:
+# those URLs are fetched again next time). A member page is written at once (its commitments follow it).
+CHECKED_BATCH = 500
+WRITE_BATCH = 100
+CHECKED_SECONDS = 1.0
 Job = tuple[Any, ...]  # ("member", slug) or ("commitment", slug, commitment ID, URL or None)
 
 
@@ -172,6 +188,8 @@ class Syncer(DocumentSync):
         max_file_mb: int = 50,
         files_budget_mb: int = 2000,
         watched: set[str] | None = None,
+        full: bool = False,
+        max_age_days: float = 0,
     ):
         self._init_documents(
             documents_for, max_file_mb=max_file_mb, files_budget_mb=files_budget_mb, watched=watched
@@ -190,6 +208,74 @@ class Syncer(DocumentSync):
         self.total = 0
         self._queue: asyncio.PriorityQueue[tuple[int, int, Job | None]] | None = None
         self._seq = itertools.count()
+        self.full = full  # check every page (`sync --full`), not only those due
+        self.max_age_days = max_age_days
+        self._now = datetime.now(UTC)
+        self._checked: dict[str, dict[str, Any]] = {}  # 304s not yet written (see CHECKED_BATCH)
+        self._pages: list[tuple[Any, str, dict[str, Any]]] = []  # commitment pages not yet written
+        self._checked_flush_at = time.monotonic() + CHECKED_SECONDS
+
+    # ---- bookkeeping of unchanged pages ---------------------------------------------------------
+    def _not_modified(self, url: str, res: FetchResult, state: dict[str, Any] | None) -> None:
+        """Record a 304 in the next batch (written by `_flush_checked`)."""
+        row = self._http_ok(res, state)
+        row["url"] = url
+        self._checked[url] = row
+        self._maybe_flush()
+
+    def _write_later(self, page: Any, slug: str, http: dict[str, Any]) -> None:
+        """Write a fetched commitment page (with its http_state row) in the next batch."""
+        self._pages.append((page, slug, http))
+        self._maybe_flush()
+
+    def _maybe_flush(self) -> None:
+        if (
+            len(self._checked) >= CHECKED_BATCH
+            or len(self._pages) >= WRITE_BATCH
+            or time.monotonic() >= self._checked_flush_at
+        ):
+            self._flush_checked()
+
+    def _flush_safely(self) -> None:
+        """The last batch of a run that is ending (done, stopped, offline, interrupted); a failure here
+        (e.g. a full disk) only means those pages are fetched again next time."""
+        try:
+            self._flush_checked()
+        except Exception as e:
+            if self.summary.outcome == "ok":
+                self.summary.outcome = "failed"
+                self.summary.message = f"the sync stopped: {e}"
+
+    def _flush_checked(self) -> None:
+        """Write the waiting 304s and commitment pages in one transaction."""
+        rows, self._checked = list(self._checked.values()), {}
+        pages, self._pages = self._pages, []
+        self._checked_flush_at = time.monotonic() + CHECKED_SECONDS
+        if not rows and not pages:
+            return
+        with self.store.transaction():
+            self.store.note_checked(rows)
+            results = [
+                self.store.write_commitment(page, slug, http=http, run_id=self.run_id) for page, slug, http in pages
+            ]
+        for result in results:
+            if result.written:
+                self.summary.commitments_updated += 1
+                self.summary.written += result.rows
+
+    def _due_urls(self, urls: list[str], changed_at: str | None, changed: bool = False) -> list[str]:
+        """Those of `urls` to check in this run (all with `--full`, or when `changed`: their member page
+        changed in this run); counts the others in `not_due`."""
+        if self.full or changed or self.max_age_days <= 0 or not urls:
+            return urls
+        states = self.store.http_states(urls)
+        out = [
+            u
+            for u in urls
+            if _due(states.get(u), url=u, changed_at=changed_at, now=self._now, max_age_days=self.max_age_days)
+        ]
+        self.summary.not_due += len(urls) - len(out)
+        return out
 
     def _member_finished(self, kind: str, slug: str, message: str) -> None:
         self.done += 1
@@ -266,13 +352,23 @@ class Syncer(DocumentSync):
         assert self._queue is not None
         self._queue.put_nowait((priority, next(self._seq), job))
 
-    def _enqueue_commitments(self, slug: str) -> None:
-        """Queue a member's commitment pages, then its documents (when the plan gives it documents)."""
+    def _enqueue_commitments(self, slug: str, changed: bool = False) -> None:
+        """Queue a member's commitment pages that are due, then its documents (when the plan gives it
+        documents). Due: see `sync_checks.due`; the member's record time says when its page last changed
+        (`changed`: it changed in this run)."""
         member = self.store.get_member(slug)
-        for c in member.commitments if member is not None else []:
+        if member is None:
+            return
+        jobs = {self._commitment_url(slug, c.id, c.url): c for c in member.commitments}
+        for url in self._due_urls(list(jobs), member.fetched_at, changed):
+            c = jobs[url]
             self._enqueue(_COMMITMENT, ("commitment", slug, c.id, c.url))
-        if member is not None:
-            self._enqueue_documents(slug, member.resources)
+        self._enqueue_documents(slug, member.resources, member.fetched_at, changed)
+
+    def _commitment_url(self, slug: str, cid: str, href: str | None) -> str:
+        if href and same_site(href, self.source.base_url):
+            return href
+        return self.url(f"/members/{slug}/commitments/{cid}/")
 
     # ---- one member ---------------------------------------------------------------------------
     async def sync_member(self, slug: str, resume_since: str | None) -> None:
@@ -310,7 +406,7 @@ class Syncer(DocumentSync):
             self._member_finished("member_failed", slug, reason)
             return
         if res.not_modified:
-            self.store.note_http(url, **{k: v for k, v in self._http_ok(res, state).items() if k != "url"})
+            self._not_modified(url, res, state)
             self.summary.unchanged += 1
             self._member_finished("member_done", slug, f"{slug}: not modified")
             self._enqueue_commitments(slug)
@@ -334,12 +430,10 @@ class Syncer(DocumentSync):
         self._member_finished(
             "member_done", slug, f"{rec.name}: {'updated' if result.written else 'unchanged'}"
         )
-        self._enqueue_commitments(slug)
+        self._enqueue_commitments(slug, changed=result.written)
 
     async def sync_commitment(self, slug: str, cid: str, href: str | None, resume_since: str | None) -> None:
-        url = self.url(f"/members/{slug}/commitments/{cid}/")
-        if href and same_site(href, self.source.base_url):
-            url = href
+        url = self._commitment_url(slug, cid, href)
         if resume_since and _done_since(self.store.http_state(url), resume_since):
             return
         try:
@@ -358,7 +452,7 @@ class Syncer(DocumentSync):
             self.summary.commitments_failed += 1
             return
         if res.not_modified:
-            self.store.note_http(url, **{k: v for k, v in self._http_ok(res, state).items() if k != "url"})
+            self._not_modified(url, res, state)
             return
         self.summary.replaced_chars += res.replaced_chars
         try:
@@ -367,10 +461,7 @@ class Syncer(DocumentSync):
             self._fail(url, slug, f"unusable page: {e.reason}", "commitment")
             self.summary.commitments_failed += 1
             return
-        result = self.store.write_commitment(page, slug, http=self._http_ok(res, state), run_id=self.run_id)
-        if result.written:
-            self.summary.commitments_updated += 1
-            self.summary.written += result.rows
+        self._write_later(page, slug, self._http_ok(res, state))
 
     # ---- the run ------------------------------------------------------------------------------
     async def discover(self) -> list[str]:
@@ -444,6 +535,7 @@ class Syncer(DocumentSync):
             await self._queue.join()
             for _ in range(workers):
                 self._enqueue(_STOP, None)
+            self._flush_checked()  # here, so a failing write stops the run as any write does
 
     async def run(self, plan: _Plan) -> SyncSummary:
         t0 = time.monotonic()
@@ -459,6 +551,7 @@ class Syncer(DocumentSync):
                 async with asyncio.timeout(self.deadline):
                     await self._work(plan)
             except TimeoutError:
+                self._flush_safely()
                 self.summary.outcome = "deadline"
                 self.summary.message = (
                     f"the sync stopped at its time limit of {self.deadline:g} s (setting run_deadline): "
@@ -470,6 +563,7 @@ class Syncer(DocumentSync):
                 # Nothing answered at all (e.g. one member and the connection refused): that is offline too.
                 self._go_offline(self.unreachable)
         except asyncio.CancelledError:  # Ctrl-C (asyncio.run cancels the main task) or the caller's cancel
+            self._flush_safely()  # before the message, which counts what was stored
             self.summary.outcome = "interrupted"
             self.summary.message = (
                 f"sync interrupted: {self.summary.stored()} before the interruption; "
@@ -484,6 +578,8 @@ class Syncer(DocumentSync):
         """The run stopped early: offline, cancelled, or an error (e.g. a full disk), which is re-raised."""
         errors = _leaves(group)
         others = [e for e in errors if not isinstance(e, Offline | Cancelled)]
+        if not others:
+            self._flush_safely()
         if others:
             self.summary.outcome = "failed"
             self.summary.message = f"the sync stopped: {others[0]}"
@@ -495,6 +591,7 @@ class Syncer(DocumentSync):
             self._go_offline(str(next(e for e in errors if isinstance(e, Offline))))
 
     def _go_offline(self, reason: str) -> None:
+        self._flush_safely()
         self.summary.outcome = "offline"
         self.summary.message = (
             f"cannot reach {self.source.base_url}: {reason}; cached data is unchanged"
@@ -506,6 +603,7 @@ class Syncer(DocumentSync):
 
     def _finish(self, t0: float) -> None:
         self._close_extractor()
+        self._flush_safely()
         s = self.summary
         s.members = self.total
         s.seconds = time.monotonic() - t0
@@ -614,12 +712,15 @@ async def run_sync(
     deadline: float | None = None,
     documents: str | None = None,
     document_slugs: list[tuple[str, str]] | None = None,
+    full: bool = False,
 ) -> SyncSummary:
     """Sync members into `store`. `deadline` (seconds, default: the `run_deadline` setting) bounds the run.
 
     `documents` ("none" / "pages" / "all", the `--documents` option) overrides which documents every member
     of the run gets (see `documents_rule`). `document_slugs` [(document slug, member slug)] syncs only those
     documents (pages and files), no member pages (the reader's "fetch this document now").
+    Member pages are checked on every run; commitment and document pages (and files) when due (see
+    `sync_checks.due`, setting `max_age_days`), or all of them with `full` (`ogptui sync --full`).
     """
     if documents is not None and documents not in DOCUMENT_MODES:
         raise ValueError(f"documents must be one of {', '.join(DOCUMENT_MODES)}, not {documents!r}")
@@ -648,6 +749,8 @@ async def run_sync(
             max_file_mb=settings.max_file_mb,
             files_budget_mb=settings.files_budget_mb,
             watched=watched,
+            full=full,
+            max_age_days=settings.max_age_days,
         )
         if not plan.slugs and not plan.documents and plan.target != "--all":
             syncer.summary.message = (

@@ -9,15 +9,21 @@
   where a redirect landed).
 - `done_since`: whether an interrupted run already finished a URL (times compared parsed, to the
   millisecond; older rows hold whole seconds).
+- `due` / `max_age_limit`: whether a commitment or document page (or file) must be checked in this run:
+  never checked, failed or not found last time, its member page changed since its last check, or its last
+  check older than its max-age (the `max_age_days` setting, shortened by up to a quarter per URL so pages
+  fetched on one day fall due over several).
 """
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime, timedelta
 from typing import Any
 
 from ogptui.model import CommitmentPage, DocumentPage, Member, PageRejected
 from ogptui.source import FetchResult
-from ogptui.store import utcnow
+from ogptui.store import utcnow_ms
 from ogptui.timefmt import parse_iso
 
 
@@ -26,7 +32,8 @@ def parse_member(res: FetchResult, url: str, slug: str) -> Member:
     from ogptui.parse import parse_page
     from ogptui.parse.identity import page_identity
 
-    rec = parse_page(res.text or "", url=res.final_url or url, kind="member", fetched_at=utcnow())
+    # to the millisecond: pages checked after it are told apart from pages checked before it (`due`)
+    rec = parse_page(res.text or "", url=res.final_url or url, kind="member", fetched_at=utcnow_ms())
     if not isinstance(rec, Member):
         raise PageRejected("the page is not a member page")
     ident = page_identity(res.text or "")
@@ -43,7 +50,7 @@ def parse_commitment(res: FetchResult, url: str, cid: str) -> CommitmentPage:
     from ogptui.parse.identity import page_identity
 
     want = cid.upper()
-    page = parse_page(res.text or "", url=res.final_url or url, kind="commitment", fetched_at=utcnow())
+    page = parse_page(res.text or "", url=res.final_url or url, kind="commitment", fetched_at=utcnow_ms())
     if not isinstance(page, CommitmentPage):
         raise PageRejected("the page is not a commitment page")
     ident = page_identity(res.text or "")
@@ -60,7 +67,7 @@ def parse_document(res: FetchResult, url: str, slug: str) -> DocumentPage:
     from ogptui.parse import parse_page
     from ogptui.parse.identity import page_identity
 
-    page = parse_page(res.text or "", url=res.final_url or url, kind="document", fetched_at=utcnow())
+    page = parse_page(res.text or "", url=res.final_url or url, kind="document", fetched_at=utcnow_ms())
     if not isinstance(page, DocumentPage):
         raise PageRejected("the page is not a document page")
     ident = page_identity(res.text or "")
@@ -110,3 +117,40 @@ def done_since(state: dict[str, Any] | None, since: str) -> bool:
         return False
     checked, start = parse_iso(state.get("checked_at")), parse_iso(since)
     return bool(checked and start and checked >= start)
+
+
+MAX_AGE_JITTER = 0.25  # a URL's max-age is max_age_days × (1 − up to this fraction), fixed per URL
+
+
+def max_age_limit(url: str, max_age_days: float) -> timedelta:
+    """How old a URL's last check may be before it is due again: `max_age_days` shortened by a fraction in
+    [0, MAX_AGE_JITTER) fixed by the URL (a hash, so every run agrees and the limit never flickers)."""
+    h = int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest(), "big") / 2**64
+    return timedelta(days=max_age_days) * (1 - MAX_AGE_JITTER * h)
+
+
+def due(
+    state: dict[str, Any] | None,
+    *,
+    url: str,
+    changed_at: str | None,
+    now: datetime,
+    max_age_days: float,
+) -> bool:
+    """Must this page be checked now? Yes when it was never checked, failed or was not found last time, its
+    member page changed after its last check (`changed_at`: when the member's record last changed; a
+    whole-second time counts as the end of its second, so a check in the same second is re-done once), or
+    its last check is at least `max_age_limit` old. `max_age_days` 0 checks every page every time."""
+    if max_age_days <= 0 or not state:
+        return True
+    if state.get("last_error") or state.get("failures") or (state.get("not_found") and not state.get("gone_at")):
+        return True
+    checked = parse_iso(state.get("checked_at"))
+    if checked is None:
+        return True
+    changed = parse_iso(changed_at)
+    if changed is not None and changed_at and "." not in changed_at:
+        changed += timedelta(seconds=1)  # a whole-second time: the change may have come late in that second
+    if changed is not None and checked < changed:
+        return True
+    return now - checked >= max_age_limit(url, max_age_days)

@@ -65,6 +65,8 @@ class DocumentSync:
         def _answered_with(self, e: FetchError) -> None: ...
         def _http_ok(self, res: FetchResult, state: dict[str, Any] | None) -> dict[str, Any]: ...
         def _enqueue(self, priority: int, job: tuple[Any, ...] | None) -> None: ...
+        def _due_urls(self, urls: list[str], changed_at: str | None, changed: bool = False) -> list[str]: ...
+        def _not_modified(self, url: str, res: FetchResult, state: dict[str, Any] | None) -> None: ...
 
     def _init_documents(
         self,
@@ -87,10 +89,15 @@ class DocumentSync:
         self._extractor: Extractor | None = None
 
     # ---- queueing ----------------------------------------------------------------------------------
-    def _enqueue_documents(self, member_slug: str, resources: list[Any]) -> None:
+    def _enqueue_documents(
+        self, member_slug: str, resources: list[Any], changed_at: str | None = None, changed: bool = False
+    ) -> None:
+        """Queue the member's document pages that are due (`changed_at`: when the member's record last
+        changed); the files of those not due are still looked at (each file has its own check time)."""
         mode = self.documents_for(member_slug)
         if mode not in ("pages", "all"):
             return
+        jobs: dict[str, str] = {}
         for r in resources:
             doc = getattr(r, "document", None)
             if not doc or doc in self._docs_seen:
@@ -99,15 +106,25 @@ class DocumentSync:
             url = (
                 r.url if r.url and same_site(r.url, self.source.base_url) else self.url(f"/documents/{doc}/")
             )
-            self._enqueue(_DOCUMENT, ("document", member_slug, doc, url, mode))
+            jobs[url] = doc
+        due = set(self._due_urls(list(jobs), changed_at, changed))
+        for url, doc in jobs.items():
+            if url in due:
+                self._enqueue(_DOCUMENT, ("document", member_slug, doc, url, mode))
+            elif mode == "all":
+                self._enqueue_files(member_slug, doc)
 
-    def _enqueue_files(self, member_slug: str, doc_slug: str) -> None:
+    def _enqueue_files(self, member_slug: str, doc_slug: str, changed: bool = False) -> None:
+        """Queue the document's files that are due (changed with their document page, or old)."""
         page = self.store._load_document(doc_slug)
+        urls = []
         for a in page.attachments if page is not None else []:
             if a.url in self._files_seen or not same_site(a.url, self.source.base_url):
                 continue
             self._files_seen.add(a.url)
-            self._enqueue(_DOCUMENT, ("file", member_slug, doc_slug, a.url))
+            urls.append(a.url)
+        for url in self._due_urls(urls, page.fetched_at if page is not None else None, changed):
+            self._enqueue(_DOCUMENT, ("file", member_slug, doc_slug, url))
 
     # ---- one document page -------------------------------------------------------------------------
     async def sync_document(
@@ -134,8 +151,9 @@ class DocumentSync:
             self.store.record_not_found(url, member_slug, res.status)
             self.summary.documents_failed += 1
             return
+        changed = False
         if res.not_modified:
-            self.store.note_http(url, **{k: v for k, v in self._http_ok(res, state).items() if k != "url"})
+            self._not_modified(url, res, state)
         else:
             self.summary.replaced_chars += res.replaced_chars
             try:
@@ -151,12 +169,13 @@ class DocumentSync:
                 run_id=self.run_id,
                 source_url=url,
             )
+            changed = result.written
             if result.written:
                 self.summary.documents_updated += 1
                 self.summary.written += result.rows
                 self.summary.changes += [c.summary for c in result.changes]
         if files_too:
-            self._enqueue_files(member_slug, slug)
+            self._enqueue_files(member_slug, slug, changed)
 
     # ---- one attachment ----------------------------------------------------------------------------
     async def sync_file(self, member_slug: str, doc_slug: str, url: str, resume_since: str | None) -> None:
@@ -182,9 +201,7 @@ class DocumentSync:
                 return
             self.answered = True
             if res.not_modified:
-                self.store.note_http(
-                    url, **{k: v for k, v in self._http_ok(res, state).items() if k != "url"}
-                )
+                self._not_modified(url, res, state)
                 return
             if res.gone:
                 self.store.record_not_found(url, member_slug, res.status)

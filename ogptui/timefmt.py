@@ -152,3 +152,18 @@ def freshness_text(fresh: Any, now: datetime, stale_hours: float = 24.0) -> Fres
     if stale:
         return FreshnessText("!", "stale", f"stale · {age}", **common)
     return FreshnessText("✓", "fresh", age, **common)
+
+
+def checked_text(fetched_at: str | None, checked_at: str | None, now: datetime) -> str | None:
+    """When the site was last asked for one page ("checked 2 days ago"), and when its content last came
+    ("content from 9 days ago") if that is earlier; None when the page was never fetched (an embedded or
+    imported record). Sync re-checks commitment and document pages less often than member pages, so each
+    detail view says its own age."""
+    fetched, checked = parse_iso(fetched_at), parse_iso(checked_at)
+    seen = max((d for d in (fetched, checked) if d), default=None)
+    if seen is None:
+        return None
+    text = f"checked {ago(seen, now)}"
+    if fetched is not None and (seen - fetched).total_seconds() >= 60:
+        text += f" (content from {ago(fetched, now)})"
+    return text

@@ -103,11 +103,23 @@ def test_reader_bench_measures_both_documents():
     assert "| 200 kB |" in lines and "| one paragraph |" in lines
 
 
-_RANGE = {"median": 1.0, "min": 1.0, "max": 1.0, "n": 1}
-_NO_STARTUP = {
-    "command_ogptui": "x", "command_bare": "y", "ogptui": {"paint_s": _RANGE, "exit_s": _RANGE, "cpu_s": _RANGE},
-    "bare": {"paint_s": _RANGE, "exit_s": _RANGE, "cpu_s": _RANGE}, "ratio_paint": 1, "ratio_exit": 1,
-    "ratio_cpu": 1,
-}  # fmt: skip
-_NO_MEMORY = {"command": "z", "maxrss_mb": _RANGE, "bare_maxrss_mb": 1, "clean_exits": 1}
-_CACHE = {"db_bytes": 1, "slug": "s", "commitments": 1, "resources": 1}
+
+
+def test_sync_targets_invariants():
+    """bench.sync_targets on a 3-member site: child syncs with their CPU, RSS and disk figures, keep-alive
+    (a re-sync opens no more connections than the pool holds), the default re-sync asks only the member
+    pages and the directory, `--full` asks every page, and the table renders."""
+    from bench import sync_targets
+    from bench.common import ROOT
+
+    r = sync_targets.run(3, {"after": ROOT}, reps=1)
+    row = r["runs"][0]["after"]
+    full, again, every = row["full"], row["resync"], row["resync_full"]
+    assert full["outcome"] == again["outcome"] == every["outcome"] == "ok"
+    assert full["requests"] == every["requests"] == every["not_modified"] == 1 + 3 + 3 * 25
+    assert again["requests"] == again["not_modified"] == 1 + 3 and again["written"] == 0
+    assert full["cpu_s"] > 0 and full["rss_mb"] > 0 and full["ogptui"].startswith(str(ROOT))
+    assert again["connections"] <= 5 and every["connections"] <= 5
+    if shutil.which("wget"):
+        assert r["runs"][0]["wget"]["full"]["requests"] > 0
+        assert "| after |" in sync_targets.render(r)

@@ -55,6 +55,7 @@ RULE_CASES = [
     ("sort_members", ["", "name", "-freshness", "watched"], ["-", "--name", "title", "Name", None, 1, "name\x1b"]),
     ("sort_commitments", ["", "id", "-early_results"], ["-", "type", "-title ", None]),
     ("sort_resources", ["", "year", "-year", "format"], ["-", "id", "status", False]),
+    ("max_age_days", [0, 3650, 7], [-1, 3651, 1.5, "7", True, None]),
 ]  # fmt: skip
 
 
@@ -280,7 +281,7 @@ def test_every_setting_survives_a_save_and_load(ogptui_home):
     changed = Settings(source="http://127.0.0.1:8765", concurrency=16, delay=0, auto_sync=False,
                        stale_hours=0.1, revalidate_every=0, theme="ansi-light", run_deadline=0,
                        last_member="peru", documents="pages", max_file_mb=1, files_budget_mb=10,
-                       sort_members="-name", sort_commitments="id", sort_resources="-year")  # fmt: skip
+                       sort_members="-name", sort_commitments="id", sort_resources="-year", max_age_days=30)  # fmt: skip
     assert all(getattr(changed, n) != getattr(Settings(), n) for n in Settings.rules())
     changed.save()
     again = Settings.load()

@@ -100,7 +100,7 @@ def test_no_change_resync_of_documents_and_files_is_all_304_with_zero_rows(store
     sync(store, fake_site, ["peru"])
     before = doc_rows(store)
     fake_site.reset_counters()
-    again = sync(store, fake_site, ["peru"])
+    again = sync(store, fake_site, ["peru"], full=True)  # --full: every page and file checked
     assert again.outcome == "ok"
     assert (again.documents_updated, again.files_updated, again.written) == (0, 0, 0)
     c = fake_site.counters
@@ -116,7 +116,7 @@ def test_changed_document_rewrites_only_it_and_appears_in_changes(store, fake_si
     page = copy.deepcopy(fake_site.document("peru-design-report-2019-2021"))
     page.summary = "A new summary: the forum now meets monthly."
     fake_site.set_document(page)
-    summary = sync(store, fake_site, ["peru"])
+    summary = sync(store, fake_site, ["peru"], full=True)  # the member page did not change: --full checks it
     assert summary.documents_updated == 1 and summary.files_updated == 0
     after = doc_rows(store)
     changed = {r[0] for r in after["documents"]} - {r[0] for r in before["documents"]}
@@ -138,7 +138,7 @@ def test_changed_file_is_downloaded_again_and_its_text_replaced(store, fake_site
     slug = "peru-action-plan-2023-2025"
     path = file_path(slug, 2023)
     fake_site.set_file(path, build.simple_pdf(["A new version", "with the word kinkajou"]))
-    summary = sync(store, fake_site, ["peru"])
+    summary = sync(store, fake_site, ["peru"], full=True)  # the member page did not change: --full checks it
     assert summary.files_updated == 1 and summary.documents_updated == 0
     assert summary.changes == ["Peru: document Peru Action Plan 2023-2025: file updated"]
     assert [h.ref for h in search(store, "kinkajou")] == [slug]
@@ -298,7 +298,7 @@ def test_files_budget_gives_up_the_oldest_unwatched_files_first(store, fake_site
     assert store.files_total() <= 1024 * 1024
     # A watched member's files are never given up: another unwatched big file does not fit, and says so.
     fake_site.set_file(file_path("valdoria-action-plan-2022-2024", 2022), b"%PDF-1.4\n" + b"3" * 700_000)
-    again = sync(store, fake_site, ["valdoria"], settings=tight)
+    again = sync(store, fake_site, ["valdoria"], settings=tight, full=True)
     assert again.files_failed == 1
     assert "files budget of 1 MB" in store.get_document("valdoria-action-plan-2022-2024").attachments[0].error
     assert store.get_document("peru-action-plan-2023-2025").attachments[0].path is not None

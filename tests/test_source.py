@@ -636,3 +636,37 @@ async def test_download_is_bounded_by_the_minimum_rate(tmp_path):
             await src.download("/b", tmp_path / "b")
     assert info.value.kind == "timeout" and info.value.no_answer and info.value.tries == 2
     assert info.value.reason == "example.invalid sent less than 1 kB/s for 0.2 s"
+
+
+# --------------------------------------------------------------------------------------------- keep-alive
+
+
+async def test_304s_reuse_one_connection(fake_site):
+    """A 304 is read to its end before release, so the next request reuses the connection (keep-alive)."""
+    async with Source(fake_site.url, concurrency=1, **FAST) as src:
+        first = await src.fetch(PERU)
+        for _ in range(10):
+            assert (await src.fetch(PERU, etag=first.etag)).not_modified
+    assert fake_site.counters.not_modified == 10
+    assert fake_site.counters.connections == 1
+
+
+async def test_error_and_redirect_answers_reuse_the_connection(fake_site):
+    """404 pages, 500 pages and redirects are small answers drained before release: still one connection."""
+    fake_site.fault("/members/broken/", "500")
+    async with Source(fake_site.url, concurrency=1, **FAST) as src:
+        for _ in range(3):
+            assert (await src.fetch("/members/no-such-member/")).status == 404
+            await fetch_err(src, "/members/broken/")
+            assert (await src.fetch("/members/PERU")).status == 200  # redirected to /members/peru/
+    assert fake_site.counters.statuses[404] == 3 and fake_site.counters.statuses[500] == 3
+    assert fake_site.counters.connections == 1
+
+
+async def test_big_unread_answer_closes_its_connection(fake_site):
+    """An oversized page refused mid-body is not drained: its connection is closed, the next one is new."""
+    fake_site.fault(PERU, "oversize", times=1, size_mb=1.0)
+    async with Source(fake_site.url, concurrency=1, max_bytes=200_000, **FAST) as src:
+        assert (await fetch_err(src)).kind == "too_large"
+        assert (await src.fetch(PERU)).status == 200
+    assert fake_site.counters.connections == 2

@@ -43,11 +43,9 @@ def cmd_document(args: argparse.Namespace) -> int:
 
 def _freshness(doc) -> str | None:
     from ogptui.cli.common import now
-    from ogptui.timefmt import ago, parse_iso
+    from ogptui.timefmt import checked_text
 
-    if parse_iso(doc.page.fetched_at) is None:
-        return None
-    return f"fetched {ago(doc.page.fetched_at, now())}"
+    return checked_text(doc.page.fetched_at, doc.checked_at, now())
 
 
 def _not_found(store, doc: str) -> str:

@@ -31,6 +31,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     with open_store() as store:
         m = member_or_exit(store, args.slug)
         fresh = str(freshness_text(store.freshness(m.slug), now(), stale))
+        pages = _commitment_pages_text(store, m.slug)
         offline = store.documents_cached(r.document for r in m.resources)
         summaries = store.document_summaries(r.document for r in m.resources) if fmt == "md" else {}
         if fmt == "md":
@@ -52,8 +53,22 @@ def cmd_show(args: argparse.Namespace) -> int:
 
         write(member_csv(m, args.table or "commitments"))
     else:
-        out(member_text(m, freshness=fresh))
+        out(member_text(m, freshness=fresh + (f"\n{pages}" if pages else "")))
     return EXIT_OK
+
+
+def _commitment_pages_text(store, slug: str) -> str | None:
+    """'Commitment pages (38): checked 2 days ago, the oldest 6 days ago': sync re-checks them less often
+    than the member page (setting max_age_days), so `show` says how old they are."""
+    from ogptui.timefmt import ago
+
+    n, newest, oldest = store.commitment_checks(slug)
+    if not n:
+        return None
+    text = f"Commitment pages ({n}): checked {ago(newest, now())}"
+    if oldest and ago(oldest, now()) != ago(newest, now()):
+        text += f", the oldest {ago(oldest, now())}"
+    return text + " (`ogptui sync --full` checks them all now)"
 
 
 def register(add: AddCommand) -> None:

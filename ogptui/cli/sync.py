@@ -52,6 +52,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
                     on_event=progress,
                     settings=settings,
                     documents=args.documents,
+                    full=args.full,
                 )
             )
         except KeyboardInterrupt:  # Ctrl-C: the run recorded itself as interrupted, with what it stored
@@ -111,6 +112,12 @@ def register(add: AddCommand) -> None:
         "(default: the setting `documents` for members named or watched, none for the others)",
     )
     s.add_argument("--quiet", action="store_true", help="no progress output")
+    s.add_argument(
+        "--full",
+        action="store_true",
+        help="check every commitment and document page and file, not only those due (member pages are "
+        "always checked; the others when their member page changed or after the setting max_age_days)",
+    )
     s.add_argument(
         "--mirror",
         metavar="URL",

@@ -48,6 +48,10 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 FILE_ACCEPT = "application/zip, application/octet-stream;q=0.9, */*;q=0.1"
 WEB_PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# What is left of an unread answer (a 304, a redirect, an error page) is read so its connection can be
+# reused, when it is at most this big and arrives this fast (`Source._release`).
+DRAIN_MAX = 256 * 1024  # a 404 page with the site's chrome is ~100 kB
+DRAIN_SECONDS = 2.0
 
 # stamina logs each scheduled retry at WARNING on the "stamina" logger; without a handler Python would
 # print those to stderr. A NullHandler keeps them quiet unless the application configures logging.
@@ -369,6 +373,7 @@ class Source:
         current = url
         for _ in range(self.max_redirects + 1):
             resp = await self._send(current, etag, last_modified, page=kw["page"])
+            answered = False  # an answer was handled (a result, a redirect or a refusal): keep the connection
             try:
                 location = resp.headers.get("location")
                 if resp.status_code in REDIRECT_STATUSES and location:
@@ -380,11 +385,38 @@ class Source:
                         raise FetchError("redirects", f"redirect loop at {nxt}", url=url)
                     seen.add(nxt)
                     current = nxt
+                    answered = True
                     continue
-                return await self._read(url, current, resp, etag, last_modified, **kw)
+                result = await self._read(url, current, resp, etag, last_modified, **kw)
+                answered = True
+                return result
+            except FetchError:
+                answered = True
+                raise
             finally:
-                await resp.aclose()
+                # A timeout or cancellation closes the connection at once; an answer releases it for reuse.
+                await (self._release(resp) if answered else resp.aclose())
         raise FetchError("redirects", f"more than {self.max_redirects} redirects", url=url)
+
+    async def _release(self, resp: httpx.Response) -> None:
+        """Give a response's connection back to the pool for the next request (keep-alive).
+
+        httpcore reuses a connection only once the answer was read to its end: a 304, a redirect or an
+        error page closed unread would cost a new connection for every request. So what is left of an
+        answer nobody read is read here, when it is small (at most `DRAIN_MAX` bytes: a whole 404 page) and quick (within
+        `DRAIN_SECONDS`); anything bigger or slower closes the connection instead.
+        """
+        if not resp.is_stream_consumed:
+            n = 0
+            try:
+                async with asyncio.timeout(min(DRAIN_SECONDS, self.read_timeout)):
+                    async for chunk in resp.aiter_raw():
+                        n += len(chunk)
+                        if n > DRAIN_MAX:
+                            break
+            except (httpx.HTTPError, TimeoutError, OSError):
+                pass
+        await resp.aclose()
 
     async def _send(
         self, url: str, etag: str | None, last_modified: str | None, *, page: bool
@@ -560,7 +592,7 @@ class Source:
                     "GET", self.base_url + "/", timeout=httpx.Timeout(timeout)
                 )
                 resp = await self._client.send(request, stream=True)
-                await resp.aclose()
+                await self._release(resp)
         except (httpx.HTTPError, TimeoutError, OSError):
             return False
         ok = resp.status_code < 500

@@ -401,6 +401,30 @@ class Store(DocumentStore):
         else:
             db.insert("http_state", [{"url": url, **fields}])
 
+    def note_checked(self, rows: list[dict[str, Any]]) -> None:
+        """Bookkeeping of many URLs found unchanged (304s), in one transaction: each row has `url` and the
+        same other columns (a sync batches its 304s: one transaction per batch, not per URL)."""
+        if not rows:
+            return
+        cols = [c for c in rows[0] if c != "url"]
+        sets = ", ".join(f"{c} = ?" for c in cols)
+        with self._write() as db:
+            cur = db.conn.executemany(
+                f"UPDATE http_state SET {sets} WHERE url = ?", [[r[c] for c in cols] + [r["url"]] for r in rows]
+            )
+            if cur.rowcount != len(rows):  # a URL without a row yet (rare: a 304 needs validators from one)
+                have = self.http_states([r["url"] for r in rows])
+                db.insert("http_state", [r for r in rows if r["url"] not in have])
+
+    def http_states(self, urls: list[str]) -> dict[str, dict[str, Any]]:
+        """{url: http_state row} of those of `urls` the cache keeps bookkeeping for (one query per 500)."""
+        out: dict[str, dict[str, Any]] = {}
+        for i in range(0, len(urls), 500):
+            part = urls[i : i + 500]
+            q = f"SELECT * FROM http_state WHERE url IN ({', '.join('?' * len(part))})"
+            out.update((r["url"], r) for r in self.cache.query(q, part))
+        return out
+
     def record_moved(self, url: str, *, kind: str, member_slug: str | None, moved_to: str) -> None:
         """The site redirects `url` to another member or commitment (`moved_to`, its slug or ID): renamed
         or merged. Only bookkeeping: nothing is stored under the requested key."""
@@ -650,6 +674,24 @@ class Store(DocumentStore):
                 confirmed_at=r["confirmed_at"],
             )
         return None
+
+    def commitment_checked(self, slug: str, commitment_id: str) -> tuple[str | None, str | None] | None:
+        """(fetched_at, checked_at) of a commitment's page as sync last saw it; None: never fetched."""
+        row = self.cache.execute(
+            "SELECT h.fetched_at, h.checked_at FROM commitment_details d JOIN http_state h ON h.url = d.url "
+            "WHERE d.id = ? COLLATE NOCASE AND d.member_slug = ?",
+            [commitment_id, slug],
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def commitment_checks(self, slug: str) -> tuple[int, str | None, str | None]:
+        """(pages, newest check, oldest check) of a member's commitment pages (sync's bookkeeping)."""
+        row = self.cache.execute(
+            "SELECT count(*), max(checked_at), min(checked_at) FROM http_state "
+            "WHERE member_slug = ? AND kind = 'commitment' AND checked_at IS NOT NULL",
+            [slug],
+        ).fetchone()
+        return int(row[0]), row[1], row[2]
 
     def find_slug(self, text: str) -> list[str]:
         """Close matches for a mistyped slug or name (for 'did you mean')."""

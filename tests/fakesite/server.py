@@ -44,6 +44,7 @@ class Counters:
     faults: int = 0
     in_flight: int = 0
     max_in_flight: int = 0
+    connections: int = 0  # TCP connections accepted (keep-alive reuses one for many requests)
 
 
 def norm_path(path: str) -> str:
@@ -76,7 +77,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # TCP_NODELAY: small answers are not held back waiting for an ACK
+    # TCP_NODELAY: headers and body go out in separate writes; with Nagle's algorithm the body would wait
+    # for the client's delayed ACK (~40 ms) on a reused connection, a stall no real server has.
+    disable_nagle_algorithm = True
     server_version = "FakeOGP/1.0"
     sys_version = ""
     server: _Server
@@ -212,6 +215,7 @@ class FakeSite:
         with self._lock:
             if add:
                 self._conns.add(conn)
+                self.counters.connections += 1
             else:
                 self._conns.discard(conn)
 

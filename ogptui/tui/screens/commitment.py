@@ -29,10 +29,13 @@ FIELDS = (
 )
 
 
-def commitment_text(c: Commitment, width: int | None = None) -> Text:
-    out = render.field_lines(
-        ((label, getattr(c, attr)) for label, attr in FIELDS), label_width=24, width=width
-    )
+def commitment_text(c: Commitment, width: int | None = None, checked: str | None = None) -> Text:
+    """Every field; `checked` ("checked 3 days ago") says how old this page is (sync re-checks commitment
+    pages less often than member pages)."""
+    rows = [(label, getattr(c, attr)) for label, attr in FIELDS]
+    if checked:
+        rows.append(("Page", checked))
+    out = render.field_lines(rows, label_width=24, width=width)
     out.append("\n\n")
     if not c.has_details():
         out.append(
@@ -75,8 +78,16 @@ class CommitmentScreen(Screen):
         self.query_one("#title", TitleBar).set_title(
             Text(self.commitment_id, style="bold"), Text(c.title or "untitled"), Text(self.slug)
         )
-        self.query_one("#commitment-text", Static).update(commitment_text(c, self.app.size.width - 6))
+        self.query_one("#commitment-text", Static).update(
+            commitment_text(c, self.app.size.width - 6, self._checked())
+        )
         return True
+
+    def _checked(self) -> str | None:
+        from ogptui.timefmt import checked_text
+
+        times = self.app.store.commitment_checked(self.slug, self.commitment_id)
+        return checked_text(*times, self.app.now()) if times else None
 
     def on_resize(self) -> None:
         if self.commitment is not None:
