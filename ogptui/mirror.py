@@ -32,6 +32,7 @@ from ogptui.mirror_index import INDEX_NAME, MAX_INDEX_BYTES
 from ogptui.source import FetchError, FetchResult, Source, validate_base_url
 from ogptui.store import Store, utcnow
 from ogptui.sync import SyncEvent, SyncSummary
+from ogptui.units import human_size
 
 MAX_BUNDLE_BYTES = 500_000_000
 
@@ -99,7 +100,7 @@ def _answered(url: str, status: int) -> str:
         phrase = ""
     return (
         f"the mirror {url} answered HTTP {status} {phrase}".rstrip()
-        + "; check the address (it should name the bundle file)"
+        + "; check the address (it should name a bundle file, or a published mirror folder ending in /)"
     )
 
 
@@ -117,7 +118,8 @@ def _mirror_error(e: FetchError, url: str, max_bytes: int) -> Exception:
             "check the address"
         )
     if e.kind == "too_large":
-        return MirrorError(f"the bundle at {url} is larger than the {max_bytes // 1_000_000} MB limit")
+        what = "mirror index" if url.endswith("/" + INDEX_NAME) else "bundle"
+        return MirrorError(f"the {what} at {url} is larger than the {human_size(max_bytes)} limit")
     if e.kind == "redirects":
         return MirrorError(f"the mirror {url}: {e.reason}; check the address")
     return MirrorError(f"the mirror {url}: {e.reason}")
@@ -150,8 +152,9 @@ def mirror_sync(
     emit(SyncEvent("start", 0, 0, message=f"downloading {url}"))
     fetch_url = url + INDEX_NAME if url.endswith("/") else url
     indexed = fetch_url.endswith("/" + INDEX_NAME)
-    if state.get("index_url") and not state.get("complete"):  # an index imported only in part: fetch it anew
-        state = {}
+    if state.get("index_url") and not state.get("complete"):
+        # An index imported only in part: fetch it anew (no validators), keep the record of finished parts.
+        state = {k: v for k, v in state.items() if k not in ("etag", "last_modified", "sha256")}
 
     def progress(done: int, total: int | None) -> None:
         try:
@@ -188,7 +191,9 @@ def mirror_sync(
             summary.members = summary.unchanged
             summary.run_id = _note_unchanged(store, url, summary, t0)
         elif dl.path is not None and _is_index(dl.path):
-            return _from_index(store, url, fetch_url, dl, state, summary, emit, t0, deadline, source_options, transport)
+            return _from_index(
+                store, url, fetch_url, dl, state, summary, emit, t0, deadline, source_options, transport
+            )
         else:
             assert dl.path is not None
             new_state: dict[str, Any] = {

@@ -151,9 +151,10 @@ def sync_parts(
             )
         except _Stop as stop:
             summary.outcome = stop.outcome
-            left = len(todo) - summary.updated - len(summary.failed)
+            n = sum(1 for e in todo if done.get(e.slug) == e.sha256)
+            left = len(todo) - n - len(summary.failed)
             summary.message = (
-                f"{stop}; {summary.updated} member{'s' if summary.updated != 1 else ''} imported, {left} left: "
+                f"{stop}; {n} member part{'s' if n != 1 else ''} imported, {left} left: "
                 "run `ogptui sync --mirror` again to continue (finished parts are kept)"
             )
         if summary.outcome == "ok" and not summary.failed:
@@ -290,12 +291,13 @@ async def _one(
             summary.files_bytes += n
             carried[f.path] = dest
         await _fetch(src, base, entry.part, part, entry.size, entry.sha256)
-        _import(store, base, entry, part, carried, done, work_state, key, report)
+        got = _import(store, base, entry, part, carried, done, work_state, key, report)
     except (ValueError, BundleError) as e:
         summary.failed.append((entry.slug, str(e)))
         return
     part.unlink(missing_ok=True)
-    summary.updated += 1
+    summary.updated += len(got.added) + len(got.updated)
+    summary.unchanged += len(got.kept)  # this cache already had the part's data, or newer
     summary.changes = report.changes
 
 
@@ -309,7 +311,7 @@ def _import(
     work_state: dict[str, Any],
     key: str,
     report: ImportReport,
-) -> None:
+) -> ImportReport:
     name = f"the part {base}{entry.part}"
     with leftovers.work_dir(store.paths.home, IMPORT_PREFIX) as work:
         try:
@@ -340,6 +342,7 @@ def _import(
     report.files_added += got.files_added
     report.changes += got.changes
     report.run_id = got.run_id
+    return got
 
 
 __all__ = ["PARTS_DIR", "PartsError", "base_of", "read_index", "sync_parts"]

@@ -90,7 +90,9 @@ async def test_a_server_without_ranges_answers_200_and_the_partial_file_is_repla
     dest = tmp_path / "b"
     dest.write_bytes(b"garbage that is not the start of the file")
     res, _ = await download(RangeServer(ranges=False), dest)
-    assert dest.read_bytes() == DATA and res.sha256 == hashlib.sha256(DATA).hexdigest() and res.resumed_from == 0
+    assert (
+        dest.read_bytes() == DATA and res.sha256 == hashlib.sha256(DATA).hexdigest() and res.resumed_from == 0
+    )
 
 
 async def test_a_range_that_starts_elsewhere_drops_the_partial_file_and_starts_over(tmp_path):
