@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -159,7 +160,7 @@ def publish(
     slugs = _chosen(store, members)
     report = PublishReport(folder=target)
     with _exclusive(target):
-        report.swept = leftovers.sweep_dirs(target, WORK_PREFIX) + _sweep_temps(target)
+        report.swept = _sweep_temps(target)
         previous, report.previous_unreadable = _previous(target)
         index = MirrorIndex(
             created_at=utcnow(),
@@ -294,8 +295,15 @@ def _write_index(target: Path, index: MirrorIndex) -> None:
 
 
 def _sweep_temps(target: Path) -> leftovers.Swept:
-    """Temporary files of killed publishes (we hold the folder's lock, so none is in use)."""
+    """Work folders and temporary files of killed publishes (we hold the folder's lock: none is in use)."""
     swept = leftovers.Swept()
+    work = leftovers.dir_pattern(WORK_PREFIX)
+    with contextlib.suppress(OSError):
+        for p in target.iterdir():
+            if work.match(p.name) and p.is_dir() and not p.is_symlink():
+                size = sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
+                shutil.rmtree(p, ignore_errors=True)
+                swept = swept + leftovers.Swept(1, size)
     for sub in ("", MEMBERS_DIR, FILES_DIR):
         with contextlib.suppress(OSError):
             for p in (target / sub).iterdir():
