@@ -181,6 +181,7 @@ def _entry(slug: Any, raw: Any, where: str) -> PartEntry:
     m = PART_RE.match(part) if isinstance(part, str) else None
     if (
         m is None
+        or not isinstance(part, str)
         or not isinstance(sha, str)
         or not SHA_RE.match(sha)
         or m.group(2) != sha[:16]

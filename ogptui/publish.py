@@ -18,6 +18,7 @@ import hashlib
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,7 +102,7 @@ def _fsync_dir(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def _exclusive(folder: Path):  # type: ignore[no-untyped-def]
+def _exclusive(folder: Path) -> Iterator[None]:
     with (folder / LOCK_NAME).open("wb") as fh:
         if fcntl is not None:
             try:
