@@ -4,9 +4,11 @@ A mirror is a folder any static web server, object store or CDN can serve:
 
 - `index.json`: `format` ("ogptui-mirror"), `format_version`, `app_version`, `schema_version`,
   `created_at`, `generation` (1, 2, … one per publish) and `members`: per member slug, `name`, `fetched_at`,
-  `record_hash` (the digest of its records, `ogptui.store.published`), `part` (the path of its bundle),
-  `size` and `sha256` of that part, and `files`: the documents' attachment files it links, each
-  `{path, sha256, size}` (`path` is where the cache keeps it; the mirror serves it at `files/<sha256>`).
+  `record_hash` (32 hex digits of the digest of its records, `ogptui.store.published`), `part` (the path
+  of its bundle), `size` and `sha256` of that part, and `files`: the documents' attachment files it links,
+  each `{path, size}`; `path` is where the cache keeps it, `<sha256[:2]>/<sha256>.<ext>`, so it names the
+  file's sha256, and the mirror serves the file at `files/<sha256>`. Compact JSON: the index is fetched
+  whole whenever anything changed, so each member costs about 250 bytes in it.
 - `members/<slug>-<first 16 hex of the part's sha256>.bundle`: one ordinary bundle (`ogptui export
   --member SLUG`) per member, named by its content, so a name never changes meaning.
 - `files/<sha256>` (with `publish --with-files`): the attachment files, named by their content.
@@ -38,6 +40,7 @@ MAX_FILE_BYTES = 2_000_000_000
 SHA_RE = re.compile(r"\A[0-9a-f]{64}\Z")
 PART_RE = re.compile(r"\Amembers/([a-z0-9][a-z0-9_-]{0,119})-([0-9a-f]{16})\.bundle\Z")
 _FILE_PATH_RE = re.compile(r"\A([0-9a-f]{2})/(\1[0-9a-f]{62})\.([a-z0-9]{1,5})\Z")
+RECORD_RE = re.compile(r"\A[0-9a-f]{32,64}\Z")
 _SLUG_RE = re.compile(r"\A[a-z0-9][a-z0-9_-]{0,119}\Z")
 
 
@@ -75,7 +78,7 @@ class PartEntry:
             "part": self.part,
             "size": self.size,
             "sha256": self.sha256,
-            "files": [{"path": f.path, "sha256": f.sha256, "size": f.size} for f in self.files],
+            "files": [{"path": f.path, "size": f.size} for f in self.files],
         }
 
 
@@ -97,7 +100,7 @@ class MirrorIndex:
             "generation": self.generation,
             "members": {slug: e.as_json() for slug, e in sorted(self.members.items())},
         }
-        return (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+        return (json.dumps(doc, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
 
     def paths(self) -> set[str]:
         """Every part and file path this index names (relative to the mirror's folder)."""
@@ -188,7 +191,7 @@ def _entry(slug: Any, raw: Any, where: str) -> PartEntry:
         or m.group(1) != part_slug(slug)
         or not size
         or not isinstance(record, str)
-        or not SHA_RE.match(record)
+        or not RECORD_RE.match(record)
     ):
         raise _bad(where, part if isinstance(part, str) else slug)
     files = raw.get("files", [])
@@ -202,9 +205,9 @@ def _entry(slug: Any, raw: Any, where: str) -> PartEntry:
             else None
         )
         fsize = _int(f.get("size"), MAX_FILE_BYTES) if isinstance(f, dict) else None
-        if fm is None or f.get("sha256") != fm.group(2) or fsize is None:
+        if fm is None or f.get("sha256", fm.group(2)) != fm.group(2) or fsize is None:
             raise _bad(where, f)
-        checked.append(FileEntry(path=f["path"], sha256=f["sha256"], size=fsize))
+        checked.append(FileEntry(path=f["path"], sha256=fm.group(2), size=fsize))
     fetched = raw.get("fetched_at")
     return PartEntry(
         slug=slug,

@@ -172,6 +172,7 @@ def publish(
         try:
             with leftovers.work_dir(target, WORK_PREFIX) as work:
                 for d in member_digests(store.cache, slugs):
+                    d.digest = d.digest[:32]
                     old = previous.members.get(d.slug) if previous else None
                     if (
                         old is not None
