@@ -438,3 +438,85 @@ def test_a_server_without_ranges_or_etags_still_works(publisher, tmp_path, monke
     with MirrorServer(mirror, ranges=False) as srv:
         rc, out, err = run(capsys, "sync", "--mirror", srv.url, "--quiet")
     assert rc == 0 and out.startswith("4 members: 4 updated"), err
+
+
+# ---- sync: stopping early, and what it keeps -------------------------------------------------------------
+def test_the_run_deadline_stops_between_parts_and_keeps_the_finished_ones(
+    publisher, tmp_path, monkeypatch, capsys
+):
+    from ogptui.mirror import mirror_sync
+
+    mirror = tmp_path / "m"
+    run(capsys, "publish", str(mirror))
+    idx = index_of(mirror)
+    use(monkeypatch, tmp_path / "client")
+    with MirrorServer(mirror, slow={"members/peru-": 0.2}) as srv:
+        with open_store() as store:
+            summary, _ = mirror_sync(store, srv.url, deadline=2.0)
+        assert summary.outcome == "deadline"
+        assert summary.message.startswith(
+            "the mirror sync took longer than the run deadline (setting run_deadline)"
+        )
+        assert (
+            "1 member part imported, 3 left: run `ogptui sync --mirror` again to continue" in summary.message
+        )
+        with open_store() as store:
+            assert "norland" in store.member_slugs() and "valdoria" not in store.member_slugs()
+        srv.slow.clear()
+        srv.clear()
+        rc, out, err = run(capsys, "sync", "--mirror", srv.url, "--quiet")
+        assert rc == 0, err
+        paths = [h.path for h in srv.hits()]
+        assert "/" + idx.members["norland"].part not in paths and "/" + idx.members["peru"].part in paths
+
+
+def test_a_missing_part_fails_that_member_only_and_an_unreachable_mirror_is_one_line(
+    publisher, tmp_path, monkeypatch, capsys
+):
+    from ogptui.mirror import mirror_sync
+
+    mirror = tmp_path / "m"
+    run(capsys, "publish", str(mirror))
+    peru = mirror / index_of(mirror).members["peru"].part
+    peru.rename(peru.with_suffix(".away"))  # deleted on the server by hand
+    use(monkeypatch, tmp_path / "client")
+    with MirrorServer(mirror) as srv, open_store() as store:
+        summary, _ = mirror_sync(store, srv.url)
+    assert summary.outcome == "partial" and [s for s, _ in summary.failed] == ["peru"]
+    assert "is missing on the mirror (HTTP 404); publish the mirror again" in summary.failed[0][1]
+    with open_store() as store:
+        assert {"norland", "port-esmer-valdoria", "valdoria"} <= set(store.member_slugs())
+    with MirrorServer(mirror) as srv:
+        url = srv.url
+    rc, out, err = run(capsys, "sync", "--mirror", url, "--quiet")  # nothing listens on that port now
+    assert rc == 1 and err.count("\n") == 1 and err.startswith(f"ogptui: cannot reach {url}")
+
+
+def test_a_second_mirror_sync_at_the_same_time_is_refused(publisher, tmp_path, monkeypatch, capsys):
+    mirror = tmp_path / "m"
+    run(capsys, "publish", str(mirror))
+    client = use(monkeypatch, tmp_path / "client")
+    (client / ".mirror-parts").mkdir(parents=True)
+    with (client / ".mirror-parts" / ".lock").open("wb") as lock, MirrorServer(mirror) as srv:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        rc, out, err = run(capsys, "sync", "--mirror", srv.url, "--quiet")
+    assert rc == 1 and err.count("\n") == 1
+    assert "another mirror sync is running in this data folder; wait for it to finish" in err
+
+
+@pytest.mark.parametrize("free_mb, ok", [(1000, True), (1, False)])
+def test_not_enough_disk_for_the_new_parts_is_one_line(publisher, tmp_path, monkeypatch, capsys, free_mb, ok):
+    from collections import namedtuple
+
+    mirror = tmp_path / "m"
+    run(capsys, "publish", str(mirror))
+    use(monkeypatch, tmp_path / "client")
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr("ogptui.mirror_parts.shutil.disk_usage", lambda p: usage(1, 0, free_mb * 1_000_000))
+    with MirrorServer(mirror) as srv:
+        rc, out, err = run(capsys, "sync", "--mirror", srv.url, "--quiet")
+        parts = srv.hits("/members/")
+    if ok:
+        assert rc == 0, err
+    else:
+        assert rc == 1 and "of free disk space" in err and err.count("\n") == 1 and parts == []
