@@ -46,7 +46,7 @@ def _cli(home: Path, *argv: str) -> str:
 
 
 def run(quick: bool = False, members: int | None = None) -> dict:
-    from ogptui.mirror_index import parse_index
+    from ogptui.mirror_index import load_folder
     from tests.fakesite import FakeSite, default_site, synthetic_site
     from tests.mirrorkit import MirrorServer
 
@@ -66,7 +66,7 @@ def run(quick: bool = False, members: int | None = None) -> dict:
             t0 = time.perf_counter()
             _cli(office, "publish", str(mirror), "--with-files")
             out["publish_first_s"] = round(time.perf_counter() - t0, 2)
-            index = parse_index((mirror / "index.json").read_bytes(), "bench")
+            index = load_folder(mirror)
             out["mirror_bytes"] = sum(p.stat().st_size for p in mirror.rglob("*") if p.is_file())
             out["index_bytes"] = (mirror / "index.json").stat().st_size
             out["index_bytes_per_member"] = round(out["index_bytes"] / len(index.members))
@@ -91,7 +91,7 @@ def run(quick: bool = False, members: int | None = None) -> dict:
                 text = _cli(office, "publish", str(mirror), "--with-files")
                 out["publish_again_s"] = round(time.perf_counter() - t0, 2)
                 out["publish_again"] = text.strip()
-                new = parse_index((mirror / "index.json").read_bytes(), "bench")
+                new = load_folder(mirror)
                 part = new.members[victim]
                 srv.clear()
                 t0 = time.perf_counter()

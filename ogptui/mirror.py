@@ -187,7 +187,7 @@ def mirror_sync(
         report = None
         if dl.not_modified or (dl.sha256 and dl.sha256 == state.get("sha256")):
             summary.not_modified = 1 if dl.not_modified else 0
-            summary.unchanged = len(state.get("members") or [])
+            summary.unchanged = state.get("member_count") or len(state.get("members") or [])
             summary.members = summary.unchanged
             summary.run_id = _note_unchanged(store, url, summary, t0)
         elif dl.path is not None and _is_index(dl.path):

@@ -2,13 +2,17 @@
 
 A mirror is a folder any static web server, object store or CDN can serve:
 
-- `index.json`: `format` ("ogptui-mirror"), `format_version`, `app_version`, `schema_version`,
-  `created_at`, `generation` (1, 2, … one per publish) and `members`: per member slug, `name`, `fetched_at`,
+- `index.json` (the root): `format` ("ogptui-mirror"), `format_version`, `app_version`, `schema_version`,
+  `created_at`, `generation` (1, 2, … one per publish), `members` (how many) and `shards`: the files that
+  list the members, each `{path, size, sha256, members}`.
+- `index/<first 16 hex of its sha256>.json` (a shard): `format` ("ogptui-mirror-shard") and `members`: per
+  member slug, `name`, `fetched_at`,
   `record_hash` (32 hex digits of the digest of its records, `ogptui.store.published`), `part` (the path
   of its bundle), `size` and `sha256` of that part, and `files`: the documents' attachment files it links,
   each `{path, size}`; `path` is where the cache keeps it, `<sha256[:2]>/<sha256>.<ext>`, so it names the
-  file's sha256, and the mirror serves the file at `files/<sha256>`. Compact JSON: the index is fetched
-  whole whenever anything changed, so each member costs about 250 bytes in it.
+  file's sha256, and the mirror serves the file at `files/<sha256>`. A member's shard is chosen by the hash
+  of its slug among ceil(sqrt(6 × members)) shards, so one change costs the root and one shard — a few kB
+  — rather than an index of every member (~850 bytes each with their files). Compact JSON.
 - `members/<slug>-<first 16 hex of the part's sha256>.bundle`: one ordinary bundle (`ogptui export
   --member SLUG`) per member, named by its content, so a name never changes meaning.
 - `files/<sha256>` (with `publish --with-files`): the attachment files, named by their content.
@@ -24,12 +28,18 @@ that is not 64 hex digits or a part whose name disagrees with its hash. Standard
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 FORMAT = "ogptui-mirror"
+SHARD_FORMAT = "ogptui-mirror-shard"
+INDEX_DIR = "index"
+SHARD_RE = re.compile(r"\Aindex/([0-9a-f]{16})\.json\Z")
+MAX_SHARDS = 10_000
 FORMAT_VERSION = 1
 INDEX_NAME = "index.json"
 MEMBERS_DIR, FILES_DIR = "members", "files"
@@ -82,29 +92,71 @@ class PartEntry:
         }
 
 
+@dataclass(frozen=True)
+class ShardEntry:
+    path: str  # "index/<hash16>.json"
+    size: int
+    sha256: str
+    members: int
+
+
+def _dump(doc: dict[str, Any]) -> bytes:
+    return (json.dumps(doc, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def shard_count(members: int) -> int:
+    return max(1, math.ceil(math.sqrt(6 * members)))
+
+
+def shard_of(slug: str, count: int) -> int:
+    return int(hashlib.sha256(slug.encode("utf-8")).hexdigest()[:8], 16) % count
+
+
 @dataclass
 class MirrorIndex:
+    """A mirror's index: the root's fields, its shards, and the members (once the shards are read)."""
+
     created_at: str
     generation: int
     schema_version: int
     app_version: str
     members: dict[str, PartEntry] = field(default_factory=dict)
+    shards: list[ShardEntry] = field(default_factory=list)
+    member_count: int = 0
 
-    def as_json(self) -> bytes:
-        doc = {
+    def documents(self) -> tuple[bytes, dict[str, bytes]]:
+        """The root's bytes and each shard's ({path: bytes}), from `members`; sets `shards`."""
+        count = shard_count(len(self.members))
+        groups: dict[int, dict[str, Any]] = {}
+        for slug, e in sorted(self.members.items()):
+            groups.setdefault(shard_of(slug, count), {})[slug] = e.as_json()
+        files: dict[str, bytes] = {}
+        self.shards = []
+        for _, members in sorted(groups.items()):
+            data = _dump({"format": SHARD_FORMAT, "members": members})
+            sha = hashlib.sha256(data).hexdigest()
+            path = f"{INDEX_DIR}/{sha[:16]}.json"
+            files[path] = data
+            self.shards.append(ShardEntry(path, len(data), sha, len(members)))
+        self.member_count = len(self.members)
+        root = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "app_version": self.app_version,
             "schema_version": self.schema_version,
             "created_at": self.created_at,
             "generation": self.generation,
-            "members": {slug: e.as_json() for slug, e in sorted(self.members.items())},
+            "members": self.member_count,
+            "shards": [
+                {"path": s.path, "size": s.size, "sha256": s.sha256, "members": s.members}
+                for s in self.shards
+            ],
         }
-        return (json.dumps(doc, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
+        return _dump(root), files
 
     def paths(self) -> set[str]:
-        """Every part and file path this index names (relative to the mirror's folder)."""
-        out = set()
+        """Every shard, part and file path this index names (relative to the mirror's folder)."""
+        out = {s.path for s in self.shards}
         for e in self.members.values():
             out.add(e.part)
             out.update(f.url_path for f in e.files)
@@ -131,19 +183,36 @@ def _text(value: Any, cap: int = 500) -> str | None:
     return value if isinstance(value, str) and len(value) <= cap else None
 
 
-def parse_index(data: bytes, where: str) -> MirrorIndex:
-    """Read and check a whole index; `where` names it in messages (its URL). Raises MirrorIndexError."""
+def _json(data: bytes, where: str) -> Any:
     if len(data) > MAX_INDEX_BYTES:
         raise MirrorIndexError(
             f"the mirror index {where} is larger than {MAX_INDEX_BYTES // 1_000_000} MB, far more than any "
             "real mirror lists; check the address"
         )
     try:
-        doc = json.loads(data.decode("utf-8"))
+        return json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as e:
         raise MirrorIndexError(
             f"the mirror index {where} is not valid JSON ({str(e)[:80]}); check the address, or publish again"
         ) from None
+
+
+def parse_shard(data: bytes, where: str) -> dict[str, PartEntry]:
+    """The members one shard lists, each checked (see `parse_index`). Raises MirrorIndexError."""
+    doc = _json(data, where)
+    if (
+        not isinstance(doc, dict)
+        or doc.get("format") != SHARD_FORMAT
+        or not isinstance(doc.get("members"), dict)
+    ):
+        raise MirrorIndexError(f"{where} is not a shard of an ogptui mirror index; publish the mirror again")
+    return {slug: _entry(slug, raw, where) for slug, raw in doc["members"].items()}
+
+
+def parse_index(data: bytes, where: str) -> MirrorIndex:
+    """Read and check a root index (its shards are listed, not read); `where` names it in messages (its URL).
+    Raises MirrorIndexError."""
+    doc = _json(data, where)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise MirrorIndexError(f"{where} is not an ogptui mirror index; check the address")
     version = _int(doc.get("format_version"), 1_000_000)
@@ -154,17 +223,50 @@ def parse_index(data: bytes, where: str) -> MirrorIndex:
             f"the mirror {where} was published by a newer ogptui (mirror format {version}, this one reads "
             f"{FORMAT_VERSION}); upgrade ogptui"
         )
-    members = doc.get("members")
-    if not isinstance(members, dict):
-        raise MirrorIndexError(f"the mirror index {where} lists no members; publish it again")
+    shards = doc.get("shards")
+    if not isinstance(shards, list) or len(shards) > MAX_SHARDS:
+        raise MirrorIndexError(f"the mirror index {where} lists no shards; publish it again")
     index = MirrorIndex(
         created_at=_text(doc.get("created_at"), 64) or "",
         generation=_int(doc.get("generation"), 10**12) or 0,
         schema_version=_int(doc.get("schema_version"), 1_000_000) or 0,
         app_version=_text(doc.get("app_version"), 64) or "",
     )
-    for slug, raw in members.items():
-        index.members[slug] = _entry(slug, raw, where)
+    for raw in shards:
+        path = raw.get("path") if isinstance(raw, dict) else None
+        m = SHARD_RE.match(path) if isinstance(path, str) else None
+        fields = raw if isinstance(raw, dict) else {}
+        sha = fields.get("sha256")
+        size, n = _int(fields.get("size"), MAX_INDEX_BYTES), _int(fields.get("members"), 10**7)
+        if (
+            m is None
+            or not isinstance(path, str)
+            or not isinstance(sha, str)
+            or not SHA_RE.match(sha)
+            or m.group(1) != sha[:16]
+            or not size
+            or n is None
+        ):
+            raise _bad(where, path if isinstance(path, str) else raw)
+        index.shards.append(ShardEntry(path, size, sha, n))
+    index.member_count = sum(s.members for s in index.shards)
+    return index
+
+
+def load_folder(folder: Any) -> MirrorIndex:
+    """A published mirror read from its folder (root and every shard, each checked against its sha256).
+    Raises MirrorIndexError or OSError."""
+    from pathlib import Path
+
+    root = Path(folder)
+    with (root / INDEX_NAME).open("rb") as fh:
+        index = parse_index(fh.read(MAX_INDEX_BYTES + 1), str(root / INDEX_NAME))
+    for s in index.shards:
+        with (root / s.path).open("rb") as fh:
+            data = fh.read(MAX_INDEX_BYTES + 1)
+        if len(data) != s.size or hashlib.sha256(data).hexdigest() != s.sha256:
+            raise MirrorIndexError(f"{root / s.path} does not match its sha256 in index.json")
+        index.members.update(parse_shard(data, str(root / s.path)))
     return index
 
 
@@ -226,6 +328,9 @@ __all__ = [
     "INDEX_NAME",
     "FileEntry",
     "MirrorIndex",
+    "ShardEntry",
+    "load_folder",
+    "parse_shard",
     "MirrorIndexError",
     "PartEntry",
     "parse_index",

@@ -35,7 +35,7 @@ import httpx
 
 from ogptui import leftovers
 from ogptui.bundle import IMPORT_PREFIX, BundleError, ImportReport, merge_verified, verify_bundle
-from ogptui.mirror_index import MirrorIndex, MirrorIndexError, PartEntry, parse_index
+from ogptui.mirror_index import MirrorIndex, MirrorIndexError, PartEntry, parse_index, parse_shard
 from ogptui.source import FetchError, Source
 from ogptui.store import Store, utcnow
 from ogptui.sync import SyncEvent, SyncSummary
@@ -117,12 +117,36 @@ def sync_parts(
     done: dict[str, str] = {
         k: v for k, v in (state.get("parts") or {}).items() if isinstance(k, str) and isinstance(v, str)
     }
-    todo = [e for slug, e in sorted(index.members.items()) if not _have(store, e, done.get(slug))]
-    summary.members = len(index.members)
-    summary.unchanged = len(index.members) - len(todo)
+    # Shards seen whole by the last complete sync list nothing new (a shard is named by its content).
+    known = {p for p in (state.get("shards") or []) if isinstance(p, str)} if state.get("complete") else set()
     report = ImportReport(source=url)
-    work_state = {"parts": done, "members": sorted(index.members), "complete": False, "index_url": index_url}
     with _parts_folder(store.paths.home) as folder:
+        try:
+            asyncio.run(
+                _read_shards(
+                    base,
+                    index,
+                    [s for s in index.shards if s.path not in known],
+                    folder,
+                    summary,
+                    deadline_at,
+                    source_options,
+                    transport,
+                )
+            )
+        except _Stop as stop:
+            summary.outcome = stop.outcome
+            summary.message = f"{stop}; nothing was imported, run `ogptui sync --mirror` again"
+            return report
+        todo = [e for slug, e in sorted(index.members.items()) if not _have(store, e, done.get(slug))]
+        summary.members = index.member_count
+        summary.unchanged = index.member_count - len(todo)
+        work_state = {
+            "parts": done,
+            "member_count": index.member_count,
+            "complete": False,
+            "index_url": index_url,
+        }
         need = sum(e.size + sum(f.size for f in e.files) for e in todo)
         _check_space(folder, need)
         if todo:
@@ -159,7 +183,8 @@ def sync_parts(
             )
         if summary.outcome == "ok" and not summary.failed:
             _forget_partials(folder, keep=set())
-            state = {**work_state, **validators, "complete": True, "imported_at": utcnow()}
+            shards = sorted(s.path for s in index.shards)
+            state = {**work_state, **validators, "shards": shards, "complete": True, "imported_at": utcnow()}
             store.set_meta(key, json.dumps(state))
         elif summary.failed and summary.outcome == "ok":
             summary.outcome = "partial"
@@ -188,6 +213,44 @@ def _forget_partials(folder: Path, keep: set[str]) -> None:
     for p in folder.glob("*.part"):
         if p.name not in keep:
             p.unlink(missing_ok=True)
+
+
+async def _read_shards(
+    base: str,
+    index: MirrorIndex,
+    shards: list[Any],
+    folder: Path,
+    summary: SyncSummary,
+    deadline_at: float | None,
+    source_options: dict | None,
+    transport: httpx.AsyncBaseTransport | None,
+) -> None:
+    """Fetch the shards not seen before (each checked against its size and sha256) into `index.members`."""
+    if not shards:
+        return
+    left = None if deadline_at is None else deadline_at - time.monotonic()
+    if left is not None and left <= 0:
+        raise _Stop("deadline", "the mirror sync took longer than the run deadline (setting run_deadline)")
+    async with Source(base, delay=0, transport=transport, **(source_options or {})) as src:
+        try:
+            async with asyncio.timeout(left):
+                for s in shards:
+                    dest = folder / f"{s.sha256}.part"
+                    try:
+                        await _fetch(src, base, s.path, dest, s.size, s.sha256)
+                        index.members.update(parse_shard(dest.read_bytes(), base + s.path))
+                    except (ValueError, MirrorIndexError) as e:
+                        raise PartsError(str(e)) from None
+                    finally:
+                        dest.unlink(missing_ok=True)
+        except TimeoutError:
+            raise _Stop(
+                "deadline", "the mirror sync took longer than the run deadline (setting run_deadline)"
+            ) from None
+        finally:
+            summary.requests += src.counters.requests
+            summary.retries += src.counters.retries
+            summary.nbytes += src.counters.bytes
 
 
 async def _run(

@@ -26,15 +26,17 @@ from ogptui import __version__, leftovers
 from ogptui.bundle import BundleError, export_bundle
 from ogptui.mirror_index import (
     FILES_DIR,
+    INDEX_DIR,
     INDEX_NAME,
     MEMBERS_DIR,
     PART_RE,
     SHA_RE,
+    SHARD_RE,
     FileEntry,
     MirrorIndex,
     MirrorIndexError,
     PartEntry,
-    parse_index,
+    load_folder,
     part_name,
 )
 from ogptui.store import Store, utcnow
@@ -79,7 +81,7 @@ class PublishReport:
             s += f" ({self.missing_files} not on this device left out)"
         s += f"; {human_size(self.bytes_written)} written"
         if self.pruned:
-            s += f"; {self.pruned} part{'s' if self.pruned != 1 else ''} of older generations removed"
+            s += f"; {self.pruned} file{'s' if self.pruned != 1 else ''} of older generations removed"
         if self.previous_unreadable:
             s += "; the previous index.json was unreadable and was replaced"
         swept = self.swept.text("publishes")
@@ -127,7 +129,7 @@ def _target(store: Store, folder: str | os.PathLike[str]) -> Path:
     except OSError:
         pass
     try:
-        for sub in ("", MEMBERS_DIR, FILES_DIR):
+        for sub in ("", MEMBERS_DIR, FILES_DIR, INDEX_DIR):
             (target / sub).mkdir(exist_ok=True)
     except OSError as e:
         raise BundleError(
@@ -137,12 +139,10 @@ def _target(store: Store, folder: str | os.PathLike[str]) -> Path:
 
 
 def _previous(folder: Path) -> tuple[MirrorIndex | None, bool]:
-    path = folder / INDEX_NAME
-    if not path.is_file():
+    if not (folder / INDEX_NAME).is_file():
         return None, False
     try:
-        with path.open("rb") as fh:
-            return parse_index(fh.read(16_000_001), str(path)), False
+        return load_folder(folder), False
     except (OSError, MirrorIndexError):
         return None, True
 
@@ -282,10 +282,20 @@ def _copy_checked(src: Path, dest: Path, sha: str) -> bool:
 
 
 def _write_index(target: Path, index: MirrorIndex) -> None:
-    path = target / INDEX_NAME
+    """The shards (content-addressed: one already there is kept), then the root, each renamed into place."""
+    root, shards = index.documents()
+    for rel, data in shards.items():
+        if not _intact(target / rel, len(data)):
+            _write_file(target / rel, data)
+    _fsync_dir(target / INDEX_DIR)
+    _write_file(target / INDEX_NAME, root)
+    _fsync_dir(target)
+
+
+def _write_file(path: Path, data: bytes) -> None:
     with leftovers.temp_file(path) as (fh, tmp):
         try:
-            fh.write(index.as_json())
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
             _readable(tmp)
@@ -293,7 +303,6 @@ def _write_index(target: Path, index: MirrorIndex) -> None:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-    _fsync_dir(target)
 
 
 def _sweep_temps(target: Path) -> leftovers.Swept:
@@ -306,7 +315,7 @@ def _sweep_temps(target: Path) -> leftovers.Swept:
                 size = sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
                 shutil.rmtree(p, ignore_errors=True)
                 swept = swept + leftovers.Swept(1, size)
-    for sub in ("", MEMBERS_DIR, FILES_DIR):
+    for sub in ("", MEMBERS_DIR, FILES_DIR, INDEX_DIR):
         with contextlib.suppress(OSError):
             for p in (target / sub).iterdir():
                 if _TEMP_RE.match(p.name) and p.is_file() and not p.is_symlink():
@@ -319,11 +328,11 @@ def _sweep_temps(target: Path) -> leftovers.Swept:
 def _prune(target: Path, keep: set[str]) -> int:
     """Remove parts and files that neither of the two newest indexes names (only names of our own form)."""
     removed = 0
-    for sub, pattern in ((MEMBERS_DIR, PART_RE), (FILES_DIR, SHA_RE)):
+    for sub, pattern in ((MEMBERS_DIR, PART_RE), (FILES_DIR, SHA_RE), (INDEX_DIR, SHARD_RE)):
         with contextlib.suppress(OSError):
             for p in (target / sub).iterdir():
                 rel = f"{sub}/{p.name}"
-                name_ok = pattern.match(rel if sub == MEMBERS_DIR else p.name)
+                name_ok = pattern.match(p.name if sub == FILES_DIR else rel)
                 if name_ok and rel not in keep and p.is_file() and not p.is_symlink():
                     p.unlink(missing_ok=True)
                     removed += 1

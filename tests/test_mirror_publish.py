@@ -15,7 +15,6 @@ import stamina
 
 from ogptui import mirror_index
 from ogptui.cli import main
-from ogptui.mirror_index import parse_index
 from ogptui.seed import open_store
 from ogptui.store.published import member_digests
 from tests.fakesite.data import default_site
@@ -58,7 +57,22 @@ def sha(path: Path) -> str:
 
 
 def index_of(folder: Path) -> mirror_index.MirrorIndex:
-    return parse_index((folder / "index.json").read_bytes(), "test")
+    return mirror_index.load_folder(folder)
+
+
+def edit_members(folder: Path, slug: str, change) -> None:
+    """Change the shard that lists `slug` (`change(members dict)`), and the root to match (as a publisher
+    could: names, sizes and hashes all consistent)."""
+    root = json.loads((folder / "index.json").read_text())
+    for s in root["shards"]:
+        shard = json.loads((folder / s["path"]).read_text())
+        if slug in shard["members"]:
+            change(shard["members"])
+            data = json.dumps(shard).encode()
+            digest = hashlib.sha256(data).hexdigest()
+            s.update(path=f"index/{digest[:16]}.json", size=len(data), sha256=digest)
+            (folder / s["path"]).write_bytes(data)
+    (folder / "index.json").write_text(json.dumps(root))
 
 
 def intact(folder: Path) -> list[str]:
@@ -138,17 +152,24 @@ def test_publish_then_mirror_sync_gives_the_same_data_and_then_only_the_changed_
         rc, out, _ = run(capsys, "publish", str(mirror), "--with-files")
         assert "(generation 2): 1 part written, 3 unchanged; files: 0 written, 14 already there" in out
         expected = show_all(capsys)
-        new = index_of(mirror).members["valdoria"]
+        again = index_of(mirror)
+        new = again.members["valdoria"]
         assert new.part != idx.members["valdoria"].part
+        new_shards = sorted({s.path for s in again.shards} - {s.path for s in idx.shards})
+        assert len(new_shards) == 1  # only the shard that lists valdoria changed
         assert all(index_of(mirror).members[s].part == idx.members[s].part for s in SLUGS if s != "valdoria")
         use(monkeypatch, client)
         srv.clear()
         rc, out, err = run(capsys, "sync", "--mirror", srv.url, "--quiet")
         assert rc == 0 and err == ""
         assert out.startswith("4 members: 1 updated, 3 unchanged, 0 failed")
-        assert [(h.path, h.status) for h in srv.hits()] == [("/index.json", 200), ("/" + new.part, 200)]
+        assert [(h.path, h.status) for h in srv.hits()] == [
+            ("/index.json", 200),
+            ("/" + new_shards[0], 200),
+            ("/" + new.part, 200),
+        ]
         assert srv.sent("/members/") == new.size
-        assert srv.sent() <= 1.2 * new.size + len((mirror / "index.json").read_bytes())
+        assert srv.sent() <= 1.2 * new.size  # the issue's target: index and shard included
         assert show_all(capsys) == expected
 
 
@@ -177,7 +198,8 @@ def test_old_parts_are_kept_one_generation_then_pruned(publisher, fake_site, tmp
     rc, out, _ = run(capsys, "publish", str(mirror))
     third = index_of(mirror).members["valdoria"].part
     assert not (mirror / first).exists() and (mirror / second).is_file() and (mirror / third).is_file()
-    assert "1 part of older generations removed" in out and index_of(mirror).generation == 3
+    # Removed: the first part, and the shard of generation 1 that listed it.
+    assert "2 files of older generations removed" in out and index_of(mirror).generation == 3
     assert len(list((mirror / "members").iterdir())) == 5  # 3 unchanged + second + third
     assert intact(mirror) == []
     # Files not of our own form are never touched.
@@ -334,58 +356,68 @@ def test_a_part_whose_sha256_does_not_match_is_refused_and_nothing_is_imported_f
         srv.clear()
         rc, out, err = run(capsys, "sync", "--mirror", srv.url, "--quiet")
         assert rc == 0 and out.startswith("4 members: 1 updated, 3 unchanged"), err
-        assert [h.path for h in srv.hits()] == ["/index.json", "/" + part.relative_to(mirror).as_posix()]
+        paths = [h.path for h in srv.hits() if not h.path.startswith("/index/")]
+        assert paths == ["/index.json", "/" + part.relative_to(mirror).as_posix()]
 
 
 def test_a_part_holding_another_member_is_refused(publisher, tmp_path, monkeypatch, capsys):
     mirror = tmp_path / "m"
     run(capsys, "publish", str(mirror))
-    doc = json.loads((mirror / "index.json").read_text())
-    peru = doc["members"]["peru"]
+    peru = index_of(mirror).members["peru"]
     # The index says "valdoria" but points at a copy of Peru's part (consistent name, size and hash).
-    name = mirror_index.part_name("valdoria", peru["sha256"])
-    (mirror / name).write_bytes((mirror / peru["part"]).read_bytes())
-    doc["members"]["valdoria"].update(part=name, size=peru["size"], sha256=peru["sha256"])
-    (mirror / "index.json").write_text(json.dumps(doc))
+    name = mirror_index.part_name("valdoria", peru.sha256)
+    (mirror / name).write_bytes((mirror / peru.part).read_bytes())
+    edit_members(
+        mirror, "valdoria", lambda ms: ms["valdoria"].update(part=name, size=peru.size, sha256=peru.sha256)
+    )
     use(monkeypatch, tmp_path / "client")
     with MirrorServer(mirror) as srv:
         rc, out, err = run(capsys, "sync", "--mirror", srv.url, "--quiet")
     assert rc == 1 and "holds peru instead of valdoria" in err and err.count("\n") == 1
 
 
-def _hostile(doc: dict, case: str) -> bytes:
-    e = doc["members"]["peru"]
-    if case == "not json":
-        return b"{this is not json"
-    if case == "another format":
-        doc["format"] = "something-else"
-    elif case == "newer format":
-        doc["format_version"] = 99
-    elif case == "traversal":
-        e["part"] = "members/../../../etc/passwd"
-    elif case == "absolute url":
-        e["part"] = "http://elsewhere.example/members/peru-" + e["sha256"][:16] + ".bundle"
-    elif case == "bad sha":
-        e["sha256"] = "z" * 64
-    elif case == "name disagrees with sha":
-        e["sha256"] = "0" * 64
-    elif case == "file traversal":
-        e["files"] = [{"path": "../../.bashrc", "sha256": "a" * 64, "size": 10}]
-    elif case == "negative size":
-        e["size"] = -5
-    elif case == "slug traversal":
-        doc["members"]["../x"] = e
-    elif case == "members not a dict":
-        doc["members"] = ["peru"]
-    return json.dumps(doc).encode()
+ROOT_CASES = {
+    "not json": lambda root: b"{this is not json",
+    "another format": lambda root: {**root, "format": "something-else"},
+    "newer format": lambda root: {**root, "format_version": 99},
+    "shards not a list": lambda root: {**root, "shards": {"a": 1}},
+    "shard traversal": lambda root: {
+        **root,
+        "shards": [{**root["shards"][0], "path": "index/../../etc/passwd"}],
+    },
+    "shard hash disagrees": lambda root: {**root, "shards": [{**root["shards"][0], "sha256": "0" * 64}]},
+    "shard bytes altered": lambda root: {
+        **root,
+        "shards": [{**s, "sha256": s["path"][6:22] + "0" * 48} for s in root["shards"]],
+    },
+}
+
+
+def _entry_case(case: str):
+    def change(ms: dict) -> None:
+        e = ms["peru"]
+        if case == "traversal":
+            e["part"] = "members/../../../etc/passwd"
+        elif case == "absolute url":
+            e["part"] = "http://elsewhere.example/members/peru-" + e["sha256"][:16] + ".bundle"
+        elif case == "bad sha":
+            e["sha256"] = "z" * 64
+        elif case == "name disagrees with sha":
+            e["sha256"] = "0" * 64
+        elif case == "file traversal":
+            e["files"] = [{"path": "../../.bashrc", "sha256": "a" * 64, "size": 10}]
+        elif case == "negative size":
+            e["size"] = -5
+        elif case == "slug traversal":
+            ms["../x"] = e
+
+    return change
 
 
 @pytest.mark.parametrize(
     "case",
     [
-        "not json",
-        "another format",
-        "newer format",
+        *ROOT_CASES,
         "traversal",
         "absolute url",
         "bad sha",
@@ -393,7 +425,6 @@ def _hostile(doc: dict, case: str) -> bytes:
         "file traversal",
         "negative size",
         "slug traversal",
-        "members not a dict",
     ],
 )
 def test_a_hostile_index_is_refused_in_one_line_and_nothing_is_fetched(
@@ -401,14 +432,21 @@ def test_a_hostile_index_is_refused_in_one_line_and_nothing_is_fetched(
 ):
     mirror = tmp_path / "m"
     run(capsys, "publish", str(mirror))
-    doc = json.loads((mirror / "index.json").read_text())
-    (mirror / "index.json").write_bytes(_hostile(doc, case))
+    if case in ROOT_CASES:
+        root = json.loads((mirror / "index.json").read_text())
+        bad = ROOT_CASES[case](root)
+        (mirror / "index.json").write_bytes(bad if isinstance(bad, bytes) else json.dumps(bad).encode())
+    else:
+        edit_members(mirror, "peru", _entry_case(case))
     use(monkeypatch, tmp_path / "client")
     with open_store() as store:
         before = store.member_slugs()
     with MirrorServer(mirror) as srv:
         rc, out, err = run(capsys, "sync", "--mirror", srv.url, "--quiet")
-        assert [h.path for h in srv.hits()] == ["/index.json"]
+        fetched = [h.path for h in srv.hits()]
+    assert fetched[0] == "/index.json" and all(
+        p.startswith("/index/") for p in fetched[1:]
+    )  # no part, no file
     assert rc == 1 and out == "" and err.count("\n") == 1 and "Traceback" not in err, err
     assert "cached data is unchanged" in err
     with open_store() as store:
