@@ -4,14 +4,14 @@ A mirror is a folder any static web server, object store or CDN can serve:
 
 - `index.json` (the root): `format` ("ogptui-mirror"), `format_version`, `app_version`, `schema_version`,
   `created_at`, `generation` (1, 2, … one per publish), `members` (how many) and `shards`: the files that
-  list the members, each `{path, size, sha256, members}`.
+  list the members, each `{sha256, size, members}` (a shard is served at `index/<sha256[:16]>.json`).
 - `index/<first 16 hex of its sha256>.json` (a shard): `format` ("ogptui-mirror-shard") and `members`: per
   member slug, `name`, `fetched_at`,
   `record_hash` (32 hex digits of the digest of its records, `ogptui.store.published`), `part` (the path
   of its bundle), `size` and `sha256` of that part, and `files`: the documents' attachment files it links,
   each `{path, size}`; `path` is where the cache keeps it, `<sha256[:2]>/<sha256>.<ext>`, so it names the
   file's sha256, and the mirror serves the file at `files/<sha256>`. A member's shard is chosen by the hash
-  of its slug among ceil(sqrt(6 × members)) shards, so one change costs the root and one shard — a few kB
+  of its slug among ceil(sqrt(10 × members)) shards, so one change costs the root and one shard — a few kB
   — rather than an index of every member (~850 bytes each with their files). Compact JSON.
 - `members/<slug>-<first 16 hex of the part's sha256>.bundle`: one ordinary bundle (`ogptui export
   --member SLUG`) per member, named by its content, so a name never changes meaning.
@@ -105,7 +105,7 @@ def _dump(doc: dict[str, Any]) -> bytes:
 
 
 def shard_count(members: int) -> int:
-    return max(1, math.ceil(math.sqrt(6 * members)))
+    return max(1, math.ceil(math.sqrt(10 * members)))
 
 
 def shard_of(slug: str, count: int) -> int:
@@ -147,10 +147,7 @@ class MirrorIndex:
             "created_at": self.created_at,
             "generation": self.generation,
             "members": self.member_count,
-            "shards": [
-                {"path": s.path, "size": s.size, "sha256": s.sha256, "members": s.members}
-                for s in self.shards
-            ],
+            "shards": [{"sha256": s.sha256, "size": s.size, "members": s.members} for s in self.shards],
         }
         return _dump(root), files
 
@@ -233,21 +230,14 @@ def parse_index(data: bytes, where: str) -> MirrorIndex:
         app_version=_text(doc.get("app_version"), 64) or "",
     )
     for raw in shards:
-        path = raw.get("path") if isinstance(raw, dict) else None
-        m = SHARD_RE.match(path) if isinstance(path, str) else None
         fields = raw if isinstance(raw, dict) else {}
         sha = fields.get("sha256")
         size, n = _int(fields.get("size"), MAX_INDEX_BYTES), _int(fields.get("members"), 10**7)
-        if (
-            m is None
-            or not isinstance(path, str)
-            or not isinstance(sha, str)
-            or not SHA_RE.match(sha)
-            or m.group(1) != sha[:16]
-            or not size
-            or n is None
-        ):
-            raise _bad(where, path if isinstance(path, str) else raw)
+        if not isinstance(sha, str) or not SHA_RE.match(sha) or not size or n is None:
+            raise _bad(where, raw)
+        path = f"{INDEX_DIR}/{sha[:16]}.json"  # named by its hash; a "path" given must say the same
+        if fields.get("path", path) != path:
+            raise _bad(where, fields.get("path"))
         index.shards.append(ShardEntry(path, size, sha, n))
     index.member_count = sum(s.members for s in index.shards)
     return index

@@ -1,7 +1,9 @@
 """Incremental mirror sync: import a published mirror (`ogptui publish`) part by part (`sync --mirror URL/`).
 
-`ogptui.mirror.mirror_sync` fetches the index (a conditional GET) and hands it here when it is an
-`index.json` rather than a bundle. Then, for each member of the index:
+`ogptui.mirror.mirror_sync` fetches the root index (a conditional GET) and hands it here when it is an
+`index.json` rather than a bundle. The shards it names that the last complete sync did not see are fetched
+(each checked against its size and sha256, then read whole by `parse_shard`: one bad entry refuses the
+sync). Then, for each member they list:
 
 - its part is skipped when this cache already imported a part with the same sha256 from this mirror (and
   every attachment file the index lists for it is on this device);

@@ -3,9 +3,11 @@
 The layout is described in `ogptui.mirror_index`. Publishing again only exports the members whose records
 changed: each member's digest (`ogptui.store.published`) is compared with the `record_hash` of the index
 already in DIR, and an unchanged member keeps its part (same name, same bytes), so clients download nothing
-for it. Every new file is written under a temporary name, flushed to disk and renamed into place;
-`index.json` is replaced last, in one rename, so a publish killed at any moment leaves the previous index
-and every part it names in place. Parts and files named by neither the new index nor the previous one are
+for it; only the shards of the index that list a changed member change. Every new file is written under a
+temporary name, flushed to disk and renamed into place (parts, files, shards); `index.json` is replaced
+last, in one rename, so a publish killed at any moment leaves the previous index
+and every shard and part it names in place. Shards, parts and files named by neither the new index nor the
+previous one are
 then removed (a client that read the previous index can still finish), with the temporary files of
 killed publishes. Two publishes into one folder at once are refused (a lock file, `.publish.lock`).
 No Textual here.

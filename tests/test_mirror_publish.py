@@ -65,13 +65,13 @@ def edit_members(folder: Path, slug: str, change) -> None:
     could: names, sizes and hashes all consistent)."""
     root = json.loads((folder / "index.json").read_text())
     for s in root["shards"]:
-        shard = json.loads((folder / s["path"]).read_text())
+        shard = json.loads((folder / f"index/{s['sha256'][:16]}.json").read_text())
         if slug in shard["members"]:
             change(shard["members"])
             data = json.dumps(shard).encode()
             digest = hashlib.sha256(data).hexdigest()
-            s.update(path=f"index/{digest[:16]}.json", size=len(data), sha256=digest)
-            (folder / s["path"]).write_bytes(data)
+            s.update(size=len(data), sha256=digest)
+            (folder / f"index/{digest[:16]}.json").write_bytes(data)
     (folder / "index.json").write_text(json.dumps(root))
 
 
@@ -388,7 +388,7 @@ ROOT_CASES = {
     "shard hash disagrees": lambda root: {**root, "shards": [{**root["shards"][0], "sha256": "0" * 64}]},
     "shard bytes altered": lambda root: {
         **root,
-        "shards": [{**s, "sha256": s["path"][6:22] + "0" * 48} for s in root["shards"]],
+        "shards": [{**s, "sha256": s["sha256"][:16] + "0" * 48} for s in root["shards"]],
     },
 }
 
