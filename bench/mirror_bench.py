@@ -2,6 +2,7 @@
 
     python -m bench.mirror_bench              # 60 synthetic members + the default site's 4 (about 1 minute)
     python -m bench.mirror_bench --quick      # 10 + 4
+    python -m bench.mirror_bench --members 196   # 196 + 4 (about 5 minutes)
 
 A publisher cache is synced (`--all --documents all`) from the fake site (a synthetic site plus the default
 site, whose Peru has documents and 7 PDF files), published with `--with-files` and served by
@@ -131,7 +132,8 @@ def run(quick: bool = False, members: int | None = None) -> dict:
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     quick = "--quick" in args
-    print(json.dumps(run(quick), indent=2))
+    members = int(args[args.index("--members") + 1]) if "--members" in args else None
+    print(json.dumps(run(quick, members), indent=2))
     return 0
 
 

@@ -10,9 +10,10 @@ A mirror is a folder any static web server, object store or CDN can serve:
   `record_hash` (32 hex digits of the digest of its records, `ogptui.store.published`), `part` (the path
   of its bundle), `size` and `sha256` of that part, and `files`: the documents' attachment files it links,
   each `{path, size}`; `path` is where the cache keeps it, `<sha256[:2]>/<sha256>.<ext>`, so it names the
-  file's sha256, and the mirror serves the file at `files/<sha256>`. A member's shard is chosen by the hash
-  of its slug among ceil(sqrt(10 × members)) shards, so one change costs the root and one shard — a few kB
-  — rather than an index of every member (~850 bytes each with their files). Compact JSON.
+  file's sha256, and the mirror serves the file at `files/<sha256>`. The members, in slug order, are cut into
+  ceil(sqrt(10 × members)) shards of equal count, so one change costs the root and one shard — a few kB —
+  rather than an index of every member (~900 bytes each with their files). A member joining or leaving
+  shifts the later shards (a one-off cost of the whole index); a change of data moves nothing. Compact JSON.
 - `members/<slug>-<first 16 hex of the part's sha256>.bundle`: one ordinary bundle (`ogptui export
   --member SLUG`) per member, named by its content, so a name never changes meaning.
 - `files/<sha256>` (with `publish --with-files`): the attachment files, named by their content.
@@ -108,10 +109,6 @@ def shard_count(members: int) -> int:
     return max(1, math.ceil(math.sqrt(10 * members)))
 
 
-def shard_of(slug: str, count: int) -> int:
-    return int(hashlib.sha256(slug.encode("utf-8")).hexdigest()[:8], 16) % count
-
-
 @dataclass
 class MirrorIndex:
     """A mirror's index: the root's fields, its shards, and the members (once the shards are read)."""
@@ -126,13 +123,14 @@ class MirrorIndex:
 
     def documents(self) -> tuple[bytes, dict[str, bytes]]:
         """The root's bytes and each shard's ({path: bytes}), from `members`; sets `shards`."""
-        count = shard_count(len(self.members))
-        groups: dict[int, dict[str, Any]] = {}
-        for slug, e in sorted(self.members.items()):
-            groups.setdefault(shard_of(slug, count), {})[slug] = e.as_json()
+        ordered = sorted(self.members.items())
+        per = math.ceil(len(ordered) / shard_count(len(ordered))) if ordered else 1
+        groups = [
+            {slug: e.as_json() for slug, e in ordered[i : i + per]} for i in range(0, len(ordered), per)
+        ]
         files: dict[str, bytes] = {}
         self.shards = []
-        for _, members in sorted(groups.items()):
+        for members in groups:
             data = _dump({"format": SHARD_FORMAT, "members": members})
             sha = hashlib.sha256(data).hexdigest()
             path = f"{INDEX_DIR}/{sha[:16]}.json"
