@@ -9,7 +9,8 @@ from bench import mirror_bench
 
 @pytest.mark.slow
 def test_mirror_bench_invariants(monkeypatch, tmp_path):
-    monkeypatch.setenv("OGPTUI_HOME", str(tmp_path / "unused"))
+    monkeypatch.setenv("OGPTUI_HOME", str(tmp_path / "unused"))  # the bench sets both; restored after
+    monkeypatch.setenv("OGPTUI_NO_AUTOSYNC", "1")
     r = mirror_bench.run(members=2)
     assert r["members"] == 6
     assert r["first_sync"]["bytes"] == r["mirror_bytes"]  # every part and file once, nothing twice
