@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -124,17 +125,9 @@ def sync_parts(
     report = ImportReport(source=url)
     with _parts_folder(store.paths.home) as folder:
         try:
+            fresh = [s for s in index.shards if s.path not in known]
             asyncio.run(
-                _read_shards(
-                    base,
-                    index,
-                    [s for s in index.shards if s.path not in known],
-                    folder,
-                    summary,
-                    deadline_at,
-                    source_options,
-                    transport,
-                )
+                _read_shards(base, index, fresh, folder, summary, deadline_at, source_options, transport)
             )
         except _Stop as stop:
             summary.outcome = stop.outcome
@@ -154,27 +147,13 @@ def sync_parts(
         if todo:
             emit(
                 SyncEvent(
-                    "start", 0, len(todo), message=f"{len(todo)} of {len(index.members)} members to fetch"
+                    "start", 0, len(todo), message=f"{len(todo)} of {index.member_count} members to fetch"
                 )
             )
         try:
-            asyncio.run(
-                _run(
-                    store,
-                    base,
-                    todo,
-                    folder,
-                    done,
-                    work_state,
-                    key,
-                    report,
-                    summary,
-                    emit,
-                    deadline_at,
-                    source_options,
-                    transport,
-                )
-            )
+            session = (deadline_at, source_options, transport)
+            args = (store, base, todo, folder, done, work_state, key, report, summary, emit)
+            asyncio.run(_run(*args, *session))
         except _Stop as stop:
             summary.outcome = stop.outcome
             n = sum(1 for e in todo if done.get(e.slug) == e.sha256)
@@ -217,42 +196,49 @@ def _forget_partials(folder: Path, keep: set[str]) -> None:
             p.unlink(missing_ok=True)
 
 
-async def _read_shards(
+DEADLINE = "the mirror sync took longer than the run deadline (setting run_deadline)"
+
+
+@contextlib.asynccontextmanager
+async def _session(
     base: str,
-    index: MirrorIndex,
-    shards: list[Any],
-    folder: Path,
     summary: SyncSummary,
     deadline_at: float | None,
     source_options: dict | None,
     transport: httpx.AsyncBaseTransport | None,
-) -> None:
-    """Fetch the shards not seen before (each checked against its size and sha256) into `index.members`."""
-    if not shards:
-        return
+) -> AsyncIterator[Source]:
+    """One Source for a run of downloads, under what is left of the run deadline; counts its requests."""
     left = None if deadline_at is None else deadline_at - time.monotonic()
     if left is not None and left <= 0:
-        raise _Stop("deadline", "the mirror sync took longer than the run deadline (setting run_deadline)")
+        raise _Stop("deadline", DEADLINE)
     async with Source(base, delay=0, transport=transport, **(source_options or {})) as src:
         try:
             async with asyncio.timeout(left):
-                for s in shards:
-                    dest = folder / f"{s.sha256}.part"
-                    try:
-                        await _fetch(src, base, s.path, dest, s.size, s.sha256)
-                        index.members.update(parse_shard(dest.read_bytes(), base + s.path))
-                    except (ValueError, MirrorIndexError) as e:
-                        raise PartsError(str(e)) from None
-                    finally:
-                        dest.unlink(missing_ok=True)
+                yield src
         except TimeoutError:
-            raise _Stop(
-                "deadline", "the mirror sync took longer than the run deadline (setting run_deadline)"
-            ) from None
+            raise _Stop("deadline", DEADLINE) from None
         finally:
             summary.requests += src.counters.requests
             summary.retries += src.counters.retries
             summary.nbytes += src.counters.bytes
+
+
+async def _read_shards(
+    base: str, index: MirrorIndex, shards: list[Any], folder: Path, summary: SyncSummary, *session: Any
+) -> None:
+    """Fetch the shards not seen before (each checked against its size and sha256) into `index.members`."""
+    if not shards:
+        return
+    async with _session(base, summary, *session) as src:
+        for s in shards:
+            dest = folder / f"{s.sha256}.part"
+            try:
+                await _fetch(src, base, s.path, dest, s.size, s.sha256)
+                index.members.update(parse_shard(dest.read_bytes(), base + s.path))
+            except (ValueError, MirrorIndexError) as e:
+                raise PartsError(str(e)) from None
+            finally:
+                dest.unlink(missing_ok=True)
 
 
 async def _run(
@@ -266,27 +252,12 @@ async def _run(
     report: ImportReport,
     summary: SyncSummary,
     emit: Callable[[SyncEvent], None],
-    deadline_at: float | None,
-    source_options: dict | None,
-    transport: httpx.AsyncBaseTransport | None,
+    *session: Any,
 ) -> None:
-    left = None if deadline_at is None else deadline_at - time.monotonic()
-    if left is not None and left <= 0:
-        raise _Stop("deadline", "the mirror sync took longer than the run deadline (setting run_deadline)")
-    async with Source(base, delay=0, transport=transport, **(source_options or {})) as src:
-        try:
-            async with asyncio.timeout(left):
-                for i, entry in enumerate(todo):
-                    await _one(store, src, base, entry, folder, done, work_state, key, report, summary)
-                    emit(SyncEvent("member_done", i + 1, len(todo), slug=entry.slug, message=entry.name))
-        except TimeoutError:
-            raise _Stop(
-                "deadline", "the mirror sync took longer than the run deadline (setting run_deadline)"
-            ) from None
-        finally:
-            summary.requests += src.counters.requests
-            summary.retries += src.counters.retries
-            summary.nbytes += src.counters.bytes
+    async with _session(base, summary, *session) as src:
+        for i, entry in enumerate(todo):
+            await _one(store, src, base, entry, folder, done, work_state, key, report, summary)
+            emit(SyncEvent("member_done", i + 1, len(todo), slug=entry.slug, message=entry.name))
 
 
 async def _fetch(src: Source, base: str, rel: str, dest: Path, size: int, sha: str) -> int:
@@ -323,8 +294,6 @@ async def _fetch(src: Source, base: str, rel: str, dest: Path, size: int, sha: s
 
 
 def _sha(path: Path) -> str:
-    import hashlib
-
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

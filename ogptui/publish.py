@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ogptui import __version__, leftovers
-from ogptui.bundle import BundleError, export_bundle
+from ogptui.bundle import BundleError, chosen_members, export_bundle
 from ogptui.mirror_index import (
     FILES_DIR,
     INDEX_DIR,
@@ -157,10 +157,8 @@ def publish(
     with_files: bool = False,
 ) -> PublishReport:
     """Write (or bring up to date) the mirror in `folder`. Raises BundleError (one sentence)."""
-    from ogptui.bundle import _chosen
-
     target = _target(store, folder)
-    slugs = _chosen(store, members)
+    slugs = chosen_members(store, members)
     report = PublishReport(folder=target)
     with _exclusive(target):
         report.swept = _sweep_temps(target)
