@@ -219,7 +219,7 @@ def export_bundle(
             raise BundleError(f"{target} is inside ogptui's data folder; write the bundle somewhere else")
     except OSError:
         pass
-    slugs = _chosen(store, members)
+    slugs = chosen_members(store, members)
     # A read-only data folder can still be exported: the work folder then goes beside the bundle.
     work_parent = target.parent if store.readonly else store.paths.home
     swept = leftovers.sweep_dirs(work_parent, EXPORT_PREFIX) + leftovers.sweep_files(target)
@@ -272,7 +272,7 @@ def export_bundle(
     )
 
 
-def _chosen(store: Store, members: list[str] | None) -> list[str] | None:
+def chosen_members(store: Store, members: list[str] | None) -> list[str] | None:
     if not members:
         return None
     slugs = list(dict.fromkeys(s.strip().lower() for s in members if s.strip()))

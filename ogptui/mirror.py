@@ -7,6 +7,11 @@ bytes, and the whole-run deadline (`run_deadline`). It streams to a temp file ne
 request is conditional with the validators of the last *imported* download. The validators live in the
 cache's `meta` table under `mirror:<url>` and are written in the import's own transaction, so they only
 move when the data did. `meta` is never exported. No Textual here; blocking (it runs its own event loop).
+
+A mirror published by `ogptui publish` (a folder with `index.json`) is synced incrementally: a URL ending
+in `/` (or naming `index.json`) fetches the index, and any answer that is an index rather than a bundle is
+handed to `ogptui.mirror_parts`, which fetches only the members' parts this cache has not imported yet.
+A URL naming a bundle file works as before.
 """
 
 from __future__ import annotations
@@ -23,9 +28,11 @@ from typing import Any
 import httpx
 
 from ogptui.bundle import BundleError, ImportReport, merge_verified, verify_bundle
+from ogptui.mirror_index import INDEX_NAME, MAX_INDEX_BYTES
 from ogptui.source import FetchError, FetchResult, Source, validate_base_url
 from ogptui.store import Store, utcnow
 from ogptui.sync import SyncEvent, SyncSummary
+from ogptui.units import human_size
 
 MAX_BUNDLE_BYTES = 500_000_000
 
@@ -93,7 +100,7 @@ def _answered(url: str, status: int) -> str:
         phrase = ""
     return (
         f"the mirror {url} answered HTTP {status} {phrase}".rstrip()
-        + "; check the address (it should name the bundle file)"
+        + "; check the address (it should name a bundle file, or a published mirror folder ending in /)"
     )
 
 
@@ -111,7 +118,8 @@ def _mirror_error(e: FetchError, url: str, max_bytes: int) -> Exception:
             "check the address"
         )
     if e.kind == "too_large":
-        return MirrorError(f"the bundle at {url} is larger than the {max_bytes // 1_000_000} MB limit")
+        what = "mirror index" if url.endswith("/" + INDEX_NAME) else "bundle"
+        return MirrorError(f"the {what} at {url} is larger than the {human_size(max_bytes)} limit")
     if e.kind == "redirects":
         return MirrorError(f"the mirror {url}: {e.reason}; check the address")
     return MirrorError(f"the mirror {url}: {e.reason}")
@@ -142,6 +150,11 @@ def mirror_sync(
     if not isinstance(state, dict):
         state = {}
     emit(SyncEvent("start", 0, 0, message=f"downloading {url}"))
+    fetch_url = url + INDEX_NAME if url.endswith("/") else url
+    indexed = fetch_url.endswith("/" + INDEX_NAME)
+    if state.get("index_url") and not state.get("complete"):
+        # An index imported only in part: fetch it anew (no validators), keep the record of finished parts.
+        state = {k: v for k, v in state.items() if k not in ("etag", "last_modified", "sha256")}
 
     def progress(done: int, total: int | None) -> None:
         try:
@@ -152,11 +165,11 @@ def mirror_sync(
     with tempfile.TemporaryDirectory(dir=store.paths.home, prefix=".mirror-") as work:
         try:
             dl, src = download(
-                url,
+                fetch_url,
                 Path(work) / "mirror.bundle",
                 etag=state.get("etag"),
                 last_modified=state.get("last_modified"),
-                max_bytes=max_bytes,
+                max_bytes=min(max_bytes, MAX_INDEX_BYTES) if indexed else max_bytes,
                 on_progress=progress,
                 deadline=deadline,
                 source_options=source_options,
@@ -174,9 +187,13 @@ def mirror_sync(
         report = None
         if dl.not_modified or (dl.sha256 and dl.sha256 == state.get("sha256")):
             summary.not_modified = 1 if dl.not_modified else 0
-            summary.unchanged = len(state.get("members") or [])
+            summary.unchanged = state.get("member_count") or len(state.get("members") or [])
             summary.members = summary.unchanged
             summary.run_id = _note_unchanged(store, url, summary, t0)
+        elif dl.path is not None and _is_index(dl.path):
+            return _from_index(
+                store, url, fetch_url, dl, state, summary, emit, t0, deadline, source_options, transport
+            )
         else:
             assert dl.path is not None
             new_state: dict[str, Any] = {
@@ -201,6 +218,58 @@ def mirror_sync(
             summary.written = summary.updated + report.details_added + report.details_updated
     summary.seconds = time.monotonic() - t0
     emit(SyncEvent("done", 1, 1, message=summary.text()))
+    return summary, report
+
+
+def _is_index(path: Path) -> bool:
+    """An index.json (JSON text), not a bundle (a zip)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(64)
+    except OSError:
+        return False
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+
+def _from_index(
+    store: Store,
+    url: str,
+    index_url: str,
+    dl: FetchResult,
+    state: dict[str, Any],
+    summary: SyncSummary,
+    emit: Callable[[SyncEvent], None],
+    t0: float,
+    deadline: float | None,
+    source_options: dict | None,
+    transport: httpx.AsyncBaseTransport | None,
+) -> tuple[SyncSummary, ImportReport | None]:
+    from ogptui.mirror_parts import PartsError, read_index, sync_parts
+
+    assert dl.path is not None
+    try:
+        index = read_index(dl.path, index_url, MAX_INDEX_BYTES)
+        report = sync_parts(
+            store,
+            url=url,
+            index_url=dl.final_url or index_url,
+            index=index,
+            state=state,
+            key=meta_key(url),
+            validators={"etag": dl.etag, "last_modified": dl.last_modified, "sha256": dl.sha256},
+            summary=summary,
+            emit=emit,
+            deadline_at=(t0 + deadline) if deadline and deadline > 0 else None,
+            source_options=source_options,
+            transport=transport,
+        )
+    except PartsError as e:
+        raise MirrorError(str(e)) from None
+    summary.run_id = report.run_id
+    summary.written = summary.updated + report.details_added + report.details_updated
+    summary.seconds = time.monotonic() - t0
+    if summary.outcome in ("ok", "partial"):
+        emit(SyncEvent("done", 1, 1, message=summary.text()))
     return summary, report
 
 

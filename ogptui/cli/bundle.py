@@ -77,7 +77,7 @@ def cmd_sync_mirror(args: argparse.Namespace) -> int:
     if failure is not None:
         say(failure if "unchanged" in failure else f"{failure}; cached data is unchanged")
         return EXIT_PARTIAL
-    if summary.outcome == "offline":
+    if summary.outcome in ("offline", "deadline"):
         say(summary.message)
         return EXIT_PARTIAL
     if report is None:
@@ -85,7 +85,9 @@ def cmd_sync_mirror(args: argparse.Namespace) -> int:
         return EXIT_OK
     out(f"{summary.text()}; from {url}")
     print_changes(summary.changes, summary.run_id)
-    return EXIT_OK
+    for _slug, why in summary.failed:  # parts of a published mirror that were refused (one line each)
+        say(why)
+    return EXIT_PARTIAL if summary.failed else EXIT_OK
 
 
 def register(add: AddCommand) -> None:

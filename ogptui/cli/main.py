@@ -24,6 +24,7 @@ from ogptui.cli import (
     members,
     note,
     parse,
+    publish,
     search,
     show,
     sync,
@@ -41,7 +42,7 @@ from ogptui.cli.common import (
 )
 
 # In the order of `ogptui --help`.
-COMMAND_MODULES = (show, parse, members, where, tui, changes, sync, search, bundle, document, note, compare)
+COMMAND_MODULES = (show, parse, members, where, tui, changes, sync, search, bundle, document, note, compare, publish)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -103,12 +103,23 @@ class _PageSink:
 
 
 class _FileSink:
-    """Streams a file to disk with its sha256."""
+    """Streams a file to disk with its sha256. With `keep` > 0 (a resumed download) the first `keep` bytes
+    already on disk stay: they are hashed first and the body is appended; otherwise the file is truncated."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, keep: int = 0) -> None:
         self.path = path
         self.sha = hashlib.sha256()
-        self.fh: BinaryIO = path.open("wb")
+        if keep > 0:
+            with path.open("rb") as fh:
+                left = keep
+                while left > 0 and (chunk := fh.read(min(left, 1 << 20))):
+                    self.sha.update(chunk)
+                    left -= len(chunk)
+            self.fh: BinaryIO = path.open("r+b")
+            self.fh.seek(keep)
+            self.fh.truncate()
+        else:
+            self.fh = path.open("wb")
 
     def write(self, data: bytes) -> None:
         self.sha.update(data)
@@ -222,7 +233,7 @@ class Source:
         self, target: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> FetchResult:
         """GET one web page (`text/html`) into memory. Raises FetchError; 304 and 404/410 are results."""
-        return await self._request(target, etag, last_modified, sink_for=lambda: _PageSink(), page=True)
+        return await self._request(target, etag, last_modified, sink_for=lambda _keep: _PageSink(), page=True)
 
     async def download(
         self,
@@ -233,21 +244,30 @@ class Source:
         last_modified: str | None = None,
         max_bytes: int | None = None,
         on_progress: Progress | None = None,
+        resume: bool = False,
     ) -> FetchResult:
         """GET a file (anything but a web page) and stream it to `dest`, under the same rules as `fetch`.
 
         No deadline per try (a big file takes its time), but the minimum transfer rate, the read timeout
         and the limit on the time to headers hold. The result has `path` and `sha256`; 304 and 404/410 are
         results without a file. Raises FetchError (`dest` may then hold part of the file).
+
+        `resume`: when `dest` already holds the start of the file (a download cut off earlier, or by a
+        failed try of this one), ask for the rest only (`Range: bytes=N-`, uncompressed). A 206 whose
+        `Content-Range` starts at N is appended (the result's `sha256` covers the whole file and
+        `resumed_from` says N); a plain 200 replaces the partial file; a 416 or a range that starts
+        elsewhere empties it and the next try starts over. Only for files whose content never changes
+        under their URL (content-addressed mirror parts): no `If-Range` is sent.
         """
         return await self._request(
             target,
             etag,
             last_modified,
-            sink_for=lambda: _FileSink(dest),
+            sink_for=lambda keep: _FileSink(dest, keep),
             page=False,
             max_bytes=max_bytes,
             on_progress=on_progress,
+            resume_path=dest if resume else None,
         )
 
     async def _request(
@@ -256,10 +276,11 @@ class Source:
         etag: str | None,
         last_modified: str | None,
         *,
-        sink_for: Callable[[], _PageSink | _FileSink],
+        sink_for: Callable[[int], _PageSink | _FileSink],
         page: bool,
         max_bytes: int | None = None,
         on_progress: Progress | None = None,
+        resume_path: Path | None = None,
     ) -> FetchResult:
         url = self.url_for(target)
         if self._offline:
@@ -301,6 +322,7 @@ class Source:
                                 page=page,
                                 max_bytes=max_bytes if max_bytes is not None else self.max_bytes,
                                 on_progress=on_progress,
+                                resume_path=resume_path,
                             )
         except TimeoutError:
             self._count(no_answer=True)
@@ -371,8 +393,9 @@ class Source:
     async def _follow(self, url: str, etag: str | None, last_modified: str | None, **kw: Any) -> FetchResult:
         seen = {url}
         current = url
+        offset = _partial_size(kw.get("resume_path"))
         for _ in range(self.max_redirects + 1):
-            resp = await self._send(current, etag, last_modified, page=kw["page"])
+            resp = await self._send(current, etag, last_modified, page=kw["page"], range_from=offset)
             answered = False  # an answer was handled (a result, a redirect or a refusal): keep the connection
             try:
                 location = resp.headers.get("location")
@@ -387,7 +410,7 @@ class Source:
                     current = nxt
                     answered = True
                     continue
-                result = await self._read(url, current, resp, etag, last_modified, **kw)
+                result = await self._read(url, current, resp, etag, last_modified, offset=offset, **kw)
                 answered = True
                 return result
             except FetchError:
@@ -419,9 +442,12 @@ class Source:
         await resp.aclose()
 
     async def _send(
-        self, url: str, etag: str | None, last_modified: str | None, *, page: bool
+        self, url: str, etag: str | None, last_modified: str | None, *, page: bool, range_from: int = 0
     ) -> httpx.Response:
         headers = {}
+        if range_from > 0:  # resuming: the rest of the identity body (offsets of a gzip body differ)
+            headers["Range"] = f"bytes={range_from}-"
+            headers["Accept-Encoding"] = "identity"
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -455,12 +481,27 @@ class Source:
         etag: str | None,
         last_modified: str | None,
         *,
-        sink_for: Callable[[], _PageSink | _FileSink],
+        sink_for: Callable[[int], _PageSink | _FileSink],
         page: bool,
         max_bytes: int,
         on_progress: Progress | None,
+        offset: int = 0,
+        resume_path: Path | None = None,
     ) -> FetchResult:
         status = resp.status_code
+        keep = 0
+        if offset and status in (206, 416):
+            start = _range_start(resp.headers.get("content-range")) if status == 206 else None
+            if start != offset:  # not the rest we asked for: drop the partial file, the next try starts over
+                sink_for(0).close()
+                raise FetchError(
+                    "http",
+                    f"the server could not resume the download at byte {offset} (HTTP {status})",
+                    url=url,
+                    status=status,
+                    retryable=True,
+                )
+            keep = offset
         ctype = resp.headers.get("content-type")
         if status == 304:
             self.counters.not_modified += 1
@@ -495,7 +536,7 @@ class Source:
                 retryable=True,
                 retry_after=parse_retry_after(resp.headers.get("retry-after")),
             )
-        if not 200 <= status < 300:
+        if not 200 <= status < 300 or (status == 206 and not keep):
             raise FetchError("http", f"server answered {status}", url=url, status=status)
         mime = (ctype or "").split(";")[0].strip().lower()
         if page and mime != "text/html":
@@ -513,9 +554,9 @@ class Source:
         )
         length = resp.headers.get("content-length", "")
         declared = int(length) if length.isdigit() and "content-encoding" not in resp.headers else None
-        if declared is not None and declared > max_bytes:
+        if declared is not None and keep + declared > max_bytes:
             raise too_large
-        sink = sink_for()
+        sink = sink_for(keep)
         n = 0
         try:
             decoder = BodyDecoder(resp.headers.get("content-encoding"))
@@ -534,14 +575,14 @@ class Source:
                     raise self._too_slow(url, status)
                 for piece in decoder.feed(raw):
                     n += len(piece)
-                    if n > max_bytes:
+                    if keep + n > max_bytes:
                         raise too_large
                     sink.write(piece)
                 if on_progress is not None:
-                    on_progress(n, declared)
+                    on_progress(keep + n, None if declared is None else keep + declared)
             tail = decoder.flush()
             n += len(tail)
-            if n > max_bytes:
+            if keep + n > max_bytes:
                 raise too_large
             sink.write(tail)
         except DecodeError as e:
@@ -562,7 +603,9 @@ class Source:
             elapsed=0.0,
         )
         if isinstance(sink, _FileSink):
-            return FetchResult(text=None, path=sink.path, sha256=sink.sha.hexdigest(), **common)
+            return FetchResult(
+                text=None, path=sink.path, sha256=sink.sha.hexdigest(), resumed_from=keep, **common
+            )
         text, replaced = decode_text(b"".join(sink.chunks), resp.charset_encoding)
         self.counters.replaced_chars += replaced
         return FetchResult(text=text, replaced_chars=replaced, **common)
@@ -599,6 +642,27 @@ class Source:
         if ok:
             self.reset_offline()
         return ok
+
+
+def _partial_size(path: Path | None) -> int:
+    """How many bytes of a resumable download are already on disk (0: none, or not resuming)."""
+    if path is None:
+        return 0
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return 0
+
+
+def _range_start(value: str | None) -> int | None:
+    """The first byte of `Content-Range: bytes FIRST-LAST/TOTAL` (None when it is not that)."""
+    if not value:
+        return None
+    unit, _, spec = value.strip().partition(" ")
+    first, dash, _rest = spec.partition("-")
+    if unit.lower() != "bytes" or not dash or not first.strip().isdigit():
+        return None
+    return int(first)
 
 
 def _transport_error(e: Exception, url: str, src: Source) -> FetchError:

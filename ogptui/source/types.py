@@ -31,6 +31,7 @@ class FetchResult:
     replaced_chars: int = 0  # invalid byte sequences replaced while decoding
     path: Path | None = None
     sha256: str | None = None
+    resumed_from: int = 0  # a resumed download: bytes already on disk before this request (nbytes excludes them)
 
     @property
     def gone(self) -> bool:
