@@ -24,6 +24,7 @@ from dataclasses import MISSING, Field, asdict, dataclass, field, fields, is_dat
 from typing import Any, TypeGuard, TypeVar
 
 from ogptui.clean import MULTILINE_CAP, SINGLE_LINE_CAP, clean_multiline, clean_text
+from ogptui.urls import slug_problem
 
 # Value types (and so column types): TEXT, INTEGER, and lists kept as JSON text in a TEXT column.
 TEXT, INT, TEXT_LIST, INT_LIST, OPT_TEXT_LIST = "text", "int", "text_list", "int_list", "opt_text_list"
@@ -770,6 +771,8 @@ def validate_member(m: Member) -> list[str]:
         problems.append("the page has no member name")
     if not m.slug or not m.slug.strip():
         problems.append("the member has no slug")
+    elif why := slug_problem(m.slug):
+        problems.append(f"the member slug {m.slug!r} is not one the site could have: {why}")
     if len(m.name or "") > 200:
         problems.append("the member name is implausibly long")
     return problems

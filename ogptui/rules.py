@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from ogptui.clean import clean_text
-from ogptui.urls import url_problem
+from ogptui.urls import slug_problem, url_problem
 
 
 class _Bad(Exception):
@@ -184,11 +184,7 @@ class Slug(Rule):
         if not isinstance(value, str):
             raise _Bad()
         slug = value.strip().lower()
-        if (
-            not slug
-            or len(slug) > 200
-            or any(ch.isspace() or not ch.isprintable() or ch in "/?#\\" for ch in slug)
-        ):
+        if slug_problem(slug):
             raise _Bad(f"is not {self.what}")
         return slug
 

@@ -14,6 +14,20 @@ DEFAULT_EXAMPLE = "https://www.opengovpartnership.org"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+def slug_problem(slug: str) -> str | None:
+    """Why `slug` cannot be a member slug as it appears in `/members/<slug>/` (None: it can): it must be
+    lower case, at most 200 characters, with no space, control character, `/`, `?`, `#` or backslash."""
+    if not slug:
+        return "it is empty"
+    if len(slug) > 200:
+        return "it is longer than 200 characters"
+    if slug != slug.lower():
+        return "it is not lower case"
+    if any(ch.isspace() or not ch.isprintable() or ch in "/?#\\" for ch in slug):
+        return "it holds a space, a control character or one of / ? # \\"
+    return None
+
+
 def url_problem(url: object, example: str = DEFAULT_EXAMPLE) -> str | None:
     """Why `url` is not a usable http(s) address (a phrase such as "has an invalid port"), or None."""
     if not isinstance(url, str):

@@ -460,3 +460,32 @@ def test_manifest_counts_match_the_database(tmp_path, monkeypatch):
     for t in ("members", *CHILD_TABLES, "commitment_details", "http_state"):
         assert man["counts"][t] == conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
     conn.close()
+
+
+@pytest.mark.parametrize("bad", ["Valdoria", "val doria", "val/doria", "val\\doria"])
+def test_a_member_key_the_site_cannot_have_is_skipped_on_import_and_refused_by_the_store(tmp_path, monkeypatch, bad):
+    """A crafted bundle whose member slug is not a slug (upper case, a space, a slash) imports nothing under
+    that key — it is counted as unusable — while its other members arrive; write_member refuses it too."""
+    use_home(monkeypatch, tmp_path / "a")
+    with open_store(seed=False) as store:
+        store.write_member(dated(MEMBERS["valdoria"], "2026-01-01T00:00:00Z"))
+        store.write_member(dated(MEMBERS["norland"], "2026-01-01T00:00:00Z"))
+        db_path = store.paths.cache_db
+    conn = sqlite3.connect(db_path)  # what a crafted bundle holds: another key, written past the store
+    with conn:
+        for table in ("members", *CHILD_TABLES):
+            column = "slug" if table == "members" else "member_slug"
+            conn.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = 'valdoria'", [bad])
+    conn.close()
+    with open_store(seed=False) as store:
+        export_bundle(store, tmp_path / "crafted.bundle")
+        with pytest.raises(ValueError, match="refused"):
+            crafted = dated(MEMBERS["valdoria"], "2026-02-01T00:00:00Z")
+            crafted.slug = bad
+            store.write_member(crafted)
+
+    use_home(monkeypatch, tmp_path / "b")
+    with open_store(seed=False) as store:
+        report = import_bundle(store, tmp_path / "crafted.bundle")
+        assert report.skipped == 1 and "1 unusable record skipped" in report.text()
+        assert store.member_slugs() == ["norland"]

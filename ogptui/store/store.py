@@ -41,6 +41,7 @@ from ogptui.store.rows import (
     diff_members,
     member_row,
 )
+from ogptui.urls import slug_problem
 
 DATA_TABLES = ("members", *CHILD_TABLES, "commitment_details")
 
@@ -274,6 +275,8 @@ class Store(DocumentStore):
         `reindex=False` when it rebuilds the search rows itself once the commitment pages are in.
         """
         clean_record(member)
+        if why := slug_problem(member.slug):  # a key the site cannot have (a crafted bundle) is never stored
+            raise ValueError(f"member slug {member.slug!r} refused: {why}")
         new_hash = member.record_hash()
         now = utcnow()
         with self._write() as db:
