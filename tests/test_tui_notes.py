@@ -11,7 +11,7 @@ from ogptui.notes import new_bookmark, new_note, parse_target
 from ogptui.seed import open_store
 from ogptui.store.notes import ANY_REV
 from tests.fakesite.data import sample_member
-from tests.tuikit import fill_store, make_app, notified
+from tests.tuikit import fill_store, make_app, notified, screen_lines
 
 NOW = "2025-06-01T12:00:00.000Z"
 SIZE = (120, 36)
@@ -448,3 +448,19 @@ async def test_notes_and_compare_are_in_the_command_palette(store, words, screen
         await pilot.pause()
         await pilot.pause()
         assert type(app.screen).__name__ == screen
+
+
+async def test_region_and_level_bars_keep_the_active_choice_on_screen_at_80_columns(store):
+    """Six regions and their counts do not fit 80 columns: each bar is its own line, scrolled to the choice."""
+    app = make_app(store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for expected in ("Americas", "Europe"):  # the third and the fifth choice
+            while app.screen.region_filter != expected:
+                await pilot.press("r")
+                await pilot.pause()
+            region_line, level_line = str(app.screen.query_one("#members-groups", Static).render()).split("\n")
+            assert region_line.startswith("r ") and f"[{expected} " in region_line and len(region_line) <= 78
+            assert level_line.startswith("l ") and "[All levels " in level_line
+            shown = screen_lines(app)  # what the terminal shows
+            assert any(f"[{expected} " in line for line in shown) and any("[All levels " in line for line in shown)

@@ -101,9 +101,9 @@ def project(row: Mapping[str, Text], layout: Sequence[tuple[Column, str, int]]) 
     return out
 
 
-def type_bar(labels: list[str], active: int, width: int, tail: str = "") -> Text:
-    """`t [All 40] · IRM Report 9 · …`: the type filter's choices on one line of `width` cells, the active
-    one in brackets and reversed. When they do not all fit, a window of them around the active one is shown
+def type_bar(labels: list[str], active: int, width: int, tail: str = "", key: str = "t") -> Text:
+    """`t [All 40] · IRM Report 9 · …`: a filter's choices (`key` cycles them) on one line of `width` cells,
+    the active one in brackets and reversed. When they do not all fit, a window of them around the active one is shown
     with `…` where more are hidden, so the selection is always on screen; `tail` ("showing 5") always is."""
 
     def cell(n: int) -> tuple[str, str]:
@@ -111,7 +111,7 @@ def type_bar(labels: list[str], active: int, width: int, tail: str = "") -> Text
 
     def line(lo: int, hi: int) -> Text:
         t = Text()
-        t.append("t ", style="bold")
+        t.append(f"{key} ", style="bold")
         if lo > 0:
             t.append("… ", style="dim")
         for n in range(lo, hi + 1):

@@ -20,7 +20,7 @@ from ogptui.timefmt import freshness_text
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
 from ogptui.tui.notes_flow import edit_note, marks, toggle_bookmark
-from ogptui.tui.tables import Column, Row, TableView
+from ogptui.tui.tables import Column, Row, TableView, type_bar
 from ogptui.tui.widgets.common import (
     FilterInput,
     Footer,
@@ -192,29 +192,26 @@ class MembersScreen(Screen):
         box.display = bool(self.region_filter or self.level_filter)
         if not box.display:
             return
+        # one line each, scrolled so the active choice is always on screen (`tables.type_bar`)
+        width = max(20, self.app.size.width - 2)
         level = self.level_filter
         in_level = [s for s in self.summaries if not level or (s.level or "national") == level]
         counts = Counter(self.regions.get(s.slug) for s in in_level)
-        t = Text()
-        t.append("r ", style="bold")
-        for n, name in enumerate((None, *REGIONS, UNKNOWN)):
-            count = len(in_level) if name is None else counts.get(name, 0)
-            if name == UNKNOWN and not count:
-                continue
-            label = f"{name or 'All regions'} {count}"
-            if n:
-                t.append(" · ", style="dim")
-            active = name == self.region_filter
-            t.append(f"[{label}]" if active else label, style="reverse" if active else "dim")
+        regions = [
+            (name, len(in_level) if name is None else counts.get(name, 0))
+            for name in (None, *REGIONS, UNKNOWN)
+            if name != UNKNOWN or counts.get(name, 0) or self.region_filter == UNKNOWN
+        ]
+        region_names = [name for name, _ in regions]
+        t = type_bar([f"{name or 'All regions'} {n}" for name, n in regions],
+                     region_names.index(self.region_filter) if self.region_filter in region_names else 0,
+                     width, key="r")  # fmt: skip
         in_region = [s for s in self.summaries if not self.region_filter or self.regions.get(s.slug) == self.region_filter]
         lv = Counter(s.level or "national" for s in in_region)
-        t.append("   l ", style="bold")
-        for n, name in enumerate((None, *LEVELS)):
-            label = f"{name or 'All levels'} {len(in_region) if name is None else lv.get(name, 0)}"
-            if n:
-                t.append(" · ", style="dim")
-            active = name == self.level_filter
-            t.append(f"[{label}]" if active else label, style="reverse" if active else "dim")
+        levels = [(name, len(in_region) if name is None else lv.get(name, 0)) for name in (None, *LEVELS)]
+        t.append("\n")
+        t.append_text(type_bar([f"{name or 'All levels'} {n}" for name, n in levels],
+                               [name for name, _ in levels].index(self.level_filter), width, key="l"))  # fmt: skip
         box.update(t)
 
     def action_cycle_region(self) -> None:
