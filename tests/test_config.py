@@ -190,6 +190,7 @@ def _run(home: Path, *args: str) -> subprocess.CompletedProcess:
     "content",
     ['{"source": "ftp://x y"}', '{"source": "http://127.0.0.1:99999"}', '{"delay": Infinity}', '{"delay": 1e300}',
      '{"concurrency": 0, "delay": NaN}', "[" * 100_000],
+    ids=lambda content: content if len(content) < 40 else f"{content[:5]}…({len(content):,} chars)",
 )  # fmt: skip
 def test_sync_with_a_bad_settings_file_reports_it_and_runs(fake_site, ogptui_home, content):
     """Was: a traceback (source), a hang (delay) or a RecursionError. The site is named on the command line so
