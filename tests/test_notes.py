@@ -550,16 +550,13 @@ def test_stdin_text_limit_at_and_past_the_edge(store, monkeypatch):
         common.read_stdin(3)
 
 
-def test_note_search_ranks_exactly_up_to_the_cap_and_a_window_past_it(store, monkeypatch):
-    from ogptui.store import notes as notes_store
-
-    for n in range(3):
+def test_note_search_ranks_every_match_so_the_best_is_found_however_broad_the_query(store):
+    """The best note is written last, behind 600 weaker matches: a ranking over a window of the first
+    matches (as before, 500) would miss it."""
+    for n in range(600):
         store.notes.save(new_note(Target("member", f"m{n}", f"m{n}"), f"delay once, filler text {n}"), None, NOW)
-    store.notes.save(new_note(Target("member", "m9", "m9"), "delay delay delay delay"), None, NOW)  # the best
+    store.notes.save(new_note(Target("member", "m9999", "m9999"), "delay delay delay delay"), None, NOW)
     match = '{title text} : ("delay"*)'
-    monkeypatch.setattr(notes_store, "RANK_CAP", 4)  # at the cap: every match ranked
-    assert store.notes.search(match, 2)[0][0].target == "m9"
-    monkeypatch.setattr(notes_store, "RANK_CAP", 3)  # past it: the first 3 matches only, still `limit` results
     hits = store.notes.search(match, 2)
-    assert len(hits) == 2 and "m9" not in [n.target for n, _ in hits]
-    assert [n.target for n, _ in store.notes.search(match, 5, member="m9")] == ["m9"]
+    assert len(hits) == 2 and hits[0][0].target == "m9999"
+    assert [n.target for n, _ in store.notes.search(match, 5, member="m9999")] == ["m9999"]
