@@ -445,25 +445,15 @@ def _extract_files(
         rel = entry["path"]
         dest = folder / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        h = hashlib.sha256()
-        n = 0
-        try:
-            with zf.open(FILES_PREFIX + rel) as inp, dest.open("wb") as fh:
-                for chunk in iter(lambda: inp.read(1 << 20), b""):
-                    n += len(chunk)
-                    if n > entry["size"]:
-                        raise BundleError(
-                            f"{src} holds more data in {rel} than its manifest says; export it again"
-                        )
-                    h.update(chunk)
-                    fh.write(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as e:
-            raise BundleError(f"{src} is damaged ({e}); copy or download the bundle again") from e
-        except OSError as e:
-            raise BundleError(
-                f"cannot unpack {src}: {e.strerror or e}; free some disk space and try again"
-            ) from e
-        if n != entry["size"] or h.hexdigest() != entry["sha256"]:
+        n, digest = _unpack_checked(
+            zf,
+            FILES_PREFIX + rel,
+            dest,
+            src,
+            entry["size"],
+            f"{src} holds more data in {rel} than its manifest says",
+        )
+        if n != entry["size"] or digest != entry["sha256"]:
             raise BundleError(
                 f"{src}: the file {rel} does not match its checksum (the bundle was damaged or altered); "
                 "copy or download it again"
@@ -541,19 +531,19 @@ def _read_manifest(zf: zipfile.ZipFile, src: Path) -> dict[str, Any]:
     return manifest
 
 
-def _extract_db(zf: zipfile.ZipFile, src: Path, db: Path, manifest: dict[str, Any]) -> None:
-    info = zf.getinfo(DB_NAME)
-    expected = manifest["db"]["size"]
+def _unpack_checked(
+    zf: zipfile.ZipFile, name: str, dest: Path, src: Path, cap: int, too_big: str
+) -> tuple[int, str]:
+    """Copy the member `name` of the bundle to `dest`, stopping past `cap` bytes (`too_big` says so);
+    returns (bytes written, their sha256). A damaged archive or a full disk is one BundleError line."""
     h = hashlib.sha256()
     n = 0
     try:
-        with zf.open(info) as inp, db.open("wb") as out:
+        with zf.open(name) as inp, dest.open("wb") as out:
             for chunk in iter(lambda: inp.read(1 << 20), b""):
                 n += len(chunk)
-                if n > max(expected, info.file_size):
-                    raise BundleError(
-                        f"{src} holds more data than its manifest says; export the bundle again"
-                    )
+                if n > cap:
+                    raise BundleError(f"{too_big}; export the bundle again")
                 h.update(chunk)
                 out.write(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as e:
@@ -562,7 +552,16 @@ def _extract_db(zf: zipfile.ZipFile, src: Path, db: Path, manifest: dict[str, An
         raise BundleError(
             f"cannot unpack {src}: {e.strerror or e}; free some disk space and try again"
         ) from e
-    if n != expected or h.hexdigest() != manifest["db"]["sha256"].lower():
+    return n, h.hexdigest()
+
+
+def _extract_db(zf: zipfile.ZipFile, src: Path, db: Path, manifest: dict[str, Any]) -> None:
+    info = zf.getinfo(DB_NAME)
+    expected = manifest["db"]["size"]
+    n, digest = _unpack_checked(
+        zf, DB_NAME, db, src, max(expected, info.file_size), f"{src} holds more data than its manifest says"
+    )
+    if n != expected or digest != manifest["db"]["sha256"].lower():
         raise BundleError(
             f"{src} does not match its checksum (the file was damaged or altered); copy or download it again"
         )
