@@ -287,6 +287,8 @@ DELAY = NumberRange(0, 60, unit=" of seconds")
 RUN_DEADLINE = NumberRange(0, 7 * 24 * 3600, unit=" of seconds")
 # Documents behind resources: none, their pages only, or pages and attachment files (PDFs…).
 DOCUMENTS = Choice("none", "pages", "all")
+LANGUAGE = Choice("", "en", "es", "fr")
+LANGUAGE.what = 'one of "en", "es", "fr", or "" (follow the locale)'
 MAX_FILE_MB = IntRange(1, 10_000)
 FILES_BUDGET_MB = IntRange(1, 10_000_000)
 
@@ -318,6 +320,9 @@ class Settings:
     sort_members: str = setting("", SortOrder(SORT_COLUMNS["members"]))
     sort_commitments: str = setting("", SortOrder(SORT_COLUMNS["commitments"]))
     sort_resources: str = setting("", SortOrder(SORT_COLUMNS["resources"]))
+    # The interface language: "en", "es", "fr", or "" to follow the locale (LC_ALL, LC_MESSAGES, LANG);
+    # `--lang` overrides it for one run.
+    language: str = setting("", LANGUAGE)
     # Not settings: what loading found wrong (one sentence each), and what `save` must keep as it was.
     notices: list[str] = field(default_factory=list, repr=False, compare=False, metadata={})
     _kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, metadata={})

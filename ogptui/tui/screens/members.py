@@ -28,14 +28,14 @@ if TYPE_CHECKING:
     from ogptui.tui.app import OgpApp
 
 COLUMNS = (
-    Column("watched", "★"),
-    Column("name", "Member", min=14, grow=True),  # a long name gives way before any other column
-    Column("level", "Level", drop=3),
-    Column("since", "Since", drop=2),
-    Column("plan", "Plan", drop=4),
-    Column("commitments", "Commitments", short="Commit."),
-    Column("resources", "Resources", short="Res.", drop=1),
-    Column("freshness", "Freshness"),  # never clipped: the point of the list
+    Column("watched", N_("★"),)
+    Column("name", N_("Member"), min=14, grow=True),  # a long name gives way before any other column
+    Column("level", N_("Level"), drop=3),
+    Column("since", N_("Since"), drop=2),
+    Column("plan", N_("Plan"), drop=4),
+    Column("commitments", N_("Commitments"), short=N_("Commit.")),
+    Column("resources", N_("Resources"), short=N_("Res."), drop=1),
+    Column("freshness", N_("Freshness")),  # never clipped: the point of the list
 )
 
 
