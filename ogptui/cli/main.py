@@ -38,6 +38,7 @@ from ogptui.cli.common import (
     UsageError,
     say,
     storage_problem,
+    use_catalogs,
 )
 from ogptui.i18n import _
 
@@ -47,7 +48,7 @@ COMMAND_MODULES = (show, parse, members, where, tui, changes, sync, search, bund
 
 def build_parser() -> argparse.ArgumentParser:
     p = ArgParser(
-        prog="ogptui", description="Offline-first browser for Open Government Partnership member data."
+        prog="ogptui", description=_("Offline-first browser for Open Government Partnership member data.")
     )
     p.add_argument("--version", action="version", version=f"ogptui {__version__}")
     p.add_argument(
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerate_any_encoding()
     i18n.set_language(i18n.resolve(_lang_option(argv), _language_setting()))
+    use_catalogs()
     parser = build_parser()
     args = parser.parse_args(argv)
     from ogptui.store import StoreError
@@ -85,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(e)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        say("interrupted; stored data is unchanged")
+        say(_("interrupted; stored data is unchanged"))
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK

@@ -245,7 +245,9 @@ def metrics_text(m: Member, width: int = 100) -> Text:
                 if r.raw and [r.major, r.outstanding, r.starred] != r.raw:
                     out.append(_(" raw: {numbers}").format(numbers=", ".join(map(safe, r.raw))), style=DIM)
             out.append("\n")
-        out.append(" " * 16 + _("bar length: {n} cells per commitment").format(n=f"{per:.2g}") + "\n", style=DIM)
+        out.append(
+            " " * 16 + _("bar length: {n} cells per commitment").format(n=f"{per:.2g}") + "\n", style=DIM
+        )
     out.append("\n")
     out.append(_("Reference values"), style="bold")
     out.append(_(" — raw numbers as the page shows them (their meaning is not given)\n"), style=DIM)
@@ -317,7 +319,10 @@ def participation_text(m: Member, width: int | None = None) -> Text:
         for p in plans:
             out.append(f"{_('Plan {number}').format(number=safe(p)):<17}", style=LABEL)
         out.append("\n")
-        for phase, phase_label in (("development", _("Development")), ("implementation", _("Implementation"))):
+        for phase, phase_label in (
+            ("development", _("Development")),
+            ("implementation", _("Implementation")),
+        ):
             out.append(f"{phase_label:<16}", style=LABEL)  # our own words, not the store's
             for p in plans:
                 level = next(

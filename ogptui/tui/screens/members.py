@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from ogptui import config
+from ogptui.i18n import N_
 from ogptui.model import commitment_count
 from ogptui.notes import member_target
 from ogptui.regions import LEVELS, REGIONS, UNKNOWN, member_region
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from ogptui.tui.app import OgpApp
 
 COLUMNS = (
-    Column("watched", N_("★"),)
+    Column("watched", "★"),
     Column("name", N_("Member"), min=14, grow=True),  # a long name gives way before any other column
     Column("level", N_("Level"), drop=3),
     Column("since", N_("Since"), drop=2),

@@ -137,7 +137,7 @@ class Pane(Vertical):
 
 
 def counted(noun: str, n: int) -> str:
-    """"3 commitments", "1 compromiso", "0 engagement": a count of a pane's rows in the interface language."""
+    """A count of a pane's rows ("3 commitments", "1 compromiso", "0 engagement"): in the interface language."""
     phrases = {
         "commitment": ngettext("{n} commitment", "{n} commitments", n),
         "resource": ngettext("{n} resource", "{n} resources", n),
@@ -320,7 +320,9 @@ class CommitmentsPane(TablePane):
             area = c.policy_area or ", ".join(c.policy_areas)
             values = {"id": c.id, "title": c.title, "year": c.year, "policy_area": area, "status": c.status,
                       "early_results": c.early_results, "completion": c.completion}  # fmt: skip
-            ident = render.with_mark([Text(render.safe(c.id))], self.ctx.marks.get(commitment_key(member.slug, c)))[0]
+            ident = render.with_mark(
+                [Text(render.safe(c.id))], self.ctx.marks.get(commitment_key(member.slug, c))
+            )[0]
             cells = {"id": ident, "title": _cell(c.title), "year": _cell(c.year),
                      "policy_area": _cell(area), "status": _cell(c.status, unknown),
                      "early_results": _cell(c.early_results, unknown), "completion": _cell(c.completion, unknown)}  # fmt: skip
@@ -464,7 +466,9 @@ class ResourcesPane(TablePane):
         documents = [r for r in self.member.resources if r.document] if self.member else []
         if documents:
             readable = sum(1 for r in documents if self.is_readable(r))
-            offline = f"{OFFLINE_MARK} " + _("{n} of {total} readable offline").format(n=readable, total=len(documents))
+            offline = f"{OFFLINE_MARK} " + _("{n} of {total} readable offline").format(
+                n=readable, total=len(documents)
+            )
             tail = f"{tail} · {offline}" if tail else offline
         return type_bar(labels, self.type_index % len(types), getattr(self, "width", 120) - 2, tail)
 
@@ -493,7 +497,9 @@ class ResourcesPane(TablePane):
         r = self.selected()
         if r is None:
             return None, _("no resource selected")
-        return (r.url, _("the resource link")) if r.url else (None, _("this resource has no link in the cache"))
+        return (
+            (r.url, _("the resource link")) if r.url else (None, _("this resource has no link in the cache"))
+        )
 
     copy_value = link_value
 
@@ -553,7 +559,10 @@ class PostsPane(TablePane):
         # the title keeps at least half the width; the teaser (whole with enter) gives way first
         half = max(24, (ctx.width - 8) // 2)
         rest = max(20, ctx.width - 2 - half - 4)
-        self.view.columns = (Column("title", N_("Title"), min=half), Column("teaser", N_("Teaser"), min=rest, grow=True))
+        self.view.columns = (
+            Column("title", N_("Title"), min=half),
+            Column("teaser", N_("Teaser"), min=rest, grow=True),
+        )
         super().show(member, ctx)
 
     def rows(self, member: Member) -> list[Row]:
