@@ -167,7 +167,7 @@ async def open_target(app: Any, target: Target) -> None:
     from ogptui.tui.screens.search import open_hit
 
     hit = jump_hit(app, target)
-    _, state = describe(app.store, target)
+    _target, state = describe(app.store, target)
     if hit is None or app.store.get_member(hit.member_slug) is None:
         app.notify(f"{target.label()}: {STATE_TEXT[state] or _('no member to show it in')}.", severity="warning", markup=False)
         return
