@@ -16,6 +16,7 @@ from ogptui.cli.common import (
     say,
     write,
 )
+from ogptui.i18n import _
 
 
 def cmd_document(args: argparse.Namespace) -> int:
@@ -136,11 +137,11 @@ def cmd_storage(args: argparse.Namespace) -> int:
 
 
 def register(add: AddCommand) -> None:
-    s = add("document", cmd_document, "Print a cached document (report, action plan, letter) and its files.")
-    s.add_argument("doc", metavar="DOC", help="document slug or its URL, e.g. peru-design-report-2019-2021")
-    s.add_argument("--json", action="store_true", help="print the document record as JSON (= --format json)")
-    s.add_argument("--format", choices=["text", "md", "json"], help="text (default), md (Markdown) or json")
-    s.add_argument("--files", action="store_true", help="with text: also print the text read from its files")
-    s = add("storage", cmd_storage, "Space taken by documents' files, per member and in total.")
-    s.add_argument("--prune", action="store_true", help="remove files no stored document refers to")
-    s.add_argument("--json", action="store_true", help="print as JSON")
+    s = add("document", cmd_document, _("Print a cached document (report, action plan, letter) and its files."))
+    s.add_argument("doc", metavar="DOC", help=_("document slug or its URL, e.g. peru-design-report-2019-2021"))
+    s.add_argument("--json", action="store_true", help=_("print the document record as JSON (= --format json)"))
+    s.add_argument("--format", choices=["text", "md", "json"], help=_("text (default), md (Markdown) or json"))
+    s.add_argument("--files", action="store_true", help=_("with text: also print the text read from its files"))
+    s = add("storage", cmd_storage, _("Space taken by documents' files, per member and in total."))
+    s.add_argument("--prune", action="store_true", help=_("remove files no stored document refers to"))
+    s.add_argument("--json", action="store_true", help=_("print as JSON"))

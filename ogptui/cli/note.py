@@ -27,6 +27,7 @@ from ogptui.cli.common import (
     read_stdin,
     say,
 )
+from ogptui.i18n import _
 
 if TYPE_CHECKING:
     from ogptui.model import Note
@@ -334,44 +335,44 @@ def register(add: AddCommand) -> None:
     s = add(
         "note",
         cmd_note,
-        "Show, write or edit your note on a member, commitment, document or contact (kept in user.db).",
+        _("Show, write or edit your note on a member, commitment, document or contact (kept in user.db)."),
     )
     s.add_argument(
         "target",
         metavar="TARGET",
-        help="peru, peru/PE0084, a document slug or address, or a contact's email (contact:SLUG/NAME without one)",
+        help=_("peru, peru/PE0084, a document slug or address, or a contact's email (contact:SLUG/NAME without one)"),
     )
     s.add_argument(
-        "text", nargs="?", metavar="TEXT", help="the note (replaces the note there); - reads standard input"
+        "text", nargs="?", metavar="TEXT", help=_("the note (replaces the note there); - reads standard input")
     )
-    s.add_argument("--edit", action="store_true", help="edit the note in $EDITOR")
-    s.add_argument("--delete", action="store_true", help="delete the note")
+    s.add_argument("--edit", action="store_true", help=_("edit the note in $EDITOR"))
+    s.add_argument("--delete", action="store_true", help=_("delete the note"))
     s.add_argument(
-        "--drop-copies", action="store_true", help="delete the conflict copies kept beside the note"
+        "--drop-copies", action="store_true", help=_("delete the conflict copies kept beside the note")
     )
 
-    s = add("notes", cmd_notes, "List your notes and bookmarks by member, or export / import them.")
-    s.add_argument("--member", metavar="SLUG", help="only this member's")
-    s.add_argument("--json", action="store_true", help="print as JSON")
-    s.add_argument("--export", metavar="FILE", help="write every note and bookmark to FILE.md or FILE.json")
+    s = add("notes", cmd_notes, _("List your notes and bookmarks by member, or export / import them."))
+    s.add_argument("--member", metavar="SLUG", help=_("only this member's"))
+    s.add_argument("--json", action="store_true", help=_("print as JSON"))
+    s.add_argument("--export", metavar="FILE", help=_("write every note and bookmark to FILE.md or FILE.json"))
     s.add_argument(
         "--import",
         dest="import_file",
         metavar="FILE",
-        help="merge FILE.json (from --export); a different text on the same target keeps both",
+        help=_("merge FILE.json (from --export); a different text on the same target keeps both"),
     )
 
-    s = add("bookmark", cmd_bookmark, "Bookmark a member, commitment, document or contact.")
-    s.add_argument("target", metavar="TARGET", help="as for `ogptui note`")
-    s.add_argument("--remove", action="store_true", help="remove the bookmark")
+    s = add("bookmark", cmd_bookmark, _("Bookmark a member, commitment, document or contact."))
+    s.add_argument("target", metavar="TARGET", help=_("as for `ogptui note`"))
+    s.add_argument("--remove", action="store_true", help=_("remove the bookmark"))
 
     s = add(
         "restore-notes",
         cmd_restore_notes,
-        "Put back the newest good daily backup of user.db (notes, bookmarks, watchlist).",
+        _("Put back the newest good daily backup of user.db (notes, bookmarks, watchlist)."),
     )
-    s.add_argument("--list", action="store_true", help="list the backups and whether each can be read")
+    s.add_argument("--list", action="store_true", help=_("list the backups and whether each can be read"))
     s.add_argument(
-        "--from", dest="source", metavar="FILE", help="restore this backup instead of the newest good one"
+        "--from", dest="source", metavar="FILE", help=_("restore this backup instead of the newest good one")
     )
-    s.add_argument("--yes", action="store_true", help="do not ask")
+    s.add_argument("--yes", action="store_true", help=_("do not ask"))
