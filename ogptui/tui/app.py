@@ -773,7 +773,7 @@ def run(slug: str | None = None, store: Store | None = None) -> int:
 
             store = open_store()
         except Exception as e:  # a broken data folder must be one clear sentence, not a traceback
-            print(f"ogptui: cannot open the data folder: {e}", file=sys.stderr)
+            print("ogptui: " + _("cannot open the data folder: {e}").format(e=e), file=sys.stderr)
             return 1
     env = os.environ
     try:
