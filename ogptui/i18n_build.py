@@ -70,8 +70,11 @@ def build() -> None:
     template = extract()
     for lang in TRANSLATED:
         catalog = read_po(lang)
-        catalog.update(template, no_fuzzy_matching=True)
+        catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
         catalog.obsolete.clear()
+        catalog.fuzzy = False  # the header: the catalogs are reviewed by hand, entry by entry
+        catalog.project, catalog.version = "ogptui", "0.1"
+        catalog.language_team = catalog.last_translator = "ogptui <https://github.com/ogptui>"
         write_po(lang, catalog)
         po_path(lang).with_suffix(".mo").write_bytes(mo_bytes(read_po(lang)))
 

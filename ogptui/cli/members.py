@@ -55,10 +55,11 @@ def cmd_members(args: argparse.Namespace) -> int:
         )
     if args.by_region:
         return _by_region(rows, region_of)
+    since = _("since")
     for r in rows:
         mark = "★" if r.watched else " "
         out(
-            f"{mark} {r.slug:<28} {r.name:<32} {(r.level or ''):<9} {_('since')} {r.member_since or '—':<5} "
+            f"{mark} {r.slug:<28} {r.name:<32} {(r.level or ''):<9} {since} {r.member_since or '—':<5} "
             f"AP {r.action_plan or '—':<3} {freshness_text(r, at, stale)}"
         )
     return EXIT_OK

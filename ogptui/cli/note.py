@@ -202,7 +202,8 @@ def cmd_notes(args: argparse.Namespace) -> int:
     for e in found:
         if e.member != current:
             current = e.member
-            out(f"{e.member_name or e.member or _('No cached member')}" + (f" ({e.member})" if e.member else ""))
+            who = e.member_name or e.member or _("No cached member")
+            out(who + (f" ({e.member})" if e.member else ""))
         mark = ("✎" if e.note else " ") + ("⚑" if e.bookmark else " ")
         state = f"  ({e.state_text()})" if e.state_text() else ""
         copy = "  " + _("conflict copy {n}: {origin}").format(n=e.note.copy, origin=e.note.origin) if e.note and e.note.copy else ""

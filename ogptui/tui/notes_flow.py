@@ -169,7 +169,8 @@ async def open_target(app: Any, target: Target) -> None:
     hit = jump_hit(app, target)
     _target, state = describe(app.store, target)
     if hit is None or app.store.get_member(hit.member_slug) is None:
-        app.notify(f"{target.label()}: {STATE_TEXT[state] or _('no member to show it in')}.", severity="warning", markup=False)
+        why = STATE_TEXT[state] or _("no member to show it in")
+        app.notify(f"{target.label()}: {why}.", severity="warning", markup=False)
         return
     if state != HERE:
         app.notify(_("{label}: {state}; showing its member.").format(label=target.label(), state=STATE_TEXT[state]), severity="warning", markup=False)

@@ -234,7 +234,8 @@ def metrics_text(m: Member, width: int = 100) -> Text:
             out.append(f"{name:<{col}}", style=LABEL)
         out.append("\n")
         for r in rows:
-            out.append(f"{_('Action Plan {number}').format(number=safe(r.action_plan)):<16}", style=LABEL)
+            plan_label = _("Action Plan {number}").format(number=safe(r.action_plan))
+            out.append(f"{plan_label:<16}", style=LABEL)
             if r.major is None and r.outstanding is None and r.starred is None:
                 raw = ", ".join(safe(v) for v in r.raw) or _("none")
                 out.append(_("unknown"), style="italic")
@@ -317,7 +318,8 @@ def participation_text(m: Member, width: int | None = None) -> Text:
     else:
         out.append(f"{'':<16}", style=LABEL)
         for p in plans:
-            out.append(f"{_('Plan {number}').format(number=safe(p)):<17}", style=LABEL)
+            plan_label = _("Plan {number}").format(number=safe(p))
+            out.append(f"{plan_label:<17}", style=LABEL)
         out.append("\n")
         for phase, phase_label in (
             ("development", _("Development")),

@@ -189,6 +189,7 @@ class MembersScreen(Screen):
         if not box.display:
             return
         level = self.level_filter
+        all_regions, all_levels = _("All regions"), _("All levels")
         in_level = [s for s in self.summaries if not level or (s.level or "national") == level]
         counts = Counter(self.regions.get(s.slug) for s in in_level)
         t = Text()
@@ -197,7 +198,7 @@ class MembersScreen(Screen):
             count = len(in_level) if name is None else counts.get(name, 0)
             if name == UNKNOWN and not count:
                 continue
-            label = f"{name or _('All regions')} {count}"
+            label = f"{name or all_regions} {count}"
             if n:
                 t.append(" · ", style="dim")
             active = name == self.region_filter
@@ -206,7 +207,7 @@ class MembersScreen(Screen):
         lv = Counter(s.level or "national" for s in in_region)
         t.append("   l ", style="bold")
         for n, name in enumerate((None, *LEVELS)):
-            label = f"{name or _('All levels')} {len(in_region) if name is None else lv.get(name, 0)}"
+            label = f"{name or all_levels} {len(in_region) if name is None else lv.get(name, 0)}"
             if n:
                 t.append(" · ", style="dim")
             active = name == self.level_filter

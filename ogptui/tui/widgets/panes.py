@@ -455,7 +455,8 @@ class ResourcesPane(TablePane):
 
     def info(self, n: int, q: str) -> Text:
         types = self.types()
-        labels = [f"{render.safe(name) or _('All')} {count}" for name, count in types]
+        every = _("All")
+        labels = [f"{render.safe(name) or every} {count}" for name, count in types]
         if (q or self.current_type) and not n:
             tail = no_match(self.NOUN[0], render.safe(q)) if q else _("no resource of this type")
         else:
