@@ -136,7 +136,7 @@ def _edit(store: Store, target: Target) -> int:
         try:
             code = subprocess.call([*shlex.split(editor), str(path)])
         except (OSError, ValueError) as e:
-            raise UsageError(f"cannot start the editor {editor!r} ({e}); check EDITOR") from None
+            raise UsageError(_("cannot start the editor {editor} ({e}); check EDITOR").format(editor=repr(editor), e=e)) from None
         if code != 0:
             say(_("the editor exited with {code}; the note is unchanged").format(code=code))
             return EXIT_PARTIAL
@@ -220,7 +220,7 @@ def _export(store: Store, path: Path) -> int:
 
     suffix = path.suffix.lower()
     if suffix not in (".md", ".json"):
-        raise UsageError(f"--export writes FILE.md or FILE.json, not {path.name!r}")
+        raise UsageError(_("--export writes FILE.md or FILE.json, not {name}").format(name=repr(path.name)))
     if path.is_dir():
         raise UsageError(_("{path} is a folder; give a file name such as {json}").format(path=path, json=path / 'notes.json'))
     text = export_json(store) if suffix == ".json" else export_markdown(store)
