@@ -24,7 +24,7 @@ from dataclasses import MISSING, Field, asdict, dataclass, field, fields, is_dat
 from typing import Any, TypeGuard, TypeVar
 
 from ogptui.clean import MULTILINE_CAP, SINGLE_LINE_CAP, clean_multiline, clean_text
-from ogptui.i18n import N_
+from ogptui.i18n import N_, _
 
 # Value types (and so column types): TEXT, INTEGER, and lists kept as JSON text in a TEXT column.
 TEXT, INT, TEXT_LIST, INT_LIST, OPT_TEXT_LIST = "text", "int", "text_list", "int_list", "opt_text_list"
@@ -758,9 +758,9 @@ def commitment_count(listed: int, in_plan: int | None, form: str = "long") -> st
     parentheses of a section heading)."""
     if listed == 0 and _is_int(in_plan) and in_plan > 0:  # a count, not whatever a column holds
         return {
-            "short": f"{in_plan} (not listed)",
-            "heading": f"{in_plan} in the current plan, not listed on the page",
-        }.get(form, f"{in_plan} (not listed on the page)")
+            "short": _("{n} (not listed)"),
+            "heading": _("{n} in the current plan, not listed on the page"),
+        }.get(form, _("{n} (not listed on the page)")).format(n=in_plan)
     return str(listed)
 
 

@@ -89,8 +89,11 @@ def clip(value: object, width: int, empty: str = "—") -> Text:
 
 
 def field_lines(pairs: Iterable[tuple[str, object]], label_width: int = 20, width: int | None = None) -> Text:
-    """`Label  value` lines; the value is plain text, wrapped under itself (hanging indent) to `width`."""
+    """`Label  value` lines; the value is plain text, wrapped under itself (hanging indent) to `width`.
+    A label longer than `label_width` (translations often are) widens the label column for every line."""
     out = Text()
+    pairs = list(pairs)
+    label_width = max([label_width, *(len(label) + 2 for label, _value in pairs)])
     for label, value in pairs:
         out.append(f"{label:<{label_width}}", style=LABEL)
         t = plain(value)
