@@ -282,8 +282,8 @@ def cmd_bookmark(args: argparse.Namespace) -> int:
             added = store.notes.add_bookmark(new_bookmark(target), _now())
         except StoreError as e:
             raise UsageError(str(e)) from None
-    done = _("bookmarked {target}") if added else _("already bookmarked: {target}")
-    out(done.format(target=_header(target, state)))
+    said = _("bookmarked {target}") if added else _("already bookmarked: {target}")
+    out(said.format(target=_header(target, state)))
     return EXIT_OK
 
 

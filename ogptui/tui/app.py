@@ -38,7 +38,8 @@ from ogptui.i18n import _
 from ogptui.links import check_copy, check_link
 from ogptui.model import Resource
 from ogptui.timefmt import freshness_text
-from ogptui.tui.commands import OgpCommands, bindings, relabel_bindings
+from ogptui.tui.commands import OgpCommands, bindings
+from ogptui.tui.language import relabel_bindings
 from ogptui.tui.messages import ProbeFinished, SyncFinished, SyncProgressed
 from ogptui.tui.services import Services
 from ogptui.tui.status import AppStatus, progress_text, starting_text

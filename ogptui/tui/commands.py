@@ -8,14 +8,11 @@ screen plus the app-wide ones; the help screen lists them all. Ids let users rem
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
-from textual.app import App
-from textual.binding import Binding, BindingsMap, BindingType
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.dom import DOMNode
 
 from ogptui.i18n import N_, _
 
@@ -62,28 +59,14 @@ _TAB_TITLES = (
     N_("Recent posts"),
 )
 
-_TAB_HELP = (
-    N_("Show the Overview tab"),
-    N_("Show the Commitments tab"),
-    N_("Show the Resources tab"),
-    N_("Show the Starred metrics tab"),
-    N_("Show the Contacts tab"),
-    N_("Show the Participation & Global Report tab"),
-    N_("Show the Recent posts tab"),
-)
+_TAB_HELP = (N_("Show the Overview tab"), N_("Show the Commitments tab"), N_("Show the Resources tab"),
+             N_("Show the Starred metrics tab"), N_("Show the Contacts tab"),
+             N_("Show the Participation & Global Report tab"), N_("Show the Recent posts tab"))  # fmt: skip
 
 COMMANDS: tuple[Command, ...] = (
     # --- everywhere ---
     Command("help", "question_mark,f1", N_("Help"), N_("Show every key"), "app.help", "app"),
-    Command(
-        "palette",
-        "ctrl+p",
-        N_("Commands"),
-        N_("Open the command palette"),
-        "app.command_palette",
-        "app",
-        False,
-    ),
+    Command("palette", "ctrl+p", N_("Commands"), N_("Open the command palette"), "app.command_palette", "app", False),
     Command(
         "search",
         "ctrl+f",
@@ -95,35 +78,15 @@ COMMANDS: tuple[Command, ...] = (
     # Not in the footer (it would push "q Quit" off an 80-120 column footer); in help and the palette.
     Command("changes", "c", N_("Changes"), N_("What changed in recent syncs"), "app.changes", "app", False),
     Command(
-        "autosync",
-        "a",
-        N_("Auto-sync"),
-        N_("Turn automatic sync on or off"),
-        "app.toggle_autosync",
-        "app",
-        False,
+        "autosync", "a", N_("Auto-sync"), N_("Turn automatic sync on or off"), "app.toggle_autosync", "app", False
     ),
     Command("quit", "q", N_("Quit"), N_("Quit ogptui"), "app.quit", "app"),
-    Command(
-        "language",
-        "L",
-        N_("Language"),
-        N_("Switch the interface language: English, Español, Français"),
-        "app.cycle_language",
-        "app",
-        False,
-    ),
+    Command("language", "L", N_("Language"), N_("Switch the interface language: English, Español, Français"),
+            "app.cycle_language", "app", False),  # fmt: skip
     # --- members list ---
     Command("members.open", "enter", N_("Open"), N_("Open the selected member"), "open_selected", "members"),
     Command("members.filter", "slash", N_("Filter"), N_("Filter members as you type"), "filter", "members"),
-    Command(
-        "members.watch",
-        "w",
-        N_("Watch"),
-        N_("Watch or unwatch the selected member"),
-        "toggle_watch",
-        "members",
-    ),
+    Command("members.watch", "w", N_("Watch"), N_("Watch or unwatch the selected member"), "toggle_watch", "members"),
     Command("members.sync", "s", N_("Sync"), N_("Sync the watchlist now"), "sync", "members"),
     # --- member ---
     *(
@@ -147,14 +110,10 @@ COMMANDS: tuple[Command, ...] = (
         "open_selected",
         "member",
     ),
-    Command(
-        "member.filter", "slash", N_("Filter"), N_("Filter this tab's table as you type"), "filter", "member"
-    ),
+    Command("member.filter", "slash", N_("Filter"), N_("Filter this tab's table as you type"), "filter", "member"),
     Command("member.types", "t", N_("Type"), N_("Resources: cycle the type filter"), "cycle_type", "member"),
     Command("member.copy", "y", N_("Copy"), N_("Copy the selected link or email"), "copy", "member"),
-    Command(
-        "member.browse", "o", N_("Open link"), N_("Open the selected link in a browser"), "browse", "member"
-    ),
+    Command("member.browse", "o", N_("Open link"), N_("Open the selected link in a browser"), "browse", "member"),
     Command("member.watch", "w", N_("Watch"), N_("Watch or unwatch this member"), "toggle_watch", "member"),
     Command("member.sync", "s", N_("Sync"), N_("Sync this member now"), "sync", "member"),
     Command(
@@ -169,29 +128,15 @@ COMMANDS: tuple[Command, ...] = (
     Command("commitment.back", "escape", N_("Back"), N_("Back to the member"), "back", "commitment"),
     Command("commitment.copy", "y", N_("Copy link"), N_("Copy the commitment's link"), "copy", "commitment"),
     Command(
-        "commitment.browse",
-        "o",
-        N_("Open link"),
-        N_("Open the commitment page in a browser"),
-        "browse",
-        "commitment",
+        "commitment.browse", "o", N_("Open link"), N_("Open the commitment page in a browser"), "browse", "commitment"
     ),
     # --- resource ---
     Command("resource.back", "escape", N_("Back"), N_("Close the resource"), "back", "resource"),
     Command("resource.copy", "y", N_("Copy link"), N_("Copy the resource's link"), "copy", "resource"),
-    Command(
-        "resource.browse", "o", N_("Open link"), N_("Open the resource in a browser"), "browse", "resource"
-    ),
+    Command("resource.browse", "o", N_("Open link"), N_("Open the resource in a browser"), "browse", "resource"),
     # --- document reader ---
     Command("reader.back", "escape", N_("Back"), N_("Close the document"), "back", "reader"),
-    Command(
-        "reader.find",
-        "slash",
-        N_("Find"),
-        N_("Find in the document (enter keeps the matches)"),
-        "find",
-        "reader",
-    ),
+    Command("reader.find", "slash", N_("Find"), N_("Find in the document (enter keeps the matches)"), "find", "reader"),
     Command("reader.next", "n", N_("Next"), N_("Next match"), "next_match", "reader"),
     Command("reader.previous", "N", N_("Previous"), N_("Previous match"), "previous_match", "reader", False),
     Command(
@@ -202,22 +147,11 @@ COMMANDS: tuple[Command, ...] = (
         "open",
         "reader",
     ),
-    Command(
-        "reader.copy", "y", N_("Copy link"), N_("Copy the document's link (or the file's)"), "copy", "reader"
-    ),
+    Command("reader.copy", "y", N_("Copy link"), N_("Copy the document's link (or the file's)"), "copy", "reader"),
     Command("reader.fetch", "s", N_("Fetch"), N_("Fetch this document now"), "fetch", "reader"),
     Command("reader.down", "j", N_("Down"), N_("Scroll down a line"), "line_down", "reader", False, False),
     Command("reader.up", "k", N_("Up"), N_("Scroll up a line"), "line_up", "reader", False, False),
-    Command(
-        "reader.page_down",
-        "space",
-        N_("Page down"),
-        N_("Scroll down a page"),
-        "page_down",
-        "reader",
-        False,
-        False,
-    ),
+    Command("reader.page_down", "space", N_("Page down"), N_("Scroll down a page"), "page_down", "reader", False, False),
     Command("reader.page_up", "b", N_("Page up"), N_("Scroll up a page"), "page_up", "reader", False, False),
     Command("reader.top", "g", N_("Top"), N_("Go to the beginning"), "top", "reader", False, False),
     Command("reader.bottom", "G", N_("Bottom"), N_("Go to the end"), "bottom", "reader", False, False),
@@ -231,36 +165,12 @@ COMMANDS: tuple[Command, ...] = (
         "search",
         priority=True,
     ),
+    Command("search.down", "down,ctrl+j", N_("Next"), N_("Next result"), "cursor_down", "search", False, False, True),
     Command(
-        "search.down",
-        "down,ctrl+j",
-        N_("Next"),
-        N_("Next result"),
-        "cursor_down",
-        "search",
-        False,
-        False,
-        True,
+        "search.up", "up,ctrl+k", N_("Previous"), N_("Previous result"), "cursor_up", "search", False, False, True
     ),
     Command(
-        "search.up",
-        "up,ctrl+k",
-        N_("Previous"),
-        N_("Previous result"),
-        "cursor_up",
-        "search",
-        False,
-        False,
-        True,
-    ),
-    Command(
-        "search.back",
-        "escape",
-        N_("Back"),
-        N_("Close search (back where you were)"),
-        "back",
-        "search",
-        priority=True,
+        "search.back", "escape", N_("Back"), N_("Close search (back where you were)"), "back", "search", priority=True
     ),
     # --- what changed / help ---
     Command("changes.back", "escape", N_("Back"), N_("Close what changed"), "back", "changes"),
@@ -269,13 +179,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("lists.down", "j", N_("Down"), N_("Move down"), "cursor_down", "lists", False, False),
     Command("lists.up", "k", N_("Up"), N_("Move up"), "cursor_up", "lists", False, False),
     Command("lists.top", "g", N_("Top"), N_("Go to the first row"), "scroll_top", "lists", False, False),
-    Command(
-        "lists.bottom", "G", N_("Bottom"), N_("Go to the last row"), "scroll_bottom", "lists", False, False
-    ),
+    Command("lists.bottom", "G", N_("Bottom"), N_("Go to the last row"), "scroll_bottom", "lists", False, False),
     # --- the user's own layer: notes, bookmarks, compare (issue 16) ---
-    Command(
-        "notes", "N", N_("Notes"), N_("All your notes and bookmarks, by member"), "app.notes", "app", False
-    ),
+    Command("notes", "N", N_("Notes"), N_("All your notes and bookmarks, by member"), "app.notes", "app", False),
     Command(
         "compare",
         "C",
@@ -286,13 +192,7 @@ COMMANDS: tuple[Command, ...] = (
         False,
     ),
     Command(
-        "members.note",
-        "n",
-        N_("Note"),
-        N_("Add or edit your note on the selected member"),
-        "note",
-        "members",
-        False,
+        "members.note", "n", N_("Note"), N_("Add or edit your note on the selected member"), "note", "members", False
     ),
     Command(
         "members.bookmark",
@@ -367,13 +267,7 @@ COMMANDS: tuple[Command, ...] = (
         False,
     ),
     Command(
-        "resource.note",
-        "n",
-        N_("Note"),
-        N_("Add or edit your note on this resource"),
-        "note",
-        "resource",
-        False,
+        "resource.note", "n", N_("Note"), N_("Add or edit your note on this resource"), "note", "resource", False
     ),
     Command(
         "resource.bookmark",
@@ -384,9 +278,7 @@ COMMANDS: tuple[Command, ...] = (
         "resource",
         False,
     ),
-    Command(
-        "notes.open", "enter", N_("Go to"), N_("Show the selected note's target"), "open_selected", "notes"
-    ),
+    Command("notes.open", "enter", N_("Go to"), N_("Show the selected note's target"), "open_selected", "notes"),
     Command("notes.filter", "slash", N_("Filter"), N_("Filter notes as you type"), "filter", "notes"),
     Command("notes.edit", "n", N_("Edit"), N_("Edit the selected note"), "note", "notes"),
     Command(
@@ -433,52 +325,11 @@ COMMANDS: tuple[Command, ...] = (
         "cycle_sort",
         "member",
     ),
-    Command(
-        "changes.open",
-        "enter",
-        N_("Go to"),
-        N_("Go to what changed (its tab and row)"),
-        "open_selected",
-        "changes",
-    ),
+    Command("changes.open", "enter", N_("Go to"), N_("Go to what changed (its tab and row)"), "open_selected", "changes"),
     Command("item.back", "escape", N_("Back"), N_("Close the post or contact"), "back", "item"),
     Command("item.copy", "y", N_("Copy"), N_("Copy the post's link or the contact's email"), "copy", "item"),
     Command("item.browse", "o", N_("Open link"), N_("Open the post in a browser"), "browse", "item"),
 )
-
-
-_BY_ID = {c.id: c for c in COMMANDS}
-
-
-def _relabel(bindings_map: BindingsMap) -> None:
-    for key, found in bindings_map.key_to_bindings.items():
-        bindings_map.key_to_bindings[key] = [
-            replace(b, description=_(_BY_ID[b.id].footer), tooltip=_(_BY_ID[b.id].description))
-            if b.id in _BY_ID
-            else b
-            for b in found
-        ]
-
-
-def relabel_bindings(app: App[Any]) -> None:
-    """Footer and tooltip words in the interface language, after it was switched (or chosen after import).
-
-    Textual workaround: a Binding's description is fixed when the class is created (`_merged_bindings`, a
-    class attribute, copied into each node's `_bindings`), so both the classes and the live nodes are
-    relabelled here; this is the one place that touches those private attributes."""
-    classes: list[type[DOMNode]] = [DOMNode]
-    while classes:
-        cls = classes.pop()
-        classes.extend(cls.__subclasses__())
-        merged = cls.__dict__.get("_merged_bindings")
-        if merged is not None:
-            _relabel(merged)
-    nodes: list[DOMNode] = [app]
-    for screen in app.screen_stack:
-        nodes.extend(screen.walk_children(with_self=True))
-    for node in nodes:
-        _relabel(node._bindings)
-    app.refresh_bindings()
 
 
 def commands(scope: str) -> list[Command]:
@@ -542,9 +393,5 @@ class OgpCommands(Provider):
             score = max(matcher.match(prompt), matcher.match(_(c.description)))
             if score > 0:
                 yield Hit(
-                    score,
-                    matcher.highlight(prompt),
-                    partial(self._run, c),
-                    text=prompt,
-                    help=_(c.description),
+                    score, matcher.highlight(prompt), partial(self._run, c), text=prompt, help=_(c.description)
                 )
