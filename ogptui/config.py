@@ -94,6 +94,8 @@ DELAY = NumberRange(0, 60, unit=" of seconds")
 RUN_DEADLINE = NumberRange(0, 7 * 24 * 3600, unit=" of seconds")
 # Documents behind resources: none, their pages only, or pages and attachment files (PDFs…).
 DOCUMENTS = Choice("none", "pages", "all")
+LANGUAGE = Choice("", "en", "es", "fr")
+LANGUAGE.what = 'one of "en", "es", "fr", or "" (follow the locale)'
 MAX_FILE_MB = IntRange(1, 10_000)
 FILES_BUDGET_MB = IntRange(1, 10_000_000)
 MAX_AGE_DAYS = IntRange(0, 3650)
@@ -130,6 +132,9 @@ class Settings:
     # member page changed or their own last check is older than this many days (spread by up to a quarter
     # per page, so pages fetched together do not all fall due on one day); 0 = check everything every time.
     max_age_days: int = setting(7, MAX_AGE_DAYS)
+    # The interface language: "en", "es", "fr", or "" to follow the locale (LC_ALL, LC_MESSAGES, LANG);
+    # `--lang` overrides it for one run.
+    language: str = setting("", LANGUAGE)
     # Not settings: what loading found wrong (one sentence each), and what `save` must keep as it was.
     notices: list[str] = field(default_factory=list, repr=False, compare=False, metadata={})
     _kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, metadata={})

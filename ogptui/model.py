@@ -24,6 +24,7 @@ from dataclasses import MISSING, Field, asdict, dataclass, field, fields, is_dat
 from typing import Any, TypeGuard, TypeVar
 
 from ogptui.clean import MULTILINE_CAP, SINGLE_LINE_CAP, clean_multiline, clean_text
+from ogptui.i18n import N_, _
 from ogptui.urls import slug_problem
 
 # Value types (and so column types): TEXT, INTEGER, and lists kept as JSON text in a TEXT column.
@@ -103,10 +104,10 @@ class PageRejected(Exception):
 
 @dataclass
 class Contact:
-    name: str = spec("Name", default=REQUIRED, cap=200, search={"title": 0})
-    role: str | None = spec("Role", search={"body": 0})
-    email: str | None = spec("Email", search={"extra": 0})
-    side: str | None = spec("Side", search={"type": 0})  # "government", "civil society" or None
+    name: str = spec(N_("Name"), default=REQUIRED, cap=200, search={"title": 0})
+    role: str | None = spec(N_("Role"), search={"body": 0})
+    email: str | None = spec(N_("Email"), search={"extra": 0})
+    side: str | None = spec(N_("Side"), search={"type": 0})  # "government", "civil society" or None
 
 
 @dataclass(kw_only=True)
@@ -117,13 +118,13 @@ class CommitmentDetails:
     parsed page) both inherit these fields.
     """
 
-    member: str | None = spec("Member")
-    language: str | None = spec("Language")
+    member: str | None = spec(N_("Member"))
+    language: str | None = spec(N_("Language"))
     action_plan: str | None = spec(
-        "Action plan", page={"en": ("Action Plan",), "es": ("Plan de acción",), "fr": ("Plan d'action",)}
+        N_("Action plan"), page={"en": ("Action Plan",), "es": ("Plan de acción",), "fr": ("Plan d'action",)}
     )
     action_plan_cycle: int | None = spec(
-        "Action plan cycle",
+        N_("Action plan cycle"),
         type=INT,
         page={
             "en": ("Action Plan Cycle",),
@@ -131,14 +132,14 @@ class CommitmentDetails:
             "fr": ("Cycle du plan d'action",),
         },
     )
-    status: str | None = spec("Status", page={"en": ("Status",), "es": ("Estado",), "fr": ("Statut",)})
+    status: str | None = spec(N_("Status"), page={"en": ("Status",), "es": ("Estado",), "fr": ("Statut",)})
     lead_institution: str | None = spec(
-        "Lead institution",
+        N_("Lead institution"),
         page={"en": ("Lead Institution",), "es": ("Institución líder",), "fr": ("Institution chef de file",)},
         search={"body": 1},
     )
     support_institutions: str | None = spec(
-        "Support institutions",
+        N_("Support institutions"),
         page={
             "en": ("Support Institution(s)", "Support Institutions"),
             "es": ("Institución(es) de apoyo", "Instituciones de apoyo"),
@@ -148,14 +149,14 @@ class CommitmentDetails:
         search={"body": 2},
     )
     policy_areas: list[str] = spec(
-        "Policy areas",
+        N_("Policy areas"),
         type=TEXT_LIST,
         factory=list,
         page={"en": ("Policy Areas",), "es": ("Áreas de política",), "fr": ("Domaines politiques",)},
         search={"extra": 1},
     )
     irm_reports: list[str] = spec(
-        "IRM reports",
+        N_("IRM reports"),
         type=TEXT_LIST,
         factory=list,
         page={
@@ -164,16 +165,16 @@ class CommitmentDetails:
             "fr": ("Rapport IRM", "Rapports IRM"),
         },
     )
-    starred: str | None = spec("Starred", page={"en": ("Starred",), "es": ("Estelar",), "fr": ("Étoilé",)})
+    starred: str | None = spec(N_("Starred"), page={"en": ("Starred",), "es": ("Estelar",), "fr": ("Étoilé",)})
     early_results: str | None = spec(
-        "Early results",
+        N_("Early results"),
         page={"en": ("Early Results",), "es": ("Resultados iniciales",), "fr": ("Premiers résultats",)},
     )
     verifiable: str | None = spec(
-        "Verifiable", page={"en": ("Verifiable",), "es": ("Verificable",), "fr": ("Vérifiable",)}
+        N_("Verifiable"), page={"en": ("Verifiable",), "es": ("Verificable",), "fr": ("Vérifiable",)}
     )
     relevant_to_ogp_values: str | None = spec(
-        "Relevant to OGP values",
+        N_("Relevant to OGP values"),
         page={
             "en": ("Relevant to OGP Values",),
             "es": ("Relevante para los valores de OGP",),
@@ -181,7 +182,7 @@ class CommitmentDetails:
         },
     )
     ambition: str | None = spec(
-        "Ambition",
+        N_("Ambition"),
         page={
             "en": ("Ambition (see definition)", "Ambition"),
             "es": ("Ambición (ver definición)", "Ambición"),
@@ -189,13 +190,13 @@ class CommitmentDetails:
         },
     )
     potential_impact: str | None = spec(
-        "Potential impact",
+        N_("Potential impact"),
         page={"en": ("Potential Impact",), "es": ("Impacto potencial",), "fr": ("Impact potentiel",)},
     )
     completion: str | None = spec(
-        "Completion", page={"en": ("Completion",), "es": ("Finalización",), "fr": ("Achèvement",)}
+        N_("Completion"), page={"en": ("Completion",), "es": ("Finalización",), "fr": ("Achèvement",)}
     )
-    description: str | None = spec("Description", multiline=True, search={"body": 0})
+    description: str | None = spec(N_("Description"), multiline=True, search={"body": 0})
 
     def has_details(self) -> bool:
         return any(getattr(self, f) not in (None, []) for f in COMMITMENT_DETAIL_FIELDS)
@@ -208,11 +209,11 @@ class CommitmentDetails:
 class Commitment(CommitmentDetails):
     """A commitment: the member page gives id/title/year/policy_area/url; its own page gives the rest."""
 
-    id: str = spec("ID", default=REQUIRED, cap=100, search={"ident": 0})
-    title: str | None = spec("Title", search={"title": 0})
-    year: int | None = spec("Year", type=INT, search={"year": 0})
-    policy_area: str | None = spec("Policy area", search={"type": 0, "extra": 0})
-    url: str | None = spec("Link", search={"url": 0})
+    id: str = spec(N_("ID"), default=REQUIRED, cap=100, search={"ident": 0})
+    title: str | None = spec(N_("Title"), search={"title": 0})
+    year: int | None = spec(N_("Year"), type=INT, search={"year": 0})
+    policy_area: str | None = spec(N_("Policy area"), search={"type": 0, "extra": 0})
+    url: str | None = spec(N_("Link"), search={"url": 0})
 
     def to_dict(self) -> dict[str, Any]:
         """Member-page form: the list fields, plus the commitment-page fields when known."""
@@ -226,11 +227,11 @@ class Commitment(CommitmentDetails):
 class CommitmentPage(CommitmentDetails):
     """A parsed commitment page (`kind` = "commitment")."""
 
-    id: str = spec("ID", default=REQUIRED, cap=100, search={"ident": 0})
-    title: str | None = spec("Title", search={"title": 0})
-    url: str | None = spec("Link", search={"url": 0})
-    fetched_at: str | None = spec("Fetched")
-    warnings: list[str] = spec("Parser warnings", type=TEXT_LIST, factory=list)
+    id: str = spec(N_("ID"), default=REQUIRED, cap=100, search={"ident": 0})
+    title: str | None = spec(N_("Title"), search={"title": 0})
+    url: str | None = spec(N_("Link"), search={"url": 0})
+    fetched_at: str | None = spec(N_("Fetched"))
+    warnings: list[str] = spec(N_("Parser warnings"), type=TEXT_LIST, factory=list)
     kind: str = spec(default="commitment", stored=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -247,15 +248,15 @@ class CommitmentPage(CommitmentDetails):
 
 @dataclass
 class Resource:
-    title: str = spec("Title", default=REQUIRED, search={"title": 0})
-    year: int | None = spec("Year", type=INT, search={"year": 0})
-    type: str | None = spec("Type", search={"type": 0, "extra": 0})
-    format: str | None = spec("Format", search={"extra": 1})
-    url: str | None = spec("Link", search={"url": 0})
+    title: str = spec(N_("Title"), default=REQUIRED, search={"title": 0})
+    year: int | None = spec(N_("Year"), type=INT, search={"year": 0})
+    type: str | None = spec(N_("Type"), search={"type": 0, "extra": 0})
+    format: str | None = spec(N_("Format"), search={"extra": 1})
+    url: str | None = spec(N_("Link"), search={"url": 0})
     # The slug of the document page the link leads to (`/documents/<slug>/` on the member page's own host),
     # None for a link elsewhere. Derived from `url` by the parser; not in `Member.to_dict` (so neither in the
     # member's record hash nor in `parse --json`): `show --json` adds it with `offline`.
-    document: str | None = spec("Document", cap=200)
+    document: str | None = spec(N_("Document"), cap=200)
 
 
 @dataclass
@@ -265,74 +266,74 @@ class PerformanceRow:
     `raw` keeps the numbers as shown; named fields stay None when the mapping is ambiguous.
     """
 
-    action_plan: int = spec("Action plan", type=INT, default=REQUIRED)
-    major: int | None = spec("Major results", type=INT)
-    outstanding: int | None = spec("Outstanding results", type=INT)
-    starred: int | None = spec("Starred", type=INT)
-    raw: list[int] = spec("Raw values", type=INT_LIST, factory=list)
+    action_plan: int = spec(N_("Action plan"), type=INT, default=REQUIRED)
+    major: int | None = spec(N_("Major results"), type=INT)
+    outstanding: int | None = spec(N_("Outstanding results"), type=INT)
+    starred: int | None = spec(N_("Starred"), type=INT)
+    raw: list[int] = spec(N_("Raw values"), type=INT_LIST, factory=list)
 
 
 @dataclass
 class Benchmark:
-    scope: str = spec("Scope", default=REQUIRED, search={"type": 0})  # "global" or "regional"
-    label: str = spec("Benchmark", default=REQUIRED, cap=200, search={"body": 0})  # "Most per action plan"
-    raw: list[int] = spec("Raw values", type=INT_LIST, factory=list)
+    scope: str = spec(N_("Scope"), default=REQUIRED, search={"type": 0})  # "global" or "regional"
+    label: str = spec(N_("Benchmark"), default=REQUIRED, cap=200, search={"body": 0})  # "Most per action plan"
+    raw: list[int] = spec(N_("Raw values"), type=INT_LIST, factory=list)
 
 
 @dataclass
 class ParticipationRow:
-    phase: str = spec("Phase", default=REQUIRED, search={"type": 0})  # "development" or "implementation"
-    action_plan: int = spec("Action plan", type=INT, default=REQUIRED)
-    level: str | None = spec("Level", search={"body": 0})  # Collaborate/Involve/Consult/Inform/No Consultation
+    phase: str = spec(N_("Phase"), default=REQUIRED, search={"type": 0})  # "development" or "implementation"
+    action_plan: int = spec(N_("Action plan"), type=INT, default=REQUIRED)
+    level: str | None = spec(N_("Level"), search={"body": 0})  # Collaborate/Involve/Consult/Inform/No Consultation
 
 
 @dataclass
 class GlobalReportArea:
     """One policy area of the 2019 Global Report block: an action implication per dimension."""
 
-    area: str = spec("Policy area", default=REQUIRED, search={"title": 0})
+    area: str = spec(N_("Policy area"), default=REQUIRED, search={"title": 0})
     implications: list[str | None] = spec(
-        "Action implications", type=OPT_TEXT_LIST, factory=list, search={"body": 0}
+        N_("Action implications"), type=OPT_TEXT_LIST, factory=list, search={"body": 0}
     )
 
 
 @dataclass
 class Post:
-    title: str = spec("Title", default=REQUIRED, search={"title": 0})
-    teaser: str | None = spec("Teaser", search={"body": 0})
-    url: str | None = spec("Link", search={"url": 0})
+    title: str = spec(N_("Title"), default=REQUIRED, search={"title": 0})
+    teaser: str | None = spec(N_("Teaser"), search={"body": 0})
+    url: str | None = spec(N_("Link"), search={"url": 0})
 
 
 @dataclass
 class CurrentPlan:
-    years: str | None = spec("Years")
-    number: int | None = spec("Plan", type=INT)
-    commitment_count: int | None = spec("Commitments", type=INT)
-    policy_area_focus: str | None = spec("Policy area focus", search={"extra": 0})
-    summary: str | None = spec("Summary", search={"body": 0})
-    summary_url: str | None = spec("Summary link", search={"url": 1})
+    years: str | None = spec(N_("Years"))
+    number: int | None = spec(N_("Plan"), type=INT)
+    commitment_count: int | None = spec(N_("Commitments"), type=INT)
+    policy_area_focus: str | None = spec(N_("Policy area focus"), search={"extra": 0})
+    summary: str | None = spec(N_("Summary"), search={"body": 0})
+    summary_url: str | None = spec(N_("Summary link"), search={"url": 1})
 
 
 @dataclass
 class Member:
-    slug: str = spec("Slug", default=REQUIRED, cap=200)
-    name: str = spec("Name", default=REQUIRED, cap=200, search={"title": 0})
-    level: str = spec("Level", default="national", search={"type": 0})  # "national" or "local"
-    member_since: int | None = spec("Member since", type=INT)
-    action_plan: int | None = spec("Action plans", type=INT)
-    current_plan: CurrentPlan = spec("Current action plan", factory=CurrentPlan, prefix="plan_")
-    contacts: list[Contact] = spec("Contacts", factory=list, table="contacts")
-    commitments: list[Commitment] = spec("Commitments", factory=list, table="commitments")
-    resources: list[Resource] = spec("Resources", factory=list, table="resources")
-    performance: list[PerformanceRow] = spec("Starred metrics", factory=list, table="performance")
-    benchmarks: list[Benchmark] = spec("Benchmarks", factory=list, table="benchmarks")
-    participation: list[ParticipationRow] = spec("Public participation", factory=list, table="participation")
-    global_report: list[GlobalReportArea] = spec("OGP Global Report", factory=list, table="dimensions")
-    posts: list[Post] = spec("Recent posts", factory=list, table="posts")
-    language: str | None = spec("Language")
-    fetched_at: str | None = spec("Fetched")
-    source_url: str | None = spec("Source", search={"url": 0})
-    warnings: list[str] = spec("Parser warnings", type=TEXT_LIST, factory=list)
+    slug: str = spec(N_("Slug"), default=REQUIRED, cap=200)
+    name: str = spec(N_("Name"), default=REQUIRED, cap=200, search={"title": 0})
+    level: str = spec(N_("Level"), default="national", search={"type": 0})  # "national" or "local"
+    member_since: int | None = spec(N_("Member since"), type=INT)
+    action_plan: int | None = spec(N_("Action plans"), type=INT)
+    current_plan: CurrentPlan = spec(N_("Current action plan"), factory=CurrentPlan, prefix="plan_")
+    contacts: list[Contact] = spec(N_("Contacts"), factory=list, table="contacts")
+    commitments: list[Commitment] = spec(N_("Commitments"), factory=list, table="commitments")
+    resources: list[Resource] = spec(N_("Resources"), factory=list, table="resources")
+    performance: list[PerformanceRow] = spec(N_("Starred metrics"), factory=list, table="performance")
+    benchmarks: list[Benchmark] = spec(N_("Benchmarks"), factory=list, table="benchmarks")
+    participation: list[ParticipationRow] = spec(N_("Public participation"), factory=list, table="participation")
+    global_report: list[GlobalReportArea] = spec(N_("OGP Global Report"), factory=list, table="dimensions")
+    posts: list[Post] = spec(N_("Recent posts"), factory=list, table="posts")
+    language: str | None = spec(N_("Language"))
+    fetched_at: str | None = spec(N_("Fetched"))
+    source_url: str | None = spec(N_("Source"), search={"url": 0})
+    warnings: list[str] = spec(N_("Parser warnings"), type=TEXT_LIST, factory=list)
     kind: str = spec(default="member", stored=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -381,33 +382,33 @@ class DocumentSection:
     joined with blank lines. The sections feed their document's search row (`store.rows`), and a hit's
     section heading says where it is."""
 
-    heading: str | None = spec("Heading", cap=300)
-    text: str = spec("Text", default="", multiline=True)
+    heading: str | None = spec(N_("Heading"), cap=300)
+    text: str = spec(N_("Text"), default="", multiline=True)
 
 
 @dataclass
 class DocumentAttachment:
     """A download link on a document page to a file (PDF, DOCX, XLSX…) on the page's own host."""
 
-    url: str = spec("Link", default=REQUIRED)
-    name: str = spec("Name", default="", cap=300)
+    url: str = spec(N_("Link"), default=REQUIRED)
+    name: str = spec(N_("Name"), default="", cap=300)
 
 
 @dataclass
 class DocumentPage:
     """A parsed document (resource) page (`kind` = "document"); also the stored row of `documents`."""
 
-    title: str | None = spec("Title", cap=500, search={"title": 0})
-    summary: str | None = spec("Summary", cap=5000, search={"summary": 0})
+    title: str | None = spec(N_("Title"), cap=500, search={"title": 0})
+    summary: str | None = spec(N_("Summary"), cap=5000, search={"summary": 0})
     # label (no trailing colon) → value as written
-    at_a_glance: dict[str, str] = spec("At a glance", type=TEXT_MAP, factory=dict, search={"extra": 0})
-    sections: list[DocumentSection] = spec("Sections", factory=list, table="document_sections")
-    attachments: list[DocumentAttachment] = spec("Attachments", factory=list, table="document_attachments")
-    language: str | None = spec("Language")
-    url: str | None = spec("Link", search={"url": 0})
-    slug: str | None = spec("Slug", cap=200)  # from /documents/<slug>/, else from the title
-    fetched_at: str | None = spec("Fetched")
-    warnings: list[str] = spec("Parser warnings", type=TEXT_LIST, factory=list)
+    at_a_glance: dict[str, str] = spec(N_("At a glance"), type=TEXT_MAP, factory=dict, search={"extra": 0})
+    sections: list[DocumentSection] = spec(N_("Sections"), factory=list, table="document_sections")
+    attachments: list[DocumentAttachment] = spec(N_("Attachments"), factory=list, table="document_attachments")
+    language: str | None = spec(N_("Language"))
+    url: str | None = spec(N_("Link"), search={"url": 0})
+    slug: str | None = spec(N_("Slug"), cap=200)  # from /documents/<slug>/, else from the title
+    fetched_at: str | None = spec(N_("Fetched"))
+    warnings: list[str] = spec(N_("Parser warnings"), type=TEXT_LIST, factory=list)
     kind: str = spec(default="document", stored=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -432,16 +433,16 @@ class AttachmentFile:
     read (`ogptui.extract` statuses), None when it was never downloaded. The text itself is kept per page by
     `sha256` (`attachment_pages`)."""
 
-    url: str = spec("Link", default=REQUIRED)
-    sha256: str | None = spec("SHA-256", cap=64)
-    size: int | None = spec("Size", type=INT)
-    content_type: str | None = spec("Content type", cap=200)  # from the bytes, not the server's word
-    path: str | None = spec("Local file", cap=200)
-    text_status: str | None = spec("Text", cap=20)
-    text_error: str | None = spec("Text problem", cap=300)
-    page_count: int | None = spec("Pages", type=INT)
-    fetched_at: str | None = spec("Fetched")
-    error: str | None = spec("Problem", cap=500)  # why the last download was refused (too large, not a PDF…)
+    url: str = spec(N_("Link"), default=REQUIRED)
+    sha256: str | None = spec(N_("SHA-256"), cap=64)
+    size: int | None = spec(N_("Size"), type=INT)
+    content_type: str | None = spec(N_("Content type"), cap=200)  # from the bytes, not the server's word
+    path: str | None = spec(N_("Local file"), cap=200)
+    text_status: str | None = spec(N_("Text"), cap=20)
+    text_error: str | None = spec(N_("Text problem"), cap=300)
+    page_count: int | None = spec(N_("Pages"), type=INT)
+    fetched_at: str | None = spec(N_("Fetched"))
+    error: str | None = spec(N_("Problem"), cap=500)  # why the last download was refused (too large, not a PDF…)
 
 
 @dataclass
@@ -521,17 +522,17 @@ class Note:
     tell that the note changed since it was read.
     """
 
-    target: str = spec("Target", default=REQUIRED, cap=2_000)
-    kind: str = spec("Kind", default="member")  # one of TARGET_KINDS
-    member_slug: str | None = spec("Member")
-    title: str | None = spec("Title", cap=400)  # what the target was called when the note was saved
-    text: str = spec("Note", default="", multiline=True, cap=NOTE_CAP)
-    created_at: str | None = spec("Created")
-    updated_at: str | None = spec("Updated")
-    rev: int = spec("Revision", type=INT, default=1)
-    copy: int = spec("Conflict copy", type=INT, default=0)
-    origin: str | None = spec("Origin", cap=400)  # where a conflict copy came from
-    id: int | None = spec("Row", type=INT, stored=False)
+    target: str = spec(N_("Target"), default=REQUIRED, cap=2_000)
+    kind: str = spec(N_("Kind"), default="member")  # one of TARGET_KINDS
+    member_slug: str | None = spec(N_("Member"))
+    title: str | None = spec(N_("Title"), cap=400)  # what the target was called when the note was saved
+    text: str = spec(N_("Note"), default="", multiline=True, cap=NOTE_CAP)
+    created_at: str | None = spec(N_("Created"))
+    updated_at: str | None = spec(N_("Updated"))
+    rev: int = spec(N_("Revision"), type=INT, default=1)
+    copy: int = spec(N_("Conflict copy"), type=INT, default=0)
+    origin: str | None = spec(N_("Origin"), cap=400)  # where a conflict copy came from
+    id: int | None = spec(N_("Row"), type=INT, stored=False)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -543,12 +544,12 @@ class Note:
 class Bookmark:
     """A bookmark on a target (same keys as `Note`)."""
 
-    target: str = spec("Target", default=REQUIRED, cap=2_000)
-    kind: str = spec("Kind", default="member")
-    member_slug: str | None = spec("Member")
-    title: str | None = spec("Title", cap=400)
-    url: str | None = spec("Link")
-    created_at: str | None = spec("Created")
+    target: str = spec(N_("Target"), default=REQUIRED, cap=2_000)
+    kind: str = spec(N_("Kind"), default="member")
+    member_slug: str | None = spec(N_("Member"))
+    title: str | None = spec(N_("Title"), cap=400)
+    url: str | None = spec(N_("Link"))
+    created_at: str | None = spec(N_("Created"))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -758,9 +759,9 @@ def commitment_count(listed: int, in_plan: int | None, form: str = "long") -> st
     parentheses of a section heading)."""
     if listed == 0 and _is_int(in_plan) and in_plan > 0:  # a count, not whatever a column holds
         return {
-            "short": f"{in_plan} (not listed)",
-            "heading": f"{in_plan} in the current plan, not listed on the page",
-        }.get(form, f"{in_plan} (not listed on the page)")
+            "short": _("{n} (not listed)"),
+            "heading": _("{n} in the current plan, not listed on the page"),
+        }.get(form, _("{n} (not listed on the page)")).format(n=in_plan)
     return str(listed)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ogptui.clean import clean_text
+from ogptui.i18n import N_
 from ogptui.snippets import COMMITMENT_ID, DEFAULT_MARKS, WORD, document_place, snippet
 from ogptui.store.rows import SEARCH_KINDS
 
@@ -27,16 +28,16 @@ NOTE_SLOTS = 10  # the user's notes that match are always among the results (the
 NOTE_COLUMNS = "title text"  # the columns of user.db's notes_fts
 # How people read each kind (CLI group headings, TUI result groups, help).
 KIND_TITLES = {
-    "member": "Members",
-    "commitment": "Commitments",
-    "resource": "Resources",
-    "contact": "Contacts",
-    "post": "Recent posts",
-    "global_report": "Global Report",
-    "participation": "Public participation",
-    "benchmark": "Benchmarks",
-    "document": "Documents",
-    "note": "Your notes",
+    "member": N_("Members"),
+    "commitment": N_("Commitments"),
+    "resource": N_("Resources"),
+    "contact": N_("Contacts"),
+    "post": N_("Recent posts"),
+    "global_report": N_("Global Report"),
+    "participation": N_("Public participation"),
+    "benchmark": N_("Benchmarks"),
+    "document": N_("Documents"),
+    "note": N_("Your notes"),
 }
 MAX_QUERY_CHARS = 256
 MAX_TERMS = 12

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from ogptui.i18n import _, ngettext
+
 # How far ahead of this machine's clock a time may be and still be believed (clocks of two laptops differ).
 # Anything later is not a time anyone synced at (a bundle "from 2099"): an import takes it as unknown.
 CLOCK_SKEW = timedelta(minutes=10)
@@ -38,28 +40,31 @@ def ago(when: datetime | str | None, now: datetime) -> str:
     if isinstance(when, str) or when is None:
         when = parse_iso(when)
     if when is None:
-        return "never"
+        return _("never")
     secs = (now - when).total_seconds()
     if secs < 60:
-        return "just now"
+        return _("just now")
     mins = secs / 60
     if mins < 60:
-        return f"{int(mins)} min ago"
+        return _("{n} min ago").format(n=int(mins))
     hours = mins / 60
     if hours < 48:
-        return f"{int(hours)} h ago"
+        return _("{n} h ago").format(n=int(hours))
     days = hours / 24
     if days < 60:
-        return f"{int(days)} days ago"
+        n = int(days)
+        return ngettext("{n} day ago", "{n} days ago", n).format(n=n)
     months = days / 30.4
     if months < 24:  # 60 days are 1.97 "months": at least 2 here, as 730 days are at least 2 years below
-        return f"{max(2, int(months))} months ago"
-    return f"{max(2, int(days / 365.25))} years ago"
+        n = max(2, int(months))
+        return ngettext("{n} month ago", "{n} months ago", n).format(n=n)
+    n = max(2, int(days / 365.25))
+    return ngettext("{n} year ago", "{n} years ago", n).format(n=n)
 
 
 def short_date(value: str | None) -> str:
     dt = parse_iso(value)
-    return dt.strftime("%Y-%m-%d") if dt else "unknown date"
+    return dt.strftime("%Y-%m-%d") if dt else _("unknown date")
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,7 @@ def freshness_text(fresh: Any, now: datetime, stale_hours: float = 24.0) -> Fres
     The age is that of the last confirmation (`confirmed_at`), never of a failed check; the embedded sample
     is called so until real data replaces it, whatever the last check gave."""
     if fresh is None:
-        return FreshnessText("?", "never", "not in the cache", "not cached")
+        return FreshnessText("?", "never", _("not in the cache"), _("not cached"))
     gone_at = getattr(fresh, "gone_at", None)
     last_error = getattr(fresh, "last_error", None)
     failed = bool(last_error and (getattr(fresh, "failures", 0) or 0))
@@ -111,46 +116,44 @@ def freshness_text(fresh: Any, now: datetime, stale_hours: float = 24.0) -> Fres
     stale = seen is None or (now - seen).total_seconds() > stale_hours * 3600
     common: dict[str, Any] = {"embedded": embedded, "stale": stale, "confirmed": seen}
     if gone_at:
-        text = f"gone from site since {short_date(gone_at)}"
-        return FreshnessText("†", "gone", text, "gone from site", **common)
+        text = _("gone from site since {date}").format(date=short_date(gone_at))
+        return FreshnessText("†", "gone", text, _("gone from site"), **common)
     if embedded:
-        base = f"embedded sample captured before {short_date(captured)}"
+        base = _("embedded sample captured before {date}").format(date=short_date(captured))
         if failed:
             return FreshnessText(
                 "✗",
                 "failed",
-                f"failed last sync: {last_error} · {base}",
-                "sync failed · embedded sample",
+                _("failed last sync: {error}").format(error=last_error) + f" · {base}",
+                _("sync failed · embedded sample"),
                 **common,
             )
-        return FreshnessText("◆", "embedded", base, "embedded sample", **common)
+        return FreshnessText("◆", "embedded", base, _("embedded sample"), **common)
     if seen is None and captured:
         # Data whose fetch time is not known: an import whose time was missing or in the future (a bundle
         # claiming 2099 is stored without it, never as "synced just now"); `captured_at` says how old it is
         # at most.
-        text = f"date unknown (data from before {short_date(captured)})"
+        text = _("date unknown (data from before {date})").format(date=short_date(captured))
         if failed:
             return FreshnessText(
                 "✗",
                 "failed",
-                f"failed last sync: {last_error} · {text}",
-                "sync failed · date unknown",
+                _("failed last sync: {error}").format(error=last_error) + f" · {text}",
+                _("sync failed · date unknown"),
                 **common,
             )
-        return FreshnessText("?", "unknown", text, "date unknown", **common)
+        return FreshnessText("?", "unknown", text, _("date unknown"), **common)
     if seen is None:
         if failed:
-            return FreshnessText(
-                "✗", "failed", f"failed last sync: {last_error}", "sync failed · never synced", **common
-            )
-        return FreshnessText("?", "never", "never synced", **common)
-    age = f"synced {ago(seen, now)}"
+            failure = _("failed last sync: {error}").format(error=last_error)
+            return FreshnessText("✗", "failed", failure, _("sync failed · never synced"), **common)
+        return FreshnessText("?", "never", _("never synced"), **common)
+    age = _("synced {ago}").format(ago=ago(seen, now))
     if failed:
-        return FreshnessText(
-            "✗", "failed", f"failed last sync: {last_error} · {age}", f"sync failed · {age}", **common
-        )
+        failure = _("failed last sync: {error}").format(error=last_error)
+        return FreshnessText("✗", "failed", f"{failure} · {age}", _("sync failed") + f" · {age}", **common)
     if stale:
-        return FreshnessText("!", "stale", f"stale · {age}", **common)
+        return FreshnessText("!", "stale", _("stale") + f" · {age}", **common)
     return FreshnessText("✓", "fresh", age, **common)
 
 
@@ -163,7 +166,7 @@ def checked_text(fetched_at: str | None, checked_at: str | None, now: datetime) 
     seen = max((d for d in (fetched, checked) if d), default=None)
     if seen is None:
         return None
-    text = f"checked {ago(seen, now)}"
+    text = _("checked {ago}").format(ago=ago(seen, now))
     if fetched is not None and (seen - fetched).total_seconds() >= 60:
-        text += f" (content from {ago(fetched, now)})"
+        text += _(" (content from {ago})").format(ago=ago(fetched, now))
     return text

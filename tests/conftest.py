@@ -46,6 +46,18 @@ def ogptui_home(tmp_path, monkeypatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def english_interface(monkeypatch) -> Iterator[None]:
+    """Tests see the English interface whatever the machine's locale (LANG=fr_FR on a developer's laptop);
+    a test that switches the language (`--lang`, `OgpApp(language=...)`) leaves English behind it."""
+    from ogptui import i18n
+
+    if i18n.from_locale() not in (None, "en"):
+        monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    yield
+    i18n.set_language("en")
+
+
 @pytest.fixture
 def store(ogptui_home) -> Iterator[Store]:
     """An empty store in the test's data home (no embedded sample)."""

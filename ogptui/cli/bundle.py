@@ -21,6 +21,7 @@ from ogptui.cli.common import (
     print_changes,
     say,
 )
+from ogptui.i18n import _
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -62,7 +63,7 @@ def cmd_sync_mirror(args: argparse.Namespace) -> int:
     from ogptui.mirror import MirrorError, mirror_sync, validate_mirror_url
 
     if getattr(args, "slugs", None) or getattr(args, "all", False) or getattr(args, "source", None):
-        raise UsageError("--mirror replaces member slugs, --all and --source; give only --mirror URL")
+        raise UsageError(_("--mirror replaces member slugs, --all and --source; give only --mirror URL"))
     try:
         url = validate_mirror_url(args.mirror)
     except ValueError as e:
@@ -75,15 +76,17 @@ def cmd_sync_mirror(args: argparse.Namespace) -> int:
         except (MirrorError, BundleError) as e:
             failure = str(e)
     if failure is not None:
-        say(failure if "unchanged" in failure else f"{failure}; cached data is unchanged")
+        say(failure if "unchanged" in failure else _("{failure}; cached data is unchanged").format(failure=failure))
         return EXIT_PARTIAL
     if summary.outcome in ("offline", "deadline"):
         say(summary.message)
         return EXIT_PARTIAL
     if report is None:
-        out(f"{url}: not modified since the last mirror sync; nothing imported ({summary.seconds:.1f} s)")
+        out(_("{url}: not modified since the last mirror sync; nothing imported ({seconds} s)").format(
+            url=url, seconds=f"{summary.seconds:.1f}"
+        ))
         return EXIT_OK
-    out(f"{summary.text()}; from {url}")
+    out(_("{value}; from {url}").format(value=summary.text(), url=url))
     print_changes(summary.changes, summary.run_id)
     for _slug, why in summary.failed:  # parts of a published mirror that were refused (one line each)
         say(why)
@@ -94,36 +97,36 @@ def register(add: AddCommand) -> None:
     s = add(
         "export",
         cmd_export,
-        "Write the cache (or some members) to one bundle file to carry to a machine without a network.",
+        _("Write the cache (or some members) to one bundle file to carry to a machine without a network."),
     )
     s.add_argument(
-        "file", metavar="FILE", help="the bundle to write, e.g. ogptui.bundle (replaced if it exists)"
+        "file", metavar="FILE", help=_("the bundle to write, e.g. ogptui.bundle (replaced if it exists)")
     )
     s.add_argument(
         "--member",
         dest="members",
         action="append",
         metavar="SLUG",
-        help="only this member (repeat for more); default: every cached member",
+        help=_("only this member (repeat for more); default: every cached member"),
     )
     s.add_argument(
         "--with-notes",
         action="store_true",
-        help="also carry your notes and bookmarks (of these members); never without this option",
+        help=_("also carry your notes and bookmarks (of these members); never without this option"),
     )
     s.add_argument(
         "--with-files",
         action="store_true",
-        help="also carry the documents' files (PDFs…); document pages and the files' text always go",
+        help=_("also carry the documents' files (PDFs…); document pages and the files' text always go"),
     )
     s = add(
         "import",
         cmd_import,
-        "Merge a bundle made by `ogptui export` into the cache (newer data wins; nothing newer is overwritten).",
+        _("Merge a bundle made by `ogptui export` into the cache (newer data wins; nothing newer is overwritten)."),
     )
-    s.add_argument("file", metavar="FILE", help="the bundle file")
+    s.add_argument("file", metavar="FILE", help=_("the bundle file"))
     s.add_argument(
         "--with-notes",
         action="store_true",
-        help="also merge the notes the bundle carries into yours (a different text on the same target keeps both)",
+        help=_("also merge the notes the bundle carries into yours (a different text on the same target keeps both)"),
     )

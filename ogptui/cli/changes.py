@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ogptui.cli.common import EXIT_OK, AddCommand, arg_type, open_store, out, print_json
+from ogptui.i18n import _
 from ogptui.rules import IntRange
 
 
@@ -15,19 +16,19 @@ def cmd_changes(args: argparse.Namespace) -> int:
         print_json([r.__dict__ for r in rows])
         return EXIT_OK
     if not rows:
-        out("No changes recorded" + (f" for run {args.run}." if args.run else " yet."))
+        out(_("No changes recorded") + (_(" for run {run}.").format(run=args.run) if args.run else " yet."))
     for r in rows:
         out(f"{r.at}  run {r.run_id or '—':<4} {r.action:<8} {r.summary}")
     return EXIT_OK
 
 
 def register(add: AddCommand) -> None:
-    s = add("changes", cmd_changes, "Show what recent syncs added, changed or removed.")
-    s.add_argument("--run", type=arg_type(IntRange(1, 2**62), "run"), help="only this sync run")
+    s = add("changes", cmd_changes, _("Show what recent syncs added, changed or removed."))
+    s.add_argument("--run", type=arg_type(IntRange(1, 2**62), "run"), help=_("only this sync run"))
     s.add_argument(
         "--limit",
         type=arg_type(IntRange(1, 100_000), "limit"),
         default=200,
-        help="at most this many lines, 1-100000 (default 200)",
+        help=_("at most this many lines, 1-100000 (default 200)"),
     )
-    s.add_argument("--json", action="store_true", help="print as JSON")
+    s.add_argument("--json", action="store_true", help=_("print as JSON"))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from ogptui import config
 from ogptui.clean import clean_text, safe_data, safe_output
+from ogptui.i18n import N_, _, ngettext
 from ogptui.rules import Rule
 
 if TYPE_CHECKING:
@@ -42,8 +43,31 @@ class ArgParser(argparse.ArgumentParser):
     """argparse with one clean line (exit 2) instead of usage + error; what the user typed is echoed safely."""
 
     def error(self, message: str) -> NoReturn:
-        say(f"{message} (see `{self.prog} --help`)")
+        say(_("{message} (see `{prog} --help`)").format(message=message, prog=self.prog))
         self.exit(EXIT_USAGE)
+
+
+# argparse's own words (usage errors, help headings) come from the same catalogs: `argparse` looks up its
+# module globals `_` and `ngettext` when it speaks, and `use_catalogs` points them at ours.
+ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("unrecognized arguments: %s"),
+    N_("the following arguments are required: %s"),
+    N_("expected one argument"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("show program's version number and exit"),
+)
+
+
+def use_catalogs() -> None:
+    argparse._ = _  # type: ignore[attr-defined]
+    argparse.ngettext = ngettext  # type: ignore[attr-defined]
 
 
 # ---- the output doors ---------------------------------------------------------------------------
@@ -72,7 +96,11 @@ def print_changes(changes: Sequence[str], run_id: int | None) -> None:
     for line in changes[:CHANGES_SHOWN]:
         out(f"  {line}")
     if len(changes) > CHANGES_SHOWN:
-        out(f"  … and {len(changes) - CHANGES_SHOWN} more (`ogptui changes --run {run_id}`)")
+        out(
+            _("  … and {n} more (`ogptui changes --run {run_id}`)").format(
+                n=len(changes) - CHANGES_SHOWN, run_id=run_id
+            )
+        )
 
 
 def arg_type(rule: Rule, name: str) -> Callable[[str], Any]:
@@ -111,9 +139,11 @@ def member_or_exit(store: Store, slug: str) -> Member:
     if m is None:
         hint = store.find_slug(slug)
         more = (
-            f"; did you mean {', '.join(hint)}?" if hint else "; run `ogptui members` to list cached members"
+            _("; did you mean {hint}?").format(hint=", ".join(hint))
+            if hint
+            else _("; run `ogptui members` to list cached members")
         )
-        raise UsageError(f"no member {quoted(slug)} in the cache{more}")
+        raise UsageError(_("no member {slug} in the cache{more}").format(slug=quoted(slug), more=more))
     return m
 
 
@@ -134,18 +164,20 @@ def storage_problem(e: BaseException) -> str:
     text = str(e.strerror if isinstance(e, OSError) and e.strerror else e)
     low = text.lower()
     if "full" in low or getattr(e, "errno", None) == errno.ENOSPC:
-        return f"the disk is full ({text}); what was stored before is kept; free some space and try again"
+        return _(
+            "the disk is full ({text}); what was stored before is kept; free some space and try again"
+        ).format(text=text)
     if "readonly" in low or "read-only" in low or getattr(e, "errno", None) in (errno.EROFS, errno.EACCES):
-        return (
-            f"cannot write to the data folder {home}: it is read-only ({text}); what was stored before is kept; "
-            "make it writable or point OGPTUI_HOME at another folder"
-        )
+        return _(
+            "cannot write to the data folder {home}: it is read-only ({text}); what was stored before is kept; make it writable or point OGPTUI_HOME at another folder"
+        ).format(home=home, text=text)
     if isinstance(e, OSError):
-        return f"cannot use {e.filename or home}: {text}; what was stored before is kept"
-    return (
-        f"the database in {home} failed ({text}); what was stored before is kept; try again, "
-        "and if it keeps failing move cache.db away (it is rebuilt)"
-    )
+        return _("cannot use {home}: {text}; what was stored before is kept").format(
+            home=e.filename or home, text=text
+        )
+    return _(
+        "the database in {home} failed ({text}); what was stored before is kept; try again, and if it keeps failing move cache.db away (it is rebuilt)"
+    ).format(home=home, text=text)
 
 
 class Progress:
@@ -208,5 +240,7 @@ def read_stdin(cap: int) -> str:
     """Standard input as text, at most `cap` characters (what is beyond is left unread)."""
     data = sys.stdin.read(cap + 1)
     if len(data) > cap:
-        raise UsageError(f"the text on standard input is longer than {cap} characters; shorten it")
+        raise UsageError(
+            _("the text on standard input is longer than {cap} characters; shorten it").format(cap=cap)
+        )
     return data

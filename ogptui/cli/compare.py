@@ -14,6 +14,7 @@ from ogptui.cli.common import (
     print_json,
     write,
 )
+from ogptui.i18n import _
 
 MAX_MEMBERS = 40  # a comparison wider than this is not readable in a terminal (use --format csv in parts)
 
@@ -44,9 +45,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     fmt = args.format or ("json" if args.json else "text")
     if args.json and fmt != "json":
-        raise UsageError(f"--json and --format {fmt} disagree; give one of them")
+        raise UsageError(_("--json and --format {fmt} disagree; give one of them").format(fmt=fmt))
     if args.level and not args.region:
-        raise UsageError("--level chooses among the members of --region; give --region too")
+        raise UsageError(_("--level chooses among the members of --region; give --region too"))
     with open_store() as store:
         members = [
             member_or_exit(store, slug) for slug in dict.fromkeys(s.strip().lower() for s in args.slugs)
@@ -62,11 +63,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
                         members.append(found)
                         chosen.add(s.slug)
     if len(members) < 2:
-        more = f" (the cache has {len(members)} in {args.region})" if args.region else ""
-        raise UsageError(f"compare needs at least two members{more}; give more slugs or a --region")
+        more = _(" (the cache has {members} in {region})").format(members=len(members), region=args.region) if args.region else ""
+        raise UsageError(_("compare needs at least two members{more}; give more slugs or a --region").format(more=more))
     if len(members) > MAX_MEMBERS:
         raise UsageError(
-            f"{len(members)} members are too many to compare at once (at most {MAX_MEMBERS}); name fewer"
+            _("{members} members are too many to compare at once (at most {MAX_MEMBERS}); name fewer").format(members=len(members), MAX_MEMBERS=MAX_MEMBERS)
         )
     cmp = compare(members)
     if fmt == "json":
@@ -82,17 +83,17 @@ def register(add: AddCommand) -> None:
     s = add(
         "compare",
         cmd_compare,
-        "Compare members side by side: plans, performance, completion, policy areas, participation.",
+        _("Compare members side by side: plans, performance, completion, policy areas, participation."),
     )
-    s.add_argument("slugs", nargs="*", metavar="SLUG", help="members to compare, e.g. peru chile colombia")
+    s.add_argument("slugs", nargs="*", metavar="SLUG", help=_("members to compare, e.g. peru chile colombia"))
     s.add_argument(
         "--region",
         type=_region_arg,
         metavar="REGION",
-        help="also every cached member of this OGP region (americas, europe, asia, africa, unknown)",
+        help=_("also every cached member of this OGP region (americas, europe, asia, africa, unknown)"),
     )
     s.add_argument(
-        "--level", type=_level_arg, metavar="LEVEL", help="with --region: national (default) or local members"
+        "--level", type=_level_arg, metavar="LEVEL", help=_("with --region: national (default) or local members")
     )
-    s.add_argument("--json", action="store_true", help="print the table as JSON (= --format json)")
-    s.add_argument("--format", choices=["text", "csv", "json"], help="text (default, with bars), csv or json")
+    s.add_argument("--json", action="store_true", help=_("print the table as JSON (= --format json)"))
+    s.add_argument("--format", choices=["text", "csv", "json"], help=_("text (default, with bars), csv or json"))

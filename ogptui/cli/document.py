@@ -16,12 +16,13 @@ from ogptui.cli.common import (
     say,
     write,
 )
+from ogptui.i18n import _, ngettext
 
 
 def cmd_document(args: argparse.Namespace) -> int:
     fmt = args.format or ("json" if args.json else "text")
     if args.json and fmt != "json":
-        raise UsageError(f"--json and --format {fmt} disagree; give one of them")
+        raise UsageError(_("--json and --format {fmt} disagree; give one of them").format(fmt=fmt))
     with open_store() as store:
         doc = store.get_document(args.doc)
         if doc is None:
@@ -51,12 +52,21 @@ def _freshness(doc) -> str | None:
 def _not_found(store, doc: str) -> str:
     hint = store.find_document(doc)
     if hint:
-        more = f"; did you mean {', '.join(hint)}?"
+        more = _("; did you mean {hint}?").format(hint=", ".join(hint))
     elif store.document_slugs():
-        more = "; `ogptui search WORDS --kind document` finds cached documents"
+        more = _("; `ogptui search WORDS --kind document` finds cached documents")
     else:
-        more = "; no documents are cached yet: `ogptui sync SLUG` fetches a member's documents"
-    return f"no document {quoted(doc)} in the cache{more}"
+        more = _("; no documents are cached yet: `ogptui sync SLUG` fetches a member's documents")
+    return _("no document {doc} in the cache{more}").format(doc=quoted(doc), more=more)
+
+
+def _aligned(kind: str, n: int) -> str:
+    """ "  12 documents", "   1 document " (as wide as the plural, so the columns line up)."""
+    forms = {
+        "document": lambda k: ngettext("{n} document", "{n} documents", k),
+        "file": lambda k: ngettext("{n} file", "{n} files", k),
+    }[kind]
+    return forms(n).format(n=f"{n:>4}").ljust(len(forms(2).format(n=f"{n:>4}")))
 
 
 def cmd_storage(args: argparse.Namespace) -> int:
@@ -68,8 +78,10 @@ def cmd_storage(args: argparse.Namespace) -> int:
         if args.prune:
             if store.readonly:
                 raise UsageError(
-                    f"cannot prune {folder}: the data folder is read-only; make it writable or point OGPTUI_HOME "
-                    "at another folder"
+                    _(
+                        "cannot prune {folder}: the data folder is read-only; make it writable or point "
+                        "OGPTUI_HOME at another folder"
+                    ).format(folder=folder)
                 )
             swept = files.sweep(folder)
             # Paths whose file is gone are forgotten first, so the listing below tells the truth.
@@ -82,14 +94,21 @@ def cmd_storage(args: argparse.Namespace) -> int:
                     freed += path.stat().st_size
                     path.unlink()
                 except OSError as e:
-                    say(f"could not remove {path}: {e.strerror or e}")
+                    say(_("could not remove {path}: {reason}").format(path=path, reason=e.strerror or e))
             n = len(extra.paths) + swept.removed
+            removed = ngettext("removed {n} unreferenced file", "removed {n} unreferenced files", len(extra.paths))
+            temporary = ngettext(
+                "{n} temporary file of interrupted downloads", "{n} temporary files of interrupted downloads",
+                swept.removed,
+            )
             out(
-                f"removed {len(extra.paths)} unreferenced file{'s' if len(extra.paths) != 1 else ''} and "
-                f"{swept.removed} temporary file{'s' if swept.removed != 1 else ''} of interrupted downloads "
-                f"({human_size(freed + swept.nbytes)})"
+                _("{removed} and {temporary} ({size})").format(
+                    removed=removed.format(n=len(extra.paths)),
+                    temporary=temporary.format(n=swept.removed),
+                    size=human_size(freed + swept.nbytes),
+                )
                 if n
-                else "nothing to remove: every file in the files folder belongs to a stored document"
+                else _("nothing to remove: every file in the files folder belongs to a stored document")
             )
         rows = [r for r in store.storage_by_member() if r.documents or r.files]
         total = store.files_total()
@@ -111,34 +130,39 @@ def cmd_storage(args: argparse.Namespace) -> int:
             }
         )
         return EXIT_OK
-    out(f"Files folder: {folder}")
+    out(_("Files folder: {folder}").format(folder=folder))
     if rows:
         width = max(len(r.name) for r in rows)
         for r in rows:
-            out(
-                f"  {r.name:<{width}}  {r.documents:>4} document{'s' if r.documents != 1 else ' '}  "
-                f"{r.files:>4} file{'s' if r.files != 1 else ' '}  {human_size(r.nbytes):>9}"
-            )
+            documents, stored = _aligned("document", r.documents), _aligned("file", r.files)
+            out(f"  {r.name:<{width}}  {documents}  {stored}  {human_size(r.nbytes):>9}")
     else:
-        out("  no documents cached yet (`ogptui sync SLUG` fetches a member's documents)")
+        out("  " + _("no documents cached yet (`ogptui sync SLUG` fetches a member's documents)"))
+    stored_files = ngettext("{n} file", "{n} files", nfiles).format(n=nfiles)
     out(
-        f"Total: {counts['documents']} documents, {nfiles} file{'s' if nfiles != 1 else ''} "
-        f"({human_size(total)}; a file shared by several members counted once); cache.db {human_size(cache_bytes)}"
+        _(
+            "Total: {documents} documents, {files} ({size}; a file shared by several members counted once); "
+            "cache.db {cache}"
+        ).format(documents=counts["documents"], files=stored_files, size=human_size(total), cache=human_size(cache_bytes))
     )
     if unreferenced.paths:
+        n = len(unreferenced.paths)
         out(
-            f"{len(unreferenced.paths)} file{'s' if len(unreferenced.paths) != 1 else ''} "
-            f"({human_size(unreferenced.nbytes)}) belong to no stored document: `ogptui storage --prune` removes them"
+            ngettext(
+                "{n} file ({size}) belong to no stored document: `ogptui storage --prune` removes them",
+                "{n} files ({size}) belong to no stored document: `ogptui storage --prune` removes them",
+                n,
+            ).format(n=n, size=human_size(unreferenced.nbytes))
         )
     return EXIT_OK
 
 
 def register(add: AddCommand) -> None:
-    s = add("document", cmd_document, "Print a cached document (report, action plan, letter) and its files.")
-    s.add_argument("doc", metavar="DOC", help="document slug or its URL, e.g. peru-design-report-2019-2021")
-    s.add_argument("--json", action="store_true", help="print the document record as JSON (= --format json)")
-    s.add_argument("--format", choices=["text", "md", "json"], help="text (default), md (Markdown) or json")
-    s.add_argument("--files", action="store_true", help="with text: also print the text read from its files")
-    s = add("storage", cmd_storage, "Space taken by documents' files, per member and in total.")
-    s.add_argument("--prune", action="store_true", help="remove files no stored document refers to")
-    s.add_argument("--json", action="store_true", help="print as JSON")
+    s = add("document", cmd_document, _("Print a cached document (report, action plan, letter) and its files."))
+    s.add_argument("doc", metavar="DOC", help=_("document slug or its URL, e.g. peru-design-report-2019-2021"))
+    s.add_argument("--json", action="store_true", help=_("print the document record as JSON (= --format json)"))
+    s.add_argument("--format", choices=["text", "md", "json"], help=_("text (default), md (Markdown) or json"))
+    s.add_argument("--files", action="store_true", help=_("with text: also print the text read from its files"))
+    s = add("storage", cmd_storage, _("Space taken by documents' files, per member and in total."))
+    s.add_argument("--prune", action="store_true", help=_("remove files no stored document refers to"))
+    s.add_argument("--json", action="store_true", help=_("print as JSON"))

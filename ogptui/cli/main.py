@@ -15,7 +15,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 
-from ogptui import __version__, config
+from ogptui import __version__, config, i18n
 from ogptui.cli import (
     bundle,
     changes,
@@ -39,7 +39,9 @@ from ogptui.cli.common import (
     UsageError,
     say,
     storage_problem,
+    use_catalogs,
 )
+from ogptui.i18n import _
 
 # In the order of `ogptui --help`.
 COMMAND_MODULES = (show, parse, members, where, tui, changes, sync, search, bundle, document, note, compare, publish)
@@ -47,9 +49,14 @@ COMMAND_MODULES = (show, parse, members, where, tui, changes, sync, search, bund
 
 def build_parser() -> argparse.ArgumentParser:
     p = ArgParser(
-        prog="ogptui", description="Offline-first browser for Open Government Partnership member data."
+        prog="ogptui", description=_("Offline-first browser for Open Government Partnership member data.")
     )
     p.add_argument("--version", action="version", version=f"ogptui {__version__}")
+    p.add_argument(
+        "--lang",
+        choices=i18n.LANGUAGES,
+        help=_("interface language (default: the setting `language`, else the locale)"),
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgParser)
 
     def add(name: str, fn: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
@@ -64,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerate_any_encoding()
+    i18n.set_language(i18n.resolve(_lang_option(argv), _language_setting()))
+    use_catalogs()
     parser = build_parser()
     args = parser.parse_args(argv)
     from ogptui.store import StoreError
@@ -79,13 +88,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(e)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        say("interrupted; stored data is unchanged")
+        say(_("interrupted; stored data is unchanged"))
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
     except (sqlite3.Error, OSError) as e:  # disk full, read-only folder, damaged file met mid-run
         say(storage_problem(e))
         return EXIT_USAGE
+
+
+def _lang_option(argv: Sequence[str] | None) -> str | None:
+    """`--lang X` (or `--lang=X`) before the command, read ahead of the parser so that its own messages
+    (help, usage errors) are in that language; the parser checks the value itself."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        else:
+            continue
+        return value if value in i18n.LANGUAGES else None
+    return None
+
+
+def _language_setting() -> str | None:
+    """The setting `language`, read without a word (`load_settings` says what is wrong with the file)."""
+    try:
+        return config.Settings.load().language or None
+    except Exception:  # an unusable data folder is reported by the command itself
+        return None
 
 
 def _tolerate_any_encoding() -> None:

@@ -16,6 +16,7 @@ from ogptui.cli.common import (
     out,
     print_json,
 )
+from ogptui.i18n import _
 
 
 def cmd_members(args: argparse.Namespace) -> int:
@@ -48,16 +49,17 @@ def cmd_members(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not rows:
         out(
-            "No cached member matches these filters."
+            _("No cached member matches these filters.")
             if filtered
-            else "The cache is empty: run `ogptui sync SLUG` or `ogptui sync --all`."
+            else _("The cache is empty: run `ogptui sync SLUG` or `ogptui sync --all`.")
         )
     if args.by_region:
         return _by_region(rows, region_of)
+    since = _("since")
     for r in rows:
         mark = "★" if r.watched else " "
         out(
-            f"{mark} {r.slug:<28} {r.name:<32} {(r.level or ''):<9} since {r.member_since or '—':<5} "
+            f"{mark} {r.slug:<28} {r.name:<32} {(r.level or ''):<9} {since} {r.member_since or '—':<5} "
             f"AP {r.action_plan or '—':<3} {freshness_text(r, at, stale)}"
         )
     return EXIT_OK
@@ -72,7 +74,7 @@ def _by_region(rows: list, region_of: dict[str, str]) -> int:
         if not group:
             continue
         levels = {lv: [r for r in group if (r.level or "national") == lv] for lv in ("national", "local")}
-        out(f"{region} ({len(group)}: {len(levels['national'])} national, {len(levels['local'])} local)")
+        out(_("{region} ({group}: {national} national, {local} local)").format(region=region, group=len(group), national=len(levels['national']), local=len(levels['local'])))
         for lv, members in levels.items():
             for r in members:
                 out(f"  {r.slug:<28} {r.name:<32} {lv}")
@@ -105,39 +107,39 @@ def cmd_watch(args: argparse.Namespace) -> int:
             slug = slug.strip().lower()
             if args.unwatch:
                 store.unwatch(slug)
-                out(f"no longer watching {slug}")
+                out(_("no longer watching {slug}").format(slug=slug))
                 continue
             if store.get_member(slug) is None and not args.force:
                 hint = store.find_slug(slug)
                 if hint:
-                    raise UsageError(f"no member '{slug}' in the cache; did you mean {', '.join(hint)}?")
+                    raise UsageError(_("no member '{slug}' in the cache; did you mean {hint}?").format(slug=slug, hint=', '.join(hint)))
             try:
                 store.watch(slug)
             except StoreError as e:
                 raise UsageError(str(e)) from None
             out(
-                f"watching {slug}"
-                + ("" if store.get_member(slug) else " (not cached yet: `ogptui sync` fetches it)")
+                _("watching {slug}").format(slug=slug)
+                + ("" if store.get_member(slug) else _(" (not cached yet: `ogptui sync` fetches it)"))
             )
     return EXIT_OK
 
 
 def register(add: AddCommand) -> None:
-    s = add("members", cmd_members, "List cached members with their freshness (★ = watched).")
-    s.add_argument("--json", action="store_true", help="print as JSON")
+    s = add("members", cmd_members, _("List cached members with their freshness (★ = watched)."))
+    s.add_argument("--json", action="store_true", help=_("print as JSON"))
     s.add_argument(
         "--region",
         type=_region_arg,
         metavar="REGION",
-        help="only this OGP region (americas, europe, asia, africa, unknown)",
+        help=_("only this OGP region (americas, europe, asia, africa, unknown)"),
     )
-    s.add_argument("--level", type=_level_arg, metavar="LEVEL", help="only national or local members")
-    s.add_argument("--by-region", action="store_true", help="group by region and level, with counts")
+    s.add_argument("--level", type=_level_arg, metavar="LEVEL", help=_("only national or local members"))
+    s.add_argument("--by-region", action="store_true", help=_("group by region and level, with counts"))
 
-    s = add("watch", cmd_watch, "Add members to the watchlist (what `ogptui sync` refreshes by default).")
+    s = add("watch", cmd_watch, _("Add members to the watchlist (what `ogptui sync` refreshes by default)."))
     s.add_argument("slugs", nargs="+", metavar="SLUG", type=arg_type(config.SLUG, "slug"))
-    s.add_argument("--force", action="store_true", help="watch a slug that is not cached yet")
+    s.add_argument("--force", action="store_true", help=_("watch a slug that is not cached yet"))
     s.set_defaults(unwatch=False)
-    s = add("unwatch", cmd_watch, "Remove members from the watchlist.")
+    s = add("unwatch", cmd_watch, _("Remove members from the watchlist."))
     s.add_argument("slugs", nargs="+", metavar="SLUG")
     s.set_defaults(unwatch=True, force=False)

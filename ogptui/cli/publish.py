@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from ogptui.cli.common import EXIT_OK, EXIT_USAGE, AddCommand, open_store, out, say
+from ogptui.i18n import _
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -29,23 +30,25 @@ def register(add: AddCommand) -> None:
     s = add(
         "publish",
         cmd_publish,
-        "Write the cache as a mirror folder any web server can serve; `sync --mirror URL/` then fetches "
-        "only the members that changed.",
+        _(
+            "Write the cache as a mirror folder any web server can serve; `sync --mirror URL/` then fetches "
+            "only the members that changed."
+        ),
     )
     s.add_argument(
         "folder",
         metavar="DIR",
-        help="the mirror's folder (created if missing; publishing again brings it up to date)",
+        help=_("the mirror's folder (created if missing; publishing again brings it up to date)"),
     )
     s.add_argument(
         "--member",
         dest="members",
         action="append",
         metavar="SLUG",
-        help="only this member (repeat for more); default: every cached member",
+        help=_("only this member (repeat for more); default: every cached member"),
     )
     s.add_argument(
         "--with-files",
         action="store_true",
-        help="also publish the documents' files (PDFs…) as files/<sha256>; pages and their text always go",
+        help=_("also publish the documents' files (PDFs…) as files/<sha256>; pages and their text always go"),
     )

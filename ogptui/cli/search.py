@@ -6,6 +6,7 @@ import argparse
 
 from ogptui.clean import clean_text
 from ogptui.cli.common import EXIT_OK, AddCommand, arg_type, member_or_exit, open_store, out, print_json
+from ogptui.i18n import _
 from ogptui.rules import IntRange
 from ogptui.search import KINDS
 
@@ -15,7 +16,7 @@ LIMIT = IntRange(1, 1000)
 def _year_arg(value: str) -> int:
     v = value.strip()
     if not (v.isascii() and v.isdigit() and len(v) == 4):
-        raise argparse.ArgumentTypeError(f"year must be four digits such as 2021, not '{value}'")
+        raise argparse.ArgumentTypeError(_("year must be four digits such as 2021, not '{value}'").format(value=value))
     return int(v)
 
 
@@ -41,8 +42,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not hits:
         out(
-            f"No results for '{clean_text(args.query)}'"
-            + (" with these filters." if _filtered(args) else ".")
+            _("No results for '{query}'").format(query=clean_text(args.query))
+            + (_(" with these filters.") if _filtered(args) else ".")
         )
         return EXIT_OK
     for kind in KINDS:
@@ -71,19 +72,19 @@ def register(add: AddCommand) -> None:
     s = add(
         "search",
         cmd_search,
-        "Search everything cached: members, commitments (with their pages), resources, contacts, recent posts, "
-        "Global Report areas, public participation, benchmarks, documents and your notes.",
+        _("Search everything cached: members, commitments (with their pages), resources, contacts, recent posts, "
+        "Global Report areas, public participation, benchmarks, documents and your notes."),
     )
-    s.add_argument("query", help='words to find, e.g. "design report" or a commitment ID such as PE0084')
-    s.add_argument("--member", metavar="SLUG", help="only this member")
-    s.add_argument("--kind", choices=KINDS, help="only this kind")
-    s.add_argument("--type", metavar="TYPE", help='only this resource type or policy area, e.g. "IRM Report"')
-    s.add_argument("--year", type=_year_arg, metavar="YYYY", help="only items of this year")
+    s.add_argument("query", help=_('words to find, e.g. "design report" or a commitment ID such as PE0084'))
+    s.add_argument("--member", metavar="SLUG", help=_("only this member"))
+    s.add_argument("--kind", choices=KINDS, help=_("only this kind"))
+    s.add_argument("--type", metavar="TYPE", help=_('only this resource type or policy area, e.g. "IRM Report"'))
+    s.add_argument("--year", type=_year_arg, metavar="YYYY", help=_("only items of this year"))
     s.add_argument(
         "--limit",
         type=arg_type(LIMIT, "limit"),
         default=50,
         metavar="N",
-        help="at most N results (default 50)",
+        help=_("at most N results (default 50)"),
     )
-    s.add_argument("--json", action="store_true", help="print a JSON list of hits")
+    s.add_argument("--json", action="store_true", help=_("print a JSON list of hits"))

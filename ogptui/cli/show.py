@@ -16,6 +16,7 @@ from ogptui.cli.common import (
     print_json,
     write,
 )
+from ogptui.i18n import _
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -24,9 +25,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     fmt = args.format or ("json" if args.json else "text")
     if args.json and fmt != "json":
-        raise UsageError(f"--json and --format {fmt} disagree; give one of them")
+        raise UsageError(_("--json and --format {fmt} disagree; give one of them").format(fmt=fmt))
     if args.table and fmt != "csv":
-        raise UsageError("--table only applies to --format csv")
+        raise UsageError(_("--table only applies to --format csv"))
     stale = load_settings().stale_hours
     with open_store() as store:
         m = member_or_exit(store, args.slug)
@@ -65,23 +66,25 @@ def _commitment_pages_text(store, slug: str) -> str | None:
     n, newest, oldest = store.commitment_checks(slug)
     if not n:
         return None
-    text = f"Commitment pages ({n}): checked {ago(newest, now())}"
+    text = _("Commitment pages ({n}): checked {ago}").format(n=n, ago=ago(newest, now()))
     if oldest and ago(oldest, now()) != ago(newest, now()):
-        text += f", the oldest {ago(oldest, now())}"
-    return text + " (`ogptui sync --full` checks them all now)"
+        text += _(", the oldest {ago}").format(ago=ago(oldest, now()))
+    return text + _(" (`ogptui sync --full` checks them all now)")
 
 
 def register(add: AddCommand) -> None:
-    s = add("show", cmd_show, "Print a cached member: overview, contacts, commitments, resources, metrics.")
-    s.add_argument("slug", help="member slug, e.g. peru")
-    s.add_argument("--json", action="store_true", help="print the member record as JSON (= --format json)")
+    s = add(
+        "show", cmd_show, _("Print a cached member: overview, contacts, commitments, resources, metrics.")
+    )
+    s.add_argument("slug", help=_("member slug, e.g. peru"))
+    s.add_argument("--json", action="store_true", help=_("print the member record as JSON (= --format json)"))
     s.add_argument(
         "--format",
         choices=["text", "md", "csv", "json"],
-        help="text (default), md (a Markdown brief), csv (one table, see --table) or json",
+        help=_("text (default), md (a Markdown brief), csv (one table, see --table) or json"),
     )
     s.add_argument(
         "--table",
         choices=["commitments", "resources"],
-        help="which table --format csv prints (default commitments)",
+        help=_("which table --format csv prints (default commitments)"),
     )

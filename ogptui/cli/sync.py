@@ -24,6 +24,7 @@ from ogptui.cli.common import (
     print_changes,
     say,
 )
+from ogptui.i18n import _
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
@@ -36,7 +37,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if getattr(args, "mirror", None):
         return cmd_sync_mirror(args)
     if args.all and args.slugs:
-        raise UsageError("give member slugs or --all, not both")
+        raise UsageError(_("give member slugs or --all, not both"))
     settings = load_settings()
     interrupted = None
     with open_store() as store, Progress(args.quiet) as progress:
@@ -58,7 +59,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:  # Ctrl-C: the run recorded itself as interrupted, with what it stored
             run = store.last_run()
             told = run.summary if run is not None and run.outcome == "interrupted" else None
-            interrupted = told or "interrupted before the sync started; stored data is unchanged"
+            interrupted = told or _("interrupted before the sync started; stored data is unchanged")
     if interrupted is not None:
         say(interrupted)
         return EXIT_INTERRUPTED
@@ -70,56 +71,66 @@ def cmd_sync(args: argparse.Namespace) -> int:
         return EXIT_OK
     out(summary.text())
     for slug, reason in summary.failed:
-        say(f"failed: {slug}: {reason}", prefix="  ")  # under the summary line, as before
+        say(
+            _("failed: {slug}: {reason}").format(slug=slug, reason=reason), prefix="  "
+        )  # under the summary line, as before
     for old, new in summary.moved:
-        out(f"  moved: {old} → {new} on the site (renamed or merged); kept as it was; sync {new} to fetch it")
+        out(
+            _(
+                "  moved: {old} → {new} on the site (renamed or merged); kept as it was; sync {new} to fetch it"
+            ).format(old=old, new=new)
+        )
     print_changes(summary.changes, summary.run_id)
     return EXIT_PARTIAL if summary.failed else EXIT_OK
 
 
 def register(add: AddCommand) -> None:
     s = add(
-        "sync", cmd_sync, "Fetch members from the OGP site into the cache (only what changed is written)."
+        "sync", cmd_sync, _("Fetch members from the OGP site into the cache (only what changed is written).")
     )
     s.add_argument(
         "slugs",
         nargs="*",
         metavar="SLUG",
         type=arg_type(config.SLUG, "slug"),
-        help="members to sync (default: the watchlist, else all cached)",
+        help=_("members to sync (default: the watchlist, else all cached)"),
     )
-    s.add_argument("--all", action="store_true", help="every member listed on the site's directory page")
+    s.add_argument("--all", action="store_true", help=_("every member listed on the site's directory page"))
     s.add_argument(
         "--source",
         type=arg_type(config.SOURCE, "source"),
-        help=f"site address (default {config.DEFAULT_SOURCE})",
+        help=_("site address (default {DEFAULT_SOURCE})").format(DEFAULT_SOURCE=config.DEFAULT_SOURCE),
     )
     s.add_argument(
         "--concurrency",
         type=arg_type(config.CONCURRENCY, "concurrency"),
-        help="parallel requests, 1-16 (default 4)",
+        help=_("parallel requests, 1-16 (default 4)"),
     )
     s.add_argument(
         "--delay",
         type=arg_type(config.DELAY, "delay"),
-        help="seconds between requests to the site, 0-60 (default 0.25; 0 for your own mirror)",
+        help=_("seconds between requests to the site, 0-60 (default 0.25; 0 for your own mirror)"),
     )
     s.add_argument(
         "--documents",
         type=arg_type(config.DOCUMENTS, "documents"),
         metavar="none|pages|all",
-        help="documents behind the resources for every member synced: none, their pages, or pages and files "
-        "(default: the setting `documents` for members named or watched, none for the others)",
+        help=_(
+            "documents behind the resources for every member synced: none, their pages, or pages and files "
+            "(default: the setting `documents` for members named or watched, none for the others)"
+        ),
     )
-    s.add_argument("--quiet", action="store_true", help="no progress output")
+    s.add_argument("--quiet", action="store_true", help=_("no progress output"))
     s.add_argument(
         "--full",
         action="store_true",
-        help="check every commitment and document page and file, not only those due (member pages are "
-        "always checked; the others when their member page changed or after the setting max_age_days)",
+        help=_(
+            "check every commitment and document page and file, not only those due (member pages are "
+            "always checked; the others when their member page changed or after the setting max_age_days)"
+        ),
     )
     s.add_argument(
         "--mirror",
         metavar="URL",
-        help="instead of the site, download a bundle published with `ogptui export` and import it",
+        help=_("instead of the site, download a bundle published with `ogptui export` and import it"),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ogptui.cli.common import AddCommand, member_or_exit, open_store
+from ogptui.i18n import _
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
@@ -21,5 +22,5 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 
 def register(add: AddCommand) -> None:
-    s = add("open", cmd_tui, "Start the TUI on one member.")
-    s.add_argument("slug", help="member slug, e.g. peru")
+    s = add("open", cmd_tui, _("Start the TUI on one member."))
+    s.add_argument("slug", help=_("member slug, e.g. peru"))

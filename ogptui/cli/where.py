@@ -6,6 +6,7 @@ import argparse
 
 from ogptui import config
 from ogptui.cli.common import EXIT_OK, AddCommand, out, print_json
+from ogptui.i18n import _
 
 
 def cmd_where(args: argparse.Namespace) -> int:
@@ -19,5 +20,5 @@ def cmd_where(args: argparse.Namespace) -> int:
 
 
 def register(add: AddCommand) -> None:
-    s = add("where", cmd_where, "Show where ogptui keeps its data.")
-    s.add_argument("--json", action="store_true", help="print as JSON")
+    s = add("where", cmd_where, _("Show where ogptui keeps its data."))
+    s.add_argument("--json", action="store_true", help=_("print as JSON"))

@@ -29,15 +29,18 @@ from textual import on, work
 from textual.app import App
 from textual.notifications import SeverityLevel
 from textual.reactive import var
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from ogptui import config
+from ogptui import config, i18n
 from ogptui.clean import clean_multiline, clean_text
+from ogptui.i18n import _
 from ogptui.links import check_copy, check_link
 from ogptui.model import Resource
 from ogptui.timefmt import freshness_text
 from ogptui.tui.commands import OgpCommands, bindings
+from ogptui.tui.language import relabel_bindings
 from ogptui.tui.messages import ProbeFinished, SyncFinished, SyncProgressed
 from ogptui.tui.services import Services
 from ogptui.tui.status import AppStatus, progress_text, starting_text
@@ -95,12 +98,15 @@ class OgpApp(App[int]):
         poll_seconds: float = 2.0,
         recheck_delays: tuple[float, ...] = RECHECK_DELAYS,
         exit_after_paint: bool = False,
+        language: str | None = None,
     ) -> None:
         """`store`: an open store (the caller closes it), else one is opened on first use and closed at
         exit. `auto_sync`: None follows the setting. `poll_seconds`: how often to look for writes by other
         processes (0: never). `exit_after_paint`: exit with 0 once the first screen is painted (the
         start-up benchmark's way in, through `run()` and env OGPTUI_EXIT_AFTER_PAINT=1)."""
         super().__init__()
+        if language is not None:  # else the one `ogptui` chose (--lang, the setting, the locale)
+            i18n.set_language(language)
         self.start_slug = slug
         self.open_last = open_last
         self._store = store
@@ -142,6 +148,7 @@ class OgpApp(App[int]):
         return self.sync_progress is not None
 
     def on_mount(self) -> None:
+        relabel_bindings(self)  # footer words in the language chosen after the classes were made
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -206,7 +213,7 @@ class OgpApp(App[int]):
         try:
             self.settings.save()
         except OSError as e:
-            self.notify(f"Could not save settings: {e}", severity="warning", markup=False)
+            self.notify(_("Could not save settings: {e}").format(e=e), severity="warning", markup=False)
 
     def notify(
         self,
@@ -242,7 +249,9 @@ class OgpApp(App[int]):
             else:
                 if not quiet:
                     self.notify(
-                        f"No member '{slug}' in the cache. Sync it first: ogptui sync {slug}",
+                        _("No member '{slug}' in the cache. Sync it first: ogptui sync {slug}").format(
+                            slug=slug
+                        ),
                         severity="warning",
                         markup=False,
                     )
@@ -306,6 +315,38 @@ class OgpApp(App[int]):
         if len(self.screen_stack) > 2:
             self.pop_screen()
 
+    async def action_cycle_language(self) -> None:
+        """The next interface language (en → es → fr), at once and without a restart; kept in settings."""
+        langs = i18n.LANGUAGES
+        await self.set_language(langs[(langs.index(i18n.language()) + 1) % len(langs)])
+
+    async def set_language(self, lang: str) -> None:
+        """Switch the interface language: bindings are relabelled and the screens made anew in it (the
+        members list, a member on its tab, help; other screens are closed, their data is all kept)."""
+        from ogptui.tui.screens.help import HelpScreen
+        from ogptui.tui.screens.member import MemberScreen
+        from ogptui.tui.screens.members import MembersScreen
+
+        i18n.set_language(lang)
+        self.settings.language = lang
+        self._save_settings()
+        relabel_bindings(self)
+        again: list[Screen[Any]] = []
+        for screen in self.screen_stack[1:]:
+            if isinstance(screen, MembersScreen):
+                again.append(MembersScreen())
+            elif isinstance(screen, MemberScreen):
+                again.append(
+                    MemberScreen(screen.slug, tab=screen.active_tab(), id=screen.id or "member-screen")
+                )
+            elif isinstance(screen, HelpScreen):
+                again.append(HelpScreen())
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        for screen in again:
+            await self.push_screen(screen)
+        self.notify(_("Interface language: {name}").format(name=i18n.LANGUAGE_NAMES[lang]), markup=False)
+
     def action_help(self) -> None:
         from ogptui.tui.screens.help import HelpScreen
 
@@ -348,12 +389,15 @@ class OgpApp(App[int]):
         try:
             if self.store.is_watched(slug):
                 self.store.unwatch(slug)
-                self.notify(f"No longer watching {slug}.", markup=False)
+                self.notify(_("No longer watching {slug}.").format(slug=slug), markup=False)
             else:
                 self.store.watch(slug)
-                self.notify(f"Watching {slug}: s on the members list syncs the watchlist.", markup=False)
+                self.notify(
+                    _("Watching {slug}: s on the members list syncs the watchlist.").format(slug=slug),
+                    markup=False,
+                )
         except StoreError as e:  # user.db is damaged: it is left alone, the watchlist is off
-            self.notify(f"Not changed: {e}.", severity="warning", markup=False)
+            self.notify(_("Not changed: {e}.").format(e=e), severity="warning", markup=False)
 
     def _absolute(self, url: str | None) -> str | None:
         if url and url.startswith("/") and not url.startswith("//"):
@@ -362,40 +406,44 @@ class OgpApp(App[int]):
 
     def copy_value(self, value: str | None, what: str) -> None:
         if not value:
-            self.notify(f"Nothing to copy: {what}.", severity="warning", markup=False)
+            self.notify(_("Nothing to copy: {what}.").format(what=what), severity="warning", markup=False)
             return
         if "@" in value and "/" not in value:
             text = clean_text(value)  # an email address
         else:
             link, reason = check_copy(self._absolute(value), self.source)
             if link is None:
-                self.notify(f"Not copied: {reason}.", severity="warning", markup=False)
+                self.notify(
+                    _("Not copied: {reason}.").format(reason=reason), severity="warning", markup=False
+                )
                 return
             text = link
         # The clipboard is reached with OSC 52, which many terminals ignore without telling: no claim more
         # than that (there is no reliable way to ask a terminal whether it allows it).
         self.copy_to_clipboard(text)
-        self.notify(f"Copied {what} (if your terminal allows it): {text}", markup=False)
+        self.notify(
+            _("Copied {what} (if your terminal allows it): {text}").format(what=what, text=text), markup=False
+        )
 
     def open_link(self, url: str | None, what: str) -> None:
         if not url:
-            self.notify(f"Nothing to open: {what}.", severity="warning", markup=False)
+            self.notify(_("Nothing to open: {what}.").format(what=what), severity="warning", markup=False)
             return
         safe, reason = check_link(self._absolute(url), self.source)
         if safe is None:
-            self.notify(f"Not opened: {reason}.", severity="warning", markup=False)
+            self.notify(_("Not opened: {reason}.").format(reason=reason), severity="warning", markup=False)
             return
         try:
             opened = self.services.open_url(safe)
         except Exception as e:  # a browser that failed to start
-            self.notify(f"Could not open a browser: {e}. Press y to copy the link.", severity="warning",
+            self.notify(_("Could not open a browser: {e}. Press y to copy the link.").format(e=e), severity="warning",
                         markup=False)  # fmt: skip
             return
         if opened is False:  # `webbrowser.open` found no browser (a server, a container, ssh)
-            self.notify(f"No browser found to open {safe}. Press y to copy the link instead.",
+            self.notify(_("No browser found to open {safe}. Press y to copy the link instead.").format(safe=safe),
                         severity="warning", timeout=10, markup=False)  # fmt: skip
             return
-        self.notify(f"Opening {safe} in the browser", markup=False)
+        self.notify(_("Opening {safe} in the browser").format(safe=safe), markup=False)
 
     def open_file(self, path: str | None, what: str) -> bool:
         """Open a file of the files folder with the platform's opener. Only a regular file inside that
@@ -412,18 +460,26 @@ class OgpApp(App[int]):
             relative = None
         inside = resolve_inside(folder, relative.replace(os.sep, "/") if relative else None)
         if inside is None:
-            self.notify(f"Not opened: {what} is not a file on this device.", severity="warning", markup=False)
+            self.notify(
+                _("Not opened: {what} is not a file on this device.").format(what=what),
+                severity="warning",
+                markup=False,
+            )
             return False
         try:
             opened = self.services.open_file(str(inside))
         except Exception as e:  # the opener could not be started
-            self.notify(f"Could not open {what}: {e}. The file is {inside}", severity="warning", markup=False)
+            self.notify(
+                _("Could not open {what}: {e}. The file is {inside}").format(what=what, e=e, inside=inside),
+                severity="warning",
+                markup=False,
+            )
             return False
         if opened is False:
-            self.notify(f"No program to open files on this machine (xdg-open or open). The file is {inside}",
+            self.notify(_("No program to open files on this machine (xdg-open or open). The file is {inside}").format(inside=inside),
                         severity="warning", timeout=10, markup=False)  # fmt: skip
             return False
-        self.notify(f"Opening {what}: {inside}", markup=False)
+        self.notify(_("Opening {what}: {inside}").format(what=what, inside=inside), markup=False)
         return True
 
     # --- the cache changed ---------------------------------------------------------------------
@@ -497,7 +553,7 @@ class OgpApp(App[int]):
     ) -> bool:
         if self.syncing:
             if not auto:
-                self.notify("A sync is already running.", markup=False)
+                self.notify(_("A sync is already running."), markup=False)
             return False
         self._sync_cancel = threading.Event()
         self.sync_progress = starting_text(what)
@@ -508,7 +564,7 @@ class OgpApp(App[int]):
         """Fetch one document page and its files now (`s` in the reader), as a sync: same progress in the
         status bar, same notification at the end, the screens reload when it stored something."""
         if self.syncing:
-            self.notify("A sync is already running.", markup=False)
+            self.notify(_("A sync is already running."), markup=False)
             return False
         self._sync_cancel = threading.Event()
         self.sync_progress = starting_text(what or document)
@@ -558,9 +614,9 @@ class OgpApp(App[int]):
         if summary.outcome == "offline":
             self.online = False
             self.notify(
-                f"Offline: {summary.text()}"
-                + ("; ogptui will retry when the source answers." if self.auto_sync else "."),
-                title="Sync",
+                _("Offline: {value}").format(value=summary.text())
+                + (_("; ogptui will retry when the source answers.") if self.auto_sync else "."),
+                title=_("Sync"),
                 severity="warning",
                 timeout=8,
                 markup=False,
@@ -570,8 +626,10 @@ class OgpApp(App[int]):
         elif summary.outcome == "failed":
             reasons = "; ".join(f"{slug}: {why}" for slug, why in summary.failed[:3])
             self.notify(
-                f"Sync failed: {reasons or summary.text()}. Your cached data is unchanged.",
-                title="Sync",
+                _("Sync failed: {value}. Your cached data is unchanged.").format(
+                    value=reasons or summary.text()
+                ),
+                title=_("Sync"),
                 severity="error",
                 timeout=8,
                 markup=False,
@@ -588,9 +646,9 @@ class OgpApp(App[int]):
         changes = list(summary.changes)
         body = summary.text() + ("\n" + "\n".join(changes[:3]) if changes else "")
         if len(changes) > 3:
-            body += f"\n… and {len(changes) - 3} more (c shows what changed)"
+            body += _("\n… and {changes} more (c shows what changed)").format(changes=len(changes) - 3)
         severity: SeverityLevel = "warning" if summary.outcome == "partial" else "information"
-        self.notify(body, title="Auto-sync done" if auto else "Sync done", severity=severity, timeout=8,
+        self.notify(body, title=_("Auto-sync done") if auto else _("Sync done"), severity=severity, timeout=8,
                     markup=False)  # fmt: skip
 
     @on(Worker.StateChanged)
@@ -604,8 +662,8 @@ class OgpApp(App[int]):
             self.sync_progress = None
             reason = worker.error or "cancelled"
             self.notify(
-                f"Sync failed: {reason}. Your cached data is unchanged.",
-                title="Sync",
+                _("Sync failed: {reason}. Your cached data is unchanged.").format(reason=reason),
+                title=_("Sync"),
                 severity="error",
                 timeout=8,
                 markup=False,
@@ -620,13 +678,13 @@ class OgpApp(App[int]):
         self.settings.auto_sync = self.auto_sync
         self._save_settings()
         if self.auto_sync:
-            self.notify("Auto-sync on: stale data syncs in the background when the source answers.")
+            self.notify(_("Auto-sync on: stale data syncs in the background when the source answers."))
             self.check_auto_sync()
         else:
             if self._recheck_timer is not None:
                 self._recheck_timer.stop()
                 self._recheck_timer = None
-            self.notify("Auto-sync off: press s to sync by hand (useful on metered links).")
+            self.notify(_("Auto-sync off: press s to sync by hand (useful on metered links)."))
 
     def _auto_target(self) -> tuple[list[str] | None, bool, list[str]]:
         """(slugs, watchlist, slugs to judge staleness by): the watchlist, else the member on screen, else
@@ -697,11 +755,11 @@ class OgpApp(App[int]):
         slugs, watchlist, judge = self._auto_target()
         if not judge:
             return
-        what = "the watchlist" if watchlist else ", ".join(slugs or []) or "the cached members"
+        what = _("the watchlist") if watchlist else ", ".join(slugs or []) or _("the cached members")
         if was_offline:
-            self.notify(f"Back online: syncing {what} in the background.", markup=False)
+            self.notify(_("Back online: syncing {what} in the background.").format(what=what), markup=False)
         else:
-            self.notify(f"Data is stale: syncing {what} in the background.", markup=False)
+            self.notify(_("Data is stale: syncing {what} in the background.").format(what=what), markup=False)
         self.start_sync(slugs=slugs, watchlist=watchlist, what=what, auto=True)
 
     def _schedule_recheck(self) -> None:
@@ -727,7 +785,7 @@ def run(slug: str | None = None, store: Store | None = None) -> int:
 
             store = open_store()
         except Exception as e:  # a broken data folder must be one clear sentence, not a traceback
-            print(f"ogptui: cannot open the data folder: {e}", file=sys.stderr)
+            print("ogptui: " + _("cannot open the data folder: {e}").format(e=e), file=sys.stderr)
             return 1
     env = os.environ
     try:

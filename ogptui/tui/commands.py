@@ -14,6 +14,8 @@ from functools import partial
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from ogptui.i18n import N_, _
+
 
 @dataclass(frozen=True)
 class Command:
@@ -30,167 +32,173 @@ class Command:
 
 
 SCOPE_TITLES = {
-    "app": "Everywhere",
-    "members": "Members list",
-    "member": "Member",
-    "commitment": "Commitment detail",
-    "resource": "Resource",
-    "search": "Search",
-    "changes": "What changed",
-    "help": "Help",
-    "lists": "Tables and lists",
-    "notes": "Notes and bookmarks",
-    "note": "Note editor",
-    "compare": "Compare members",
-    "reader": "Document reader",
-    "item": "Post or contact",
+    "app": N_("Everywhere"),
+    "members": N_("Members list"),
+    "member": N_("Member"),
+    "commitment": N_("Commitment detail"),
+    "resource": N_("Resource"),
+    "search": N_("Search"),
+    "changes": N_("What changed"),
+    "help": N_("Help"),
+    "lists": N_("Tables and lists"),
+    "notes": N_("Notes and bookmarks"),
+    "note": N_("Note editor"),
+    "compare": N_("Compare members"),
+    "reader": N_("Document reader"),
+    "item": N_("Post or contact"),
 }
 
 _TABS = ("overview", "commitments", "resources", "metrics", "contacts", "participation", "posts")
 _TAB_TITLES = (
-    "Overview",
-    "Commitments",
-    "Resources",
-    "Starred metrics",
-    "Contacts",
-    "Participation & Global Report",
-    "Recent posts",
+    N_("Overview"),
+    N_("Commitments"),
+    N_("Resources"),
+    N_("Starred metrics"),
+    N_("Contacts"),
+    N_("Participation & Global Report"),
+    N_("Recent posts"),
 )
+
+_TAB_HELP = (N_("Show the Overview tab"), N_("Show the Commitments tab"), N_("Show the Resources tab"),
+             N_("Show the Starred metrics tab"), N_("Show the Contacts tab"),
+             N_("Show the Participation & Global Report tab"), N_("Show the Recent posts tab"))  # fmt: skip
 
 COMMANDS: tuple[Command, ...] = (
     # --- everywhere ---
-    Command("help", "question_mark,f1", "Help", "Show every key", "app.help", "app"),
-    Command("palette", "ctrl+p", "Commands", "Open the command palette", "app.command_palette", "app", False),
+    Command("help", "question_mark,f1", N_("Help"), N_("Show every key"), "app.help", "app"),
+    Command("palette", "ctrl+p", N_("Commands"), N_("Open the command palette"), "app.command_palette", "app", False),
     Command(
         "search",
         "ctrl+f",
-        "Search",
-        "Search everything cached: every tab of every member",
+        N_("Search"),
+        N_("Search everything cached: every tab of every member"),
         "app.search",
         "app",
     ),
     # Not in the footer (it would push "q Quit" off an 80-120 column footer); in help and the palette.
-    Command("changes", "c", "Changes", "What changed in recent syncs", "app.changes", "app", False),
+    Command("changes", "c", N_("Changes"), N_("What changed in recent syncs"), "app.changes", "app", False),
     Command(
-        "autosync", "a", "Auto-sync", "Turn automatic sync on or off", "app.toggle_autosync", "app", False
+        "autosync", "a", N_("Auto-sync"), N_("Turn automatic sync on or off"), "app.toggle_autosync", "app", False
     ),
-    Command("quit", "q", "Quit", "Quit ogptui", "app.quit", "app"),
+    Command("quit", "q", N_("Quit"), N_("Quit ogptui"), "app.quit", "app"),
+    Command("language", "L", N_("Language"), N_("Switch the interface language: English, Español, Français"),
+            "app.cycle_language", "app", False),  # fmt: skip
     # --- members list ---
-    Command("members.open", "enter", "Open", "Open the selected member", "open_selected", "members"),
-    Command("members.filter", "slash", "Filter", "Filter members as you type", "filter", "members"),
-    Command("members.watch", "w", "Watch", "Watch or unwatch the selected member", "toggle_watch", "members"),
-    Command("members.sync", "s", "Sync", "Sync the watchlist now", "sync", "members"),
+    Command("members.open", "enter", N_("Open"), N_("Open the selected member"), "open_selected", "members"),
+    Command("members.filter", "slash", N_("Filter"), N_("Filter members as you type"), "filter", "members"),
+    Command("members.watch", "w", N_("Watch"), N_("Watch or unwatch the selected member"), "toggle_watch", "members"),
+    Command("members.sync", "s", N_("Sync"), N_("Sync the watchlist now"), "sync", "members"),
     # --- member ---
     *(
         Command(
             f"member.tab.{name}",
             str(i + 1),
             title,
-            f"Show the {title} tab",
+            description,
             f"tab('{name}')",
             "member",
             False,
         )
-        for i, (name, title) in enumerate(zip(_TABS, _TAB_TITLES, strict=True))
+        for i, (name, title, description) in enumerate(zip(_TABS, _TAB_TITLES, _TAB_HELP, strict=True))
     ),
-    Command("member.back", "escape", "Back", "Back to the members list", "back", "member"),
+    Command("member.back", "escape", N_("Back"), N_("Back to the members list"), "back", "member"),
     Command(
         "member.open",
         "enter",
-        "Open",
-        "Open the selected commitment, resource, contact or post",
+        N_("Open"),
+        N_("Open the selected commitment, resource, contact or post"),
         "open_selected",
         "member",
     ),
-    Command("member.filter", "slash", "Filter", "Filter this tab's table as you type", "filter", "member"),
-    Command("member.types", "t", "Type", "Resources: cycle the type filter", "cycle_type", "member"),
-    Command("member.copy", "y", "Copy", "Copy the selected link or email", "copy", "member"),
-    Command("member.browse", "o", "Open link", "Open the selected link in a browser", "browse", "member"),
-    Command("member.watch", "w", "Watch", "Watch or unwatch this member", "toggle_watch", "member"),
-    Command("member.sync", "s", "Sync", "Sync this member now", "sync", "member"),
+    Command("member.filter", "slash", N_("Filter"), N_("Filter this tab's table as you type"), "filter", "member"),
+    Command("member.types", "t", N_("Type"), N_("Resources: cycle the type filter"), "cycle_type", "member"),
+    Command("member.copy", "y", N_("Copy"), N_("Copy the selected link or email"), "copy", "member"),
+    Command("member.browse", "o", N_("Open link"), N_("Open the selected link in a browser"), "browse", "member"),
+    Command("member.watch", "w", N_("Watch"), N_("Watch or unwatch this member"), "toggle_watch", "member"),
+    Command("member.sync", "s", N_("Sync"), N_("Sync this member now"), "sync", "member"),
     Command(
         "member.brief",
         "e",
-        "Brief",
-        "Write this member's Markdown brief (to the folder ogptui where shows)",
+        N_("Brief"),
+        N_("Write this member's Markdown brief (to the folder ogptui where shows)"),
         "brief",
         "member",
     ),
     # --- commitment detail ---
-    Command("commitment.back", "escape", "Back", "Back to the member", "back", "commitment"),
-    Command("commitment.copy", "y", "Copy link", "Copy the commitment's link", "copy", "commitment"),
+    Command("commitment.back", "escape", N_("Back"), N_("Back to the member"), "back", "commitment"),
+    Command("commitment.copy", "y", N_("Copy link"), N_("Copy the commitment's link"), "copy", "commitment"),
     Command(
-        "commitment.browse", "o", "Open link", "Open the commitment page in a browser", "browse", "commitment"
+        "commitment.browse", "o", N_("Open link"), N_("Open the commitment page in a browser"), "browse", "commitment"
     ),
     # --- resource ---
-    Command("resource.back", "escape", "Back", "Close the resource", "back", "resource"),
-    Command("resource.copy", "y", "Copy link", "Copy the resource's link", "copy", "resource"),
-    Command("resource.browse", "o", "Open link", "Open the resource in a browser", "browse", "resource"),
+    Command("resource.back", "escape", N_("Back"), N_("Close the resource"), "back", "resource"),
+    Command("resource.copy", "y", N_("Copy link"), N_("Copy the resource's link"), "copy", "resource"),
+    Command("resource.browse", "o", N_("Open link"), N_("Open the resource in a browser"), "browse", "resource"),
     # --- document reader ---
-    Command("reader.back", "escape", "Back", "Close the document", "back", "reader"),
-    Command("reader.find", "slash", "Find", "Find in the document (enter keeps the matches)", "find", "reader"),
-    Command("reader.next", "n", "Next", "Next match", "next_match", "reader"),
-    Command("reader.previous", "N", "Previous", "Previous match", "previous_match", "reader", False),
+    Command("reader.back", "escape", N_("Back"), N_("Close the document"), "back", "reader"),
+    Command("reader.find", "slash", N_("Find"), N_("Find in the document (enter keeps the matches)"), "find", "reader"),
+    Command("reader.next", "n", N_("Next"), N_("Next match"), "next_match", "reader"),
+    Command("reader.previous", "N", N_("Previous"), N_("Previous match"), "previous_match", "reader", False),
     Command(
         "reader.open",
         "o",
-        "Open",
-        "Open the file on this device (else the link in a browser)",
+        N_("Open"),
+        N_("Open the file on this device (else the link in a browser)"),
         "open",
         "reader",
     ),
-    Command("reader.copy", "y", "Copy link", "Copy the document's link (or the file's)", "copy", "reader"),
-    Command("reader.fetch", "s", "Fetch", "Fetch this document now", "fetch", "reader"),
-    Command("reader.down", "j", "Down", "Scroll down a line", "line_down", "reader", False, False),
-    Command("reader.up", "k", "Up", "Scroll up a line", "line_up", "reader", False, False),
-    Command("reader.page_down", "space", "Page down", "Scroll down a page", "page_down", "reader", False, False),
-    Command("reader.page_up", "b", "Page up", "Scroll up a page", "page_up", "reader", False, False),
-    Command("reader.top", "g", "Top", "Go to the beginning", "top", "reader", False, False),
-    Command("reader.bottom", "G", "Bottom", "Go to the end", "bottom", "reader", False, False),
+    Command("reader.copy", "y", N_("Copy link"), N_("Copy the document's link (or the file's)"), "copy", "reader"),
+    Command("reader.fetch", "s", N_("Fetch"), N_("Fetch this document now"), "fetch", "reader"),
+    Command("reader.down", "j", N_("Down"), N_("Scroll down a line"), "line_down", "reader", False, False),
+    Command("reader.up", "k", N_("Up"), N_("Scroll up a line"), "line_up", "reader", False, False),
+    Command("reader.page_down", "space", N_("Page down"), N_("Scroll down a page"), "page_down", "reader", False, False),
+    Command("reader.page_up", "b", N_("Page up"), N_("Scroll up a page"), "page_up", "reader", False, False),
+    Command("reader.top", "g", N_("Top"), N_("Go to the beginning"), "top", "reader", False, False),
+    Command("reader.bottom", "G", N_("Bottom"), N_("Go to the end"), "bottom", "reader", False, False),
     # --- search (keys work while typing in the search box) ---
     Command(
         "search.open",
         "enter",
-        "Open",
-        "Open the highlighted result, or re-run a recent search",
+        N_("Open"),
+        N_("Open the highlighted result, or re-run a recent search"),
         "open_selected",
         "search",
         priority=True,
     ),
-    Command("search.down", "down,ctrl+j", "Next", "Next result", "cursor_down", "search", False, False, True),
+    Command("search.down", "down,ctrl+j", N_("Next"), N_("Next result"), "cursor_down", "search", False, False, True),
     Command(
-        "search.up", "up,ctrl+k", "Previous", "Previous result", "cursor_up", "search", False, False, True
+        "search.up", "up,ctrl+k", N_("Previous"), N_("Previous result"), "cursor_up", "search", False, False, True
     ),
     Command(
-        "search.back", "escape", "Back", "Close search (back where you were)", "back", "search", priority=True
+        "search.back", "escape", N_("Back"), N_("Close search (back where you were)"), "back", "search", priority=True
     ),
     # --- what changed / help ---
-    Command("changes.back", "escape", "Back", "Close what changed", "back", "changes"),
-    Command("help.back", "escape", "Close", "Close help", "back", "help"),
+    Command("changes.back", "escape", N_("Back"), N_("Close what changed"), "back", "changes"),
+    Command("help.back", "escape", N_("Close"), N_("Close help"), "back", "help"),
     # --- any table or list ---
-    Command("lists.down", "j", "Down", "Move down", "cursor_down", "lists", False, False),
-    Command("lists.up", "k", "Up", "Move up", "cursor_up", "lists", False, False),
-    Command("lists.top", "g", "Top", "Go to the first row", "scroll_top", "lists", False, False),
-    Command("lists.bottom", "G", "Bottom", "Go to the last row", "scroll_bottom", "lists", False, False),
+    Command("lists.down", "j", N_("Down"), N_("Move down"), "cursor_down", "lists", False, False),
+    Command("lists.up", "k", N_("Up"), N_("Move up"), "cursor_up", "lists", False, False),
+    Command("lists.top", "g", N_("Top"), N_("Go to the first row"), "scroll_top", "lists", False, False),
+    Command("lists.bottom", "G", N_("Bottom"), N_("Go to the last row"), "scroll_bottom", "lists", False, False),
     # --- the user's own layer: notes, bookmarks, compare (issue 16) ---
-    Command("notes", "N", "Notes", "All your notes and bookmarks, by member", "app.notes", "app", False),
+    Command("notes", "N", N_("Notes"), N_("All your notes and bookmarks, by member"), "app.notes", "app", False),
     Command(
         "compare",
         "C",
-        "Compare",
-        "Compare the members marked with m (or open Compare)",
+        N_("Compare"),
+        N_("Compare the members marked with m (or open Compare)"),
         "app.compare",
         "app",
         False,
     ),
     Command(
-        "members.note", "n", "Note", "Add or edit your note on the selected member", "note", "members", False
+        "members.note", "n", N_("Note"), N_("Add or edit your note on the selected member"), "note", "members", False
     ),
     Command(
         "members.bookmark",
         "b",
-        "Bookmark",
-        "Bookmark the selected member (or remove it)",
+        N_("Bookmark"),
+        N_("Bookmark the selected member (or remove it)"),
         "bookmark",
         "members",
         False,
@@ -198,8 +206,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "members.mark",
         "m",
-        "Mark",
-        "Mark the selected member to compare (C compares)",
+        N_("Mark"),
+        N_("Mark the selected member to compare (C compares)"),
         "mark",
         "members",
         False,
@@ -207,8 +215,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "members.region",
         "r",
-        "Region",
-        "Filter by OGP region (cycles, with counts)",
+        N_("Region"),
+        N_("Filter by OGP region (cycles, with counts)"),
         "cycle_region",
         "members",
         False,
@@ -216,8 +224,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "members.level",
         "l",
-        "Level",
-        "Filter by level: national or local (cycles)",
+        N_("Level"),
+        N_("Filter by level: national or local (cycles)"),
         "cycle_level",
         "members",
         False,
@@ -225,8 +233,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "member.note",
         "n",
-        "Note",
-        "Add or edit your note on what is selected (else the member)",
+        N_("Note"),
+        N_("Add or edit your note on what is selected (else the member)"),
         "note",
         "member",
         False,
@@ -234,8 +242,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "member.bookmark",
         "b",
-        "Bookmark",
-        "Bookmark what is selected (else the member), or remove it",
+        N_("Bookmark"),
+        N_("Bookmark what is selected (else the member), or remove it"),
         "bookmark",
         "member",
         False,
@@ -243,8 +251,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "commitment.note",
         "n",
-        "Note",
-        "Add or edit your note on this commitment",
+        N_("Note"),
+        N_("Add or edit your note on this commitment"),
         "note",
         "commitment",
         False,
@@ -252,51 +260,51 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "commitment.bookmark",
         "b",
-        "Bookmark",
-        "Bookmark this commitment (or remove it)",
+        N_("Bookmark"),
+        N_("Bookmark this commitment (or remove it)"),
         "bookmark",
         "commitment",
         False,
     ),
     Command(
-        "resource.note", "n", "Note", "Add or edit your note on this resource", "note", "resource", False
+        "resource.note", "n", N_("Note"), N_("Add or edit your note on this resource"), "note", "resource", False
     ),
     Command(
         "resource.bookmark",
         "b",
-        "Bookmark",
-        "Bookmark this resource (or remove it)",
+        N_("Bookmark"),
+        N_("Bookmark this resource (or remove it)"),
         "bookmark",
         "resource",
         False,
     ),
-    Command("notes.open", "enter", "Go to", "Show the selected note's target", "open_selected", "notes"),
-    Command("notes.filter", "slash", "Filter", "Filter notes as you type", "filter", "notes"),
-    Command("notes.edit", "n", "Edit", "Edit the selected note", "note", "notes"),
+    Command("notes.open", "enter", N_("Go to"), N_("Show the selected note's target"), "open_selected", "notes"),
+    Command("notes.filter", "slash", N_("Filter"), N_("Filter notes as you type"), "filter", "notes"),
+    Command("notes.edit", "n", N_("Edit"), N_("Edit the selected note"), "note", "notes"),
     Command(
         "notes.delete",
         "d",
-        "Delete",
-        "Delete the selected note or conflict copy (asks first)",
+        N_("Delete"),
+        N_("Delete the selected note or conflict copy (asks first)"),
         "delete",
         "notes",
     ),
-    Command("notes.back", "escape", "Back", "Close the notes", "back", "notes"),
+    Command("notes.back", "escape", N_("Back"), N_("Close the notes"), "back", "notes"),
     Command(
         "compare.members",
         "slash",
-        "Members",
-        "Change the members compared (slugs, region:NAME)",
+        N_("Members"),
+        N_("Change the members compared (slugs, region:NAME)"),
         "edit_members",
         "compare",
     ),
-    Command("compare.back", "escape", "Back", "Close the comparison", "back", "compare"),
-    Command("note.save", "ctrl+s", "Save", "Save the note", "save", "note", priority=True),
+    Command("compare.back", "escape", N_("Back"), N_("Close the comparison"), "back", "compare"),
+    Command("note.save", "ctrl+s", N_("Save"), N_("Save the note"), "save", "note", priority=True),
     Command(
         "note.cancel",
         "escape",
-        "Close",
-        "Close the editor (asks before discarding changes)",
+        N_("Close"),
+        N_("Close the editor (asks before discarding changes)"),
         "cancel",
         "note",
     ),
@@ -304,23 +312,23 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "members.sort",
         "S",
-        "Sort",
-        "Sort by the next column, then the other way (or click a header)",
+        N_("Sort"),
+        N_("Sort by the next column, then the other way (or click a header)"),
         "cycle_sort",
         "members",
     ),
     Command(
         "member.sort",
         "S",
-        "Sort",
-        "Sort commitments or resources by the next column, then the other way",
+        N_("Sort"),
+        N_("Sort commitments or resources by the next column, then the other way"),
         "cycle_sort",
         "member",
     ),
-    Command("changes.open", "enter", "Go to", "Go to what changed (its tab and row)", "open_selected", "changes"),
-    Command("item.back", "escape", "Back", "Close the post or contact", "back", "item"),
-    Command("item.copy", "y", "Copy", "Copy the post's link or the contact's email", "copy", "item"),
-    Command("item.browse", "o", "Open link", "Open the post in a browser", "browse", "item"),
+    Command("changes.open", "enter", N_("Go to"), N_("Go to what changed (its tab and row)"), "open_selected", "changes"),
+    Command("item.back", "escape", N_("Back"), N_("Close the post or contact"), "back", "item"),
+    Command("item.copy", "y", N_("Copy"), N_("Copy the post's link or the contact's email"), "copy", "item"),
+    Command("item.browse", "o", N_("Open link"), N_("Open the post in a browser"), "browse", "item"),
 )
 
 
@@ -330,8 +338,8 @@ def commands(scope: str) -> list[Command]:
 
 def bindings(scope: str) -> list[BindingType]:
     return [
-        Binding(c.keys, c.action.removeprefix("app.") if scope == "app" else c.action, c.footer,
-                show=c.show, id=c.id, priority=c.priority, tooltip=c.description)
+        Binding(c.keys, c.action.removeprefix("app.") if scope == "app" else c.action, _(c.footer),
+                show=c.show, id=c.id, priority=c.priority, tooltip=_(c.description))
         for c in commands(scope)
     ]  # fmt: skip
 
@@ -353,7 +361,7 @@ def key_display(keys: str) -> str:
 
 def help_rows() -> list[tuple[str, str, str]]:
     """(scope title, keys, description) for every command, in list order."""
-    return [(SCOPE_TITLES[c.scope], key_display(c.keys), c.description) for c in COMMANDS]
+    return [(_(SCOPE_TITLES[c.scope]), key_display(c.keys), _(c.description)) for c in COMMANDS]
 
 
 class OgpCommands(Provider):
@@ -371,19 +379,19 @@ class OgpCommands(Provider):
 
     def _prompt(self, command: Command) -> str:
         """The main line: the command's short name and its key (the description goes under it)."""
-        return f"{command.footer}  ({key_display(command.keys)})"
+        return f"{_(command.footer)}  ({key_display(command.keys)})"
 
     async def discover(self) -> Hits:
         for c in self._available():
-            yield DiscoveryHit(self._prompt(c), partial(self._run, c), help=c.description)
+            yield DiscoveryHit(self._prompt(c), partial(self._run, c), help=_(c.description))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for c in self._available():
             prompt = self._prompt(c)
             # the short name or the description may match ("watch or unwatch" finds "Watch  (w)")
-            score = max(matcher.match(prompt), matcher.match(c.description))
+            score = max(matcher.match(prompt), matcher.match(_(c.description)))
             if score > 0:
                 yield Hit(
-                    score, matcher.highlight(prompt), partial(self._run, c), text=prompt, help=c.description
+                    score, matcher.highlight(prompt), partial(self._run, c), text=prompt, help=_(c.description)
                 )

@@ -22,6 +22,7 @@ from itertools import accumulate
 from rich.cells import get_character_cell_size
 
 from ogptui.clean import fold
+from ogptui.i18n import _
 from ogptui.model import Document, DocumentFile, Resource
 from ogptui.timefmt import ago, in_future, parse_iso
 from ogptui.tui.render import safe, safe_block
@@ -125,32 +126,32 @@ def file_status(f: DocumentFile) -> str:
     """'on this device' / 'not downloaded' / 'text not available', with why where the store knows."""
     if f.on_device:
         if f.text_status == "ok":
-            pages = f" ({f.page_count} pages)" if f.page_count else ""
-            return f"on this device · its text is below{pages}"
+            pages = _(" ({page_count} pages)").format(page_count=f.page_count) if f.page_count else ""
+            return _("on this device · its text is below{pages}").format(pages=pages)
         if f.text_status is None:
-            return "on this device · text not read yet"
-        why = f.text_error or {"empty": "the file has no text in it"}.get(f.text_status, f.text_status)
-        return f"on this device · text not available ({safe(why)})"
+            return _("on this device · text not read yet")
+        why = f.text_error or {"empty": _("the file has no text in it")}.get(f.text_status, f.text_status)
+        return _("on this device · text not available ({why})").format(why=safe(why))
     if f.text_status == "ok":
-        return "not on this device (removed to save space) · its text is kept below"
+        return _("not on this device (removed to save space) · its text is kept below")
     if f.error:
-        return f"not downloaded: {safe(f.error)}"
-    return "not downloaded"
+        return _("not downloaded: {error}").format(error=safe(f.error))
+    return _("not downloaded")
 
 
 def freshness_words(doc: Document, now: datetime) -> str:
     """'synced 3 days ago · checked 2 h ago' (the check only when it says more than the sync)."""
     fetched = doc.page.fetched_at
     if fetched and in_future(fetched, now):
-        words = "synced at an unknown date"
+        words = _("synced at an unknown date")
     elif fetched and parse_iso(fetched):
-        words = f"synced {ago(fetched, now)}"
+        words = _("synced {ago}").format(ago=ago(fetched, now))
     else:
-        words = "sync date unknown"
+        words = _("sync date unknown")
     checked = parse_iso(doc.checked_at)
     got = parse_iso(fetched)
     if checked and not in_future(checked, now) and (got is None or (checked - got).total_seconds() > 60):
-        words += f" · checked {ago(checked, now)}"
+        words += _(" · checked {ago}").format(ago=ago(checked, now))
     return words
 
 
@@ -158,7 +159,7 @@ def meta_parts(doc: Document | None, resource: Resource | None, now: datetime) -
     parts = []
     if resource is not None:
         parts += [safe(v) for v in (resource.type, resource.year) if v not in (None, "")]
-    parts.append(freshness_words(doc, now) if doc is not None else "not on this device yet")
+    parts.append(freshness_words(doc, now) if doc is not None else _("not on this device yet"))
     return parts
 
 
@@ -177,22 +178,22 @@ def document_blocks(
     if doc is None:
         link = resource.url if resource else None
         b.blank()
-        b.add("This document is not on this device yet.", HEADING)
-        b.add("Press s to fetch it now (it needs a connection to the site). o opens the page in a browser, "
-              "y copies its link.")  # fmt: skip
+        b.add(_("This document is not on this device yet."), HEADING)
+        b.add(_("Press s to fetch it now (it needs a connection to the site). o opens the page in a browser, "
+              "y copies its link."))  # fmt: skip
         if link:
             b.blank()
-            b.add("Link", DIM)
+            b.add(_("Link"), DIM)
             b.add(safe(link), indent=2)
         return b.blocks
     page = doc.page
     if page.summary:
         b.blank()
-        b.add("Summary", HEADING)
+        b.add(_("Summary"), HEADING)
         b.paragraphs(page.summary)
     if page.at_a_glance:
         b.blank()
-        b.add("At a glance", HEADING, anchor="glance")
+        b.add(_("At a glance"), HEADING, anchor="glance")
         labels = [safe(k) for k in page.at_a_glance]
         width = min(GLANCE_LABEL_MAX, max(len(k) for k in labels)) + 2
         for label, value in zip(labels, page.at_a_glance.values(), strict=True):
@@ -207,11 +208,11 @@ def document_blocks(
             b.paragraphs(sec.text, anchor=f"section:{i}")
     if not page.sections and not page.summary:
         b.blank()
-        b.add("The page has no text besides its title (see the attachments).", DIM)
+        b.add(_("The page has no text besides its title (see the attachments)."), DIM)
     files = doc.attachments
     if files:
         b.blank()
-        b.add(f"Attachments ({len(files)})", HEADING, anchor="files")
+        b.add(_("Attachments ({files})").format(files=len(files)), HEADING, anchor="files")
         for f in files:
             name = safe(f.name) or safe(f.url) or "file"
             facts = [x for x in (kind_word(f), human_size(f.size) if f.size else None) if x]
@@ -223,7 +224,7 @@ def document_blocks(
             continue
         b.blank()
         what = kind_word(f) or "file"
-        b.add(f"{safe(f.name) or what} — the text of the {what}", HEADING, anchor=f"file:{f.url}", part=f.url)
+        b.add(_("{name} — the text of the {kind}").format(name=safe(f.name) or what, kind=what), HEADING, anchor=f"file:{f.url}", part=f.url)
         for n, body in enumerate(file_pages, 1):
             if not body.strip():
                 continue
@@ -232,7 +233,7 @@ def document_blocks(
             b.paragraphs(body, part=f.url)
     if page.warnings:
         b.blank()
-        b.add("Parser notes", DIM)
+        b.add(_("Parser notes"), DIM)
         for w in page.warnings:
             b.add(f"• {safe(w)}", DIM, hang=2)
     return b.blocks

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ogptui.i18n import _
 from ogptui.notes import HERE, STATE_TEXT, Target, describe, new_bookmark, new_note
 from ogptui.store import StoreError, utcnow_ms
 from ogptui.store.notes import ANY_REV, NoteConflict
@@ -36,16 +37,16 @@ def _changed(app: Any) -> None:
     app.notes_version += 1
 
 
-def edit_note(app: Any, target: Target | None, why_not: str = "nothing selected") -> None:
+def edit_note(app: Any, target: Target | None, why_not: str = "") -> None:
     """Open the editor on the note of `target`; save what it returns (asking on a conflict)."""
     from ogptui.tui.screens.note_editor import NoteEditor
 
     if target is None:
-        app.notify(f"No note here: {why_not}.", severity="warning", markup=False)
+        app.notify(_("No note here: {why_not}.").format(why_not=why_not or _("nothing selected")), severity="warning", markup=False)
         return
     if app.store.user is None:
         app.notify(
-            "Notes are off: your user.db cannot be read (run `ogptui restore-notes`).",
+            _("Notes are off: your user.db cannot be read (run `ogptui restore-notes`)."),
             severity="warning",
             markup=False,
         )
@@ -73,9 +74,9 @@ def save_note(app: Any, target: Target, text: str, rev: int | None) -> None:
 
         def delete(yes: bool | None) -> None:
             if yes:
-                apply_change(app, lambda: store.notes.delete(target.key), f"Note on {target.label()} deleted.")
+                apply_change(app, lambda: store.notes.delete(target.key), _("Note on {label} deleted.").format(label=target.label()))
 
-        app.push_screen(Confirm(f"The note is empty: delete the note on {target.label()}?"), delete)
+        app.push_screen(Confirm(_("The note is empty: delete the note on {label}?").format(label=target.label())), delete)
         return
     try:
         store.notes.save(note, rev, utcnow_ms())
@@ -83,51 +84,51 @@ def save_note(app: Any, target: Target, text: str, rev: int | None) -> None:
 
         def resolved(choice: str | None) -> None:
             if choice == "overwrite":
-                apply_change(app, lambda: store.notes.save(note, ANY_REV, utcnow_ms()), "Note saved (theirs replaced).")
+                apply_change(app, lambda: store.notes.save(note, ANY_REV, utcnow_ms()), _("Note saved (theirs replaced)."))
             elif choice == "discard":
-                app.notify("Your text was discarded; the note is as the other save left it.", markup=False)
+                app.notify(_("Your text was discarded; the note is as the other save left it."), markup=False)
                 _changed(app)
             else:
                 apply_change(
                     app,
                     lambda: store.notes.add_copy(note, "TUI edit saved while the note changed elsewhere", utcnow_ms()),
-                    "Both kept: yours is a conflict copy beside the other text (N lists both).",
+                    _("Both kept: yours is a conflict copy beside the other text (N lists both)."),
                 )
 
         app.push_screen(Conflict(target, e.current), resolved)
         return
     except StoreError as e:
-        app.notify(f"Note not saved: {e}.", severity="error", markup=False)
+        app.notify(_("Note not saved: {e}.").format(e=e), severity="error", markup=False)
         return
     _changed(app)
-    app.notify(f"Note on {target.label()} saved.", markup=False)
+    app.notify(_("Note on {label} saved.").format(label=target.label()), markup=False)
 
 
 def apply_change(app: Any, do: Any, message: str) -> None:
     try:
         do()
     except StoreError as e:
-        app.notify(f"Not changed: {e}.", severity="error", markup=False)
+        app.notify(_("Not changed: {e}.").format(e=e), severity="error", markup=False)
         return
     _changed(app)
     app.notify(message, markup=False)
 
 
-def toggle_bookmark(app: Any, target: Target | None, why_not: str = "nothing selected") -> None:
+def toggle_bookmark(app: Any, target: Target | None, why_not: str = "") -> None:
     if target is None:
-        app.notify(f"No bookmark here: {why_not}.", severity="warning", markup=False)
+        app.notify(_("No bookmark here: {why_not}.").format(why_not=why_not or _("nothing selected")), severity="warning", markup=False)
         return
-    target, _ = describe(app.store, target)
+    target, _state = describe(app.store, target)
     store = app.store
     try:
         if store.notes.bookmark(target.key) is not None:
             store.notes.remove_bookmark(target.key)
-            message = f"Bookmark on {target.label()} removed."
+            message = _("Bookmark on {label} removed.").format(label=target.label())
         else:
             store.notes.add_bookmark(new_bookmark(target), utcnow_ms())
-            message = f"Bookmarked {target.label()}."
+            message = _("Bookmarked {label}.").format(label=target.label())
     except StoreError as e:
-        app.notify(f"Not changed: {e}.", severity="warning", markup=False)
+        app.notify(_("Not changed: {e}.").format(e=e), severity="warning", markup=False)
         return
     _changed(app)
     app.notify(message, markup=False)
@@ -166,10 +167,11 @@ async def open_target(app: Any, target: Target) -> None:
     from ogptui.tui.screens.search import open_hit
 
     hit = jump_hit(app, target)
-    _, state = describe(app.store, target)
+    _target, state = describe(app.store, target)
     if hit is None or app.store.get_member(hit.member_slug) is None:
-        app.notify(f"{target.label()}: {STATE_TEXT[state] or 'no member to show it in'}.", severity="warning", markup=False)
+        why = STATE_TEXT[state] or _("no member to show it in")
+        app.notify(f"{target.label()}: {why}.", severity="warning", markup=False)
         return
     if state != HERE:
-        app.notify(f"{target.label()}: {STATE_TEXT[state]}; showing its member.", severity="warning", markup=False)
+        app.notify(_("{label}: {state}; showing its member.").format(label=target.label(), state=STATE_TEXT[state]), severity="warning", markup=False)
     await open_hit(app, hit)

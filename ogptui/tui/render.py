@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ogptui.clean import clean_multiline, clean_text, fold
+from ogptui.i18n import _, ngettext
 from ogptui.model import Commitment, Member, commitment_count
 
 _CONSOLE = Console(width=200, color_system=None, force_terminal=False)
@@ -88,8 +89,11 @@ def clip(value: object, width: int, empty: str = "—") -> Text:
 
 
 def field_lines(pairs: Iterable[tuple[str, object]], label_width: int = 20, width: int | None = None) -> Text:
-    """`Label  value` lines; the value is plain text, wrapped under itself (hanging indent) to `width`."""
+    """`Label  value` lines; the value is plain text, wrapped under itself (hanging indent) to `width`.
+    A label longer than `label_width` (translations often are) widens the label column for every line."""
     out = Text()
+    pairs = list(pairs)
+    label_width = max([label_width, *(len(label) + 2 for label, _value in pairs)])
     for label, value in pairs:
         out.append(f"{label:<{label_width}}", style=LABEL)
         t = plain(value)
@@ -120,19 +124,19 @@ def with_mark(cells: list[Text], mark: str | None) -> list[Text]:
 def notes_block(notes: Sequence[Any], bookmarks: Sequence[Any], width: int | None = None) -> Text:
     """The user's own notes and bookmarks on a member (`ogptui.notes.Entry`), marked as theirs."""
     out = Text()
-    out.append("Your notes", style=LABEL)
-    out.append("  (yours, not from the OGP site; n edits, N lists them all)\n", style=DIM)
+    out.append(_("Your notes"), style=LABEL)
+    out.append(_("  (yours, not from the OGP site; n edits, N lists them all)\n"), style=DIM)
     for e in notes:
         out.append(f"✎ {safe(e.target.label())}", style="bold")
         if e.state_text():
             out.append(f"  ({safe(e.state_text())})", style="italic")
         if e.note.copy:
-            out.append(f"  conflict copy {e.note.copy}", style=DIM)
+            out.append("  " + _("conflict copy {n}").format(n=e.note.copy), style=DIM)
         out.append(f"  {safe((e.note.updated_at or '')[:10])}\n", style=DIM)
         for line in safe_block(e.note.text).split("\n"):
             out.append(f"  {line}\n")
     if bookmarks:
-        out.append("Bookmarked: ", style=LABEL)
+        out.append(_("Bookmarked: "), style=LABEL)
         out.append(" · ".join(f"⚑ {safe(e.target.label())}" for e in bookmarks))
         out.append("\n")
     out.rstrip()
@@ -150,29 +154,29 @@ def overview_text(
     cp = m.current_plan
     plan = cp.years or None
     if plan and cp.number:
-        plan = f"{plan} (Action Plan {cp.number})"
+        plan = _("{years} (Action Plan {number})").format(years=plan, number=cp.number)
     elif cp.number:
-        plan = f"Action Plan {cp.number}"
+        plan = _("Action Plan {number}").format(number=cp.number)
     out = Text()
     out.append(safe(m.name), style="bold")
-    out.append(f"   {safe(m.level)} member", style=DIM)
+    out.append("   " + _("{level} member").format(level=safe(m.level)), style=DIM)
     if watched:
-        out.append("   ★ watched")
+        out.append(_("   ★ watched"))
     out.append("\n\n")
     out.append_text(
         field_lines(
             [
-                ("Member Since", m.member_since),
-                ("Action Plan", m.action_plan),
-                ("Current plan", plan),
-                ("Commitments", cp.commitment_count if cp.commitment_count is not None else None),
-                ("Policy area focus", cp.policy_area_focus),
-                ("Contacts", len(m.contacts)),
-                *(("  " + (safe(c.side) or "contact"), _contact_line(c)) for c in m.contacts[:3]),
-                ("Resources", len(m.resources)),
-                ("Commitments listed", commitment_count(len(m.commitments), cp.commitment_count)),
-                ("Freshness", freshness_line),
-                ("Source", m.source_url),
+                (_("Member Since"), m.member_since),
+                (_("Action Plan"), m.action_plan),
+                (_("Current plan"), plan),
+                (_("Commitments"), cp.commitment_count if cp.commitment_count is not None else None),
+                (_("Policy area focus"), cp.policy_area_focus),
+                (_("Contacts"), len(m.contacts)),
+                *(("  " + (safe(c.side) or _("contact")), _contact_line(c)) for c in m.contacts[:3]),
+                (_("Resources"), len(m.resources)),
+                (_("Commitments listed"), commitment_count(len(m.commitments), cp.commitment_count)),
+                (_("Freshness"), freshness_line),
+                (_("Source"), m.source_url),
             ],
             width=width,
         )
@@ -181,15 +185,15 @@ def overview_text(
         out.append("\n\n")
         out.append_text(notes_block(notes, bookmarks, width))
     out.append("\n\n")
-    out.append("Summary\n", style=LABEL)
-    out.append_text(plain(cp.summary, "no summary on the page", multiline=True))
+    out.append(_("Summary\n"), style=LABEL)
+    out.append_text(plain(cp.summary, _("no summary on the page"), multiline=True))
     if cp.summary_url:
         out.append("\n")
-        out.append("More: ", style=LABEL)
+        out.append(_("More: "), style=LABEL)
         out.append(safe(cp.summary_url))
     if m.warnings:
         out.append("\n\n")
-        out.append("Parser notes\n", style=LABEL)
+        out.append(_("Parser notes\n"), style=LABEL)
         for w in m.warnings:
             out.append(f"• {safe(w)}\n", style=DIM)
         out.rstrip()
@@ -203,7 +207,7 @@ def _contact_line(c) -> str:
 def bar(value: int | None, per: float, width: int, style: str = "bold") -> Text:
     """A bar of block characters (`per` cells per unit) then the number; unknown is a word, never a bar."""
     if value is None or number(value) is None:
-        word = "unknown" if value is None else safe(value)
+        word = _("unknown") if value is None else safe(value)
         return Text(f"{word:<{width}}", style=DIM)
     cells = value * per
     full = int(cells)
@@ -217,8 +221,8 @@ def bar(value: int | None, per: float, width: int, style: str = "bold") -> Text:
 
 def metrics_text(m: Member, width: int = 100) -> Text:
     out = Text()
-    out.append("Commitment performance", style="bold")
-    out.append(" — did the commitment open government? (per action plan)\n\n", style=DIM)
+    out.append(_("Commitment performance"), style="bold")
+    out.append(_(" — did the commitment open government? (per action plan)\n\n"), style=DIM)
     rows = sorted(m.performance, key=lambda r: order(r.action_plan))
     values = [number(v) for r in rows for v in (r.major, r.outstanding, r.starred, *r.raw)]
     values += [number(v) for b in m.benchmarks for v in b.raw]
@@ -226,46 +230,52 @@ def metrics_text(m: Member, width: int = 100) -> Text:
     biggest = max((v for v in values if v is not None), default=0)
     per = min(3.0, (col - 5) / biggest) if biggest else 1.0
     if not rows:
-        out.append("No commitment performance data on the page (unknown).\n", style=DIM)
+        out.append(_("No commitment performance data on the page (unknown).\n"), style=DIM)
     else:
         out.append(f"{'':<16}", style=LABEL)
-        for name in ("Major", "Outstanding", "Starred"):
+        for name in (_("Major"), _("Outstanding"), _("Starred")):
             out.append(f"{name:<{col}}", style=LABEL)
         out.append("\n")
         for r in rows:
-            out.append(f"{'Action Plan ' + safe(r.action_plan):<16}", style=LABEL)
+            plan_label = _("Action Plan {number}").format(number=safe(r.action_plan))
+            out.append(f"{plan_label:<16}", style=LABEL)
             if r.major is None and r.outstanding is None and r.starred is None:
-                raw = ", ".join(safe(v) for v in r.raw) or "none"
-                out.append("unknown", style="italic")
-                out.append(f" (raw numbers: {raw}; the column cannot be told)", style=DIM)
+                raw = ", ".join(safe(v) for v in r.raw) or _("none")
+                out.append(_("unknown"), style="italic")
+                out.append(_(" (raw numbers: {raw}; the column cannot be told)").format(raw=raw), style=DIM)
             else:
                 for v, style in zip((r.major, r.outstanding, r.starred), BAR_STYLES, strict=True):
                     out.append_text(bar(v, per, col, style))
                 if r.raw and [r.major, r.outstanding, r.starred] != r.raw:
-                    out.append(f" raw: {', '.join(map(safe, r.raw))}", style=DIM)
+                    out.append(_(" raw: {numbers}").format(numbers=", ".join(map(safe, r.raw))), style=DIM)
             out.append("\n")
-        out.append(f"{'':<16}bar length: {per:.2g} cells per commitment\n", style=DIM)
+        out.append(
+            " " * 16 + _("bar length: {n} cells per commitment").format(n=f"{per:.2g}") + "\n", style=DIM
+        )
     out.append("\n")
-    out.append("Reference values", style="bold")
-    out.append(" — raw numbers as the page shows them (their meaning is not given)\n", style=DIM)
+    out.append(_("Reference values"), style="bold")
+    out.append(_(" — raw numbers as the page shows them (their meaning is not given)\n"), style=DIM)
     if not m.benchmarks:
-        out.append("unknown\n", style=DIM)
+        out.append(_("unknown") + "\n", style=DIM)
     for b in m.benchmarks:
         out.append(f"{safe(b.scope).capitalize():<16}", style=LABEL)
         out.append(f"{safe(b.label)}: ")
-        out.append(", ".join(safe(v) for v in b.raw) or "unknown")
+        out.append(", ".join(safe(v) for v in b.raw) or _("unknown"))
         out.append("\n")
     detailed = [c for c in m.commitments if c.has_details()]
     out.append("\n")
-    out.append("Commitment details", style="bold")
+    out.append(_("Commitment details"), style="bold")
     if not detailed:
         out.append(
-            " — early results and completion appear here once commitment pages are synced.\n", style=DIM
+            _(" — early results and completion appear here once commitment pages are synced.\n"), style=DIM
         )
     else:
-        out.append(f" — {len(detailed)} of {len(m.commitments)} commitments synced\n", style=DIM)
-        out.append_text(distribution(detailed, "early_results", "Early results", per))
-        out.append_text(distribution(detailed, "completion", "Completion", per))
+        synced = ngettext(
+            " — {n} of {total} commitment synced", " — {n} of {total} commitments synced", len(m.commitments)
+        )
+        out.append(synced.format(n=len(detailed), total=len(m.commitments)) + "\n", style=DIM)
+        out.append_text(distribution(detailed, "early_results", _("Early results"), per))
+        out.append_text(distribution(detailed, "completion", _("Completion"), per))
     out.rstrip()
     return out
 
@@ -274,8 +284,8 @@ def _plan_of(c: Commitment) -> str:
     if c.action_plan:
         return safe(c.action_plan)
     if c.action_plan_cycle:
-        return f"Cycle {safe(c.action_plan_cycle)}"
-    return "Unknown action plan"
+        return _("Cycle {cycle}").format(cycle=safe(c.action_plan_cycle))
+    return _("Unknown action plan")
 
 
 def distribution(items: list[Commitment], attr: str, title: str, per: float = 2.0) -> Text:
@@ -302,45 +312,49 @@ PARTICIPATION_LEVELS = ("Collaborate", "Involve", "Consult", "Inform", "No Consu
 
 def participation_text(m: Member, width: int | None = None) -> Text:
     out = Text()
-    out.append("Public participation", style="bold")
-    out.append(" — level of public influence per action plan\n\n", style=DIM)
+    out.append(_("Public participation"), style="bold")
+    out.append(_(" — level of public influence per action plan\n\n"), style=DIM)
     plans = sorted({p.action_plan for p in m.participation}, key=order)
     if not plans:
-        out.append("unknown — the page draws these levels as a chart that has no text form.\n", style=DIM)
-        out.append("Levels used: " + ", ".join(PARTICIPATION_LEVELS) + "\n", style=DIM)
+        out.append(_("unknown — the page draws these levels as a chart that has no text form.\n"), style=DIM)
+        out.append(_("Levels used: ") + ", ".join(PARTICIPATION_LEVELS) + "\n", style=DIM)
     else:
         out.append(f"{'':<16}", style=LABEL)
         for p in plans:
-            out.append(f"{'Plan ' + safe(p):<17}", style=LABEL)
+            plan_label = _("Plan {number}").format(number=safe(p))
+            out.append(f"{plan_label:<17}", style=LABEL)
         out.append("\n")
-        for phase in ("development", "implementation"):
-            out.append(f"{phase.capitalize():<16}", style=LABEL)  # our own words, not the store's
+        for phase, phase_label in (
+            ("development", _("Development")),
+            ("implementation", _("Implementation")),
+        ):
+            out.append(f"{phase_label:<16}", style=LABEL)  # our own words, not the store's
             for p in plans:
                 level = next(
                     (r.level for r in m.participation if r.phase == phase and r.action_plan == p), None
                 )
-                t = clip(level, 16, "unknown")
+                t = clip(level, 16, _("unknown"))
                 t.pad_right(17 - t.cell_len)
                 out.append_text(t)
             out.append("\n")
     out.append("\n")
-    out.append("OGP Global Report (2019)", style="bold")
-    out.append(" — action implications per policy area\n\n", style=DIM)
+    out.append(_("OGP Global Report (2019)"), style="bold")
+    out.append(_(" — action implications per policy area\n\n"), style=DIM)
     if not m.global_report:
-        out.append("No Global Report data on the page.\n", style=DIM)
+        out.append(_("No Global Report data on the page.\n"), style=DIM)
     label_width = 24
     for area in m.global_report:
         out.append(f"{safe(area.area):<{label_width}}", style=LABEL)
         value = Text()
         if not area.implications:
-            value.append("unknown", style=DIM)
+            value.append(_("unknown"), style=DIM)
         for n, imp in enumerate(area.implications):
             if n:
                 value.append(" · ", style=DIM)
             if imp:
                 value.append(safe(imp))
             else:
-                value.append("none", style=DIM)
+                value.append(_("none"), style=DIM)
         room = (width or 0) - label_width
         if room >= 20 and value.cell_len > room:  # wrapped lines indent under the value, not the label
             for n, line in enumerate(value.wrap(_CONSOLE, room)):

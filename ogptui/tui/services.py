@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from ogptui.i18n import _
+
 if TYPE_CHECKING:
     from ogptui.sync import SyncEvent, SyncSummary
 
@@ -64,7 +66,7 @@ def real_sync(
         try:
             return await task
         except asyncio.CancelledError:
-            return SyncSummary(outcome="interrupted", message="sync interrupted; run `ogptui sync` to finish")
+            return SyncSummary(outcome="interrupted", message=_("sync interrupted; run `ogptui sync` to finish"))
 
     with open_store() as store:
         return asyncio.run(cancellable())

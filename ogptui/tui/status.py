@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from ogptui.i18n import N_, _
 from ogptui.timefmt import ago, short_date
 from ogptui.tui.render import safe
 
@@ -24,14 +25,14 @@ if TYPE_CHECKING:
 STATUS_FIELDS = ("online", "auto_sync", "sync_progress", "last_run", "embedded_captured")
 
 OUTCOME_WORDS = {
-    "ok": "✓ ok",
-    "partial": "~ partial",
-    "offline": "○ offline",
-    "failed": "✗ failed",
-    "running": "⟳ running",
-    "interrupted": "⏸ interrupted",
-    "cancelled": "⏸ cancelled",
-    "deadline": "◷ stopped at the time limit",
+    "ok": N_("✓ ok"),
+    "partial": N_("~ partial"),
+    "offline": N_("○ offline"),
+    "failed": N_("✗ failed"),
+    "running": N_("⟳ running"),
+    "interrupted": N_("⏸ interrupted"),
+    "cancelled": N_("⏸ cancelled"),
+    "deadline": N_("◷ stopped at the time limit"),
 }
 
 
@@ -75,30 +76,35 @@ def _status_parts(status: AppStatus, now: datetime, level: int) -> list[tuple[st
     """The status line's parts at a level of compactness: 0 full, 1 shorter words, 2 shortest."""
     parts: list[tuple[str, str]] = []
     if status.syncing:
-        parts.append(("⟳ syncing " + (safe(status.sync_progress) or "…"), "bold"))
+        parts.append(("⟳ " + _("syncing") + " " + (safe(status.sync_progress) or "…"), "bold"))
     else:
         if status.online is True:
-            parts.append(("● online", "bold"))
+            parts.append(("● " + _("online"), "bold"))
         elif status.online is False:
-            parts.append(("○ offline", "bold"))
+            parts.append(("○ " + _("offline"), "bold"))
         else:
-            parts.append(("? source not checked" if level == 0 else "? not checked", ""))
+            parts.append(("? " + (_("source not checked") if level == 0 else _("not checked")), ""))
         run = status.last_run
         if run is not None and run.outcome != "running":
             when = run.finished_at or run.started_at
-            outcome = OUTCOME_WORDS.get(run.outcome) or safe(run.outcome)
+            outcome = _(OUTCOME_WORDS[run.outcome]) if run.outcome in OUTCOME_WORDS else safe(run.outcome)
             if level == 2:
                 outcome = outcome.split(" ")[0] if run.outcome in OUTCOME_WORDS else outcome
-            parts.append((f"{'last sync' if level < 2 else 'sync'} {outcome} {ago(when, now)}", ""))
+            label = _("last sync") if level < 2 else _("sync")
+            parts.append((f"{label} {outcome} {ago(when, now)}", ""))
         elif not status.embedded_captured:
-            parts.append(("never synced", ""))
+            parts.append((_("never synced"), ""))
     if status.embedded_captured:  # the sample stays labelled until real data replaces it
         if level == 0:
-            parts.append((f"◆ embedded sample captured before {short_date(status.embedded_captured)}", ""))
+            captured = short_date(status.embedded_captured)
+            parts.append(("◆ " + _("embedded sample captured before {date}").format(date=captured), ""))
         else:
-            parts.append(("◆ embedded sample", ""))
-    on = "on" if status.auto_sync else "off"
-    parts.append((("auto-sync " + on + " (a)", "auto-sync " + on, "auto " + on)[level], "dim"))
+            parts.append(("◆ " + _("embedded sample"), ""))
+    if status.auto_sync:
+        forms = (_("auto-sync on (a)"), _("auto-sync on"), _("auto on"))
+    else:
+        forms = (_("auto-sync off (a)"), _("auto-sync off"), _("auto off"))
+    parts.append((forms[level], "dim"))
     return parts
 
 

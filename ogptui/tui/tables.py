@@ -16,6 +16,7 @@ from typing import Any
 from rich.text import Text
 
 from ogptui.clean import fold
+from ogptui.i18n import _
 from ogptui.tui import render
 
 ASC, DESC = "▲", "▼"
@@ -56,9 +57,9 @@ def fit_columns(
         for short in (False, True):
             layout: list[list[Any]] = []
             for c in shown:
-                label = (c.short or c.label) if short else c.label
+                label = _(c.short or c.label) if short else _(c.label)
                 layout.append([c, label, max(natural.get(c.key, 0), len(label))])
-            total = sum(w + CELL_PADDING for _, _, w in layout)
+            total = sum(w + CELL_PADDING for _c, _l, w in layout)
             steps = [(e, e[0].cap) for e in layout if e[0].cap is not None and not e[0].grow]
             steps += [(e, e[0].min) for e in layout if e[0].grow]
             steps += [(e, e[0].min) for e in layout if e[0].min is not None and not e[0].grow]
@@ -92,7 +93,7 @@ def natural_widths(rows: Iterable[Mapping[str, Text]]) -> dict[str, int]:
 def project(row: Mapping[str, Text], layout: Sequence[tuple[Column, str, int]]) -> list[Text]:
     """The cells of the shown columns, each clipped to its width (with an ellipsis)."""
     out = []
-    for c, _, w in layout:
+    for c, _label, w in layout:
         cell = row.get(c.key) or Text("")
         if cell.cell_len > w:
             cell = cell.copy()
@@ -222,7 +223,7 @@ class TableView:
     def headers(self) -> list[tuple[str, str]]:
         """(column key, header) of the shown columns; the sorted one carries ▲ or ▼."""
         out = []
-        for c, label, _ in self.fitted:
+        for c, label, _w in self.fitted:
             if c.key == self.key:
                 label = f"{label} {DESC if self.desc else ASC}"
             out.append((c.key, label))
@@ -245,4 +246,4 @@ class TableView:
         if self.key is None:
             return ""
         label = next(c.label for c in self.columns if c.key == self.key)
-        return f"sorted by {label} {DESC if self.desc else ASC}"
+        return _("sorted by {column}").format(column=f"{_(label)} {DESC if self.desc else ASC}")

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from ogptui.i18n import N_, _, ngettext
 from ogptui.timefmt import ago
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
@@ -18,7 +19,7 @@ from ogptui.tui.widgets.navtable import NavTable
 if TYPE_CHECKING:
     from ogptui.tui.app import OgpApp
 
-_ACTION_MARK = {"added": "+ added", "changed": "~ changed", "removed": "- removed"}
+_ACTION_MARK = {"added": N_("+ added"), "changed": N_("~ changed"), "removed": N_("- removed")}
 
 
 class ChangesScreen(Screen):
@@ -38,8 +39,9 @@ class ChangesScreen(Screen):
 
     def on_mount(self) -> None:
         t = self.query_one("#changes-table", NavTable)
-        for label in ("When", "Member", "Change", "Kind", "Summary"):
-            t.add_column(label, key=label.lower())
+        for key, label in (("when", _("When")), ("member", _("Member")), ("change", _("Change")),
+                           ("kind", _("Kind")), ("summary", _("Summary"))):  # fmt: skip
+            t.add_column(label, key=key)
         self.reload()
         reload_on_cache_change(self, self.reload)
         t.focus()
@@ -55,7 +57,7 @@ class ChangesScreen(Screen):
                     [
                         Text(ago(r.at, now)),
                         render.clip(r.member_name or r.member_slug, 20),
-                        Text(_ACTION_MARK.get(r.action) or render.safe(r.action)),
+                        Text(_(_ACTION_MARK[r.action]) if r.action in _ACTION_MARK else render.safe(r.action)),
                         render.plain(r.kind),
                         render.clip(r.summary or r.key, width),
                     ],
@@ -64,12 +66,12 @@ class ChangesScreen(Screen):
             ]
         )
         self.rows = rows
-        count = "1 change" if len(rows) == 1 else f"{len(rows)} changes"
-        self.query_one("#title", TitleBar).set_title("ogptui", "What changed", count)
+        count = ngettext("{n} change", "{n} changes", len(rows)).format(n=len(rows))
+        self.query_one("#title", TitleBar).set_title("ogptui", _("What changed"), count)
         info = (
-            "Newest first · enter goes to what changed"
+            _("Newest first · enter goes to what changed")
             if rows
-            else "No changes recorded yet: they appear after a sync (s)."
+            else _("No changes recorded yet: they appear after a sync (s).")
         )
         self.query_one("#changes-info", Static).update(Text(info, style="dim"))
         return True
@@ -90,12 +92,13 @@ class ChangesScreen(Screen):
         slug = change.member_slug
         member = self.app.store.get_member(slug) if slug else None
         if member is None or slug is None:
-            self.app.notify(f"{render.safe(change.member_name or slug) or 'That member'} is no longer in the cache.",
+            who = render.safe(change.member_name or slug) or _("That member")
+            self.app.notify(_("{member} is no longer in the cache.").format(member=who),
                             severity="warning", markup=False)  # fmt: skip
             return
         tab, row = where_it_is(member, change.kind, change.key)
         if row is None and change.action == "removed":
-            self.app.notify(f"Removed since: {render.safe(change.summary or change.key)}.", markup=False)
+            self.app.notify(_("Removed since: {key}.").format(key=render.safe(change.summary or change.key)), markup=False)
         self.app.open_member(slug, tab=tab, select=row)
         if change.kind == "commitment" and row is not None:
             self.app.open_commitment(slug, row)

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
+from ogptui.i18n import N_, _
 from ogptui.model import COMMITMENT_DETAIL_LABELS, Commitment
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
@@ -18,32 +19,32 @@ if TYPE_CHECKING:
     from ogptui.tui.app import OgpApp
 
 FIELDS = (
-    ("ID", "id"),
-    ("Title", "title"),
-    ("Member", "member"),
-    ("Year", "year"),
-    ("Policy area", "policy_area"),
+    (N_("ID"), "id"),
+    (N_("Title"), "title"),
+    (N_("Member"), "member"),
+    (N_("Year"), "year"),
+    (N_("Policy area"), "policy_area"),
     *COMMITMENT_DETAIL_LABELS,
-    ("Language", "language"),
-    ("Link", "url"),
+    (N_("Language"), "language"),
+    (N_("Link"), "url"),
 )
 
 
 def commitment_text(c: Commitment, width: int | None = None, checked: str | None = None) -> Text:
     """Every field; `checked` ("checked 3 days ago") says how old this page is (sync re-checks commitment
     pages less often than member pages)."""
-    rows = [(label, getattr(c, attr)) for label, attr in FIELDS]
+    rows = [(_(label), getattr(c, attr)) for label, attr in FIELDS]
     if checked:
-        rows.append(("Page", checked))
+        rows.append((_("Page"), checked))
     out = render.field_lines(rows, label_width=24, width=width)
     out.append("\n\n")
     if not c.has_details():
         out.append(
-            "The commitment page has not been synced yet: press s on the member screen to fetch it.\n",
+            _("The commitment page has not been synced yet: press s on the member screen to fetch it.\n"),
             style="dim",
         )
-    out.append("Description\n", style="bold")
-    out.append_text(render.plain(c.description, "no description in the cache", multiline=True))
+    out.append(_("Description\n"), style="bold")
+    out.append_text(render.plain(c.description, _("no description in the cache"), multiline=True))
     return out
 
 
@@ -98,11 +99,11 @@ class CommitmentScreen(Screen):
 
     def action_copy(self) -> None:
         url = self.commitment.url if self.commitment else None
-        self.app.copy_value(url, f"the link of {self.commitment_id}")
+        self.app.copy_value(url, _("the link of {commitment_id}").format(commitment_id=self.commitment_id))
 
     def action_browse(self) -> None:
         url = self.commitment.url if self.commitment else None
-        self.app.open_link(url, f"the page of {self.commitment_id}")
+        self.app.open_link(url, _("the page of {commitment_id}").format(commitment_id=self.commitment_id))
 
     def _target(self):
         from ogptui.notes import commitment_target
@@ -112,9 +113,9 @@ class CommitmentScreen(Screen):
     def action_note(self) -> None:
         from ogptui.tui.notes_flow import edit_note
 
-        edit_note(self.app, self._target(), "the commitment is not in the cache")
+        edit_note(self.app, self._target(), _("the commitment is not in the cache"))
 
     def action_bookmark(self) -> None:
         from ogptui.tui.notes_flow import toggle_bookmark
 
-        toggle_bookmark(self.app, self._target(), "the commitment is not in the cache")
+        toggle_bookmark(self.app, self._target(), _("the commitment is not in the cache"))

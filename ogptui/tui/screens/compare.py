@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from ogptui.compare import BAR, HALF, Comparison, bar_charts, compare, shown
+from ogptui.i18n import _
 from ogptui.model import Member
 from ogptui.regions import UNKNOWN, member_region, parse_region
 from ogptui.tui import render
@@ -63,7 +64,7 @@ def comparison_text(cmp: Comparison, width: int) -> Text:
     charts = bar_charts(cmp)
     if charts:
         out.append("\n\nBars", style="bold underline")
-        out.append("  (unknown is a word, never a bar)", style="dim")
+        out.append(_("  (unknown is a word, never a bar)"), style="dim")
         name_w = min(24, max(len(render.safe(m.name)) for m in cmp.members))
         room = max(10, min(50, width - name_w - 14))
         for title, items, biggest in charts:
@@ -86,7 +87,7 @@ class CompareScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title")
-        yield Input(" ".join(self.slugs), placeholder="members to compare: slugs, region:americas", id="compare-input")
+        yield Input(" ".join(self.slugs), placeholder=_("members to compare: slugs, region:americas"), id="compare-input")
         yield Static(id="compare-info", classes="pane-info")
         with DetailScroll(id="compare-scroll"):
             yield Static(id="compare-text", classes="pane-text")
@@ -116,7 +117,7 @@ class CompareScreen(Screen):
                 try:
                     region = parse_region(word.split(":", 1)[1])
                 except ValueError:
-                    problems.append(f"{render.safe(word)} (regions: americas, europe, asia, africa, unknown)")
+                    problems.append(_("{word} (regions: americas, europe, asia, africa, unknown)").format(word=render.safe(word)))
                     continue
                 for s in store.list_members():
                     in_region = (member_region(s.slug, s.name, s.level) or UNKNOWN) == region
@@ -132,7 +133,7 @@ class CompareScreen(Screen):
             m = store.get_member(slug)
             if m is None:
                 hint = store.find_slug(slug)
-                problems.append(render.safe(word) + (f" (did you mean {', '.join(hint)}?)" if hint else " (not cached)"))
+                problems.append(render.safe(word) + (_(" (did you mean {hint}?)").format(hint=', '.join(hint)) if hint else _(" (not cached)")))
                 continue
             members.append(m)
             seen.add(slug)
@@ -143,26 +144,26 @@ class CompareScreen(Screen):
         info = Text(style="dim")
         text = self.query_one("#compare-text", Static)
         if len(members) > MAX_MEMBERS:
-            problems.append(f"only the first {MAX_MEMBERS} of {len(members)} members are shown")
+            problems.append(_("only the first {MAX_MEMBERS} of {members} members are shown").format(MAX_MEMBERS=MAX_MEMBERS, members=len(members)))
             members = members[:MAX_MEMBERS]
         if len(members) < 2:
             self.comparison = None
             text.update(
                 Text(
-                    "Compare needs at least two members: mark them with m on the members list and press C, "
-                    "or press / and type their slugs (peru chile) or region:americas.",
+                    _("Compare needs at least two members: mark them with m on the members list and press C, "
+                    "or press / and type their slugs (peru chile) or region:americas."),
                     style="dim",
                 )
             )
         else:
             self.comparison = compare(members)
             text.update(comparison_text(self.comparison, self.app.size.width - 6))
-        info.append(f"{len(members)} members · / change members · esc back")
+        info.append(_("{members} members · / change members · esc back").format(members=len(members)))
         if problems:
-            info.append("   not used: " + "; ".join(problems), style="bold")
+            info.append(_("   not used: ") + "; ".join(problems), style="bold")
         self.query_one("#compare-info", Static).update(info)
         names = ", ".join(render.safe(m.name) for m in members[:4]) + ("…" if len(members) > 4 else "")
-        self.query_one("#title", TitleBar).set_title("ogptui", "Compare", names or "no members")
+        self.query_one("#title", TitleBar).set_title("ogptui", _("Compare"), names or _("no members"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

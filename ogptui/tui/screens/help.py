@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
+from ogptui.i18n import _
 from ogptui.tui.commands import bindings, help_rows
 from ogptui.tui.widgets.common import Footer, TitleBar
 from ogptui.tui.widgets.navtable import NavTable
@@ -29,7 +30,7 @@ class HelpScreen(Screen):
         yield TitleBar(id="title")
         yield Static(
             Text(
-                "Every action is also in the command palette (ctrl+p). Scraped text is shown as plain text.",
+                _("Every action is also in the command palette (ctrl+p). Scraped text is shown as plain text."),
                 style="dim",
             ),
             classes="pane-info",
@@ -38,11 +39,11 @@ class HelpScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#title", TitleBar).set_title("ogptui", "Help", "keys")
+        self.query_one("#title", TitleBar).set_title("ogptui", _("Help"), _("keys"))
         t = self.query_one("#help-table", NavTable)
-        t.add_column("Where", key="where")
-        t.add_column("Keys", key="keys")
-        t.add_column("What it does", key="what")
+        t.add_column(_("Where"), key="where")
+        t.add_column(_("Keys"), key="keys")
+        t.add_column(_("What it does"), key="what")
         rows = []
         last = None
         for n, (where, keys, what) in enumerate(help_rows()):

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, TabbedContent, TabPane
 
+from ogptui.i18n import N_, _
 from ogptui.model import Member
 from ogptui.notes import (
     Target,
@@ -49,33 +50,34 @@ if TYPE_CHECKING:
     from ogptui.tui.app import OgpApp
 
 TABS = (
-    ("overview", "1 Overview", OverviewPane),
-    ("commitments", "2 Commitments", CommitmentsPane),
-    ("resources", "3 Resources", ResourcesPane),
-    ("metrics", "4 Starred metrics", MetricsPane),
-    ("contacts", "5 Contacts", ContactsPane),
-    ("participation", "6 Participation & Global Report", ParticipationPane),
-    ("posts", "7 Posts", PostsPane),
+    ("overview", N_("1 Overview"), OverviewPane),
+    ("commitments", N_("2 Commitments"), CommitmentsPane),
+    ("resources", N_("3 Resources"), ResourcesPane),
+    ("metrics", N_("4 Starred metrics"), MetricsPane),
+    ("contacts", N_("5 Contacts"), ContactsPane),
+    ("participation", N_("6 Participation & Global Report"), ParticipationPane),
+    ("posts", N_("7 Posts"), PostsPane),
 )
 # Shorter tab labels for narrower screens, so all seven tabs stay on screen: the first set whose labels
 # (plus a cell of padding each side) fit the width; the last one also narrows the padding ("tight").
 _SHORTER: tuple[dict[str, str], ...] = (
     {},
-    {"participation": "6 Participation"},
-    {"metrics": "4 Metrics", "participation": "6 Participation"},
-    {"metrics": "4 Metrics", "participation": "6 Particip."},
+    {"participation": N_("6 Participation")},
+    {"metrics": N_("4 Metrics"), "participation": N_("6 Participation")},
+    {"metrics": N_("4 Metrics"), "participation": N_("6 Particip.")},
 )
 
 
 def tab_labels(width: int) -> tuple[dict[str, str], bool]:
     """({tab: label}, tight) for a screen `width` columns wide."""
     for n, shorter in enumerate(_SHORTER):
-        labels = {tab: shorter.get(tab, label) for tab, label, _ in TABS}
+        labels = {tab: _(shorter.get(tab, label)) for tab, label, _pane in TABS}
         tight = n == len(_SHORTER) - 1
         used = sum(len(x) for x in labels.values()) + len(labels) * (1 if tight else 2)
         if used <= width or tight:
             return labels, tight
     raise AssertionError("unreachable")
+
 
 # Which actions make sense on which tab (others are hidden from the footer).
 _ACTIONS_BY_TAB = {
@@ -111,7 +113,7 @@ class MemberScreen(Screen):
         self._tab_labels = labels
         self.set_class(tight, "-tight-tabs")
         with TabbedContent(initial=self.initial_tab, id="tabs"):
-            for tab_id, _, pane in TABS:
+            for tab_id, _label, pane in TABS:
                 with TabPane(labels[tab_id], id=tab_id):
                     yield pane(id=f"pane-{tab_id}", lazy=tab_id != self.initial_tab)
         yield StatusBar(id="status")
@@ -153,12 +155,12 @@ class MemberScreen(Screen):
         )  # fmt: skip
         # only the tab shown is filled now; the others when first shown (`_show_pane`), so opening a member
         # does not build seven tabs' tables and texts before the first paint
-        self._unshown = {tab_id for tab_id, _, _ in TABS}
+        self._unshown = {tab_id for tab_id, _label, _pane in TABS}
         self._show_pane(self.active_tab())
         name = Text(member.name, style="bold")  # TitleBar cleans
-        star = ("★ watched",) if watched else ()
+        star = (_("★ watched"),) if watched else ()
         self.query_one("#title", TitleBar).set_fitted(
-            (name, f"{member.level} member", *star, str(fresh)),
+            (name, _("{level} member").format(level=member.level), *star, str(fresh)),
             (name, *star, str(fresh)),
             (name, *star, fresh.compact()),
             (name, *(("★",) if watched else ()), fresh.compact()),
@@ -271,12 +273,12 @@ class MemberScreen(Screen):
             from ogptui.tui.screens.item import ItemScreen
 
             if isinstance(pane, ContactsPane):
-                fields = [("Name", item.name), ("Role", item.role), ("Email", item.email or "no email on the page"),
-                          ("Side", item.side or "unknown")]  # fmt: skip
-                link: tuple[str | None, str] = (None, "a contact has no link")
+                fields = [(_("Name"), item.name), (_("Role"), item.role), (_("Email"), item.email or _("no email on the page")),
+                          (_("Side"), item.side or "unknown")]  # fmt: skip
+                link: tuple[str | None, str] = (None, _("a contact has no link"))
             else:
-                fields = [("Title", item.title), ("Teaser", item.teaser or "no teaser on the page"),
-                          ("Link", item.url or "no link in the cache")]  # fmt: skip
+                fields = [(_("Title"), item.title), (_("Teaser"), item.teaser or _("no teaser on the page")),
+                          (_("Link"), item.url or _("no link in the cache"))]  # fmt: skip
                 link = pane.link_value()
             self.app.push_screen(ItemScreen(fields, copy=pane.copy_value(), link=link))
 
@@ -308,7 +310,7 @@ class MemberScreen(Screen):
 
         store = self.app.store
         fresh = freshness_text(store.freshness(self.slug), self.app.now(), self.app.settings.stale_hours)
-        _, notes, bookmarks = user_layer(self.app, self.member)
+        _marks, notes, bookmarks = user_layer(self.app, self.member)
         documents = store.document_summaries(r.document for r in self.member.resources)
         try:
             path = write_brief(self.member, str(fresh), folder=store.paths.briefs, notes=notes, bookmarks=bookmarks,
@@ -316,10 +318,10 @@ class MemberScreen(Screen):
         except OSError as e:  # an unwritable briefs folder, a full disk
             reason = e.strerror or str(e)
             where = f" ({e.filename})" if getattr(e, "filename", None) else ""
-            self.app.notify(f"Brief not written: {reason}{where}.", title="Brief", severity="error",
+            self.app.notify(_("Brief not written: {reason}.").format(reason=reason + where), title=_("Brief"), severity="error",
                             timeout=8, markup=False)  # fmt: skip
             return
-        self.app.notify(f"Brief of {self.member.name} written to {path}", title="Brief", timeout=8,
+        self.app.notify(_("Brief of {name} written to {path}").format(name=self.member.name, path=path), title=_("Brief"), timeout=8,
                         markup=False)  # fmt: skip
 
     def action_sync(self) -> None:
@@ -330,13 +332,15 @@ class MemberScreen(Screen):
         """What `n` and `b` act on: the selected commitment, resource or contact, else the member."""
         member = self.member
         if member is None:
-            return None, "no member"
+            return None, _("no member")
         pane = self.active_pane()
         item = pane.selected() if pane.built else None
         if isinstance(pane, CommitmentsPane) and item is not None:
             return commitment_target(self.slug, item), ""
         if isinstance(pane, ResourcesPane) and item is not None:
-            return resource_target(self.slug, item), "this resource has no link, so no stable key to keep a note by"
+            return resource_target(self.slug, item), _(
+                "this resource has no link, so no stable key to keep a note by"
+            )
         if isinstance(pane, ContactsPane) and item is not None:
             return contact_target(self.slug, item), ""
         return member_target(self.slug, member.name), ""

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from ogptui import config
+from ogptui.i18n import N_, _, ngettext
 from ogptui.model import commitment_count
 from ogptui.notes import member_target
 from ogptui.regions import LEVELS, REGIONS, UNKNOWN, member_region
@@ -36,13 +37,13 @@ if TYPE_CHECKING:
 
 COLUMNS = (
     Column("watched", "★"),
-    Column("name", "Member", min=14, grow=True),  # a long name gives way before any other column
-    Column("level", "Level", drop=3),
-    Column("since", "Since", drop=2),
-    Column("plan", "Plan", drop=4),
-    Column("commitments", "Commitments", short="Commit."),
-    Column("resources", "Resources", short="Res.", drop=1),
-    Column("freshness", "Freshness"),  # never clipped: the point of the list
+    Column("name", N_("Member"), min=14, grow=True),  # a long name gives way before any other column
+    Column("level", N_("Level"), drop=3),
+    Column("since", N_("Since"), drop=2),
+    Column("plan", N_("Plan"), drop=4),
+    Column("commitments", N_("Commitments"), short=N_("Commit.")),
+    Column("resources", N_("Resources"), short=N_("Res."), drop=1),
+    Column("freshness", N_("Freshness")),  # never clipped: the point of the list
 )
 
 
@@ -80,7 +81,7 @@ class MembersScreen(Screen):
             TitleBar(id="title"),
             FilterInput(
                 "members-table",
-                "/ filter members by name or region (no match: s syncs what you typed)",
+                _("/ filter members by name or region (no match: s syncs what you typed)"),
                 id="members-filter",
             ),  # fmt: skip
             Static(id="members-groups", classes="pane-info"),  # shown while r/l filter by region or level
@@ -178,8 +179,10 @@ class MembersScreen(Screen):
         table.refill([(r.key, r.shown) for r in shown], keep=keep)
         watched = sum(1 for s in self.summaries if s.watched)
         total = len(self.summaries)
-        count = f"{len(shown)} of {total}" if q or region or level else str(total)
-        self.query_one("#title", TitleBar).set_title("ogptui", f"Members ({count})", f"★ watched: {watched}")
+        count = _("{n} of {total}").format(n=len(shown), total=total) if q or region or level else str(total)
+        self.query_one("#title", TitleBar).set_title(
+            "ogptui", _("Members ({count})").format(count=count), _("★ watched: {n}").format(n=watched)
+        )
         self.query_one("#members-info", Static).update(self._info(len(shown), q))
         self._show_groups()
 
@@ -195,6 +198,7 @@ class MembersScreen(Screen):
         # one line each, scrolled so the active choice is always on screen (`tables.type_bar`)
         width = max(20, self.app.size.width - 2)
         level = self.level_filter
+        all_regions, all_levels = _("All regions"), _("All levels")
         in_level = [s for s in self.summaries if not level or (s.level or "national") == level]
         counts = Counter(self.regions.get(s.slug) for s in in_level)
         regions = [
@@ -202,16 +206,16 @@ class MembersScreen(Screen):
             for name in (None, *REGIONS, UNKNOWN)
             if name != UNKNOWN or counts.get(name, 0) or self.region_filter == UNKNOWN
         ]
-        region_names = [name for name, _ in regions]
-        t = type_bar([f"{name or 'All regions'} {n}" for name, n in regions],
+        region_names = [name for name, _count in regions]
+        t = type_bar([f"{name or all_regions} {n}" for name, n in regions],
                      region_names.index(self.region_filter) if self.region_filter in region_names else 0,
                      width, key="r")  # fmt: skip
         in_region = [s for s in self.summaries if not self.region_filter or self.regions.get(s.slug) == self.region_filter]
         lv = Counter(s.level or "national" for s in in_region)
         levels = [(name, len(in_region) if name is None else lv.get(name, 0)) for name in (None, *LEVELS)]
         t.append("\n")
-        t.append_text(type_bar([f"{name or 'All levels'} {n}" for name, n in levels],
-                               [name for name, _ in levels].index(self.level_filter), width, key="l"))  # fmt: skip
+        t.append_text(type_bar([f"{name or all_levels} {n}" for name, n in levels],
+                               [name for name, _count in levels].index(self.level_filter), width, key="l"))  # fmt: skip
         box.update(t)
 
     def action_cycle_region(self) -> None:
@@ -233,10 +237,10 @@ class MembersScreen(Screen):
         return member_target(slug, name)
 
     def action_note(self) -> None:
-        edit_note(self.app, self._selected_target(), "no member selected")
+        edit_note(self.app, self._selected_target(), _("no member selected"))
 
     def action_bookmark(self) -> None:
-        toggle_bookmark(self.app, self._selected_target(), "no member selected")
+        toggle_bookmark(self.app, self._selected_target(), _("no member selected"))
 
     def action_mark(self) -> None:
         slug = self.selected_slug()
@@ -248,22 +252,24 @@ class MembersScreen(Screen):
         else:
             marked.append(slug)
         self.reload()
-        what = f"{len(marked)} marked to compare" + (": C compares them" if len(marked) >= 2 else "")
+        what = ngettext("{n} marked to compare", "{n} marked to compare", len(marked)).format(n=len(marked))
+        what += _(": C compares them") if len(marked) >= 2 else ""
         self.app.notify(f"▸ {what}.", markup=False)
 
     def _info(self, n: int, q: str) -> Text:
         if q and not n:
             slug = typed_slug(q)
-            t = Text(f"No member matches “{render.safe(q)}”", style="bold")
+            t = Text(_("No member matches “{query}”").format(query=render.safe(q)), style="bold")
             if slug:
-                t.append(f": enter, then s syncs '{slug}' · esc clears", style="dim")
+                t.append(_(": enter, then s syncs '{slug}' · esc clears").format(slug=slug), style="dim")
             else:
-                t.append("esc clears the filter", style="dim")
+                t.append(_("esc clears the filter"), style="dim")
             return t
         if not self.summaries:
-            return Text("The cache is empty: / and a member's slug, then enter and s, syncs it.", style="dim")
+            return Text(_("The cache is empty: / and a member's slug, then enter and s, syncs it."), style="dim")
         sort = self.view.describe()
-        words = f"{n} member{'s' if n != 1 else ''}" + (f" · {sort} (S)" if sort else " · S sorts")
+        words = ngettext("{n} member", "{n} members", n).format(n=n)
+        words += f" · {sort} (S)" if sort else " · " + _("S sorts")
         return Text(words, style="dim")
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -310,15 +316,15 @@ class MembersScreen(Screen):
         if q and self.selected_slug() is None:  # the filter matches nothing: sync what was typed
             slug = typed_slug(q)
             if slug is None:
-                self.app.notify(f"“{render.safe(q)}” is not a member slug (such as peru or costa-rica).",
+                self.app.notify(_("“{q}” is not a member slug (such as peru or costa-rica).").format(q=render.safe(q)),
                                 severity="warning", markup=False)  # fmt: skip
                 return
             self.app.notify(
-                f"Syncing '{slug}' from the site; it is listed here once it arrives.", markup=False
+                _("Syncing '{slug}' from the site; it is listed here once it arrives.").format(slug=slug), markup=False
             )
             self.app.start_sync(slugs=[slug], what=slug)
         elif self.app.store.watchlist():
-            self.app.start_sync(watchlist=True, what="the watchlist")
+            self.app.start_sync(watchlist=True, what=_("the watchlist"))
         elif slug := self.selected_slug():
-            self.app.notify("The watchlist is empty (w watches a member): syncing the selected member.")
+            self.app.notify(_("The watchlist is empty (w watches a member): syncing the selected member."))
             self.app.start_sync(slugs=[slug], what=slug)

@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from ogptui.i18n import _
 from ogptui.model import Note
 from ogptui.notes import Target
 from ogptui.tui import render
@@ -34,7 +35,7 @@ class NoteEditor(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         head = Text()
-        head.append("Note on ", style="dim")
+        head.append(_("Note on "), style="dim")
         head.append(render.safe(self.target.label()), style="bold")
         head.append(f"  [{render.safe(self.target.key)}]", style="dim")
         if self.state_text:
@@ -42,7 +43,7 @@ class NoteEditor(ModalScreen[str | None]):
         with Vertical(id="note-box"):
             yield Static(head, id="note-head")
             yield TextArea(self.original, id="note-text", soft_wrap=True, show_line_numbers=False)
-            yield Static(Text("ctrl+s save · esc close (asks before discarding changes)", style="dim"), id="note-help")
+            yield Static(Text(_("ctrl+s save · esc close (asks before discarding changes)"), style="dim"), id="note-help")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -67,7 +68,7 @@ class NoteEditor(ModalScreen[str | None]):
             if discard:
                 self.dismiss(None)
 
-        self.app.push_screen(Confirm("Discard the changes to this note?", yes="Discard", no="Keep editing"), answered)
+        self.app.push_screen(Confirm(_("Discard the changes to this note?"), yes=_("Discard"), no=_("Keep editing")), answered)
 
 
 class Confirm(ModalScreen[bool]):
@@ -78,10 +79,10 @@ class Confirm(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, question: str, *, yes: str = "", no: str = "") -> None:
         super().__init__(classes="question")
         self.question = question
-        self.yes, self.no = yes, no
+        self.yes, self.no = yes or _("Yes"), no or _("No")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="question-box"):
@@ -112,16 +113,16 @@ class Conflict(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         t = Text()
-        t.append("The note on ", style="bold")
+        t.append(_("The note on "), style="bold")
         t.append(render.safe(self.target.label()), style="bold")
         if self.current is None:
-            t.append(" was deleted elsewhere while you were editing it.\n\n", style="bold")
+            t.append(_(" was deleted elsewhere while you were editing it.\n\n"), style="bold")
         else:
-            t.append(" was changed elsewhere while you were editing it ", style="bold")
-            t.append(f"(saved {render.safe(self.current.updated_at)}):\n\n", style="dim")
+            t.append(_(" was changed elsewhere while you were editing it "), style="bold")
+            t.append(_("(saved {updated_at}):\n\n").format(updated_at=render.safe(self.current.updated_at)), style="dim")
             t.append(render.safe_block(self.current.text)[:600])
             t.append("\n\n")
-        t.append("k keep both (yours as a conflict copy) · o overwrite theirs · d discard yours", style="dim")
+        t.append(_("k keep both (yours as a conflict copy) · o overwrite theirs · d discard yours"), style="dim")
         with Vertical(classes="question-box"):
             yield Static(t)
 

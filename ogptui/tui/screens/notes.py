@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
+from ogptui.i18n import _
 from ogptui.notes import Entry, entries
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
@@ -46,7 +47,7 @@ class NotesScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title")
-        yield FilterInput("notes-table", "/ filter notes (member, target, text)", id="notes-filter")
+        yield FilterInput("notes-table", _("/ filter notes (member, target, text)"), id="notes-filter")
         yield Static(id="notes-info", classes="pane-info")
         yield NavTable(id="notes-table")
         yield StatusBar(id="status")
@@ -54,8 +55,8 @@ class NotesScreen(Screen):
 
     def on_mount(self) -> None:
         t = self.query_one("#notes-table", NavTable)
-        for label, key in (("Member", "member"), ("", "mark"), ("Target", "target"), ("Kind", "kind"),
-                           ("Note", "note"), ("Updated", "updated")):  # fmt: skip
+        for label, key in ((_("Member"), "member"), ("", "mark"), (_("Target"), "target"), (_("Kind"), "kind"),
+                           (_("Note"), "note"), (_("Updated"), "updated")):  # fmt: skip
             t.add_column(label, key=key)
         self.reload()
         reload_on_cache_change(self, self.reload)
@@ -67,7 +68,7 @@ class NotesScreen(Screen):
             self.entries = entries(self.app.store)
         except Exception as e:  # a damaged user.db or cache: say so, keep the screen
             self.entries = []
-            self.app.notify(f"Cannot read your notes: {e}.", severity="warning", markup=False)
+            self.app.notify(_("Cannot read your notes: {e}.").format(e=e), severity="warning", markup=False)
         self._rows = []
         for entry in self.entries:
             hay = render.haystack(
@@ -90,17 +91,17 @@ class NotesScreen(Screen):
                 continue
             member_cell = Text("")
             if e.member != last_member:
-                member_cell = render.clip(e.member_name or e.member or "no member", 20)
+                member_cell = render.clip(e.member_name or e.member or _("no member"), 20)
                 member_cell.stylize("bold")
                 last_member = e.member
             mark = (MARK_NOTE if e.note else "") + (MARK_BOOKMARK if e.bookmark else "")
             kind = KIND_LABELS.get(e.target.kind, e.target.kind)
             if e.note and e.note.copy:
-                kind = f"conflict copy {e.note.copy}"
+                kind = _("conflict copy {copy}").format(copy=e.note.copy)
             note_text = render.safe(e.note.text.split("\n", 1)[0]) if e.note else ""
             if e.state_text():
                 note_text = f"({e.state_text()}) {note_text}"
-            note_cell = render.clip(note_text, note_w, "bookmark only")
+            note_cell = render.clip(note_text, note_w, _("bookmark only"))
             updated = render.safe((e.note.updated_at or "")[:10]) if e.note else ""
             rows.append(
                 (key, [member_cell, Text(mark), render.clip(e.target.label(), target_w), Text(kind, style="dim"),
@@ -109,12 +110,12 @@ class NotesScreen(Screen):
         self.query_one("#notes-table", NavTable).refill(rows)
         notes = sum(1 for e in self.entries if e.note)
         books = sum(1 for e in self.entries if e.bookmark)
-        shown = f"{len(rows)} of {len(self.entries)} shown · " if q else ""
-        info = f"{shown}{MARK_NOTE} note · {MARK_BOOKMARK} bookmark · enter go to · n edit · d delete"
+        shown = _("{rows} of {entries} shown · ").format(rows=len(rows), entries=len(self.entries)) if q else ""
+        info = _("{shown}{MARK_NOTE} note · {MARK_BOOKMARK} bookmark · enter go to · n edit · d delete").format(shown=shown, MARK_NOTE=MARK_NOTE, MARK_BOOKMARK=MARK_BOOKMARK)
         if not self.entries:
-            info = "No notes or bookmarks yet: n on a member, commitment, resource or contact adds a note, b a bookmark."
+            info = _("No notes or bookmarks yet: n on a member, commitment, resource or contact adds a note, b a bookmark.")
         self.query_one("#notes-info", Static).update(Text(info, style="dim"))
-        self.query_one("#title", TitleBar).set_title("ogptui", "Notes and bookmarks", f"{notes} notes · {books} bookmarks")
+        self.query_one("#title", TitleBar).set_title("ogptui", _("Notes and bookmarks"), _("{notes} notes · {books} bookmarks").format(notes=notes, books=books))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -138,7 +139,7 @@ class NotesScreen(Screen):
 
     def action_note(self) -> None:
         e = self.selected()
-        edit_note(self.app, e.target if e else None, "no note selected")
+        edit_note(self.app, e.target if e else None, _("no note selected"))
 
     def action_delete(self) -> None:
         from ogptui.tui.notes_flow import apply_change
@@ -149,22 +150,22 @@ class NotesScreen(Screen):
             return
         store = self.app.store
         if e.note is not None:
-            what = f"conflict copy {e.note.copy} of the note" if e.note.copy else "the note"
+            what = _("conflict copy {copy} of the note").format(copy=e.note.copy) if e.note.copy else _("the note")
             copy = e.note.copy
-            question = f"Delete {what} on {e.target.label()}?"
+            question = _("Delete {what} on {label}?").format(what=what, label=e.target.label())
 
             def do() -> None:
                 store.notes.delete(e.target.key, copy)
 
         else:
-            question = f"Remove the bookmark on {e.target.label()}?"
+            question = _("Remove the bookmark on {label}?").format(label=e.target.label())
 
             def do() -> None:
                 store.notes.remove_bookmark(e.target.key)
 
         def answered(yes: bool | None) -> None:
             if yes:
-                apply_change(self.app, do, "Deleted.")
+                apply_change(self.app, do, _("Deleted."))
 
         self.app.push_screen(Confirm(question), answered)
 

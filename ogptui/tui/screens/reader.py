@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from ogptui.i18n import _, ngettext
 from ogptui.model import Document, DocumentFile, Resource
 from ogptui.tui.commands import bindings
 from ogptui.tui.doctext import anchor_block, document_blocks, freshness_words, place_anchor
@@ -91,7 +92,7 @@ class ReaderScreen(Screen):
         yield TitleBar(id="title")
         yield Static(id="reader-info", classes="pane-info")
         yield DocView(id="reader-text")
-        yield FindInput(placeholder="find in the document (enter: keep the matches · esc: clear)",
+        yield FindInput(placeholder=_("find in the document (enter: keep the matches · esc: clear)"),
                         id="reader-find")  # fmt: skip
         yield StatusBar(id="status")
         yield Footer()
@@ -141,36 +142,37 @@ class ReaderScreen(Screen):
         parts: list[str | Text] = [Text(title, style="bold")]
         if r is not None:
             parts += [str(v) for v in (r.type, r.year) if v not in (None, "")]
-        parts.append(freshness_words(doc, self.app.now()) if doc is not None else "not on this device yet")
+        parts.append(freshness_words(doc, self.app.now()) if doc is not None else _("not on this device yet"))
         self.query_one("#title", TitleBar).set_title(*parts)
 
     def _show_info(self) -> None:
         info = Text(style="dim")
         view = self.view
         if self.query_text:
-            info.append("Find ")
+            info.append(_("Find "))
             info.append(f"“{safe(self.query_text)}”", style="")
             if view.matches:
                 more = "+" if len(view.matches) >= 10_000 else ""
-                info.append(f": {view.current + 1} of {len(view.matches)}{more}", style="bold")
-                info.append("  ·  n next · N previous")
+                info.append(": " + _("{n} of {total}").format(n=view.current + 1, total=f"{len(view.matches)}{more}"), style="bold")
+                info.append(_("  ·  n next · N previous"))
             else:
-                info.append(": no match", style="bold")
+                info.append(_(": no match"), style="bold")
         elif self.fetching:
-            info.append("Fetching this document… (the status bar shows how far it is)")
+            info.append(_("Fetching this document… (the status bar shows how far it is)"))
         elif self.doc is None:
-            info.append("Not on this device yet: ")
+            info.append(_("Not on this device yet: "))
             info.append("s", style="bold")
-            info.append(" fetches it now.")
+            info.append(_(" fetches it now."))
         else:
             page = self.doc.page
             files = self.doc.attachments
             here = sum(1 for f in files if f.on_device)
-            parts = [f"{len(page.sections)} sections"]
+            parts = [ngettext("{n} section", "{n} sections", len(page.sections)).format(n=len(page.sections))]
             if page.at_a_glance:
-                parts.append("At a glance table")
-            parts.append(f"{len(files)} attachments ({here} on this device)" if files else "no attachments")
-            info.append(" · ".join(parts) + "  ·  / find")
+                parts.append(_("At a glance table"))
+            attached = ngettext("{n} attachment ({here} on this device)", "{n} attachments ({here} on this device)", len(files))
+            parts.append(attached.format(n=len(files), here=here) if files else _("no attachments"))
+            info.append(" · ".join(parts) + _("  ·  / find"))
         if self._note:
             info.append(f"  ·  {self._note}", style="italic")
         self.query_one("#reader-info", Static).update(info)
@@ -226,12 +228,12 @@ class ReaderScreen(Screen):
     def _step(self, delta: int) -> None:
         view = self.view
         if not self.query_text:
-            self._note = "press / to find a word first"
+            self._note = _("press / to find a word first")
         elif not view.matches:
             self._note = ""
         else:
             wrapped = view.step(delta)
-            self._note = ("wrapped to the top" if delta > 0 else "wrapped to the end") if wrapped else ""
+            self._note = (_("wrapped to the top") if delta > 0 else _("wrapped to the end")) if wrapped else ""
         self._show_info()
 
     # ---- scrolling -------------------------------------------------------------------------------
@@ -273,21 +275,22 @@ class ReaderScreen(Screen):
         target = in_view if in_view is not None and in_view.on_device else None
         target = target or next((f for f in files if f.on_device), None)
         if target is not None:
-            self.app.open_file(target.path, f"the file {safe(target.name) or 'of the document'}")
+            name = safe(target.name)
+            self.app.open_file(target.path, _("the file {name}").format(name=name) if name else _("the file of the document"))
             return
-        self.app.open_link(self._page_link(), "the document")
+        self.app.open_link(self._page_link(), _("the document"))
 
     def action_copy(self) -> None:
         f = self._file_in_view()
         if f is not None:
-            self.app.copy_value(f.url, f"the link of {safe(f.name) or 'the file'}")
+            self.app.copy_value(f.url, _("the link of {name}").format(name=safe(f.name) or _("the file")))
         else:
-            self.app.copy_value(self._page_link(), "the document link")
+            self.app.copy_value(self._page_link(), _("the document link"))
 
     def action_fetch(self) -> None:
         member = self.member_slug or (self.doc.members[0] if self.doc and self.doc.members else None)
         if member is None:
-            self.app.notify("No member lists this document, so it cannot be fetched from here.",
+            self.app.notify(_("No member lists this document, so it cannot be fetched from here."),
                             severity="warning", markup=False)  # fmt: skip
             return
         title = (self.doc.title if self.doc else None) or (self.resource.title if self.resource else None)
@@ -299,7 +302,7 @@ class ReaderScreen(Screen):
         if progress is None and self.fetching:  # the fetch ended; a stored document reloads by itself
             self.fetching = False
             if self.doc is None:
-                self._note = "not fetched (the notification says why)"
+                self._note = _("not fetched (the notification says why)")
             self._show_info()
 
     def action_back(self) -> None:

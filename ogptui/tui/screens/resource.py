@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ogptui.i18n import _
 from ogptui.model import Resource
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
@@ -32,8 +33,8 @@ class ResourceScreen(ModalScreen[None]):
         with Vertical(id="resource-box"):
             yield Static(
                 render.field_lines(
-                    [("Title", r.title), ("Year", r.year), ("Type", r.type), ("Format", r.format),
-                     ("Link", r.url or "no link in the cache")],
+                    [(_("Title"), r.title), (_("Year"), r.year), (_("Type"), r.type), (_("Format"), r.format),
+                     (_("Link"), r.url or _("no link in the cache"))],
                     label_width=10,
                 ),
                 id="resource-text",
@@ -44,10 +45,10 @@ class ResourceScreen(ModalScreen[None]):
         self.dismiss()
 
     def action_copy(self) -> None:
-        self.app.copy_value(self.resource.url, "the resource link")
+        self.app.copy_value(self.resource.url, _("the resource link"))
 
     def action_browse(self) -> None:
-        self.app.open_link(self.resource.url, "the resource")
+        self.app.open_link(self.resource.url, _("the resource"))
 
     def _target(self):
         from ogptui.notes import resource_target
@@ -58,9 +59,9 @@ class ResourceScreen(ModalScreen[None]):
     def action_note(self) -> None:
         from ogptui.tui.notes_flow import edit_note
 
-        edit_note(self.app, self._target(), "this resource has no link, so no stable key to keep a note by")
+        edit_note(self.app, self._target(), _("this resource has no link, so no stable key to keep a note by"))
 
     def action_bookmark(self) -> None:
         from ogptui.tui.notes_flow import toggle_bookmark
 
-        toggle_bookmark(self.app, self._target(), "this resource has no link, so no stable key to keep a note by")
+        toggle_bookmark(self.app, self._target(), _("this resource has no link, so no stable key to keep a note by"))

@@ -21,6 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ogptui.clean import MULTILINE_CAP, clean_text
+from ogptui.i18n import _, ngettext
 from ogptui.search import KIND_TITLES, KINDS, Hit, recent_searches, remember_search, search
 from ogptui.tui.commands import bindings
 from ogptui.tui.render import safe
@@ -99,11 +100,11 @@ def hit_text(hit: Hit) -> Text:
     if title_is_snippet:
         t.append_text(marked_text(hit.snippet, style="bold"))
     else:
-        t.append(clean(hit.title) or "untitled", style="bold")
+        t.append(clean(hit.title) or _("untitled"), style="bold")
     meta = [clean(hit.member_name or hit.member_slug)] if hit.kind != "member" else []
     meta += [clean(str(v)) for v in (hit.year, hit.type) if v not in (None, "")]
     if hit.kind == "document" and hit.place:
-        meta.append("in " + clean(hit.place))
+        meta.append(_("in {place}").format(place=clean(hit.place)))
     if meta:
         t.append("  ·  " + " · ".join(meta), style="dim")
     if not title_is_snippet and hit.snippet:
@@ -117,11 +118,11 @@ def grouped(hits: Iterable[Hit]) -> list[tuple[str, str, list[Hit]]]:
     by_kind: dict[str, list[Hit]] = {}
     for h in hits:
         by_kind.setdefault(h.kind, []).append(h)
-    return [(kind, title, by_kind[kind]) for kind, title in GROUPS if by_kind.get(kind)]
+    return [(kind, _(title), by_kind[kind]) for kind, title in GROUPS if by_kind.get(kind)]
 
 
 def _results(n: int) -> str:
-    return "1 result" if n == 1 else f"{n} results"
+    return ngettext("{n} result", "{n} results", n).format(n=n)
 
 
 class ResultList(OptionList, can_focus=False):
@@ -143,7 +144,7 @@ class SearchScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title")
-        yield Input(placeholder="Search everything cached (every tab of every member)…", id="search-input")
+        yield Input(placeholder=_("Search everything cached (every tab of every member)…"), id="search-input")
         yield Static(id="search-info", classes="pane-info")
         yield ResultList(id="search-results")
         yield StatusBar(id="status")
@@ -186,11 +187,11 @@ class SearchScreen(Screen):
             self.hits = []
             self.recent = recent_searches(store, RECENT)
             if self.recent:
-                options.append(Option(Text("Recent searches", style="bold"), disabled=True))
+                options.append(Option(Text(_("Recent searches"), style="bold"), disabled=True))
                 options += [
                     Option(Text("  " + clean(q)), id=f"recent:{n}") for n, q in enumerate(self.recent)
                 ]
-            info = Text("Type to search everything cached. ↑↓ move · enter open · esc back", style="dim")
+            info = Text(_("Type to search everything cached. ↑↓ move · enter open · esc back"), style="dim")
         else:
             self.hits = search(store, query, limit=LIMIT, marks=MARKS)
             for kind, heading, hits in grouped(self.hits):
@@ -203,10 +204,10 @@ class SearchScreen(Screen):
             info = Text(style="dim")
             if self.hits:
                 n = len(self.hits)
-                info.append(_results(n) if n < LIMIT else f"best {n} results", style="")
-                info.append("  ·  ↑↓ move · enter open · esc back")
+                info.append(_results(n) if n < LIMIT else _("best {n} results").format(n=n), style="")
+                info.append(_("  ·  ↑↓ move · enter open · esc back"))
             else:
-                info.append("No results for ")
+                info.append(_("No results for "))
                 info.append(f"“{clean(query)}”", style="")  # what the person typed, literally
         with self.app.batch_update():
             results.clear_options()
@@ -219,8 +220,8 @@ class SearchScreen(Screen):
             self._set_title()
 
     def _set_title(self) -> None:
-        what = _results(len(self.hits)) if self.query_text.strip() else "recent searches"
-        self.query_one("#title", TitleBar).set_title("ogptui", "Search", what)
+        what = _results(len(self.hits)) if self.query_text.strip() else _("recent searches")
+        self.query_one("#title", TitleBar).set_title("ogptui", _("Search"), what)
 
     # --- actions (bound from the command list) -------------------------------------------------
     def action_cursor_down(self) -> None:

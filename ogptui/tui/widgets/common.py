@@ -17,6 +17,7 @@ from textual.widgets import Footer as _Footer
 from textual.widgets import Input, Static
 from textual.widgets._footer import FooterKey
 
+from ogptui.i18n import _
 from ogptui.tui.commands import bindings
 from ogptui.tui.render import safe
 from ogptui.tui.status import STATUS_FIELDS, status_text
@@ -110,10 +111,10 @@ class Footer(_Footer):
 class FilterInput(Input):
     """Filter-as-you-type box: enter goes to the table, escape clears and goes back to it."""
 
-    BINDINGS = [Binding("escape", "leave(True)", "Clear filter", show=False)]
+    BINDINGS = [Binding("escape", "leave(True)", "Clear filter", show=False)]  # hidden: never shown
 
-    def __init__(self, target: str, placeholder: str = "/ filter", **kwargs: Any) -> None:
-        super().__init__(placeholder=placeholder, **kwargs)
+    def __init__(self, target: str, placeholder: str = "", **kwargs: Any) -> None:
+        super().__init__(placeholder=placeholder or _("/ filter"), **kwargs)
         self.target = target
 
     def on_mount(self) -> None:

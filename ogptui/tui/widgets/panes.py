@@ -20,6 +20,7 @@ from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.widgets import Input, Static
 
+from ogptui.i18n import N_, _, ngettext
 from ogptui.model import Member
 from ogptui.notes import commitment_key, contact_key, resource_key
 from ogptui.tui import render
@@ -123,16 +124,37 @@ class Pane(Vertical):
 
     def copy_value(self) -> tuple[str | None, str]:
         """(text to copy, what it is) or (None, reason)."""
-        return None, "nothing to copy on this tab"
+        return None, _("nothing to copy on this tab")
 
     def link_value(self) -> tuple[str | None, str]:
-        return None, "no link on this tab"
+        return None, _("no link on this tab")
 
     def _table(self) -> NavTable:
         return self.query_one(f"#{self.table_id}", NavTable)
 
     def _selected_key(self) -> str | None:
         return self._table().current_key() if self.table_id and self.built else None
+
+
+def counted(noun: str, n: int) -> str:
+    """A count of a pane's rows ("3 commitments", "1 compromiso", "0 engagement"): in the interface language."""
+    phrases = {
+        "commitment": ngettext("{n} commitment", "{n} commitments", n),
+        "resource": ngettext("{n} resource", "{n} resources", n),
+        "contact": ngettext("{n} contact", "{n} contacts", n),
+        "post": ngettext("{n} post", "{n} posts", n),
+    }
+    return phrases.get(noun, ngettext("{n} item", "{n} items", n)).format(n=n)
+
+
+def no_match(noun: str, query: str) -> str:
+    phrases = {
+        "commitment": _("No commitment matches “{query}”"),
+        "resource": _("No resource matches “{query}”"),
+        "contact": _("No contact matches “{query}”"),
+        "post": _("No post matches “{query}”"),
+    }
+    return phrases.get(noun, _("Nothing matches “{query}”")).format(query=query)
 
 
 class TextPane(Pane):
@@ -155,8 +177,8 @@ class OverviewPane(TextPane):
 
     def link_value(self) -> tuple[str | None, str]:
         if self.member and self.member.current_plan.summary_url:
-            return self.member.current_plan.summary_url, "the summary's More link"
-        return None, "the summary has no More link"
+            return self.member.current_plan.summary_url, _("the summary's More link")
+        return None, _("the summary has no More link")
 
     def copy_value(self) -> tuple[str | None, str]:
         return self.link_value()
@@ -182,14 +204,14 @@ class TablePane(Pane):
     COLUMNS: tuple[Column, ...] = ()
     SORT: str | None = None  # the settings field that keeps the sort ("sort_commitments"), None: no sort
     FILTER_HINT = ""  # the filter box's placeholder ("" = no filter box)
-    NOUN = ("item", "items")
+    NOUN = ("item", "items")  # which `counted` phrases to use (kept in English: a key, not a word shown)
     filter_id = ""  # the filter box's id
     info_id = ""  # the line above the table: counts, the sort, "no match"
     ctx = PaneContext("", False, 120)  # the last `show()`'s context
 
     def compose_content(self) -> ComposeResult:
         if self.FILTER_HINT:
-            yield FilterInput(self.table_id or "", self.FILTER_HINT, id=self.filter_id)
+            yield FilterInput(self.table_id or "", _(self.FILTER_HINT), id=self.filter_id)
         yield Static(id=self.info_id, classes="pane-info")
         yield NavTable(id=self.table_id)
 
@@ -230,14 +252,13 @@ class TablePane(Pane):
 
     def info(self, n: int, q: str) -> Text:
         total = len(self.view.rows)
-        one, many = self.NOUN
         if q and not n:
-            t = Text(f"No {one} matches “{render.safe(q)}”", style="bold")
-            t.append(f" (of {total}): esc clears the filter.", style="dim")
+            t = Text(no_match(self.NOUN[0], render.safe(q)), style="bold")
+            t.append(_(" (of {total}): esc clears the filter.").format(total=total), style="dim")
             return t
-        words = (
-            f"{n} of {total} {many if total != 1 else one}" if q else f"{total} {many if total != 1 else one}"
-        )
+        words = counted(self.NOUN[0], total)
+        if q:
+            words = _("{n} of {total}").format(n=n, total=words)
         sort = self.view.describe()
         return Text(words + (f" · {sort} (S)" if sort else ""), style="dim")
 
@@ -280,26 +301,28 @@ class CommitmentsPane(TablePane):
     filter_id = "commitments-filter"
     info_id = "commitments-count"
     COLUMNS = (
-        Column("id", "ID"),
-        Column("title", "Title", min=24, grow=True),
-        Column("year", "Year"),
-        Column("policy_area", "Policy area", short="Area", min=10, cap=22),
-        Column("status", "Status", min=8, drop=2, cap=12),
-        Column("early_results", "Early results", short="Early", min=8, drop=3, cap=18),
-        Column("completion", "Completion", short="Compl.", min=8, drop=4, cap=14),
+        Column("id", N_("ID")),
+        Column("title", N_("Title"), min=24, grow=True),
+        Column("year", N_("Year")),
+        Column("policy_area", N_("Policy area"), short=N_("Area"), min=10, cap=22),
+        Column("status", N_("Status"), min=8, drop=2, cap=12),
+        Column("early_results", N_("Early results"), short=N_("Early"), min=8, drop=3, cap=18),
+        Column("completion", N_("Completion"), short=N_("Compl."), min=8, drop=4, cap=14),
     )
     SORT = "sort_commitments"
-    FILTER_HINT = "/ filter commitments (id, title, policy area, status)"
+    FILTER_HINT = N_("/ filter commitments (id, title, policy area, status)")
     NOUN = ("commitment", "commitments")
 
     def rows(self, member: Member) -> list[Row]:
         out = []
         for c in member.commitments:
-            unknown = "unknown" if not c.has_details() else "—"
+            unknown = _("unknown") if not c.has_details() else "—"
             area = c.policy_area or ", ".join(c.policy_areas)
             values = {"id": c.id, "title": c.title, "year": c.year, "policy_area": area, "status": c.status,
                       "early_results": c.early_results, "completion": c.completion}  # fmt: skip
-            ident = render.with_mark([Text(render.safe(c.id))], self.ctx.marks.get(commitment_key(member.slug, c)))[0]
+            ident = render.with_mark(
+                [Text(render.safe(c.id))], self.ctx.marks.get(commitment_key(member.slug, c))
+            )[0]
             cells = {"id": ident, "title": _cell(c.title), "year": _cell(c.year),
                      "policy_area": _cell(area), "status": _cell(c.status, unknown),
                      "early_results": _cell(c.early_results, unknown), "completion": _cell(c.completion, unknown)}  # fmt: skip
@@ -312,9 +335,13 @@ class CommitmentsPane(TablePane):
         if self.member is not None and not self.member.commitments:
             in_plan = render.number(self.member.current_plan.commitment_count)
             return Text(
-                f"{in_plan} commitments in the current plan; the page does not list them (s syncs it)."
+                ngettext(
+                    "{n} commitment in the current plan; the page does not list it (s syncs it).",
+                    "{n} commitments in the current plan; the page does not list them (s syncs it).",
+                    int(in_plan),
+                ).format(n=in_plan)
                 if in_plan
-                else "The page lists no commitments (the list can be empty on the site).",
+                else _("The page lists no commitments (the list can be empty on the site)."),
                 style="dim",
             )
         return super().info(n, q)
@@ -328,8 +355,10 @@ class CommitmentsPane(TablePane):
     def link_value(self) -> tuple[str | None, str]:
         c = self.selected()
         if c is None:
-            return None, "no commitment selected"
-        return (c.url, f"the link of {c.id}") if c.url else (None, f"{c.id} has no link")
+            return None, _("no commitment selected")
+        if c.url:
+            return c.url, _("the link of {id}").format(id=c.id)
+        return None, _("{id} has no link").format(id=c.id)
 
     copy_value = link_value
 
@@ -346,14 +375,14 @@ class ResourcesPane(TablePane):
     type_index = 0
     readable: frozenset[str] = frozenset()
     COLUMNS = (
-        Column("year", "Year"),
-        Column("title", "Title", min=24, grow=True),
-        Column("type", "Type", min=10, cap=20),
-        Column("format", "Format", min=6, drop=1, cap=10),
-        Column("offline", "Offline", short=OFFLINE_MARK),
+        Column("year", N_("Year")),
+        Column("title", N_("Title"), min=24, grow=True),
+        Column("type", N_("Type"), min=10, cap=20),
+        Column("format", N_("Format"), min=6, drop=1, cap=10),
+        Column("offline", N_("Offline"), short=OFFLINE_MARK),
     )
     SORT = "sort_resources"
-    FILTER_HINT = "/ filter resources by title"
+    FILTER_HINT = N_("/ filter resources by title")
     NOUN = ("resource", "resources")
 
     def show(self, member: Member, ctx: PaneContext) -> None:
@@ -377,8 +406,8 @@ class ResourcesPane(TablePane):
                       "offline": 0 if readable else None}  # fmt: skip
             key = resource_key(member.slug, r)
             title = render.with_mark([_cell(r.title)], marks.get(key) if key else None)[0]
-            cells = {"year": Text(render.safe(r.year) if r.year else "no year", style="bold"),
-                     "title": title, "type": _cell(r.type, "no type"), "format": _cell(r.format),
+            cells = {"year": Text(render.safe(r.year) if r.year else _("no year"), style="bold"),
+                     "title": title, "type": _cell(r.type, _("no type")), "format": _cell(r.format),
                      "offline": Text(OFFLINE_MARK if readable else "")}  # fmt: skip
             out.append(Row(str(i), render.haystack(r.title, r.type, r.year), values, cells))
         return out
@@ -390,7 +419,7 @@ class ResourcesPane(TablePane):
         """[(None, total), (type, count), ...] most common first; None type shows as 'no type'."""
         if self.member is None:
             return [(None, 0)]
-        counts = Counter(r.type or "no type" for r in self.member.resources)
+        counts = Counter(r.type or _("no type") for r in self.member.resources)
         return [(None, len(self.member.resources)), *sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
     @property
@@ -401,11 +430,11 @@ class ResourcesPane(TablePane):
     def cycle_type(self) -> str:
         self.type_index = (self.type_index + 1) % len(self.types())
         self.refill()
-        return self.current_type or "all types"
+        return self.current_type or _("all types")
 
     def keep(self, row: Row) -> bool:
         want = self.current_type
-        return want is None or (row.values["type"] or "no type") == want
+        return want is None or (row.values["type"] or _("no type")) == want
 
     def table_rows(self, shown: list[Row]) -> list[tuple[str, list[Text]]]:
         """In the timeline (no sort) the year heads its group only, except on the row a jump landed on
@@ -426,17 +455,21 @@ class ResourcesPane(TablePane):
 
     def info(self, n: int, q: str) -> Text:
         types = self.types()
-        labels = [f"{render.safe(name) or 'All'} {count}" for name, count in types]
+        every = _("All")
+        labels = [f"{render.safe(name) or every} {count}" for name, count in types]
         if (q or self.current_type) and not n:
-            tail = f"no {self.NOUN[0]} matches" + (f" “{render.safe(q)}”" if q else " this type")
+            tail = no_match(self.NOUN[0], render.safe(q)) if q else _("no resource of this type")
         else:
-            tail = f"showing {n}" if q or self.current_type else ""
+            tail = _("showing {n}").format(n=n) if q or self.current_type else ""
         sort = self.view.describe()
         if sort:
             tail = f"{tail} · {sort}" if tail else sort
         documents = [r for r in self.member.resources if r.document] if self.member else []
         if documents:
-            offline = f"{OFFLINE_MARK} {sum(1 for r in documents if self.is_readable(r))} of {len(documents)} readable offline"
+            readable = sum(1 for r in documents if self.is_readable(r))
+            offline = f"{OFFLINE_MARK} " + _("{n} of {total} readable offline").format(
+                n=readable, total=len(documents)
+            )
             tail = f"{tail} · {offline}" if tail else offline
         return type_bar(labels, self.type_index % len(types), getattr(self, "width", 120) - 2, tail)
 
@@ -464,8 +497,10 @@ class ResourcesPane(TablePane):
     def link_value(self) -> tuple[str | None, str]:
         r = self.selected()
         if r is None:
-            return None, "no resource selected"
-        return (r.url, "the resource link") if r.url else (None, "this resource has no link in the cache")
+            return None, _("no resource selected")
+        return (
+            (r.url, _("the resource link")) if r.url else (None, _("this resource has no link in the cache"))
+        )
 
     copy_value = link_value
 
@@ -474,10 +509,10 @@ class ContactsPane(TablePane):
     table_id = "contacts-table"
     info_id = "contacts-info"
     COLUMNS = (
-        Column("name", "Name", min=14, cap=30),
-        Column("role", "Role", min=12, grow=True),
-        Column("email", "Email"),  # never clipped: it is what people copy
-        Column("side", "Side", drop=1),
+        Column("name", N_("Name"), min=14, cap=30),
+        Column("role", N_("Role"), min=12, grow=True),
+        Column("email", N_("Email")),  # never clipped: it is what people copy
+        Column("side", N_("Side"), drop=1),
     )
     NOUN = ("contact", "contacts")
 
@@ -491,8 +526,8 @@ class ContactsPane(TablePane):
                 {
                     "name": render.with_mark([_cell(c.name)], marks.get(contact_key(member.slug, c)))[0],
                     "role": _cell(c.role),
-                    "email": _cell(c.email, "no email"),
-                    "side": _cell(c.side, "unknown"),
+                    "email": _cell(c.email, _("no email")),
+                    "side": _cell(c.side, _("unknown")),
                 },
             )  # fmt: skip
             for i, c in enumerate(member.contacts)
@@ -500,8 +535,8 @@ class ContactsPane(TablePane):
 
     def info(self, n: int, q: str) -> Text:
         if self.member is not None and not self.member.contacts:
-            return Text("The page lists no contact.", style="dim")
-        return Text("enter shows the whole contact · y copies the email", style="dim")
+            return Text(_("The page lists no contact."), style="dim")
+        return Text(_("enter shows the whole contact · y copies the email"), style="dim")
 
     def selected(self) -> Any:
         return self._item(self.member.contacts if self.member else [])
@@ -509,21 +544,26 @@ class ContactsPane(TablePane):
     def copy_value(self) -> tuple[str | None, str]:
         c = self.selected()
         if c is None:
-            return None, "no contact selected"
-        return (c.email, f"{c.name}'s email") if c.email else (None, f"{c.name} has no email on the page")
+            return None, _("no contact selected")
+        if c.email:
+            return c.email, _("{name}'s email").format(name=c.name)
+        return None, _("{name} has no email on the page").format(name=c.name)
 
 
 class PostsPane(TablePane):
     table_id = "posts-table"
     info_id = "posts-info"
-    COLUMNS = (Column("title", "Title", min=24), Column("teaser", "Teaser", min=20, grow=True))
+    COLUMNS = (Column("title", N_("Title"), min=24), Column("teaser", N_("Teaser"), min=20, grow=True))
     NOUN = ("post", "posts")
 
     def show(self, member: Member, ctx: PaneContext) -> None:
         # the title keeps at least half the width; the teaser (whole with enter) gives way first
         half = max(24, (ctx.width - 8) // 2)
         rest = max(20, ctx.width - 2 - half - 4)
-        self.view.columns = (Column("title", "Title", min=half), Column("teaser", "Teaser", min=rest, grow=True))
+        self.view.columns = (
+            Column("title", N_("Title"), min=half),
+            Column("teaser", N_("Teaser"), min=rest, grow=True),
+        )
         super().show(member, ctx)
 
     def rows(self, member: Member) -> list[Row]:
@@ -534,9 +574,12 @@ class PostsPane(TablePane):
 
     def info(self, n: int, q: str) -> Text:
         if self.member is not None and not self.member.posts:
-            return Text("The page shows no recent posts.", style="dim")
+            return Text(_("The page shows no recent posts."), style="dim")
         return Text(
-            f"{n} recent posts · enter shows the whole teaser · o opens, y copies the link", style="dim"
+            ngettext("{n} recent post", "{n} recent posts", n).format(n=n)
+            + " · "
+            + _("enter shows the whole teaser · o opens, y copies the link"),
+            style="dim",
         )
 
     def selected(self) -> Any:
@@ -545,7 +588,7 @@ class PostsPane(TablePane):
     def link_value(self) -> tuple[str | None, str]:
         p = self.selected()
         if p is None:
-            return None, "no post selected"
-        return (p.url, "the post link") if p.url else (None, "this post has no link in the cache")
+            return None, _("no post selected")
+        return (p.url, _("the post link")) if p.url else (None, _("this post has no link in the cache"))
 
     copy_value = link_value
