@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from ogptui import __version__
 from ogptui.clean import MULTILINE_CAP, clean_text, safe_output
+from ogptui.i18n import _
 from ogptui.links import safe_link
 from ogptui.model import Document, Member, Resource, commitment_count
 
@@ -67,15 +68,16 @@ def user_sections(notes: Sequence[Entry], bookmarks: Sequence[Entry]) -> list[st
     """The user's own notes and bookmarks, marked as theirs (escaped like scraped text: literal)."""
     out: list[str] = []
     if notes:
-        out += ["", "## Your notes", "", "_Written by you in ogptui; not from the OGP site._"]
+        out += ["", "## " + _("Your notes"), "", "_" + _("Written by you in ogptui; not from the OGP site.") + "_"]
         for e in notes:
             assert e.note is not None
             state = f" ({md_text(e.state_text())})" if e.state_text() else ""
-            copy = f", conflict copy {e.note.copy}" if e.note.copy else ""
-            out += ["", f"**{md_text(e.target.label())}**{state} · updated {md_text(e.note.updated_at)}{copy}", ""]
+            copy = ", " + _("conflict copy {n}").format(n=e.note.copy) if e.note.copy else ""
+            updated = _("updated {when}").format(when=md_text(e.note.updated_at))
+            out += ["", f"**{md_text(e.target.label())}**{state} · {updated}{copy}", ""]
             out += [f"> {md_text(line)}" if line else ">" for line in e.note.text.split("\n")]
     if bookmarks:
-        out += ["", "## Your bookmarks", "", "_Bookmarked by you in ogptui._", ""]
+        out += ["", "## " + _("Your bookmarks"), "", "_" + _("Bookmarked by you in ogptui.") + "_", ""]
         for e in sorted(bookmarks, key=lambda e: e.target.kind != "document"):
             state = f" ({md_text(e.state_text())})" if e.state_text() else ""
             out.append(f"- {md_link(e.target.label(), e.target.url)} ({md_text(e.target.kind)}){state}")
@@ -114,45 +116,44 @@ def member_markdown(
     document with its summary."""
     m = member
     cp = m.current_plan
-    out = [f"# {md_text(m.name)}: OGP member brief", ""]
+    out = ["# " + _("{name}: OGP member brief").format(name=md_text(m.name)), ""]
     if freshness_text:
         out += [
-            f"Data: {md_text(freshness_text)}. Exported {date.today().isoformat()} with ogptui {__version__}.",
+            _("Data: {freshness}. Exported {day} with ogptui {version}.").format(
+                freshness=md_text(freshness_text), day=date.today().isoformat(), version=__version__
+            ),
             "",
         ]
     if m.source_url:
-        out += [f"Source: {md_link('member page on the OGP site', m.source_url)}", ""]
+        out += [_("Source: {link}").format(link=md_link(_("member page on the OGP site"), m.source_url)), ""]
 
-    out += ["## Overview", ""]
+    out += ["## " + _("Overview"), ""]
     out += _table(
-        ["Figure", "Value"],
+        [_("Figure"), _("Value")],
         [
-            ["Level", _v((m.level or "").title())],
-            ["Member since", _v(m.member_since)],
-            ["Action plans", _v(m.action_plan)],
-            ["Commitments in the cache", md_text(commitment_count(len(m.commitments), cp.commitment_count))],
-            ["Resources", str(len(m.resources))],
-            ["Contacts", str(len(m.contacts))],
+            [_("Level"), _v((m.level or "").title())],
+            [_("Member since"), _v(m.member_since)],
+            [_("Action plans"), _v(m.action_plan)],
+            [_("Commitments in the cache"), md_text(commitment_count(len(m.commitments), cp.commitment_count))],
+            [_("Resources"), str(len(m.resources))],
+            [_("Contacts"), str(len(m.contacts))],
         ],
         ["---", "---:"],
     )
     out += user_sections(notes, bookmarks)
 
-    out += ["", "## Current action plan", ""]
-    out += [
-        f"- **Years:** {_v(cp.years)}",
-        f"- **Action plan:** {_v(cp.number)}",
-        f"- **Commitments:** {_v(cp.commitment_count)}",
-        f"- **Policy area focus:** {_v(cp.policy_area_focus)}",
-    ]
+    out += ["", "## " + _("Current action plan"), ""]
+    facts = ((_("Years"), cp.years), (_("Action plan"), cp.number), (_("Commitments"), cp.commitment_count),
+             (_("Policy area focus"), cp.policy_area_focus))  # fmt: skip
+    out += [f"- **{label}:** {_v(value)}" for label, value in facts]
     if cp.summary:
         out += ["", md_text(cp.summary)]
     if cp.summary_url and safe_link(cp.summary_url):
-        out += ["", md_link("Read the full summary", cp.summary_url)]
+        out += ["", md_link(_("Read the full summary"), cp.summary_url)]
 
     plan_docs = current_plan_resources(m)
     if plan_docs:
-        out += ["", "### Documents of the current plan", ""]
+        out += ["", "### " + _("Documents of the current plan"), ""]
         for r in plan_docs:
             kind = ", ".join(md_text(x) for x in (r.type, r.year) if x)
             out.append(f"- {md_link(r.title, r.url)}" + (f" ({kind})" if kind else ""))
@@ -160,12 +161,12 @@ def member_markdown(
             if title_summary and title_summary[1]:
                 out.append(f"  {md_text(title_summary[1])}")
             elif documents is not None:
-                out.append("  _Not downloaded yet (`ogptui sync` with documents fetches it)._")
+                out.append("  _" + _("Not downloaded yet (`ogptui sync` with documents fetches it).") + "_")
 
-    out += ["", "## Starred metrics (commitment performance)", ""]
+    out += ["", "## " + _("Starred metrics (commitment performance)"), ""]
     if m.performance:
         out += _table(
-            ["Action plan", "Major results", "Outstanding results", "Starred", "Raw values"],
+            [_("Action plan"), _("Major results"), _("Outstanding results"), _("Starred"), _("Raw values")],
             (
                 [
                     _v(p.action_plan),
@@ -180,18 +181,21 @@ def member_markdown(
         )
         out.append("")
         out.append(
-            "— means the page did not say, or its chart could not be read unambiguously (see the raw values)."
+            _("— means the page did not say, or its chart could not be read unambiguously (see the raw values).")
         )
     else:
-        out.append("_Not on the cached page._")
+        out.append("_" + _("Not on the cached page.") + "_")
     if m.benchmarks:
         out.append("")
         out += [
-            f"- {md_text(b.scope.title())} benchmark, {md_text(b.label)}: {md_text(', '.join(map(str, b.raw)))}"
+            "- "
+            + _("{scope} benchmark, {label}: {values}").format(
+                scope=md_text(b.scope.title()), label=md_text(b.label), values=md_text(", ".join(map(str, b.raw)))
+            )
             for b in m.benchmarks
         ]
 
-    out += ["", f"## Contacts ({len(m.contacts)})", ""]
+    out += ["", "## " + _("Contacts ({n})").format(n=len(m.contacts)), ""]
     for c in m.contacts:
         parts = [f"**{md_text(c.name)}**"]
         if c.role:
@@ -202,12 +206,13 @@ def member_markdown(
             parts.append(f"({md_text(c.side)})")
         out.append("- " + " · ".join(parts))
     if not m.contacts:
-        out.append("_None on the cached page._")
+        out.append("_" + _("None on the cached page.") + "_")
 
-    out += ["", f"## Commitments ({md_text(commitment_count(len(m.commitments), cp.commitment_count, 'heading'))})", ""]
+    counted = md_text(commitment_count(len(m.commitments), cp.commitment_count, "heading"))
+    out += ["", "## " + _("Commitments ({n})").format(n=counted), ""]
     if m.commitments:
         out += _table(
-            ["ID", "Year", "Title", "Policy area", "Status", "Early results"],
+            [_("ID"), _("Year"), _("Title"), _("Policy area"), _("Status"), _("Early results")],
             (
                 [
                     md_link(c.id, c.url),
@@ -221,17 +226,18 @@ def member_markdown(
             ),
         )
     else:
-        out.append("_None in the cache._")
+        out.append("_" + _("None in the cache.") + "_")
 
-    out += ["", f"## Resources ({len(m.resources)})"]
+    out += ["", "## " + _("Resources ({n})").format(n=len(m.resources))]
     years: dict[int | None, list[str]] = {}
     for r in m.resources:
         kind = ", ".join(md_text(x) for x in (r.type, r.format) if x)
         years.setdefault(r.year, []).append(f"- {md_link(r.title, r.url)}" + (f" ({kind})" if kind else ""))
+    unknown_year = _("Year not given")
     for year in sorted(years, key=lambda y: (y is None, -(y or 0))):
-        out += ["", f"### {year if year is not None else 'Year not given'}", "", *years[year]]
+        out += ["", f"### {year if year is not None else unknown_year}", "", *years[year]]
     if not m.resources:
-        out += ["", "_None on the cached page._"]
+        out += ["", "_" + _("None on the cached page.") + "_"]
     return safe_output("\n".join(out) + "\n")  # the last step: nothing unsafe, whatever the store held
 
 
@@ -285,27 +291,28 @@ def member_csv(member: Member, table: str = "commitments") -> str:
 def document_markdown(doc: Document) -> str:
     """A document as Markdown: title, link, summary, the At a glance table, the body, its files."""
     p = doc.page
-    out = [f"# {md_text(p.title or 'Untitled document')}", ""]
+    out = ["# " + md_text(p.title or _("Untitled document")), ""]
     if p.url:
-        out += [f"Source: {md_link('the document page on the OGP site', p.url)}", ""]
+        out += [_("Source: {link}").format(link=md_link(_("the document page on the OGP site"), p.url)), ""]
     if doc.members:
-        out += ["Listed by: " + ", ".join(md_text(s) for s in doc.members), ""]
+        out += [_("Listed by: {members}").format(members=", ".join(md_text(s) for s in doc.members)), ""]
     if p.summary:
         out += [md_text(p.summary), ""]
     if p.at_a_glance:
-        out += ["## At a glance", ""]
-        out += _table(["", "Value"], ([md_text(k), md_text(v)] for k, v in p.at_a_glance.items()))
+        out += ["## " + _("At a glance"), ""]
+        out += _table(["", _("Value")], ([md_text(k), md_text(v)] for k, v in p.at_a_glance.items()))
         out.append("")
     for sec in p.sections:
-        out += [f"## {md_text(sec.heading or 'Introduction')}", ""]
+        out += ["## " + md_text(sec.heading or _("Introduction")), ""]
         for para in (sec.text or "").split("\n\n"):
             if para.strip():
                 out += [md_text(para), ""]
     if doc.attachments:
-        out += ["## Files", ""]
+        out += ["## " + _("Files"), ""]
+        unnamed = _("file")
         for a in doc.attachments:
-            state = "on this device" if a.path else "not downloaded"
-            out.append(f"- {md_link(a.name or 'file', a.url)} ({state})")
+            state = _("on this device") if a.path else _("not downloaded")
+            out.append(f"- {md_link(a.name or unnamed, a.url)} ({state})")
     return safe_output("\n".join(out).rstrip("\n") + "\n")
 
 
@@ -345,4 +352,4 @@ def write_brief(
         except FileExistsError:
             continue
         return path
-    raise FileExistsError(f"too many briefs of {member.slug} in {folder} today; move some away")
+    raise FileExistsError(_("too many briefs of {slug} in {folder} today; move some away").format(slug=member.slug, folder=folder))

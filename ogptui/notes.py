@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ogptui.clean import clean_multiline, clean_text, fold
+from ogptui.i18n import N_, _
 from ogptui.model import NOTE_CAP, TARGET_KINDS, Bookmark, Commitment, Contact, Note, Resource
 from ogptui.store.notes import commitment_row as _commitment_row
 from ogptui.store.notes import contact_rows, member_names, member_row, resource_rows
@@ -42,7 +43,12 @@ _DOC_URL = re.compile(r"/documents/([A-Za-z0-9_-]+)/?$")
 
 # What a target is, when the cache is asked
 HERE, GONE, UNCACHED = "here", "gone", "uncached"
-STATE_TEXT = {HERE: "", GONE: "target gone from site", UNCACHED: "not in the cache (sync its member)"}
+STATE_TEXT = {HERE: "", GONE: N_("target gone from site"), UNCACHED: N_("not in the cache (sync its member)")}
+
+
+def state_words(state: str) -> str:
+    """What a target's state says to a person, in the interface language ("" when it is here)."""
+    return _(STATE_TEXT[state]) if STATE_TEXT[state] else ""
 
 
 class TargetError(ValueError):
@@ -326,7 +332,7 @@ class Entry:
         return self.target.member
 
     def state_text(self) -> str:
-        return STATE_TEXT[self.state]
+        return state_words(self.state)
 
     def to_dict(self) -> dict[str, Any]:
         return {

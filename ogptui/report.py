@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ogptui.clean import safe_output
+from ogptui.i18n import _, ngettext
 from ogptui.model import (
     COMMITMENT_DETAIL_LABELS,
     CommitmentPage,
@@ -21,50 +22,54 @@ from ogptui.model import (
 
 
 def _v(x: object) -> str:
-    return "unknown" if x in (None, "", []) else str(x)
+    return _("unknown") if x in (None, "", []) else str(x)
 
 
 def _section(title: str, lines: Iterable[str]) -> list[str]:
     body = list(lines)
-    return ["", title, "-" * len(title), *(body or ["(none on the page)"])]
+    return ["", title, "-" * len(title), *(body or [_("(none on the page)")])]
 
 
 def member_text(m: Member, freshness: str | None = None) -> str:
     cp = m.current_plan
     out = [m.name, "=" * len(m.name)]
     out.append(
-        f"{m.level.title()} member · Member since {_v(m.member_since)} · Action plan {_v(m.action_plan)}"
+        _("{level} member · Member since {since} · Action plan {plan}").format(
+            level=m.level.title(), since=_v(m.member_since), plan=_v(m.action_plan)
+        )
     )
     if freshness:
         out.append(freshness)
     out += _section(
-        "Current action plan",
+        _("Current action plan"),
         [
-            f"Years: {_v(cp.years)}   Plan: {_v(cp.number)}   Commitments: {_v(cp.commitment_count)}",
-            f"Policy area focus: {_v(cp.policy_area_focus)}",
+            _("Years: {years}   Plan: {plan}   Commitments: {n}").format(
+                years=_v(cp.years), plan=_v(cp.number), n=_v(cp.commitment_count)
+            ),
+            _("Policy area focus: {focus}").format(focus=_v(cp.policy_area_focus)),
             *([f"{cp.summary}"] if cp.summary else []),
-            *([f"More: {cp.summary_url}"] if cp.summary_url else []),
+            *([_("More: {url}").format(url=cp.summary_url)] if cp.summary_url else []),
         ],
     )
     out += _section(
-        f"Contacts ({len(m.contacts)})",
+        _("Contacts ({n})").format(n=len(m.contacts)),
         (
             "  ".join(x for x in (c.name, c.role or "", c.email or "", f"({c.side})" if c.side else "") if x)
             for c in m.contacts
         ),
     )
     out += _section(
-        f"Commitments ({commitment_count(len(m.commitments), cp.commitment_count, 'heading')})",
+        _("Commitments ({n})").format(n=commitment_count(len(m.commitments), cp.commitment_count, "heading")),
         (
             f"{c.id:<9} {c.year or '':<5} {c.title or ''}"
             + (f"  [{c.policy_area}]" if c.policy_area else "")
-            + (f"  status: {c.status}" if c.status else "")
-            + (f"  early results: {c.early_results}" if c.early_results else "")
+            + ("  " + _("status: {status}").format(status=c.status) if c.status else "")
+            + ("  " + _("early results: {results}").format(results=c.early_results) if c.early_results else "")
             for c in m.commitments
         ),
     )
     out += _section(
-        f"Resources ({len(m.resources)})",
+        _("Resources ({n})").format(n=len(m.resources)),
         (
             f"{r.year or '    '}  {r.title}  ({', '.join(x for x in (r.type, r.format) if x)})"
             for r in m.resources
@@ -73,42 +78,47 @@ def member_text(m: Member, freshness: str | None = None) -> str:
     perf = []
     for p in m.performance:
         if p.major is None and p.outstanding is None and p.starred is None:
-            perf.append(f"Action Plan {p.action_plan}: unknown (raw {p.raw})")
+            perf.append(_("Action Plan {plan}: unknown (raw {raw})").format(plan=p.action_plan, raw=p.raw))
         else:
             perf.append(
-                f"Action Plan {p.action_plan}: major {_v(p.major)}, outstanding {_v(p.outstanding)}, "
-                f"starred {_v(p.starred)}"
+                _("Action Plan {plan}: major {major}, outstanding {outstanding}, starred {starred}").format(
+                    plan=p.action_plan, major=_v(p.major), outstanding=_v(p.outstanding), starred=_v(p.starred)
+                )
             )
     perf += [f"{b.scope.title()} — {b.label}: {', '.join(map(str, b.raw))}" for b in m.benchmarks]
-    out += _section("Starred metrics (commitment performance)", perf)
-    part = [f"{p.phase.title()} · Action Plan {p.action_plan}: {_v(p.level)}" for p in m.participation]
-    out += _section("Public participation", part)
+    out += _section(_("Starred metrics (commitment performance)"), perf)
+    part = [
+        _("{phase} · Action Plan {plan}: {level}").format(phase=p.phase.title(), plan=p.action_plan, level=_v(p.level))
+        for p in m.participation
+    ]
+    out += _section(_("Public participation"), part)
+    none = _("none")
     out += _section(
-        "OGP Global Report (2019)",
-        (f"{g.area}: {', '.join(i or '—' for i in g.implications) or 'none'}" for g in m.global_report),
+        _("OGP Global Report (2019)"),
+        (f"{g.area}: {', '.join(i or '—' for i in g.implications) or none}" for g in m.global_report),
     )
-    out += _section("Recent posts", (f"{p.title}" + (f" — {p.teaser}" if p.teaser else "") for p in m.posts))
+    out += _section(_("Recent posts"), (f"{p.title}" + (f" — {p.teaser}" if p.teaser else "") for p in m.posts))
     if m.warnings:
-        out += _section("Parser warnings", m.warnings)
+        out += _section(_("Parser warnings"), m.warnings)
     return safe_output("\n".join(out))
 
 
 def commitment_text(c: CommitmentPage) -> str:
-    out = [f"{c.title or ''} ({c.id})", f"Member: {_v(c.member)}"]
+    out = [f"{c.title or ''} ({c.id})", _("Member: {member}").format(member=_v(c.member))]
     for label, key in COMMITMENT_DETAIL_LABELS:
         v = getattr(c, key)
-        out.append(f"{label}: {', '.join(v) if isinstance(v, list) and v else _v(v)}")
+        out.append(f"{_(label)}: {', '.join(v) if isinstance(v, list) and v else _v(v)}")
     if c.description:
-        out += _section("Description", [c.description])
+        out += _section(_("Description"), [c.description])
     return safe_output("\n".join(out))
 
 
 def document_text(d: DocumentPage) -> str:
-    out = [d.title or "(untitled document)"]
+    out = [d.title or _("(untitled document)")]
     if d.summary:
         out += ["", d.summary]
     if d.at_a_glance:
-        out += _section("At a glance", (f"{k}: {v}" for k, v in d.at_a_glance.items()))
+        out += _section(_("At a glance"), (f"{k}: {v}" for k, v in d.at_a_glance.items()))
     return safe_output("\n".join(out))
 
 
@@ -119,55 +129,57 @@ def document_report(doc: Document, texts: dict[str, list[str]] | None = None, fr
     from ogptui.units import human_size
 
     p = doc.page
-    title = p.title or "(untitled document)"
+    title = p.title or _("(untitled document)")
     out = [title, "=" * min(len(title), 100)]
     meta = []
     if doc.members:
-        meta.append("listed by " + ", ".join(doc.members))
+        meta.append(_("listed by {members}").format(members=", ".join(doc.members)))
     if freshness:
         meta.append(freshness)
     if meta:
         out.append(" · ".join(meta))
     if p.url:
-        out.append(f"Link: {p.url}")
+        out.append(_("Link: {url}").format(url=p.url))
     if p.summary:
         out += ["", p.summary]
     if p.at_a_glance:
         width = min(48, max(len(k) for k in p.at_a_glance))
-        out += _section("At a glance", (f"{k:<{width}}  {v}" for k, v in p.at_a_glance.items()))
+        out += _section(_("At a glance"), (f"{k:<{width}}  {v}" for k, v in p.at_a_glance.items()))
     for sec in p.sections:
-        heading = sec.heading or "Introduction"
+        heading = sec.heading or _("Introduction")
         out += ["", heading, "-" * min(len(heading), 100)]
         if sec.text:
             out.append(sec.text)
     if doc.attachments:
         lines = []
         for a in doc.attachments:
-            size = human_size(a.size) if a.size is not None else "size unknown"
+            size = human_size(a.size) if a.size is not None else _("size unknown")
             if a.path:
-                where = f"on this device: {a.path}"
+                where = _("on this device: {path}").format(path=a.path)
             elif a.error:
-                where = f"not on this device ({a.error})"
+                where = _("not on this device ({error})").format(error=a.error)
             else:
-                where = "not downloaded"
+                where = _("not downloaded")
+            pages = a.page_count or 0
             text = {
                 None: "",
-                "ok": f"; text read ({a.page_count} page{'s' if a.page_count != 1 else ''})",
-                "empty": "; no text layer (scanned?)",
-            }.get(a.text_status, f"; text not available ({a.text_error or a.text_status})")
+                "ok": ngettext("; text read ({n} page)", "; text read ({n} pages)", pages).format(n=a.page_count),
+                "empty": _("; no text layer (scanned?)"),
+            }.get(a.text_status, _("; text not available ({why})").format(why=a.text_error or a.text_status))
             lines.append(f"{a.name or a.url} ({size}) — {where}{text}")
             lines.append(f"    {a.url}")
-        out += _section(f"Files ({len(doc.attachments)})", lines)
+        out += _section(_("Files ({n})").format(n=len(doc.attachments)), lines)
         for a in doc.attachments:
             pages = (texts or {}).get(a.sha256 or "", [])
             for n, page in enumerate(pages, 1):
-                head = f"{a.name or a.url}, page {n}"
+                head = _("{name}, page {n}").format(name=a.name or a.url, n=n)
                 out += ["", head, "~" * min(len(head), 100), page]
     return safe_output("\n".join(out))
 
 
 def directory_text(d: DirectoryPage) -> str:
-    return safe_output("\n".join(f"{e.slug:<30} {e.name}  ({e.level or 'unknown level'})" for e in d.members))
+    unknown = _("unknown level")
+    return safe_output("\n".join(f"{e.slug:<30} {e.name}  ({e.level or unknown})" for e in d.members))
 
 
 def record_text(rec: object) -> str:

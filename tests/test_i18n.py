@@ -87,6 +87,21 @@ def test_every_shown_string_goes_through_the_catalogs():
     assert not found, "\n".join(found)
 
 
+def test_no_translation_call_hides_inside_an_f_string():
+    """Babel's extractor does not look inside f-strings: `f"{_('All')} {n}"` would be shown untranslated
+    and never reach the catalogs, so a literal inside `_()` in an f-string is refused everywhere (`_(label)`
+    of a string marked elsewhere with `N_()` is fine)."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                for inner in ast.walk(node):
+                    if (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id in MARKERS
+                            and inner.args and isinstance(inner.args[0], ast.Constant)):  # fmt: skip
+                        found.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
+    assert not found, found
+
+
 def test_the_scan_finds_an_unmarked_message(tmp_path):
     """The scan can fail: a notification and an f-string error written without `_()` are found, the same
     words inside `_()`, a docstring and a style are not."""

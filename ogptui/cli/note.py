@@ -54,9 +54,9 @@ def _target(store: Store, text: str, *, must_exist: bool = True) -> Target:
 
 
 def _header(target: Target, state: str) -> str:
-    from ogptui.notes import STATE_TEXT
+    from ogptui.notes import state_words
 
-    extra = f" ({STATE_TEXT[state]})" if STATE_TEXT[state] else ""
+    extra = f" ({state_words(state)})" if state_words(state) else ""
     member = f" · {target.member}" if target.member and target.kind != "member" else ""
     return f"{target.label()} [{target.key}]{member}{extra}"
 

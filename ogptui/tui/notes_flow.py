@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ogptui.i18n import _
-from ogptui.notes import HERE, STATE_TEXT, Target, describe, new_bookmark, new_note
+from ogptui.notes import HERE, Target, describe, new_bookmark, new_note, state_words
 from ogptui.store import StoreError, utcnow_ms
 from ogptui.store.notes import ANY_REV, NoteConflict
 
@@ -59,7 +59,7 @@ def edit_note(app: Any, target: Target | None, why_not: str = "") -> None:
         if text is not None:
             save_note(app, target, text, rev)
 
-    app.push_screen(NoteEditor(target, current, STATE_TEXT[state]), done)
+    app.push_screen(NoteEditor(target, current, state_words(state)), done)
 
 
 def save_note(app: Any, target: Target, text: str, rev: int | None) -> None:
@@ -169,9 +169,9 @@ async def open_target(app: Any, target: Target) -> None:
     hit = jump_hit(app, target)
     _target, state = describe(app.store, target)
     if hit is None or app.store.get_member(hit.member_slug) is None:
-        why = STATE_TEXT[state] or _("no member to show it in")
+        why = state_words(state) or _("no member to show it in")
         app.notify(f"{target.label()}: {why}.", severity="warning", markup=False)
         return
     if state != HERE:
-        app.notify(_("{label}: {state}; showing its member.").format(label=target.label(), state=STATE_TEXT[state]), severity="warning", markup=False)
+        app.notify(_("{label}: {state}; showing its member.").format(label=target.label(), state=state_words(state)), severity="warning", markup=False)
     await open_hit(app, hit)
