@@ -212,6 +212,19 @@ class Settings:
             raise
 
 
+def peek_setting(name: str, p: Paths | None = None) -> Any:
+    """One setting's value as the file holds it, checked by its rule; None when absent, bad or unreadable.
+    Reads only: unlike `Settings.load`, it never moves a bad file aside (the command that loads the
+    settings later does that, and says so)."""
+    try:
+        raw, problem = _read_json((p or paths()).settings)
+        if raw is None or name not in raw:
+            return None
+        return Settings.rules()[name].check(raw[name], f'"{name}"')
+    except (ValueError, KeyError, ConfigError, OSError):
+        return None
+
+
 def _read_json(path: Path) -> tuple[dict[str, Any] | None, str | None]:
     """(object, None), (None, None) when there is no file, or (None, what is wrong with it)."""
     try:

@@ -160,10 +160,10 @@ def document_report(doc: Document, texts: dict[str, list[str]] | None = None, fr
                 where = _("not on this device ({error})").format(error=a.error)
             else:
                 where = _("not downloaded")
-            n_pages = a.page_count or 0
+            read = ngettext("; text read ({n} page)", "; text read ({n} pages)", a.page_count or 0)
             text = {
                 None: "",
-                "ok": ngettext("; text read ({n} page)", "; text read ({n} pages)", n_pages).format(n=a.page_count),
+                "ok": read.format(n=a.page_count),
                 "empty": _("; no text layer (scanned?)"),
             }.get(a.text_status, _("; text not available ({why})").format(why=a.text_error or a.text_status))
             lines.append(f"{a.name or a.url} ({size}) — {where}{text}")

@@ -115,11 +115,9 @@ def _lang_option(argv: Sequence[str] | None) -> str | None:
 
 
 def _language_setting() -> str | None:
-    """The setting `language`, read without a word (`load_settings` says what is wrong with the file)."""
-    try:
-        return config.Settings.load().language or None
-    except Exception:  # an unusable data folder is reported by the command itself
-        return None
+    """The setting `language`, read without a word and without moving a bad file aside (the command's own
+    `load_settings` says what is wrong with the file)."""
+    return config.peek_setting("language") or None
 
 
 def _tolerate_any_encoding() -> None:
