@@ -244,3 +244,23 @@ def read_stdin(cap: int) -> str:
             _("the text on standard input is longer than {cap} characters; shorten it").format(cap=cap)
         )
     return data
+
+
+def region_arg(text: str) -> str:
+    """An OGP region named on the command line (`--region americas`), or a usage error."""
+    from ogptui.regions import parse_region
+
+    try:
+        return parse_region(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def level_arg(text: str) -> str:
+    """A member level named on the command line (`--level local`), or a usage error."""
+    from ogptui.regions import parse_level
+
+    try:
+        return parse_level(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None

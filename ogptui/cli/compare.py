@@ -8,33 +8,17 @@ from ogptui.cli.common import (
     EXIT_OK,
     AddCommand,
     UsageError,
+    level_arg,
     member_or_exit,
     open_store,
     out,
     print_json,
+    region_arg,
     write,
 )
 from ogptui.i18n import _
 
 MAX_MEMBERS = 40  # a comparison wider than this is not readable in a terminal (use --format csv in parts)
-
-
-def _region_arg(text: str) -> str:
-    from ogptui.regions import parse_region
-
-    try:
-        return parse_region(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-
-
-def _level_arg(text: str) -> str:
-    from ogptui.regions import parse_level
-
-    try:
-        return parse_level(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -88,12 +72,12 @@ def register(add: AddCommand) -> None:
     s.add_argument("slugs", nargs="*", metavar="SLUG", help=_("members to compare, e.g. peru chile colombia"))
     s.add_argument(
         "--region",
-        type=_region_arg,
+        type=region_arg,
         metavar="REGION",
         help=_("also every cached member of this OGP region (americas, europe, asia, africa, unknown)"),
     )
     s.add_argument(
-        "--level", type=_level_arg, metavar="LEVEL", help=_("with --region: national (default) or local members")
+        "--level", type=level_arg, metavar="LEVEL", help=_("with --region: national (default) or local members")
     )
     s.add_argument("--json", action="store_true", help=_("print the table as JSON (= --format json)"))
     s.add_argument("--format", choices=["text", "csv", "json"], help=_("text (default, with bars), csv or json"))

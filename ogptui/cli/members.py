@@ -10,11 +10,13 @@ from ogptui.cli.common import (
     AddCommand,
     UsageError,
     arg_type,
+    level_arg,
     load_settings,
     now,
     open_store,
     out,
     print_json,
+    region_arg,
 )
 from ogptui.i18n import _
 
@@ -81,24 +83,6 @@ def _by_region(rows: list, region_of: dict[str, str]) -> int:
     return EXIT_OK
 
 
-def _region_arg(text: str) -> str:
-    from ogptui.regions import parse_region
-
-    try:
-        return parse_region(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-
-
-def _level_arg(text: str) -> str:
-    from ogptui.regions import parse_level
-
-    try:
-        return parse_level(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-
-
 def cmd_watch(args: argparse.Namespace) -> int:
     from ogptui.store import StoreError
 
@@ -129,11 +113,11 @@ def register(add: AddCommand) -> None:
     s.add_argument("--json", action="store_true", help=_("print as JSON"))
     s.add_argument(
         "--region",
-        type=_region_arg,
+        type=region_arg,
         metavar="REGION",
         help=_("only this OGP region (americas, europe, asia, africa, unknown)"),
     )
-    s.add_argument("--level", type=_level_arg, metavar="LEVEL", help=_("only national or local members"))
+    s.add_argument("--level", type=level_arg, metavar="LEVEL", help=_("only national or local members"))
     s.add_argument("--by-region", action="store_true", help=_("group by region and level, with counts"))
 
     s = add("watch", cmd_watch, _("Add members to the watchlist (what `ogptui sync` refreshes by default)."))
