@@ -28,7 +28,7 @@ from tests.crashkit import (
 )
 from tests.tuikit import make_app, notified
 
-STALL_MS = 100
+STALL_MS = 1000  # a reader blocked by a lock waits BUSY_TIMEOUT (seconds); 100 ms failed on a loaded 2-core machine
 MEMBERS, COMMITMENTS, RESOURCES = 50, 12, 40  # per member: 651 commitment pages, 2,000 resources in all
 
 
