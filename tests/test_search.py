@@ -277,6 +277,7 @@ def test_migration_rebuilds_index_from_tables(store):
     )
     _cache_v2(store.cache)
     _search_v4(store.cache)  # the index as the current schema has it
+    store.cache.execute("ALTER TABLE search_docs ADD COLUMN language TEXT")  # (cache v6)
     store.cache.execute("COMMIT")
     after = sorted(tuple(r) for r in store.cache.execute("SELECT * FROM search_docs ORDER BY id"))
     strip = [tuple(x for x in r[1:]) for r in before]

@@ -90,6 +90,8 @@ def _as_schema_4(path) -> int:
         "DELETE FROM search_docs WHERE kind NOT IN ('member', 'commitment', 'resource', 'contact', 'document')"
     )
     conn.execute("ALTER TABLE http_state DROP COLUMN confirmed_at")
+    conn.execute("DROP TABLE translations")  # (cache v6)
+    conn.execute("ALTER TABLE search_docs DROP COLUMN language")
     conn.execute("PRAGMA user_version = 4")
     conn.commit()
     n = conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ogptui.model import Member
+from ogptui.store import translations
 from ogptui.store.db import Database
 from ogptui.store.rows import CHILD_TABLES, member_from_rows, search_rows
 
@@ -45,15 +46,18 @@ def member_docs(db: Database, member: Member) -> list[dict[str, Any]]:
 
 
 def replace_member_docs(db: Database, member: Member | str) -> None:
-    """Replace a member's search rows (not its documents'); inside the caller's transaction."""
+    """Replace a member's search rows (not its documents'), in every language it is cached in; inside the
+    caller's transaction. A `member` record given must be its primary one (else give the slug)."""
     slug = member if isinstance(member, str) else member.slug
     db.execute("DELETE FROM search_docs WHERE member_slug = ? AND kind != 'document'", [slug])
     loaded = load_member(db, member) if isinstance(member, str) else member
     if loaded is not None:
         db.insert("search_docs", member_docs(db, loaded))
+        if more := translations.search_docs(db, slug):
+            db.insert("search_docs", more)
 
 
-def rebuild_search_docs(db: Database) -> int:
+def rebuild_search_docs(db: Database, *, translated: bool = True) -> int:
     """Rebuild every member-side search row from the stored records (inside the caller's transaction);
     documents' rows stay. Returns the number of rows written."""
     db.execute("DELETE FROM search_docs WHERE kind != 'document'")
@@ -62,4 +66,6 @@ def rebuild_search_docs(db: Database) -> int:
         member = load_member(db, slug)
         if member is not None:
             n += db.insert("search_docs", member_docs(db, member))
+            if translated and (more := translations.search_docs(db, slug)):
+                n += db.insert("search_docs", more)
     return n

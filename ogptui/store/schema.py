@@ -340,10 +340,33 @@ def _cache_v5(db: Database) -> None:
     # members, commitments, resources and contacts (`rows.search_rows`): rebuild every search row.
     from ogptui.store.docs import rebuild_search_docs
 
-    rebuild_search_docs(db)
+    rebuild_search_docs(db, translated=False)  # (translations and their rows came in v6)
 
 
-CACHE_MIGRATIONS = [_cache_v1, _cache_v2, _cache_v3, _cache_v4, _cache_v5]
+def _cache_v6(db: Database) -> None:
+    # Data language (issue 17): the member and commitment tables hold each record in its *primary* language
+    # (the first it was synced in); every other language a record was synced in is one row here, the record
+    # as its table rows (JSON: {"row": …, "children": {table: rows}}), so one codec (`store.rows`) reads both.
+    # Search rows say which language they are in (NULL: the primary record's).
+    db.script(
+        """
+        CREATE TABLE translations (
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            language TEXT NOT NULL,
+            member_slug TEXT NOT NULL,
+            record TEXT NOT NULL,
+            record_hash TEXT,
+            fetched_at TEXT,
+            PRIMARY KEY (kind, key, language)
+        );
+        CREATE INDEX translations_member ON translations(member_slug);
+        ALTER TABLE search_docs ADD COLUMN language TEXT;
+        """
+    )
+
+
+CACHE_MIGRATIONS = [_cache_v1, _cache_v2, _cache_v3, _cache_v4, _cache_v5, _cache_v6]
 
 
 def _user_v1(db: Database) -> None:

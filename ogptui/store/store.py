@@ -24,7 +24,7 @@ from typing import Any
 from ogptui import config
 from ogptui.clean import clean_text
 from ogptui.model import Commitment, CommitmentPage, Member, clean_record, stable_hash
-from ogptui.store import backup, docs, opening
+from ogptui.store import backup, docs, opening, translations
 from ogptui.store import db as dbmod
 from ogptui.store.db import Database
 from ogptui.store.documents import DocumentStore
@@ -41,6 +41,7 @@ from ogptui.store.rows import (
     diff_members,
     member_row,
 )
+from ogptui.store.translations import lang_of
 from ogptui.urls import slug_problem
 
 DATA_TABLES = ("members", *CHILD_TABLES, "commitment_details")
@@ -281,8 +282,10 @@ class Store(DocumentStore):
         now = utcnow()
         with self._write() as db:
             row = db.execute(
-                "SELECT record_hash, embedded, gone_at FROM members WHERE slug = ?", [member.slug]
+                "SELECT record_hash, embedded, gone_at, language FROM members WHERE slug = ?", [member.slug]
             ).fetchone()
+            if row is not None and lang_of(row[3]) != lang_of(member.language):
+                return self._write_translation(db, member, new_hash, http, run_id, now, force=force)
             changed = (
                 force or row is None or row[0] != new_hash or bool(row[1]) != embedded or row[2] != gone_at
             )
@@ -319,6 +322,33 @@ class Store(DocumentStore):
                 )
         return result
 
+    def _write_translation(
+        self,
+        db: Database,
+        member: Member,
+        new_hash: str,
+        http: dict[str, Any] | None,
+        run_id: int | None,
+        now: str,
+        *,
+        force: bool,
+    ) -> WriteResult:
+        """`write_member` of a page in another language than the member's primary record (see
+        `store.translations`): kept beside it, its changes logged and its words indexed. Same transaction."""
+        result = WriteResult(written=False)
+        if force or translations.member_hash(db, member.slug, lang_of(member.language)) != new_hash:
+            old = translations.put_member(db, member, new_hash)
+            changes = diff_members(old, member)
+            tag = f"[{lang_of(member.language)}] "
+            changes = [Change(c.action, c.kind, c.key, tag + c.summary) for c in changes]
+            result = WriteResult(written=True, rows=1, changes=changes)
+            docs.replace_member_docs(db, member.slug)
+            self._record_changes(db, run_id, member, changes, now)
+        if http is not None:
+            row = {**http, "kind": "translation", "member_slug": member.slug, "record_hash": new_hash}
+            self._upsert_http(db, row, now)
+        return result
+
     def write_commitment(
         self,
         page: CommitmentPage,
@@ -340,9 +370,19 @@ class Store(DocumentStore):
         now = utcnow()
         with self._write() as db:
             old = db.execute(
-                "SELECT record_hash FROM commitment_details WHERE id = ?", [row["id"]]
+                "SELECT record_hash, language FROM commitment_details WHERE id = ?", [row["id"]]
             ).fetchone()
             result = WriteResult(written=False)
+            primary = translations.member_language(db, member_slug) or (lang_of(old[1]) if old else None)
+            if primary is not None and primary != lang_of(page.language):
+                if translations.put_detail(db, row, lang_of(page.language)) or force:
+                    if reindex:
+                        translations.reindex_detail(db, member_slug, row, lang_of(page.language))
+                    result = WriteResult(written=True, rows=1)
+                if http is not None:
+                    fields = {**http, "kind": "commitment", "member_slug": member_slug, "record_hash": new_hash}
+                    self._upsert_http(db, fields, now)
+                return result
             if force or old is None or old[0] != new_hash:
                 db.upsert("commitment_details", row, pk="id")
                 name = self._member_name(member_slug)
@@ -379,7 +419,7 @@ class Store(DocumentStore):
         sql = """
             SELECT s.id AS doc, c.* FROM search_docs s
             JOIN commitments c ON c.member_slug = s.member_slug AND c.id = s.ref
-            WHERE s.ident = ? COLLATE NOCASE AND s.kind = 'commitment'
+            WHERE s.ident = ? COLLATE NOCASE AND s.kind = 'commitment' AND s.language IS NULL
         """
         for r in list(db.query(sql, [detail["id"]])):
             c = Commitment(r["id"], r["title"], r["year"], r["policy_area"], r["url"])
@@ -579,12 +619,18 @@ class Store(DocumentStore):
     def _load_member(self, slug: str) -> Member | None:
         return docs.load_member(self.cache, slug)
 
-    def get_member(self, slug: str) -> Member | None:
-        """A member with its children; commitments carry their page details when synced."""
+    def get_member(self, slug: str, language: str | None = None) -> Member | None:
+        """A member with its children; commitments carry their page details when synced.
+
+        With `language`, the member as synced in that language when it is cached so; otherwise (and without
+        `language`) its primary record. The record's own `language` says which one came back, so a screen
+        can say "shown in English: not synced in Spanish".
+        """
         slug = slug.strip().lower()
         m = self._load_member(slug)
         if m is None:
             return None
+        details: dict[str, dict[str, Any]] = {}
         if m.commitments:
             details = {
                 r["id"]: r
@@ -593,13 +639,25 @@ class Store(DocumentStore):
                     [slug],
                 )
             }
-            for c in m.commitments:
-                if c.id.upper() in details:
-                    apply_detail(c, details[c.id.upper()])
+        if language and lang_of(m.language) != language:
+            other = translations.get_member(self.cache, slug, language)
+            if other is not None:
+                return translations.with_details(self.cache, other, details)
+        for c in m.commitments:
+            if c.id.upper() in details:
+                apply_detail(c, details[c.id.upper()])
         return m
 
-    def get_commitment(self, slug: str, commitment_id: str) -> Commitment | None:
-        m = self.get_member(slug)
+    def member_languages(self, slug: str) -> list[str]:
+        """The languages a member is cached in, its primary record's first ([] when not cached)."""
+        return translations.languages(self.cache, slug.strip().lower())
+
+    def member_language(self, slug: str) -> str | None:
+        """The language of a member's primary record (None when it is not cached)."""
+        return translations.member_language(self.cache, slug.strip().lower())
+
+    def get_commitment(self, slug: str, commitment_id: str, language: str | None = None) -> Commitment | None:
+        m = self.get_member(slug, language)
         if m is None:
             return None
         for c in m.commitments:
