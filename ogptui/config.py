@@ -96,6 +96,8 @@ RUN_DEADLINE = NumberRange(0, 7 * 24 * 3600, unit=" of seconds")
 DOCUMENTS = Choice("none", "pages", "all")
 LANGUAGE = Choice("", "en", "es", "fr")
 LANGUAGE.what = 'one of "en", "es", "fr", or "" (follow the locale)'
+CONTENT_LANGUAGE = Choice("same", "en", "es", "fr")
+CONTENT_LANGUAGE.what = 'one of "same" (as the interface), "en", "es", "fr"'
 MAX_FILE_MB = IntRange(1, 10_000)
 FILES_BUDGET_MB = IntRange(1, 10_000_000)
 MAX_AGE_DAYS = IntRange(0, 3650)
@@ -135,6 +137,9 @@ class Settings:
     # The interface language: "en", "es", "fr", or "" to follow the locale (LC_ALL, LC_MESSAGES, LANG);
     # `--lang` overrides it for one run.
     language: str = setting("", LANGUAGE)
+    # The language of the OGP pages sync fetches (`/es/…`, `/fr/…`) and screens show: "same" = the
+    # interface language. A member not synced in it is shown in a language it is cached in, with a note.
+    content_language: str = setting("same", CONTENT_LANGUAGE)
     # Not settings: what loading found wrong (one sentence each), and what `save` must keep as it was.
     notices: list[str] = field(default_factory=list, repr=False, compare=False, metadata={})
     _kept: dict[str, Any] = field(default_factory=dict, repr=False, compare=False, metadata={})

@@ -77,3 +77,23 @@ def resolve(option: str | None, setting: str | None, environ: Mapping[str, str] 
         if choice:
             return choice
     return from_locale(environ) or "en"
+
+
+def content_language(setting: str | None) -> str:
+    """The language of the site's pages to sync and show: the setting `content_language`, where "same"
+    (or nothing) means the interface language."""
+    return setting if setting in LANGUAGES else language()
+
+
+# The languages as words in a sentence ("shown in English"), translated where shown.
+LANGUAGE_WORDS = {"en": N_("English"), "es": N_("Spanish"), "fr": N_("French")}
+
+
+def fallback_note(shown: str | None, wanted: str) -> str | None:
+    """"shown in English: not synced in Spanish" when a record is not in the language asked for; else None."""
+    shown = shown or "en"
+    if shown == wanted or shown not in LANGUAGE_WORDS or wanted not in LANGUAGE_WORDS:
+        return None
+    return _("shown in {shown}: not synced in {wanted}").format(
+        shown=_(LANGUAGE_WORDS[shown]), wanted=_(LANGUAGE_WORDS[wanted])
+    )

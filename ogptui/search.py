@@ -64,6 +64,7 @@ class Hit:
     year: int | None
     type: str | None  # resource type, commitment policy area, contact side, member level
     place: str | None = None  # in a document: where the words are (a section heading, "PDF page 4")
+    language: str | None = None  # the language of the member page it is from, when not the primary record's
 
     def to_dict(self) -> dict[str, Any]:
         """The `ogptui search --json` shape (a document hit adds `place`: where in it the words are)."""
@@ -78,6 +79,8 @@ class Hit:
         }
         if self.kind == "document":
             d["place"] = self.place
+        if self.language:
+            d["language"] = self.language  # found in the member's page in this language
         return d
 
 
@@ -125,7 +128,7 @@ def search(
         hits, rows = _hits(store, ranked, f)
     except sqlite3.OperationalError:  # e.g. a damaged index: no results rather than a crash
         return notes
-    hits = _one_per_document(store, hits)
+    hits = _one_per_target(store, hits)
     limit -= len(notes)
     ids = {t for t in words if COMMITMENT_ID.fullmatch(t)}
     # An exact commitment ID beats anything that merely mentions it.
@@ -257,26 +260,27 @@ def _hits(
             score=round(-float(rank), 4),
             year=r["year"],
             type=r["type"],
+            language=r.get("language"),
         )
         hits.append(hit)
         docs[id(hit)] = r
     return hits, docs
 
 
-def _one_per_document(store: Store, hits: list[Hit]) -> list[Hit]:
+def _one_per_target(store: Store, hits: list[Hit]) -> list[Hit]:
     """A document matches once, at its best place (its title, a section, a page of an attachment); the
-    hit carries the document's title whichever row matched."""
+    hit carries the document's title whichever row matched. Likewise a commitment (a resource, …) cached in
+    several languages matches once, in its best-matching language."""
     docs = [h for h in hits if h.kind == "document"]
-    if not docs:
-        return hits
-    titles = store.document_titles(h.ref for h in docs)
-    seen: set[str] = set()
+    titles = store.document_titles(h.ref for h in docs) if docs else {}
+    seen: set[tuple[str, str, str]] = set()
     out = []
     for h in hits:  # best first
+        key = (h.kind, h.member_slug, h.ref)
+        if key in seen:  # a document's other places; a member's row in another cached language
+            continue
+        seen.add(key)
         if h.kind == "document":
-            if h.ref in seen:
-                continue
-            seen.add(h.ref)
             h.title = titles.get(h.ref, h.title or h.ref)
         out.append(h)
     return out

@@ -34,6 +34,7 @@ from urllib.parse import urljoin
 
 from ogptui import config
 from ogptui.clean import clean_text
+from ogptui.i18n import LANGUAGE_NAMES, content_language
 from ogptui.model import DirectoryPage, PageRejected
 from ogptui.seed import open_store
 from ogptui.source import FetchError, FetchResult, Source, same_site
@@ -71,6 +72,8 @@ class SyncSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)
     gone: list[str] = field(default_factory=list)
     moved: list[tuple[str, str]] = field(default_factory=list)  # (member slug or "slug ID", moved to)
+    language: str = "en"  # the language of the pages asked for (setting content_language)
+    untranslated: list[str] = field(default_factory=list)  # members with no page in `language`: English kept
     skipped: int = 0  # already done by an interrupted run this one resumed
     commitments_updated: int = 0
     commitments_failed: int = 0
@@ -123,6 +126,9 @@ class SyncSummary:
             s += f"; {n} older file{'s' if n != 1 else ''} of unwatched members removed (files budget)"
         if self.not_due:
             s += f"; {self.not_due} pages checked recently not re-checked (`ogptui sync --full` checks them)"
+        if self.untranslated:
+            name = LANGUAGE_NAMES.get(self.language, self.language)
+            s += f"; not published in {name} (the English page was synced): " + ", ".join(self.untranslated)
         if self.moved:
             s += "; moved on the site: " + ", ".join(f"{a} → {b}" for a, b in self.moved)
         if self.retries:
@@ -190,6 +196,7 @@ class Syncer(DocumentSync):
         watched: set[str] | None = None,
         full: bool = False,
         max_age_days: float = 0,
+        language: str = "en",
     ):
         self._init_documents(
             documents_for, max_file_mb=max_file_mb, files_budget_mb=files_budget_mb, watched=watched
@@ -202,7 +209,8 @@ class Syncer(DocumentSync):
         self.source = source
         self.on_event = on_event or (lambda e: None)
         self.validators = validators
-        self.summary = SyncSummary(source=source.base_url)
+        self.language = language  # of the pages fetched: `/es/…`, `/fr/…` ("en": the site's own paths)
+        self.summary = SyncSummary(source=source.base_url, language=language)
         self.run_id: int | None = None
         self.done = 0
         self.total = 0
@@ -356,24 +364,34 @@ class Syncer(DocumentSync):
         """Queue a member's commitment pages that are due, then its documents (when the plan gives it
         documents). Due: see `sync_checks.due`; the member's record time says when its page last changed
         (`changed`: it changed in this run)."""
-        member = self.store.get_member(slug)
+        member = self.store.get_member(slug, self.language)
         if member is None:
             return
-        jobs = {self._commitment_url(slug, c.id, c.url): c for c in member.commitments}
+        lang = member.language or "en"
+        jobs = {self._commitment_url(slug, c.id, c.url, lang): c for c in member.commitments}
         for url in self._due_urls(list(jobs), member.fetched_at, changed):
             c = jobs[url]
             self._enqueue(_COMMITMENT, ("commitment", slug, c.id, c.url))
         self._enqueue_documents(slug, member.resources, member.fetched_at, changed)
 
-    def _commitment_url(self, slug: str, cid: str, href: str | None) -> str:
+    def _commitment_url(self, slug: str, cid: str, href: str | None, lang: str = "en") -> str:
         if href and same_site(href, self.source.base_url):
             return href
-        return self.url(f"/members/{slug}/commitments/{cid}/")
+        return self.url(f"{_prefix(lang)}/members/{slug}/commitments/{cid}/")
+
+    def _kind(self, slug: str, lang: str) -> str:
+        """The http_state kind of a member page in `lang`: "member" for the page of its primary record (or
+        of a member not cached yet), "translation" for another language's."""
+        primary = self.store.member_language(slug)
+        return "member" if primary is None or primary == lang else "translation"
 
     # ---- one member ---------------------------------------------------------------------------
-    async def sync_member(self, slug: str, resume_since: str | None) -> None:
-        """Fetch, check and store one member page; queue its commitment pages when it is done."""
-        url = self.url(f"/members/{slug}/")
+    async def sync_member(self, slug: str, resume_since: str | None, lang: str | None = None) -> None:
+        """Fetch, check and store one member page (in the run's language: when the site has no page in it,
+        the English page instead); queue its commitment pages when it is done."""
+        lang = lang or self.language
+        url = self.url(f"{_prefix(lang)}/members/{slug}/")
+        kind = self._kind(slug, lang)
         if resume_since and _done_since(self.store.http_state(url), resume_since):
             self.summary.skipped += 1
             self._member_finished("member_done", slug, f"{slug}: already synced by the interrupted run")
@@ -383,19 +401,24 @@ class Syncer(DocumentSync):
         try:
             res, state = await self._get(url)
         except FetchError as e:
-            self._fail(url, slug, e.message, "member")
+            self._fail(url, slug, e.message, kind)
             self.summary.failed.append((slug, e.message))
             self._member_finished("member_failed", slug, e.message)
             return
         moved = _moved_member(slug, res.final_url)
         if moved:
-            self.store.record_moved(url, kind="member", member_slug=slug, moved_to=moved)
+            self.store.record_moved(url, kind=kind, member_slug=slug, moved_to=moved)
             self.summary.moved.append((slug, moved))
             self._member_finished(
                 "member_done",
                 slug,
                 f"{slug}: moved to {moved} on the site (renamed or merged); kept as it was",
             )
+            return
+        if res.status in (404, 410) and lang != "en":  # not published in this language: the English page
+            self.store.note_http(url, kind=kind, member_slug=slug, status=res.status, last_error="not published")
+            self.summary.untranslated.append(slug)
+            await self.sync_member(slug, resume_since, "en")
             return
         if res.status in (404, 410):
             gone = self.store.record_not_found(url, slug, res.status)
@@ -416,10 +439,12 @@ class Syncer(DocumentSync):
             rec = _parse_member(res, url, slug)  # parse_page validates the record (once)
         except PageRejected as e:
             reason = f"unusable page: {e.reason}"
-            self._fail(url, slug, reason, "member")
+            self._fail(url, slug, reason, kind)
             self.summary.failed.append((slug, reason))
             self._member_finished("member_failed", slug, reason)
             return
+        if lang != "en" and rec.language != lang:  # e.g. redirected to the English page
+            self.summary.untranslated.append(slug)
         result = self.store.write_member(rec, http=self._http_ok(res, state), run_id=self.run_id)
         if result.written:
             self.summary.updated += 1
@@ -645,6 +670,11 @@ def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
     return out
 
 
+def _prefix(lang: str) -> str:
+    """The site's path prefix of a language: "" for English (its own paths), "/es" and "/fr" otherwise."""
+    return "" if lang == "en" else f"/{lang}"
+
+
 def _slug_problem(slug: str) -> str | None:
     """Why `slug` cannot name a member page (None when it can): the same rule as `ogptui sync SLUG`."""
     try:
@@ -713,6 +743,7 @@ async def run_sync(
     documents: str | None = None,
     document_slugs: list[tuple[str, str]] | None = None,
     full: bool = False,
+    language: str | None = None,
 ) -> SyncSummary:
     """Sync members into `store`. `deadline` (seconds, default: the `run_deadline` setting) bounds the run.
 
@@ -721,6 +752,7 @@ async def run_sync(
     documents (pages and files), no member pages (the reader's "fetch this document now").
     Member pages are checked on every run; commitment and document pages (and files) when due (see
     `sync_checks.due`, setting `max_age_days`), or all of them with `full` (`ogptui sync --full`).
+    Pages are fetched in `language` (default: the setting `content_language`).
     """
     if documents is not None and documents not in DOCUMENT_MODES:
         raise ValueError(f"documents must be one of {', '.join(DOCUMENT_MODES)}, not {documents!r}")
@@ -751,6 +783,7 @@ async def run_sync(
             watched=watched,
             full=full,
             max_age_days=settings.max_age_days,
+            language=language or content_language(settings.content_language),
         )
         if not plan.slugs and not plan.documents and plan.target != "--all":
             syncer.summary.message = (

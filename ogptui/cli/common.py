@@ -134,8 +134,9 @@ def load_settings() -> config.Settings:
     return settings
 
 
-def member_or_exit(store: Store, slug: str) -> Member:
-    m = store.get_member(slug)
+def member_or_exit(store: Store, slug: str, language: str | None = None) -> Member:
+    """A cached member (in `language` when it is cached so, see `Store.get_member`), or a usage error."""
+    m = store.get_member(slug, language)
     if m is None:
         hint = store.find_slug(slug)
         more = (

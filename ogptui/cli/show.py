@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from ogptui import config
 from ogptui.cli.common import (
     EXIT_OK,
     AddCommand,
     UsageError,
+    arg_type,
     load_settings,
     member_or_exit,
     now,
@@ -16,7 +18,7 @@ from ogptui.cli.common import (
     print_json,
     write,
 )
-from ogptui.i18n import _
+from ogptui.i18n import _, content_language, fallback_note
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -28,10 +30,14 @@ def cmd_show(args: argparse.Namespace) -> int:
         raise UsageError(_("--json and --format {fmt} disagree; give one of them").format(fmt=fmt))
     if args.table and fmt != "csv":
         raise UsageError(_("--table only applies to --format csv"))
-    stale = load_settings().stale_hours
+    settings = load_settings()
+    stale = settings.stale_hours
+    want = content_language(args.content_language or settings.content_language)
     with open_store() as store:
-        m = member_or_exit(store, args.slug)
-        fresh = str(freshness_text(store.freshness(m.slug), now(), stale))
+        m = member_or_exit(store, args.slug, want)
+        fresh = str(freshness_text(store.freshness(m.slug, m), now(), stale))
+        if note := fallback_note(m.language, want):
+            fresh += f" ({note})"
         pages = _commitment_pages_text(store, m.slug)
         offline = store.documents_cached(r.document for r in m.resources)
         summaries = store.document_summaries(r.document for r in m.resources) if fmt == "md" else {}
@@ -77,6 +83,12 @@ def register(add: AddCommand) -> None:
         "show", cmd_show, _("Print a cached member: overview, contacts, commitments, resources, metrics.")
     )
     s.add_argument("slug", help=_("member slug, e.g. peru"))
+    s.add_argument(
+        "--content-language",
+        type=arg_type(config.CONTENT_LANGUAGE, "content_language"),
+        metavar="LANG",
+        help=_("the member as synced in this language: en, es, fr or same (default: the setting)"),
+    )
     s.add_argument("--json", action="store_true", help=_("print the member record as JSON (= --format json)"))
     s.add_argument(
         "--format",

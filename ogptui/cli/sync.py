@@ -24,7 +24,7 @@ from ogptui.cli.common import (
     print_changes,
     say,
 )
-from ogptui.i18n import _
+from ogptui.i18n import _, content_language
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
@@ -54,6 +54,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
                     settings=settings,
                     documents=args.documents,
                     full=args.full,
+                    language=content_language(args.content_language) if args.content_language else None,
                 )
             )
         except KeyboardInterrupt:  # Ctrl-C: the run recorded itself as interrupted, with what it stored
@@ -121,6 +122,13 @@ def register(add: AddCommand) -> None:
         ),
     )
     s.add_argument("--quiet", action="store_true", help=_("no progress output"))
+    s.add_argument(
+        "--content-language",
+        type=arg_type(config.CONTENT_LANGUAGE, "content_language"),
+        metavar="LANG",
+        help=_("fetch the site's pages in this language: en, es (/es/…), fr (/fr/…) or same as the interface "
+               "(default: the setting content_language)"),  # fmt: skip
+    )
     s.add_argument(
         "--full",
         action="store_true",

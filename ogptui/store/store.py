@@ -677,14 +677,16 @@ class Store(DocumentStore):
                COALESCE(h.confirmed_at, CASE WHEN h.last_error IS NULL THEN h.checked_at END) AS confirmed_at
                {extra}
         FROM members m
-        LEFT JOIN http_state h ON h.member_slug = m.slug AND h.kind = 'member'
+        LEFT JOIN http_state h ON {join}
         {where}
     """
+    _PRIMARY_PAGE = "h.member_slug = m.slug AND h.kind = 'member'"
 
     def list_members(self, slug: str | None = None) -> list[MemberSummary]:
         """Every member (by name), or only `slug`'s summary."""
         watched = set(self.watchlist())
         sql = self._FRESHNESS_SQL.format(
+            join=self._PRIMARY_PAGE,
             extra=""",
                (SELECT count(*) FROM commitments c WHERE c.member_slug = m.slug) AS ncommit,
                (SELECT count(*) FROM resources r WHERE r.member_slug = m.slug) AS nres""",
@@ -721,11 +723,16 @@ class Store(DocumentStore):
         row = self.cache.execute(sql).fetchone()
         return row[0] if row else None
 
-    def freshness(self, slug: str) -> Freshness | None:
-        sql = self._FRESHNESS_SQL.format(extra="", where="WHERE m.slug = ?")
-        for r in self.cache.query(sql, [slug]):
+    def freshness(self, slug: str, shown: Member | None = None) -> Freshness | None:
+        """How old a member's data is. With `shown` (a translation `get_member` returned), the age of that
+        language's page: its own fetch time and the checks of its own URL."""
+        translated = shown is not None and lang_of(shown.language) != self.member_language(slug)
+        join = "h.url = ?" if translated else self._PRIMARY_PAGE
+        sql = self._FRESHNESS_SQL.format(join=join, extra="", where="WHERE m.slug = ?")
+        params = [shown.source_url, slug] if shown is not None and translated else [slug]
+        for r in self.cache.query(sql, params):
             return Freshness(
-                fetched_at=r["fetched_at"],
+                fetched_at=shown.fetched_at if shown is not None and translated else r["fetched_at"],
                 checked_at=r["checked_at"],
                 last_error=r["last_error"],
                 failures=r["failures"],

@@ -70,7 +70,8 @@ def put_member(db: Database, m: Member, record_hash: str) -> Member | None:
 
 def member_hash(db: Database, slug: str, language: str) -> str | None:
     row = db.execute(
-        "SELECT record_hash FROM translations WHERE kind = 'member' AND key = ? AND language = ?", [slug, language]
+        "SELECT record_hash FROM translations WHERE kind = 'member' AND key = ? AND language = ?",
+        [slug, language],
     ).fetchone()
     return row[0] if row else None
 
@@ -97,8 +98,14 @@ def put_detail(db: Database, row: dict[str, Any], language: str) -> bool:
     db.execute(
         "INSERT OR REPLACE INTO translations (kind, key, language, member_slug, record, record_hash, fetched_at) "
         "VALUES ('commitment', ?, ?, ?, ?, ?, ?)",
-        [row["id"], language, row.get("member_slug") or "", json.dumps(row, ensure_ascii=False),
-         row["record_hash"], row.get("fetched_at")],  # fmt: skip
+        [
+            row["id"],
+            language,
+            row.get("member_slug") or "",
+            json.dumps(row, ensure_ascii=False),
+            row["record_hash"],
+            row.get("fetched_at"),
+        ],  # fmt: skip
     )
     return True
 
@@ -133,7 +140,8 @@ def search_docs(db: Database, slug: str) -> list[dict[str, Any]]:
     """The search rows of every translation of a member, each with its `language`."""
     out: list[dict[str, Any]] = []
     rows = db.execute(
-        "SELECT language, record FROM translations WHERE kind = 'member' AND key = ? ORDER BY language", [slug]
+        "SELECT language, record FROM translations WHERE kind = 'member' AND key = ? ORDER BY language",
+        [slug],
     ).fetchall()
     for language, record in rows:
         m = _decode_member(record)
@@ -161,4 +169,3 @@ def reindex_detail(db: Database, slug: str | None, row: dict[str, Any], language
                 "AND language = ?",
                 [*new.values(), slug, c.id, language],
             )
-

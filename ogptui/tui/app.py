@@ -320,6 +320,23 @@ class OgpApp(App[int]):
         langs = i18n.LANGUAGES
         await self.set_language(langs[(langs.index(i18n.language()) + 1) % len(langs)])
 
+    def action_cycle_content_language(self) -> None:
+        """The next data language (as the interface → en → es → fr): the member shown is read again in it
+        (from the cache; `s`/`w` sync fetches its pages in it); kept in settings."""
+        choices = config.CONTENT_LANGUAGE.words
+        self.settings.content_language = choices[(choices.index(self.settings.content_language) + 1) % len(choices)]
+        self._save_settings()
+        shown = i18n.content_language(self.settings.content_language)
+        for screen in self.screen_stack:
+            if callable(reload := getattr(screen, "reload", None)):
+                reload()
+        name = i18n.LANGUAGE_NAMES[shown]
+        if self.settings.content_language == "same":
+            text = _("Data language: as the interface ({name})").format(name=name)
+        else:
+            text = _("Data language: {name}").format(name=name)
+        self.notify(text, markup=False)
+
     async def set_language(self, lang: str) -> None:
         """Switch the interface language: bindings are relabelled and the screens made anew in it (the
         members list, a member on its tab, help; other screens are closed, their data is all kept)."""

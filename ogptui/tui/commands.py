@@ -83,6 +83,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("quit", "q", N_("Quit"), N_("Quit ogptui"), "app.quit", "app"),
     Command("language", "L", N_("Language"), N_("Switch the interface language: English, Español, Français"),
             "app.cycle_language", "app", False),  # fmt: skip
+    Command("content_language", "D", N_("Data language"),
+            N_("Switch the language of the site's data: as the interface, English, Español, Français"),
+            "app.cycle_content_language", "app", False),  # fmt: skip
     # --- members list ---
     Command("members.open", "enter", N_("Open"), N_("Open the selected member"), "open_selected", "members"),
     Command("members.filter", "slash", N_("Filter"), N_("Filter members as you type"), "filter", "members"),

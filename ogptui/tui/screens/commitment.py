@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
+from ogptui import i18n
 from ogptui.i18n import N_, _
 from ogptui.model import COMMITMENT_DETAIL_LABELS, Commitment
 from ogptui.tui import render
@@ -72,7 +73,8 @@ class CommitmentScreen(Screen):
         self.query_one("#commitment-scroll").focus()
 
     def reload(self) -> bool:
-        c = self.app.store.get_commitment(self.slug, self.commitment_id)
+        want = i18n.content_language(self.app.settings.content_language)
+        c = self.app.store.get_commitment(self.slug, self.commitment_id, want)
         if c is None:
             return False
         self.commitment = c

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, TabbedContent, TabPane
 
+from ogptui import i18n
 from ogptui.i18n import N_, _
 from ogptui.model import Member
 from ogptui.notes import (
@@ -141,11 +142,13 @@ class MemberScreen(Screen):
 
     def reload(self) -> bool:
         store = self.app.store
-        member = store.get_member(self.slug)
+        want = i18n.content_language(self.app.settings.content_language)
+        member = store.get_member(self.slug, want)
         if member is None:
             return False
         self.member = member
-        fresh = freshness_text(store.freshness(self.slug), self.app.now(), self.app.settings.stale_hours)
+        fresh = freshness_text(store.freshness(self.slug, member), self.app.now(), self.app.settings.stale_hours)
+        note = i18n.fallback_note(member.language, want)  # "shown in English: not synced in Spanish"
         watched = store.is_watched(self.slug)
         marks, notes, bookmarks = user_layer(self.app, member)
         readable = frozenset(store.documents_cached(r.document for r in member.resources))
@@ -159,10 +162,13 @@ class MemberScreen(Screen):
         self._show_pane(self.active_tab())
         name = Text(member.name, style="bold")  # TitleBar cleans
         star = (_("★ watched"),) if watched else ()
+        shown = (note,) if note else ()
+        lang = ((member.language or "en").upper(),) if note else ()
         self.query_one("#title", TitleBar).set_fitted(
-            (name, _("{level} member").format(level=member.level), *star, str(fresh)),
-            (name, *star, str(fresh)),
-            (name, *star, fresh.compact()),
+            (name, _("{level} member").format(level=member.level), *star, str(fresh), *shown),
+            (name, *star, str(fresh), *shown),
+            (name, *star, fresh.compact(), *shown),
+            (name, *star, fresh.compact(), *lang),
             (name, *(("★",) if watched else ()), fresh.compact()),
         )  # the freshness is never the part that is cut
         return True

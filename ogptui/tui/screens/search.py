@@ -327,7 +327,7 @@ async def open_hit(app: Any, hit: Hit) -> None:
 
 def _resource_of(app: Any, hit: Hit) -> tuple[Any, str | None]:
     """(the resource, its row key) a resource or document hit is about; (None, None) when it is gone."""
-    member = app.store.get_member(hit.member_slug) if hit.member_slug else None
+    member = app.store.get_member(hit.member_slug, hit.language) if hit.member_slug else None
     resources = member.resources if member is not None else []
     if hit.kind == "resource":
         try:
