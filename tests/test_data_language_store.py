@@ -1,0 +1,168 @@
+"""Issue 17, data language in the store: a member and its commitment pages cached in several languages
+(cache schema 6, `store.translations`), read in the language asked for with the primary record as the
+fallback, every language searchable (accents ignored), one hit per target, atomic writes."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from ogptui.i18n import fallback_note, set_language
+from ogptui.model import Commitment, CommitmentPage, Contact, CurrentPlan, Member, Resource
+from ogptui.search import search
+from ogptui.seed import open_store
+from ogptui.store import docs as docs_mod
+
+
+def ruritania(language: str = "en") -> Member:
+    es = language == "es"
+    return Member(
+        slug="ruritania",
+        name="Ruritania",
+        language=language,
+        source_url=f"https://x.test{'/es' if es else ''}/members/ruritania/",
+        fetched_at="2026-11-01T00:00:00Z" if not es else "2026-11-20T00:00:00Z",
+        current_plan=CurrentPlan(summary="Presupuestos abiertos." if es else "Open budgets."),
+        contacts=[Contact("Ana Pérez", "Coordinadora" if es else "Coordinator", "ana@gob.example", "government")],
+        commitments=[
+            Commitment("RU0084", "Portal de presupuestos abiertos" if es else "Open budgets portal", 2019,
+                       "Apertura fiscal" if es else "Fiscal Openness"),  # fmt: skip
+            Commitment("RU0085", "Transparencia judicial" if es else "Courts transparency", 2021,
+                       "Justicia" if es else "Justice"),  # fmt: skip
+        ],
+        resources=[
+            Resource("Informe de diseño" if es else "Design Report", 2021,
+                     "Informe del IRM" if es else "IRM Report", "Página web" if es else "Web page"),  # fmt: skip
+        ],
+    )
+
+
+@pytest.fixture
+def both(store):
+    store.write_member(ruritania("en"))
+    store.write_member(ruritania("es"))
+    return store
+
+
+def test_primary_record_stays_and_the_translation_is_kept_beside_it(both):
+    en, es = both.get_member("ruritania"), both.get_member("ruritania", "es")
+    assert (en.language, en.commitments[0].title) == ("en", "Open budgets portal")
+    assert (es.language, es.commitments[0].title) == ("es", "Portal de presupuestos abiertos")
+    assert es.resources[0].type == "Informe del IRM"  # resource types as given
+    assert both.get_member("ruritania", "en").commitments[0].title == "Open budgets portal"
+    assert both.member_languages("ruritania") == ["en", "es"]
+    assert both.member_language("ruritania") == "en"
+    # not cached in French: the primary record, whose language tells the screen to say so
+    fr = both.get_member("ruritania", "fr")
+    assert fr.language == "en"
+    assert both.member_languages("atlantis") == []
+
+
+def test_one_member_in_the_list_and_freshness_of_the_language_shown(both):
+    both.note_http("https://x.test/members/ruritania/", kind="member", member_slug="ruritania",
+                   checked_at="2026-11-02T00:00:00Z")  # fmt: skip
+    both.note_http("https://x.test/es/members/ruritania/", kind="translation", member_slug="ruritania",
+                   checked_at="2026-11-21T00:00:00Z")  # fmt: skip
+    assert [m.slug for m in both.list_members()] == ["ruritania"]
+    assert both.freshness("ruritania").checked_at == "2026-11-02T00:00:00Z"
+    es = both.get_member("ruritania", "es")
+    f = both.freshness("ruritania", es)
+    assert (f.fetched_at, f.checked_at) == ("2026-11-20T00:00:00Z", "2026-11-21T00:00:00Z")
+    primary = both.freshness("ruritania", both.get_member("ruritania"))
+    assert primary.checked_at == "2026-11-02T00:00:00Z"
+
+
+def test_a_translation_is_written_only_when_it_changed_and_its_changes_are_logged(both):
+    assert not both.write_member(ruritania("es")).written
+    m = ruritania("es")
+    m.commitments[1].title = "Tribunales abiertos"
+    result = both.write_member(m)
+    assert result.written
+    summaries = [c.summary for c in both.recent_changes()]
+    assert any(s.startswith("[es] ") and "RU0085" in s for s in summaries), summaries
+    assert both.get_member("ruritania").commitments[1].title == "Courts transparency"  # English untouched
+
+
+def test_search_finds_every_language_accents_ignored_one_hit_per_target(both):
+    hits = search(both, "transparencia judicial")
+    assert [(h.kind, h.id, h.language) for h in hits] == [("commitment", "RU0085", "es")]
+    assert [h.id for h in search(both, "courts transparency")] == ["RU0085"]
+    assert search(both, "courts transparency")[0].language is None  # the primary record's row
+    assert [h.language for h in search(both, "pagina web", kind="resource")] == ["es"]  # accents ignored
+    # the ID is in both languages' rows: one hit
+    assert [h.id for h in search(both, "RU0084") if h.kind == "commitment"] == ["RU0084"]
+    assert search(both, "transparencia")[0].to_dict()["language"] == "es"
+
+
+def test_commitment_page_in_another_language_is_kept_beside_the_primary_details(both):
+    both.write_commitment(CommitmentPage(id="RU0084", language="en", completion="Substantial",
+                                         description="Publish the budget monthly."), "ruritania")  # fmt: skip
+    both.write_commitment(CommitmentPage(id="RU0084", language="es", completion="Substantial",
+                                         description="Publicar el presupuesto cada mes."), "ruritania")  # fmt: skip
+    assert both.get_member("ruritania").commitments[0].description == "Publish the budget monthly."
+    es = both.get_member("ruritania", "es")
+    assert es.commitments[0].description == "Publicar el presupuesto cada mes."
+    assert both.get_commitment("ruritania", "RU0084", "es").description == "Publicar el presupuesto cada mes."
+    # its words are found, in its language's row
+    assert [(h.id, h.language) for h in search(both, "presupuesto cada mes")] == [("RU0084", "es")]
+    # a detail not synced in Spanish falls back to the primary one
+    both.write_commitment(CommitmentPage(id="RU0085", language="en", description="Open hearings."), "ruritania")
+    assert both.get_member("ruritania", "es").commitments[1].description == "Open hearings."
+
+
+def test_a_failure_half_way_through_a_translation_leaves_nothing_of_it(both, monkeypatch):
+    before = both.get_member("ruritania", "es")
+    m = ruritania("es")
+    m.commitments[0].title = "Nuevo título"
+
+    def boom(db, member):
+        raise sqlite3.OperationalError("disk I/O error (injected)")
+
+    monkeypatch.setattr(docs_mod, "replace_member_docs", boom)
+    n_changes = len(both.recent_changes())
+    with pytest.raises(sqlite3.OperationalError):
+        both.write_member(m, http={"url": "https://x.test/es/members/ruritania/", "status": 200})
+    monkeypatch.undo()
+    assert both.get_member("ruritania", "es").commitments[0].title == before.commitments[0].title
+    assert len(both.recent_changes()) == n_changes
+    assert both.http_state("https://x.test/es/members/ruritania/") is None
+
+
+def test_first_language_synced_is_the_primary_one(store):
+    store.write_member(ruritania("es"))
+    store.write_member(ruritania("en"))
+    assert store.member_language("ruritania") == "es"
+    assert store.get_member("ruritania").commitments[0].title == "Portal de presupuestos abiertos"
+    assert store.get_member("ruritania", "en").commitments[0].title == "Open budgets portal"
+
+
+def test_translations_survive_reopening_and_a_search_rebuild(both):
+    path = both.paths
+    both.close()
+    with open_store(seed=False) as s:
+        assert s.get_member("ruritania", "es").name == "Ruritania"
+        with s.transaction() as db:
+            docs_mod.rebuild_search_docs(db)
+        assert [h.language for h in search(s, "transparencia")] == ["es"]
+    assert path is not None
+
+
+def test_a_damaged_translation_reads_as_not_cached(both):
+    both.cache.execute("UPDATE translations SET record = '{not json' WHERE kind = 'member'")
+    assert both.get_member("ruritania", "es").language == "en"  # the primary record, with its note
+
+
+@pytest.mark.parametrize(
+    ("ui", "shown", "wanted", "note"),
+    [
+        ("en", "en", "es", "shown in English: not synced in Spanish"),
+        ("es", "en", "es", "mostrado en inglés: no sincronizado en español"),
+        ("fr", "en", "fr", "affiché en anglais : non synchronisé en français"),
+        ("en", "es", "es", None),
+        ("en", None, "en", None),  # an older record without a language is English
+    ],
+)
+def test_fallback_note(ui, shown, wanted, note):
+    set_language(ui)
+    assert fallback_note(shown, wanted) == note
