@@ -34,7 +34,7 @@ from urllib.parse import urljoin
 
 from ogptui import config
 from ogptui.clean import clean_text
-from ogptui.i18n import LANGUAGE_NAMES, content_language
+from ogptui.i18n import LANGUAGE_WORDS, content_language
 from ogptui.model import DirectoryPage, PageRejected
 from ogptui.seed import open_store
 from ogptui.source import FetchError, FetchResult, Source, same_site
@@ -127,7 +127,7 @@ class SyncSummary:
         if self.not_due:
             s += f"; {self.not_due} pages checked recently not re-checked (`ogptui sync --full` checks them)"
         if self.untranslated:
-            name = LANGUAGE_NAMES.get(self.language, self.language)
+            name = LANGUAGE_WORDS.get(self.language, self.language)
             s += f"; not published in {name} (the English page was synced): " + ", ".join(self.untranslated)
         if self.moved:
             s += "; moved on the site: " + ", ".join(f"{a} → {b}" for a, b in self.moved)
@@ -416,7 +416,7 @@ class Syncer(DocumentSync):
             )
             return
         if res.status in (404, 410) and lang != "en":  # not published in this language: the English page
-            self.store.note_http(url, kind=kind, member_slug=slug, status=res.status, last_error="not published")
+            self.store.note_http(url, kind="translation", member_slug=slug, status=res.status, last_error="not published")
             self.summary.untranslated.append(slug)
             await self.sync_member(slug, resume_since, "en")
             return

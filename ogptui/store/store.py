@@ -680,7 +680,12 @@ class Store(DocumentStore):
         LEFT JOIN http_state h ON {join}
         {where}
     """
-    _PRIMARY_PAGE = "h.member_slug = m.slug AND h.kind = 'member'"
+    # The member page's row: one per member, even if a page in another language was once booked as its
+    # member page (a failed first fetch): the row of the page its record came from wins.
+    _PRIMARY_PAGE = """h.url = COALESCE(
+        (SELECT x.url FROM http_state x WHERE x.url = m.source_url AND x.kind = 'member'),
+        (SELECT x.url FROM http_state x WHERE x.member_slug = m.slug AND x.kind = 'member'
+         ORDER BY x.checked_at DESC LIMIT 1))"""
 
     def list_members(self, slug: str | None = None) -> list[MemberSummary]:
         """Every member (by name), or only `slug`'s summary."""
