@@ -56,6 +56,7 @@ from typing import Any
 
 from ogptui import __version__, bundle_notes, leftovers
 from ogptui.clean import clean_text
+from ogptui.i18n import LANGUAGES
 from ogptui.model import validate_member
 from ogptui.store import Store, snapshot, utcnow
 from ogptui.store import db as dbmod
@@ -782,6 +783,7 @@ def _merge(
     m = _Merge(store, bundle, report, run_id, datetime.now(UTC), files=files or {})
     kept = _merge_members(m)
     _merge_details(m)
+    _merge_translations(m)
     _merge_documents(m)
     _merge_attachments(m)
     _merge_http_state(m, kept)
@@ -863,6 +865,39 @@ def _merge_details(m: _Merge) -> None:
             m.report.changes += [c.summary for c in result.changes]
         else:
             m.report.details_added += 1
+
+
+def _merge_translations(m: _Merge) -> None:
+    """Members and commitment pages the bundle holds in another language (after the primary records, so a
+    translation finds its member): the copy fetched more recently wins, through the store's write path."""
+    ours = m.store.translation_times()
+    for t in m.bundle.translations():
+        kind, key, language = _key(t["kind"]), _key(t["key"], cap=120), _key(t["language"])
+        if language not in LANGUAGES or kind not in ("member", "commitment"):
+            m.report.skipped += 1
+            continue
+        fetched = m.when(t["fetched_at"])
+        if (kind, key, language) in ours and not newer(fetched, ours[(kind, key, language)]):
+            continue
+        slug = _key(t["member_slug"]) or None
+        if kind == "member":
+            member = m.bundle.translated_member(t["key"], t["language"])
+            if member is None or validate_member(member):
+                m.report.skipped += 1
+                continue
+            member.slug, member.name, member.language, member.fetched_at = key, _key(member.name), language, fetched
+            result = m.store.write_member(member, run_id=m.run_id, force=True, reindex=False)
+            m.report.changes += [c.summary for c in result.changes]
+            m.touched.add(key)
+        else:
+            page = m.bundle.translated_detail(t["key"], t["language"])
+            if page is None:
+                m.report.skipped += 1
+                continue
+            page.id, page.language, page.fetched_at = key.upper(), language, fetched
+            m.store.write_commitment(page, slug, run_id=m.run_id, force=True, reindex=False)
+            if slug:
+                m.touched.add(slug)
 
 
 def _merge_documents(m: _Merge) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 
 from ogptui.model import AttachmentFile, CommitmentPage, DocumentPage, Member
 from ogptui.store import db as dbmod
+from ogptui.store import translations
+from ogptui.store.db import Database
 from ogptui.store.rows import (
     CHILD_TABLES,
     attachment_from_row,
@@ -76,7 +78,7 @@ def trim(path: Path, slugs: Sequence[str] | None, app_id: int) -> SnapshotInfo:
             conn.executemany("INSERT INTO keep VALUES (?)", [(s,) for s in slugs])
             conn.execute("DELETE FROM members WHERE slug NOT IN (SELECT slug FROM keep)")
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            trimmed = (*CHILD_TABLES, "commitment_details", "http_state", "search_docs")
+            trimmed = (*CHILD_TABLES, "commitment_details", "http_state", "search_docs", "translations")
             for t in (t for t in trimmed if t in tables):
                 conn.execute(
                     f"DELETE FROM {t} WHERE member_slug IS NULL OR member_slug NOT IN (SELECT slug FROM keep)"
@@ -251,6 +253,17 @@ class SnapshotReader:
     def detail(self, commitment_id: str) -> CommitmentPage | None:
         rows = list(self._query("SELECT * FROM commitment_details WHERE id = ?", [commitment_id]))
         return detail_record(rows[0]) if rows else None
+
+    def translations(self) -> list[dict[str, Any]]:
+        """(kind, key, language, member_slug, fetched_at) of every record kept in another language."""
+        return list(self._query("SELECT kind, key, language, member_slug, fetched_at FROM translations"))
+
+    def translated_member(self, slug: str, language: str) -> Member | None:
+        return translations.get_member(Database(self.conn, readonly=True), slug, language)
+
+    def translated_detail(self, commitment_id: str, language: str) -> CommitmentPage | None:
+        rows = translations.detail_rows(Database(self.conn, readonly=True), [commitment_id], language)
+        return detail_record(rows[commitment_id]) if commitment_id in rows else None
 
     def http_rows(self) -> list[dict[str, Any]]:
         return list(self._query("SELECT * FROM http_state"))

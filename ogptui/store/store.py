@@ -652,6 +652,10 @@ class Store(DocumentStore):
         """The languages a member is cached in, its primary record's first ([] when not cached)."""
         return translations.languages(self.cache, slug.strip().lower())
 
+    def translation_times(self) -> dict[tuple[str, str, str], str | None]:
+        """{(kind, key, language): fetched_at} of every record kept in another language."""
+        return translations.times(self.cache)
+
     def member_language(self, slug: str) -> str | None:
         """The language of a member's primary record (None when it is not cached)."""
         return translations.member_language(self.cache, slug.strip().lower())

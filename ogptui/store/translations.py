@@ -169,3 +169,8 @@ def reindex_detail(db: Database, slug: str | None, row: dict[str, Any], language
                 "AND language = ?",
                 [*new.values(), slug, c.id, language],
             )
+
+
+def times(db: Database) -> dict[tuple[str, str, str], str | None]:
+    """{(kind, key, language): fetched_at} of every translation (what a bundle import compares against)."""
+    return {(r[0], r[1], r[2]): r[3] for r in db.execute("SELECT kind, key, language, fetched_at FROM translations")}
