@@ -147,7 +147,9 @@ class MemberScreen(Screen):
         if member is None:
             return False
         self.member = member
-        fresh = freshness_text(store.freshness(self.slug, member), self.app.now(), self.app.settings.stale_hours)
+        fresh = freshness_text(
+            store.freshness(self.slug, member), self.app.now(), self.app.settings.stale_hours
+        )
         note = i18n.fallback_note(member.language, want)  # "shown in English: not synced in Spanish"
         watched = store.is_watched(self.slug)
         marks, notes, bookmarks = user_layer(self.app, member)
@@ -163,7 +165,15 @@ class MemberScreen(Screen):
         name = Text(member.name, style="bold")  # TitleBar cleans
         star = (_("★ watched"),) if watched else ()
         shown = (note,) if note else ()
-        lang = ((member.language or "en").upper(),) if note else ()
+        lang = (
+            (
+                _("in {shown}, not {wanted}").format(
+                    shown=(member.language or "en").upper(), wanted=want.upper()
+                ),
+            )
+            if note
+            else ()
+        )
         self.query_one("#title", TitleBar).set_fitted(
             (name, _("{level} member").format(level=member.level), *star, str(fresh), *shown),
             (name, *star, str(fresh), *shown),
