@@ -119,11 +119,12 @@ def test_a_failure_half_way_through_a_translation_leaves_nothing_of_it(both, mon
     def boom(db, member):
         raise sqlite3.OperationalError("disk I/O error (injected)")
 
+    real = docs_mod.replace_member_docs
     monkeypatch.setattr(docs_mod, "replace_member_docs", boom)
     n_changes = len(both.recent_changes())
     with pytest.raises(sqlite3.OperationalError):
         both.write_member(m, http={"url": "https://x.test/es/members/ruritania/", "status": 200})
-    monkeypatch.undo()
+    monkeypatch.setattr(docs_mod, "replace_member_docs", real)
     assert both.get_member("ruritania", "es").commitments[0].title == before.commitments[0].title
     assert len(both.recent_changes()) == n_changes
     assert both.http_state("https://x.test/es/members/ruritania/") is None
