@@ -79,6 +79,13 @@ def sample_store(ogptui_home) -> Iterator[Store]:
 def pytest_configure(config) -> None:
     # Subprocesses started by tests must not find the user's real data either.
     os.environ.setdefault("OGPTUI_TEST", "1")
+    # A last wall around the user's real data folder: a test that loses its OGPTUI_HOME (a
+    # `monkeypatch.undo()` undoes the `ogptui_home` fixture too) lands in this run's own folder instead.
+    import tempfile
+
+    sandbox = Path(tempfile.mkdtemp(prefix="ogptui-tests-"))
+    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        os.environ[var] = str(sandbox / var.lower())
     _compile_once()
 
 
