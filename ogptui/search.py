@@ -64,7 +64,7 @@ class Hit:
     year: int | None
     type: str | None  # resource type, commitment policy area, contact side, member level
     place: str | None = None  # in a document: where the words are (a section heading, "PDF page 4")
-    language: str | None = None  # the language of the member page it is from, when not the primary record's
+    language: str | None = None  # the language of the member page it is from (None: a document, a note)
 
     def to_dict(self) -> dict[str, Any]:
         """The `ogptui search --json` shape (a document hit adds `place`: where in it the words are)."""
@@ -80,7 +80,7 @@ class Hit:
         if self.kind == "document":
             d["place"] = self.place
         if self.language:
-            d["language"] = self.language  # found in the member's page in this language
+            d["language"] = self.language  # the language of the member page it was found in
         return d
 
 
@@ -260,7 +260,7 @@ def _hits(
             score=round(-float(rank), 4),
             year=r["year"],
             type=r["type"],
-            language=r.get("language"),
+            language=None if r["kind"] == "document" else r["page_language"],
         )
         hits.append(hit)
         docs[id(hit)] = r

@@ -88,7 +88,7 @@ def test_search_finds_every_language_accents_ignored_one_hit_per_target(both):
     hits = search(both, "transparencia judicial")
     assert [(h.kind, h.id, h.language) for h in hits] == [("commitment", "RU0085", "es")]
     assert [h.id for h in search(both, "courts transparency")] == ["RU0085"]
-    assert search(both, "courts transparency")[0].language is None  # the primary record's row
+    assert search(both, "courts transparency")[0].language == "en"  # the primary record's row
     assert [h.language for h in search(both, "pagina web", kind="resource")] == ["es"]  # accents ignored
     # the ID is in both languages' rows: one hit
     assert [h.id for h in search(both, "RU0084") if h.kind == "commitment"] == ["RU0084"]
@@ -167,3 +167,20 @@ def test_a_damaged_translation_reads_as_not_cached(both):
 def test_fallback_note(ui, shown, wanted, note):
     set_language(ui)
     assert fallback_note(shown, wanted) == note
+
+
+def test_cli_search_marks_hits_in_another_language(both, capsys):
+    from ogptui.cli import main
+
+    both.close()
+    assert main(["search", "transparencia"]) == 0
+    out = capsys.readouterr().out
+    assert "RU0085 Transparencia judicial  (2021, Justicia, ES)" in out
+    assert main(["search", "courts"]) == 0
+    assert "(2021, Justice)" in capsys.readouterr().out  # the data language's own hits carry no mark
+    assert main(["search", "transparencia", "--json"]) == 0
+    import json
+
+    (hit,) = json.loads(capsys.readouterr().out)
+    assert (hit["id"], hit["language"]) == ("RU0085", "es")
+

@@ -112,6 +112,7 @@ def test_hit_fields_and_snippet(store):
         "url": None,
         "snippet": c.snippet,
         "score": c.score,
+        "language": "en",  # of the member page it was found in (issue 17)
     }
 
 
@@ -318,7 +319,7 @@ def test_cli_done_when_peru_design_2017(capsys):
     assert main(["search", "peru design 2017", "--json"]) == 0
     hits = json.loads(capsys.readouterr().out)
     assert hits[0]["title"] == "Perú Design Report 2017-2019"
-    assert set(hits[0]) == {"kind", "member", "id", "title", "url", "snippet", "score"}
+    assert set(hits[0]) == {"kind", "member", "id", "title", "url", "snippet", "score", "language"}
     assert hits[0]["kind"] == "resource" and hits[0]["member"] == "peru"
 
 

@@ -5,8 +5,17 @@ from __future__ import annotations
 import argparse
 
 from ogptui.clean import clean_text
-from ogptui.cli.common import EXIT_OK, AddCommand, arg_type, member_or_exit, open_store, out, print_json
-from ogptui.i18n import _
+from ogptui.cli.common import (
+    EXIT_OK,
+    AddCommand,
+    arg_type,
+    load_settings,
+    member_or_exit,
+    open_store,
+    out,
+    print_json,
+)
+from ogptui.i18n import _, content_language
 from ogptui.rules import IntRange
 from ogptui.search import KINDS
 
@@ -23,6 +32,7 @@ def _year_arg(value: str) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from ogptui.search import KIND_TITLES, remember_search, search
 
+    want = content_language(load_settings().content_language)
     with open_store() as store:
         if args.member is not None:
             member_or_exit(store, args.member)  # an unknown member is a usage error, as in `show`
@@ -54,7 +64,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         for h in group:
             label = h.id if h.kind == "commitment" else None
             head = " ".join(x for x in (label, clean_text(h.title)) if x)
-            meta = ", ".join(str(x) for x in (h.year, clean_text(h.type)) if x)
+            other = h.language.upper() if h.language and h.language != want else None  # found in another language
+            meta = ", ".join(str(x) for x in (h.year, clean_text(h.type), other) if x)
             out(f"  {head}" + (f"  ({meta})" if meta else ""))
             where = f" ({clean_text(h.place)})" if h.kind == "document" and h.place else ""
             out(f"    {clean_text(h.member_name or h.member_slug)}{where}: {clean_text(h.snippet)}")

@@ -36,12 +36,14 @@ class SearchIndex:
         return [(int(a), float(b)) for a, b in self._warmed().execute(sql, [match, limit]).fetchall()]
 
     def docs(self, rowids: Sequence[int]) -> dict[int, dict[str, Any]]:
-        """The search documents of `rowids`, with their member's name, by rowid."""
+        """The search documents of `rowids`, with their member's name and the language of the member page
+        they come from (`page_language`), by rowid."""
         if not rowids:
             return {}
         marks = ", ".join("?" * len(rowids))
         sql = (
-            "SELECT d.*, m.name AS member_name FROM search_docs d "
+            "SELECT d.*, m.name AS member_name, COALESCE(d.language, m.language, 'en') AS page_language "
+            "FROM search_docs d "
             f"LEFT JOIN members m ON m.slug = d.member_slug WHERE d.id IN ({marks})"
         )
         return {r["id"]: r for r in self.db.query(sql, list(rowids))}
