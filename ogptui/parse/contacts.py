@@ -102,6 +102,8 @@ _ROLE_NOUNS = frozenset(
         "mayor",
         "alcalde",
         "alcaldesa",
+        "vicealcalde",
+        "vicealcaldesa",
         "maire",
         "governor",
         "gobernador",
@@ -237,6 +239,9 @@ _MODIFIERS = frozenset(
         "&",
         "adjoint",
         "adjointe",
+        "adjunto",
+        "adjunta",
+        "teniente",  # `Teniente de alcalde` (deputy mayor)
         "sub",
         "acting",
         "interim",

@@ -169,6 +169,7 @@ COMMITMENT_VALUES: dict[str, dict[str, tuple[str, ...]]] = {
     "Limited": {"es": ("Limitado", "Limitada"), "fr": ("Limité", "Limitée")},
     "Substantial": {"es": ("Sustancial", "Sustantivo"), "fr": ("Substantiel", "Substantielle", "Considérable")},
     "Completed": {"es": ("Completado", "Completada", "Completo"), "fr": ("Achevé", "Achevée", "Terminé", "Complet")},
+    "Active": {"es": ("Activo", "Activa"), "fr": ("Actif", "Active")},
     "Pending IRM Review": {
         "es": ("Pendiente de revisión del IRM", "Revisión del IRM pendiente"),
         "fr": ("En attente de la revue IRM", "En attente de l'examen du MRI", "Revue IRM en attente"),
@@ -176,6 +177,7 @@ COMMITMENT_VALUES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 # The commitment-page fields whose values are enumerated (mapped through COMMITMENT_VALUES).
 VALUE_FIELDS = (
+    "status",
     "starred",
     "early_results",
     "verifiable",
