@@ -2,6 +2,10 @@
 
 Each table maps a key to its labels per language. Matching is on `norm()`: case-folded, accents removed,
 curly apostrophes straightened, whitespace collapsed, a trailing colon (and a trailing glossary `i`) dropped.
+
+Also the words of values in the three languages: `COMMITMENT_VALUES` (enumerated values → their canonical
+English word) and the tables behind `resource_type_key`, `resource_format_key` and `policy_area_key`. Over
+400 lines because it is data: every word of every table in English, Spanish and French, kept in one place.
 """
 
 from __future__ import annotations
