@@ -131,12 +131,13 @@ def test_document_fixtures_parse_in_each_language() -> None:
         assert en.at_a_glance["Number of commitments"] == "11"
 
 
-def test_document_language_from_its_glance_labels_without_url() -> None:
+def test_document_kind_and_language_from_its_labels_without_url() -> None:
+    """No address: the Spanish/French caption and glance labels say it is a document, and in which language."""
     for lang in LANGS:
         text = (PAGES / f"document-{lang}.txt").read_text(encoding="utf-8").split("\n", 2)[2]
-        d = parse_page(text, kind="document")
+        d = parse_page(text)
         assert isinstance(d, DocumentPage) and d.language == lang
-    assert parse_page((PAGES / "document.txt").read_text().split("\n", 2)[2], kind="document").language == "en"
+    assert parse_page((PAGES / "document.txt").read_text().split("\n", 2)[2]).language == "en"
 
 
 def test_commitment_fixtures_values_are_canonical() -> None:

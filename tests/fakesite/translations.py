@@ -458,16 +458,16 @@ def translate_member(m: Member, tr: Translator) -> Member:
     t.current_plan.policy_area_focus = tr(m.current_plan.policy_area_focus)
     t.current_plan.summary = tr(m.current_plan.summary)
     t.current_plan.summary_url = tr.url(m.current_plan.summary_url)
-    for c in t.contacts:
-        c.role = tr(c.role)
+    for person in t.contacts:
+        person.role = tr(person.role)
     for c in t.commitments:
         c.title, c.policy_area, c.url = tr(c.title), tr(c.policy_area), tr.url(c.url)
     for r in t.resources:
         r.title, r.type, r.format, r.url = tr(r.title), tr(r.type), tr(r.format), tr.url(r.url)
     for b in t.benchmarks:
         b.label = tr(b.label)
-    for p in t.participation:
-        p.level = tr(p.level)
+    for row in t.participation:
+        row.level = tr(row.level)
     for g in t.global_report:
         g.area = tr(g.area)
         g.implications = [tr(x) for x in g.implications]
