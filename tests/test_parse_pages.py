@@ -70,7 +70,8 @@ def test_commitment_french_html() -> None:
     assert c.support_institutions == "Cour des comptes, Réseau citoyen des ports"
     assert c.policy_areas == ["Ouverture fiscale", "Lutte contre la corruption"]
     assert c.irm_reports == ["Revue du plan d'action de Zembla 2022-2024"]
-    assert (c.early_results, c.verifiable, c.ambition, c.completion) == ("marginaux", "Oui", "Haut", "Limité")
+    # issue 17: enumerated values are mapped to the canonical English words (they were kept as given before)
+    assert (c.early_results, c.verifiable, c.ambition, c.completion) == ("Marginal", "Yes", "High", "Limited")
     assert (
         c.description
         == "Engagement 2 : Registre ouvert des baux portuaires\nPublier chaque bail portuaire,\navec son loyer et sa durée."
@@ -90,7 +91,7 @@ def test_commitment_spanish() -> None:
     assert c.lead_institution == "Concejo Municipal de Riverton"
     assert c.policy_areas == ["Participación pública", "Agua y saneamiento"]
     assert c.irm_reports == ["Pending IRM Review"]  # kept as the page states it
-    assert (c.verifiable, c.relevant_to_ogp_values, c.ambition) == ("Sí", "Sí", "Baja")
+    assert (c.verifiable, c.relevant_to_ogp_values, c.ambition) == ("Yes", "Yes", "Low")  # mapped (issue 17)
     assert c.description.startswith("Compromiso 2:")
 
 

@@ -9,7 +9,15 @@ from ogptui.clean import clean_multiline, clean_text
 from ogptui.model import TEXT, CommitmentDetails, CommitmentPage, PageRejected
 from ogptui.parse.blocks import Block
 from ogptui.parse.common import Line, commitment_id_from_url, flatten, is_chrome, key_of, lang_from_url
-from ogptui.parse.labels import COMMITMENT_FIELDS, COMMITMENT_SECTIONS, table_index
+from ogptui.parse.labels import (
+    COMMITMENT_FIELDS,
+    COMMITMENT_SECTIONS,
+    COMMITMENT_VALUES,
+    VALUE_FIELDS,
+    canonical_value,
+    norm_set,
+    table_index,
+)
 
 _FIELDS = table_index(COMMITMENT_FIELDS)
 _SECTIONS = table_index(COMMITMENT_SECTIONS)
@@ -34,7 +42,9 @@ _IRM_FIELDS = frozenset(
     }
 )
 _AFTER_DESCRIPTION = frozenset({"irm_review", "design", "implementation"})
-_PENDING = frozenset({"pending irm review", "pendiente de revision del irm", "en attente de la revue irm"})
+_PENDING = norm_set(
+    ("Pending IRM Review", *(w for words in COMMITMENT_VALUES["Pending IRM Review"].values() for w in words))
+)
 
 
 def parse_commitment(
@@ -99,13 +109,17 @@ def parse_commitment(
 
     for f in _TEXT_FIELDS:  # the one-line text fields, declared with their caps in ogptui/model.py
         setattr(page, f.name, clean_text(values.get(f.name) or "", cap=f.metadata["cap"]) or None)
+    for name in VALUE_FIELDS:  # `Oui` → `Yes`, `Haut` → `High`: the words the rest of the code compares
+        setattr(page, name, canonical_value(getattr(page, name)))
     cycle = values.get("action_plan_cycle")
     page.action_plan_cycle = int(cycle) if cycle and cycle.isascii() and cycle.isdigit() else None
     if cycle and page.action_plan_cycle is None:
         warnings.append(f"action plan cycle is not a year: {cycle[:40]}")
     areas = values.get("policy_areas") or ", ".join(policy_lines)
     page.policy_areas = [a.strip() for a in areas.split(",") if a.strip()]
-    page.irm_reports = split_reports(values.get("irm_reports"))
+    page.irm_reports = [
+        "Pending IRM Review" if key_of(r) in _PENDING else r for r in split_reports(values.get("irm_reports"))
+    ]
     if not description and pending_text:
         description = pending_text
     while description and description[-1].strip().casefold() in _FOOTER:

@@ -24,11 +24,14 @@ from ogptui.parse.common import (
     resolve,
     slugify,
 )
-from ogptui.parse.labels import GLANCE_LABELS, fold, norm
+from ogptui.parse.labels import GLANCE_LABELS, GLANCE_LABELS_BY_LANG, fold, norm
 
 _MAX_LABEL = 80
 _MAX_VALUE = 160
-_CAPTION = re.compile(r"^(?:table\s+[ivx\d]+\.?\s*)?(?:at a glance|de un vistazo|en bref)$", re.I)
+_CAPTION = re.compile(
+    r"^(?:(?:table|tabla|tableau)\s+[ivx\d]+\.?\s*)?(?:at a glance|de un vistazo|en bref|en un coup d.(?:œ|oe)il)$",
+    re.I,
+)
 # A value that can end a `Label value` line: a count, a count with its share, yes/no, a year range.
 _TRAILING_VALUE = re.compile(
     r"^(.*?\S)\s+(\d{1,5}(?:\s*\(\d{1,3}(?:[.,]\d+)?\s*%\))?|yes|no|s[ií]|oui|non|\d{4}\s*[-–]\s*\d{2,4})$",
@@ -66,7 +69,7 @@ def parse_document(
     body_at = _glance_and_summary(lines, title_at + 1, page)
     page.sections = _sections(lines[body_at:], page.summary)
     page.attachments = _attachments(blocks, url)
-    page.language = lang or lang_from_url(url) or ("en" if _english(page) else None)
+    page.language = lang or lang_from_url(url) or _glance_language(page)
     if page.summary is None:
         page.warnings.append("no summary paragraph")
     if not page.at_a_glance:
@@ -219,11 +222,13 @@ def _prose(text: str) -> bool:
     return len(text) > 80 or (len(text.split()) >= 8 and text.endswith((".", "!", "?", "…")))
 
 
-def _english(page: DocumentPage) -> bool:
-    return any(norm(k.split(" (")[0]) in _GLANCE_EN for k in page.at_a_glance)
+def _glance_language(page: DocumentPage) -> str | None:
+    """The language most of the At-a-glance labels are in (None without known labels)."""
+    seen = [_GLANCE_LANG[k] for k in (norm(k.split(" (")[0]) for k in page.at_a_glance) if k in _GLANCE_LANG]
+    return max(("en", "es", "fr"), key=seen.count) if seen else None
 
 
-_GLANCE_EN = frozenset(norm(x) for x in GLANCE_LABELS if x.isascii() and " de " not in x)
+_GLANCE_LANG = {norm(x): lang for lang, labels in reversed(GLANCE_LABELS_BY_LANG.items()) for x in labels}
 
 
 # ----------------------------------------------------------------------------------- body

@@ -6,35 +6,13 @@ import re
 
 from ogptui.model import Commitment, Resource
 from ogptui.parse.blocks import Block
-from ogptui.parse.labels import fold
+from ogptui.parse.labels import RESOURCE_FORMATS, fold
 
 COMMITMENT_META = re.compile(r"^([A-Z]{2,8}\d{2,6}[A-Z0-9]*)\s*(?:,\s*(\d{4}))?\s*(?:,\s*(.+))?$")
 RESOURCE_META = re.compile(r"^(\d{4})\s*(?:,\s*(.*))?$")
 _COMMITMENT_HREF = re.compile(r"/commitments/([A-Za-z]{2,8}\d{2,6}[A-Za-z0-9]*)/?(?:[?#].*)?$")
-FORMATS = frozenset(
-    fold(x)
-    for x in (
-        "Web page",
-        "Página web",
-        "Page web",
-        "PDF",
-        "Word",
-        "Excel",
-        "Spreadsheet",
-        "Document",
-        "Video",
-        "Audio",
-        "ZIP",
-        "Doc",
-        "Docx",
-        "XLS",
-        "XLSX",
-        "CSV",
-        "Link",
-        "Enlace",
-        "Lien",
-    )
-)
+# Format words in every language (`Web page`, `Página web`, `Page web`, `PDF`…), declared in labels.py.
+FORMATS = frozenset(fold(x) for words in RESOURCE_FORMATS.values() for x in words)
 
 
 def item_parts(block: Block, meta: re.Pattern[str]) -> tuple[str | None, re.Match[str] | None]:

@@ -66,7 +66,7 @@ _PHASES = flat_index(PHASES)
 _LEVELS = flat_index(PARTICIPATION_LEVELS)
 _AREAS = flat_index(GLOBAL_REPORT_AREAS)
 _IMPLICATIONS = norm_set(ACTION_IMPLICATIONS)
-_IMPLICATION_VALUES = norm_set(IMPLICATION_VALUES)
+_IMPLICATION_VALUES = flat_index(IMPLICATION_VALUES)
 _MORE = frozenset(fold(x) for x in MORE_LINK)
 
 _AP = r"(?:action plan|plan de accion|plan d'action)"
@@ -613,7 +613,7 @@ def _global_report(lines: list[Line]) -> list[GlobalReportArea]:
             if pending:
                 area.implications.append(None)
             value = clean_text(value)
-            area.implications.append(value if norm(value) in _IMPLICATION_VALUES else None)
+            area.implications.append(_IMPLICATION_VALUES.get(norm(value)))
             pending = False
             continue
         if k in _IMPLICATIONS:
@@ -622,7 +622,7 @@ def _global_report(lines: list[Line]) -> list[GlobalReportArea]:
             pending = True
             continue
         if pending:
-            area.implications.append(clean_text(line.text) if k in _IMPLICATION_VALUES else None)
+            area.implications.append(_IMPLICATION_VALUES.get(k))
             pending = False
     if pending and area is not None:
         area.implications.append(None)

@@ -10,6 +10,8 @@ import json
 from functools import lru_cache
 from html import escape
 
+from .translations import HTML_LANG, label
+
 NONCE = "__OGP_FAKESITE_NONCE__"
 
 _MENU = {
@@ -305,12 +307,13 @@ def _parts() -> tuple[str, str, str]:
 SITE = "https://www.opengovpartnership.org"
 
 
-def page(title: str, body_class: str, main_html: str, canonical: str | None = None) -> str:
+def page(title: str, body_class: str, main_html: str, canonical: str | None = None, lang: str = "en") -> str:
     """A whole HTML document around `main_html`, with the nonce placeholder in a script and a comment.
 
     `canonical` (a path) becomes `<link rel="canonical">` and `og:url` on the real site's address, as a
-    WordPress SEO plugin writes them.
+    WordPress SEO plugin writes them. `lang` ("en", "es", "fr") sets `<html lang>` and the skip link.
     """
+
     head, header, footer = _parts()
     ident = (
         f'<link rel="canonical" href="{SITE}{escape(canonical)}" />\n'
@@ -319,11 +322,11 @@ def page(title: str, body_class: str, main_html: str, canonical: str | None = No
         else ""
     )
     return (
-        '<!DOCTYPE html>\n<html lang="en-US">\n<head>\n<meta charset="UTF-8" />\n'
+        f'<!DOCTYPE html>\n<html lang="{HTML_LANG[lang]}">\n<head>\n<meta charset="UTF-8" />\n'
         f"<title>{escape(title)} - Open Government Partnership</title>\n{ident}{head}\n"
         f'<script>var ogpNonce = "{NONCE}";</script>\n</head>\n'
         f'<body class="{body_class} wp-custom-logo wp-embed-responsive">\n'
-        '<a class="skip-link screen-reader-text" href="#content">Skip Navigation</a>\n'
+        f'<a class="skip-link screen-reader-text" href="#content">{escape(label("skip", lang))}</a>\n'
         f'<div id="page" class="site">\n{header}\n'
         f'<div id="content" class="site-content"><main id="main" class="site-main">\n{main_html}\n</main></div>\n'
         f"{footer}\n</div>\n"

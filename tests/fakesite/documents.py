@@ -23,6 +23,7 @@ from ogptui.model import DocumentAttachment, DocumentPage, DocumentSection, Memb
 from ogptui.urls import document_slug
 
 from . import chrome
+from .translations import GLANCE_WORDS, HTML_LANG, WORDS, label
 
 MARKUPS = ("wordpress", "semantic")
 TEXT_TYPES = frozenset({"IRM Report", "Report Comments"})
@@ -293,14 +294,23 @@ class _Row:
     value: str
 
 
+def _lang(page: DocumentPage) -> str:
+    return page.language if page.language in GLANCE_WORDS else "en"
+
+
 def _glance(page: DocumentPage) -> list[tuple[str | None, list[_Row]]]:
-    """The At-a-glance rows in groups under their sub-headings (labels of unknown groups go first)."""
+    """The At-a-glance rows in groups under their sub-headings (labels of unknown groups go first), with
+    the group headings in the page's language."""
+    lang = _lang(page)
+    labels_in = GLANCE_WORDS.get(lang, {})
+    words = WORDS.get(lang, {})
     left = dict(page.at_a_glance)
     groups: list[tuple[str | None, list[_Row]]] = []
     for heading, labels in _GLANCE_GROUPS:
-        rows = [_Row(k, left.pop(k)) for k in labels if k in left]
+        shown = [labels_in.get(k, k) for k in labels]
+        rows = [_Row(k, left.pop(k)) for k in shown if k in left]
         if rows:
-            groups.append((heading, rows))
+            groups.append((words.get(heading, heading) if heading else None, rows))
     if left:
         groups.insert(0, (None, [_Row(k, v) for k, v in left.items()]))
     return groups
@@ -313,13 +323,14 @@ def _wp_widget(inner: str, kind: str = "text-editor") -> str:
     )
 
 
-_COUNT = re.compile(r"^\d{1,5}(?: \(\d{1,3}%\))?$|^(?:Yes|No)$")
+_COUNT = re.compile(r"^\d{1,5}(?: \(\d{1,3}%\))?$|^(?:Yes|No|Sí|Oui|Non)$")
+_INFLUENCE = frozenset({"Level of public influence", *(w["Level of public influence"] for w in GLANCE_WORDS.values())})
 
 
 def _wp_row(i: int, row: _Row) -> str:
     """Row styles vary as on the real pages (see the capture): `Label: value`; `Label   value` (a run of
     spaces) for questions and counts; a label and its value on two lines."""
-    if row.label == "Level of public influence" and i % 2:
+    if row.label in _INFLUENCE and i % 2:
         return f'<div class="glance-label">{e(row.label)}</div><div class="glance-value">{e(row.value)}</div>'
     spaces = row.label.endswith("?") or (i % 2 == 1 and _COUNT.match(row.value))
     sep = "&nbsp; &nbsp; " if spaces else ": "
@@ -336,17 +347,25 @@ def _paragraphs(text: str, wrap: str = "p") -> str:
     return "".join(out)
 
 
+def _canonical(page: DocumentPage) -> str:
+    lang = _lang(page)
+    return f"{'' if lang == 'en' else '/' + lang}/documents/{page.slug}/"
+
+
 def wordpress_html(page: DocumentPage) -> str:
+    lang = _lang(page)
+    design = WORDS.get(lang, {}).get("Action plan design", "Action plan design")
     parts = [_wp_widget(f'<h1 class="elementor-heading-title">{e(page.title)}</h1>', "heading")]
     if page.summary:
         parts.append(_wp_widget(f"<p>{e(page.summary)}</p>"))
     if page.at_a_glance:
-        parts.append(_wp_widget('<h3 class="elementor-heading-title">Table I. At a glance</h3>', "heading"))
+        caption = e(label("glance_caption", lang))
+        parts.append(_wp_widget(f'<h3 class="elementor-heading-title">{caption}</h3>', "heading"))
         for heading, rows in _glance(page):
             if heading:
                 parts.append(_wp_widget(f'<h3 class="elementor-heading-title">{e(heading)}</h3>', "heading"))
-                if heading == "Action plan design":
-                    parts.append(_wp_widget("<p>Commitments that are:</p>"))
+                if heading == design:
+                    parts.append(_wp_widget(f"<p>{e(label('commitments_that_are', lang))}</p>"))
             parts.append(_wp_widget("".join(_wp_row(i, r) for i, r in enumerate(rows))))
     for sec in page.sections:
         if sec.heading:
@@ -368,20 +387,23 @@ def wordpress_html(page: DocumentPage) -> str:
         page.title or "",
         "document-template-default single single-document",
         main,
-        canonical=f"/documents/{page.slug}/",
+        canonical=_canonical(page),
+        lang=lang,
     )
 
 
 def semantic_html(page: DocumentPage) -> str:
+    lang = _lang(page)
     out = [
-        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{e(page.title)} – OGP</title>'
-        f'<link rel="canonical" href="{chrome.SITE}/documents/{e(page.slug)}/"></head>\n<body>\n<main>\n'
+        f'<!doctype html>\n<html lang="{HTML_LANG[lang][:2]}"><head><meta charset="utf-8">'
+        f"<title>{e(page.title)} – OGP</title>"
+        f'<link rel="canonical" href="{chrome.SITE}{e(_canonical(page))}"></head>\n<body>\n<main>\n'
         f"<h1>{e(page.title)}</h1>\n"
     ]
     if page.summary:
         out.append(f"<p>{e(page.summary)}</p>\n")
     if page.at_a_glance:
-        out.append("<h3>Table I. At a glance</h3>\n")
+        out.append(f"<h3>{e(label('glance_caption', lang))}</h3>\n")
         for heading, rows in _glance(page):
             if heading:
                 out.append(f"<h3>{e(heading)}</h3>\n")

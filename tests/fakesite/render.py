@@ -9,9 +9,10 @@ from ogptui.model import CommitmentPage, Member
 
 from . import chrome
 from .data import GLOBAL_REPORT_AREAS, LEVELS
+from .translations import WORDS, label
 
 _FINDINGS = ("NC", "CA", "IR", "C", "A", "ER")
-_SIDE_LABEL = {"government": "(Government)", "civil society": "(Civil Society)"}
+_SIDES = ("government", "civil society")
 
 
 def e(text: object) -> str:
@@ -25,46 +26,46 @@ def _section(sid: str, title: str, inner: str) -> str:
     )
 
 
-def _hero(m: Member) -> str:
+def _hero(m: Member, lang: str) -> str:
+    ap = e(label("action_plan", lang))
     bullets = []
     if m.member_since is not None:
-        bullets.append(f"<li>Member Since {m.member_since}</li>")
-    bullets.append(
-        f"<li>Action Plan {m.action_plan}</li>" if m.action_plan is not None else "<li>Action Plan</li>"
-    )
+        bullets.append(f"<li>{e(label('member_since', lang))} {m.member_since}</li>")
+    bullets.append(f"<li>{ap} {m.action_plan}</li>" if m.action_plan is not None else f"<li>{ap}</li>")
     return (
         '<div class="member-hero"><div class="member-hero__bg"></div><div class="container"><div class="row">'
         f'<div class="col-12"><h1 class="member-hero__title">{e(m.name)}</h1>'
         f'<ul class="member-hero__meta">{"".join(bullets)}</ul></div></div></div></div>'
-        '<div class="page-nav"><div class="container"><span class="page-nav__label">ON THE PAGE</span>'
+        f'<div class="page-nav"><div class="container"><span class="page-nav__label">{e(label("on_the_page", lang))}</span>'
         '<ul class="page-nav__links" hidden></ul></div></div>'
     )
 
 
-def _current_plan(m: Member) -> str:
+def _current_plan(m: Member, lang: str) -> str:
     p = m.current_plan
+    ap = e(label("action_plan", lang))
     bits = []
     if p.years:
         bits.append(f'<div class="current-plan__years">{e(p.years)}</div>')
     bits.append(
-        f'<h3 class="current-plan__title">Action Plan {p.number}</h3>'
+        f'<h3 class="current-plan__title">{ap} {p.number}</h3>'
         if p.number is not None
-        else '<h3 class="current-plan__title">Action Plan</h3>'
+        else f'<h3 class="current-plan__title">{ap}</h3>'
     )
     lis = []
     if p.commitment_count is not None:
-        lis.append(f"<li>Number of Commitments: {p.commitment_count}</li>")
+        lis.append(f"<li>{e(label('number_of_commitments', lang))}: {p.commitment_count}</li>")
     if p.policy_area_focus is not None:
-        lis.append(f"<li>Policy Area Focus: {e(p.policy_area_focus)}</li>")
+        lis.append(f"<li>{e(label('policy_area_focus', lang))}: {e(p.policy_area_focus)}</li>")
     if lis:
         bits.append(f'<ul class="current-plan__facts">{"".join(lis)}</ul>')
     if p.summary:
-        more = f' <a class="more-link" href="{e(p.summary_url)}">(More)</a>' if p.summary_url else ""
+        more = f' <a class="more-link" href="{e(p.summary_url)}">{e(label("more", lang))}</a>' if p.summary_url else ""
         bits.append(f'<div class="current-plan__summary"><p>{e(p.summary)}{more}</p></div>')
-    return _section("current-action-plan", "Current Action Plan", "".join(bits))
+    return _section("current-action-plan", label("current_plan", lang), "".join(bits))
 
 
-def _contacts(m: Member) -> str:
+def _contacts(m: Member, lang: str) -> str:
     if not m.contacts:
         return ""
     rows = []
@@ -74,13 +75,13 @@ def _contacts(m: Member) -> str:
             parts.append(f'<span class="contact__title">{e(c.role)}</span>')
         if c.email:
             parts.append(f'<a class="contact__email" href="mailto:{e(c.email)}">{e(c.email)}</a>')
-        if c.side in _SIDE_LABEL:
-            parts.append(f'<span class="contact__side">{_SIDE_LABEL[c.side]}</span>')
+        if c.side in _SIDES:
+            parts.append(f'<span class="contact__side">{e(label(c.side, lang))}</span>')
         rows.append(f'<div class="contact"><p>{" ".join(parts)}</p></div>')
-    return _section("contact", "Contact", f'<div class="contact-list">{"".join(rows)}</div>')
+    return _section("contact", label("contact", lang), f'<div class="contact-list">{"".join(rows)}</div>')
 
 
-def _commitments(m: Member) -> str:
+def _commitments(m: Member, lang: str) -> str:
     items = []
     for c in m.commitments:
         meta = ", ".join(str(x) for x in (c.id, c.year, c.policy_area) if x not in (None, ""))
@@ -95,10 +96,10 @@ def _commitments(m: Member) -> str:
         if items
         else '<div class="commitments-empty"></div>'
     )
-    return _section("commitments", "Commitments", inner)
+    return _section("commitments", label("commitments", lang), inner)
 
 
-def _resources(m: Member) -> str:
+def _resources(m: Member, lang: str) -> str:
     items = []
     for r in m.resources:
         meta = ", ".join(str(x) for x in (r.year, r.type, r.format) if x not in (None, ""))
@@ -108,44 +109,45 @@ def _resources(m: Member) -> str:
             f'<li class="resource-item"><div class="resource-item__title">{link}</div>'
             f'<div class="resource-item__meta">{e(meta)}</div></li>'
         )
-    return _section("resources", "Resources", f'<ol class="resources-list">{"".join(items)}</ol>')
+    return _section("resources", label("resources", lang), f'<ol class="resources-list">{"".join(items)}</ol>')
 
 
-def _key(*labels: str) -> str:
+def _key(*labels: str, lang: str = "en") -> str:
     return (
-        '<div class="chart-key"><p class="chart-key__title">Key</p><ul>'
+        f'<div class="chart-key"><p class="chart-key__title">{e(label("key", lang))}</p><ul>'
         + "".join(f"<li>{e(x)}</li>" for x in labels)
         + "</ul></div>"
     )
 
 
-def _current_data(m: Member) -> str:
+def _current_data(m: Member, lang: str) -> str:
+    ap = e(label("action_plan", lang))
     rows = []
     for row in m.performance:
         nums = row.raw or [x for x in (row.major, row.outstanding, row.starred) if x is not None]
         cells = "".join(f'<div class="perf-chart__value">{n}</div>' for n in nums)
         rows.append(
             f'<div class="perf-chart__row" data-action-plan="{row.action_plan}">'
-            f'<div class="perf-chart__label">Action Plan {row.action_plan}</div>{cells}</div>'
+            f'<div class="perf-chart__label">{ap} {row.action_plan}</div>{cells}</div>'
         )
     bench = []
     for b in m.benchmarks:
         nums = "".join(f'<div class="benchmark__value">{n}</div>' for n in b.raw)
         bench.append(
-            f'<div class="benchmark benchmark--{e(b.scope)}"><h4 class="benchmark__title">{e(b.scope.title())}</h4>'
+            f'<div class="benchmark benchmark--{e(b.scope)}"><h4 class="benchmark__title">{e(label(b.scope, lang))}</h4>'
             f'<div class="benchmark__label">{e(b.label)}</div>{nums}</div>'
         )
+    legend = "".join(f"<div>{e(label(k, lang))}</div>" for k in ("major", "outstanding", "starred_commitments"))
     perf = (
-        '<h3 class="chart-title">Commitment Performance</h3>'
+        f'<h3 class="chart-title">{e(label("performance", lang))}</h3>'
         "<p>The following variables answer the question “Did this commitment open government?“, and focus on "
         "how government practices have changed as a result of the commitment’s implementation.</p>"
-        + _key("No IRM data", "Pending IRM Review")
-        + '<div class="perf-chart"><div class="perf-chart__legend"><div>Major</div><div>Outstanding</div>'
-        "<div>Starred Commitments</div></div>" + "".join(rows) + "</div>"
+        + _key(label("no_irm_data", lang), label("pending_review", lang), lang=lang)
+        + f'<div class="perf-chart"><div class="perf-chart__legend">{legend}</div>' + "".join(rows) + "</div>"
         f'<div class="benchmarks">{"".join(bench)}</div>'
     )
     stars = (
-        '<h3 class="chart-title">How to Get More Starred Commitments</h3>'
+        f'<h3 class="chart-title">{e(label("starred_help", lang))}</h3>'
         "<p>Starred commitments in OGP are one of the ways the IRM designates promising reforms. The graph below "
         "shows where the major areas for improvement in action plan design and implementation should take place "
         "based on past action plans.</p>"
@@ -155,18 +157,20 @@ def _current_data(m: Member) -> str:
             "Focus on design",
             "Pending IRM review",
             "No IRM data",
+            lang=lang,
         )
     )
     return _section(
         "current-data",
-        "Current Data",
-        "<p>The data below is updated periodically, most often after large numbers of new action plans and IRM "
-        "reports.</p>" + perf + stars + _participation(m),
+        label("current_data", lang),
+        f"<p>{e(label('current_data_intro', lang))}</p>" + perf + stars + _participation(m, lang),
     )
 
 
-def _participation(m: Member) -> str:
-    legend = "".join(f"<div>{x}</div>" for x in LEVELS)
+def _participation(m: Member, lang: str) -> str:
+    words = WORDS.get(lang, {})
+    ap = e(label("action_plan", lang))
+    legend = "".join(f"<div>{e(words.get(x, x))}</div>" for x in LEVELS)
     phases = []
     for phase in ("development", "implementation"):
         rows = [r for r in m.participation if r.phase == phase]
@@ -175,15 +179,15 @@ def _participation(m: Member) -> str:
         cells = "".join(
             f'<div class="participation__row" data-phase="{phase}" data-action-plan="{r.action_plan}"'
             + (f' data-level="{e(r.level)}"' if r.level else "")
-            + f">Action Plan {r.action_plan}</div>"
+            + f">{ap} {r.action_plan}</div>"
             for r in rows
         )
         phases.append(
             f'<div class="participation__legend">{legend}</div>'
-            f'<h4 class="participation__phase">{phase.title()}</h4><div class="participation__rows">{cells}</div>'
+            f'<h4 class="participation__phase">{e(label(phase, lang))}</h4><div class="participation__rows">{cells}</div>'
         )
     return (
-        '<h3 class="chart-title">Public Participation</h3>'
+        f'<h3 class="chart-title">{e(label("participation", lang))}</h3>'
         "<p>This table shows: 1) the level of public influence during the development and implementation of OGP "
         "action plans, 2) whether consultations were open to any member of the public or only to those invited; "
         "and 3) whether a forum existed that met regularly.</p>"
@@ -193,6 +197,7 @@ def _participation(m: Member) -> str:
             "No IRM data",
             "Forum",
             "Pending IRM review",
+            lang=lang,
         )
         + '<div class="definitions"><p>Definitions</p>'
         "<p>Collaborate: Iterative dialogue and public helped set agenda</p>"
@@ -202,23 +207,24 @@ def _participation(m: Member) -> str:
     )
 
 
-def _global_report(m: Member) -> str:
+def _global_report(m: Member, lang: str) -> str:
     if not m.global_report:
         return ""
     areas = []
+    words = WORDS.get(lang, {})
+    known = [words.get(a, a) for a in GLOBAL_REPORT_AREAS]
     by_name = {a.area: a for a in m.global_report}
-    order = [a for a in GLOBAL_REPORT_AREAS if a in by_name] + [
-        a for a in by_name if a not in GLOBAL_REPORT_AREAS
-    ]
+    order = [a for a in known if a in by_name] + [a for a in by_name if a not in known]
     for name in order:
         blocks = []
         for imp in by_name[name].implications:
             findings = "".join(f"<div>{f}</div>" for f in _FINDINGS)
             value = f'<div class="dimension__implication">{e(imp)}</div>' if imp else ""
             blocks.append(
-                f'<div class="dimension"><div class="dimension__label">Action Implications</div>{value}'
-                f'<div class="dimension__label">IRM-Based Findings</div><div class="dimension__findings">{findings}</div>'
-                '<div class="dimension__label">3rd-Party Score (0-4)</div></div>'
+                f'<div class="dimension"><div class="dimension__label">{e(label("action_implications", lang))}</div>'
+                f'{value}<div class="dimension__label">{e(label("irm_findings", lang))}</div>'
+                f'<div class="dimension__findings">{findings}</div>'
+                f'<div class="dimension__label">{e(label("third_party", lang))}</div></div>'
             )
         areas.append(f'<div class="gr-area"><h4 class="gr-area__title">{e(name)}</h4>{"".join(blocks)}</div>')
     intro = (
@@ -239,10 +245,10 @@ def _global_report(m: Member) -> str:
         "way.</li></ul><h4>Third-party scores</h4><p>Reflect “real-world” performance, i.e., performance outside of "
         "the OGP framework.</p>"
     )
-    return _section("global-report", "OGP Global Report Data", intro + "".join(areas))
+    return _section("global-report", label("global_report", lang), intro + "".join(areas))
 
 
-def _posts(m: Member) -> str:
+def _posts(m: Member, lang: str) -> str:
     if not m.posts:
         return ""
     cards = []
@@ -255,22 +261,25 @@ def _posts(m: Member) -> str:
         )
     return _section(
         "recent-posts",
-        "Recent Posts",
-        f'<div class="post-cards">{"".join(cards)}</div><p><a class="button" href="/stories/">Show More</a></p>',
+        label("posts", lang),
+        f'<div class="post-cards">{"".join(cards)}</div>'
+        f'<p><a class="button" href="/stories/">{e(label("show_more", lang))}</a></p>',
     )
 
 
-def member_html(m: Member) -> str:
+def member_html(m: Member, lang: str = "en") -> str:
+    """A member page; `lang` ("en", "es", "fr") is the language of the page's own words (the record's
+    values are given already translated: see translations.translate_member)."""
     main = (
         f'<article id="post-{zlib.crc32(m.slug.encode()) % 90000 + 10000}" class="member type-member status-publish">'
-        + _hero(m)
-        + _current_plan(m)
-        + _contacts(m)
-        + _commitments(m)
-        + _resources(m)
-        + _current_data(m)
-        + _global_report(m)
-        + _posts(m)
+        + _hero(m, lang)
+        + _current_plan(m, lang)
+        + _contacts(m, lang)
+        + _commitments(m, lang)
+        + _resources(m, lang)
+        + _current_data(m, lang)
+        + _global_report(m, lang)
+        + _posts(m, lang)
         + "</article>"
     )
     level = "local" if m.level == "local" else "national"
@@ -278,8 +287,13 @@ def member_html(m: Member) -> str:
         m.name,
         f"member-template-default single single-member member-{level}",
         main,
-        canonical=f"/members/{m.slug}/",
+        canonical=f"{_prefix(lang)}/members/{m.slug}/",
+        lang=lang,
     )
+
+
+def _prefix(lang: str) -> str:
+    return "" if lang == "en" else f"/{lang}"
 
 
 def _pair(label: str, value: object, *, cls: str = "glance__item") -> str:
@@ -287,51 +301,58 @@ def _pair(label: str, value: object, *, cls: str = "glance__item") -> str:
     return f'<p class="{cls}"><strong class="glance__label">{e(label)}</strong> {text}</p>'
 
 
-def commitment_html(c: CommitmentPage, member_slug: str) -> str:
+def commitment_html(c: CommitmentPage, member_slug: str, lang: str = "en") -> str:
+    """A commitment page; `lang` is the language of the page's labels (values come translated)."""
+
+    def L(key: str) -> str:
+        return label(key, lang)
+
     title = f"{c.title} ({c.id})" if c.title else c.id
     design = [
-        _pair("Verifiable:", c.verifiable),
-        _pair("Relevant to OGP Values:", c.relevant_to_ogp_values),
+        _pair(L("c_verifiable"), c.verifiable),
+        _pair(L("c_relevant"), c.relevant_to_ogp_values),
     ]
     if c.potential_impact is not None and c.ambition is None:
-        design.append(_pair("Potential Impact:", c.potential_impact))
+        design.append(_pair(L("c_impact"), c.potential_impact))
     else:
         design.append(
-            '<p class="glance__item"><strong class="glance__label">Ambition (<a href="/irm-guidance-overview/">see '
-            f"definition</a>):</strong> {e(c.ambition)}</p>"
+            f'<p class="glance__item"><strong class="glance__label">{e(L("c_ambition"))} (<a '
+            f'href="/irm-guidance-overview/">{e(L("c_see_definition"))}</a>):</strong> {e(c.ambition)}</p>'
         )
-    irm = [_pair("IRM Report:", ", ".join(c.irm_reports))]
+    irm = [_pair(L("c_irm_report"), ", ".join(c.irm_reports))]
     if c.starred is not None:
-        irm.append(_pair("Starred:", c.starred))
-    irm.append(_pair("Early Results:", c.early_results))
+        irm.append(_pair(L("c_starred"), c.starred))
+    irm.append(_pair(L("c_early"), c.early_results))
     paras = []
     for block in (c.description or "").split("\n\n"):
         if block.strip():
             paras.append("<p>" + "<br />\n".join(e(line) for line in block.split("\n")) + "</p>")
     info = '<span class="info-icon" aria-hidden="true">i</span>'
+    prefix = _prefix(lang)
     main = (
         '<article class="commitment type-commitment">'
         f'<div class="commitment-hero"><div class="container"><div class="commitment-hero__member">'
-        f'<a href="/members/{e(member_slug)}/">{e(c.member)}</a></div>'
+        f'<a href="{prefix}/members/{e(member_slug)}/">{e(c.member)}</a></div>'
         f'<h1 class="commitment-hero__title">{e(title)}</h1></div></div>'
-        '<div class="commitment-tabs"><div class="container"><span class="tab tab--active">Overview</span></div></div>'
+        f'<div class="commitment-tabs"><div class="container"><span class="tab tab--active">{e(L("overview"))}'
+        "</span></div></div>"
         '<div class="container commitment-body"><aside class="at-a-glance">'
-        '<h2 class="at-a-glance__title">At-a-Glance</h2>'
-        + _pair("Action Plan:", c.action_plan)
-        + _pair("Action Plan Cycle:", c.action_plan_cycle)
-        + _pair("Status:", c.status)
-        + '<h3 class="glance__group">Institutions</h3>'
-        + _pair("Lead Institution:", c.lead_institution)
-        + _pair("Support Institution(s):", c.support_institutions)
-        + '<h3 class="glance__group">Policy Areas</h3>'
+        f'<h2 class="at-a-glance__title">{e(L("at_a_glance"))}</h2>'
+        + _pair(L("c_action_plan"), c.action_plan)
+        + _pair(L("c_cycle"), c.action_plan_cycle)
+        + _pair(L("c_status"), c.status)
+        + f'<h3 class="glance__group">{e(L("institutions"))}</h3>'
+        + _pair(L("c_lead"), c.lead_institution)
+        + _pair(L("c_support"), c.support_institutions)
+        + f'<h3 class="glance__group">{e(L("policy_areas"))}</h3>'
         + f'<p class="glance__tags">{e(", ".join(c.policy_areas))}</p>'
-        + '<h3 class="glance__group">IRM Review</h3>'
+        + f'<h3 class="glance__group">{e(L("irm_review"))}</h3>'
         + "".join(irm)
-        + f'<h3 class="glance__group">Design {info}</h3>'
+        + f'<h3 class="glance__group">{e(L("design"))} {info}</h3>'
         + "".join(design)
-        + f'<h3 class="glance__group">Implementation {info}</h3>'
-        + _pair("Completion:", c.completion)
-        + '</aside><div class="commitment-description"><h2>Description</h2>'
+        + f'<h3 class="glance__group">{e(L("c_implementation"))} {info}</h3>'
+        + _pair(L("c_completion"), c.completion)
+        + f'</aside><div class="commitment-description"><h2>{e(L("description"))}</h2>'
         + "".join(paras)
         + "</div></div></article>"
     )
@@ -339,7 +360,8 @@ def commitment_html(c: CommitmentPage, member_slug: str) -> str:
         title,
         "commitment-template-default single single-commitment",
         main,
-        canonical=f"/members/{member_slug}/commitments/{c.id}/",
+        canonical=f"{prefix}/members/{member_slug}/commitments/{c.id}/",
+        lang=lang,
     )
 
 

@@ -27,6 +27,14 @@ from . import render
 from .chrome import NONCE
 from .data import SiteData, default_site
 from .faults import MB, Fault, oversize_chunks, oversize_gzip, wrong_type_body
+from .translations import (
+    LANGUAGES,
+    TRANSLATIONS,
+    Translator,
+    translate_commitment,
+    translate_document,
+    translate_member,
+)
 
 _REASONS = {429: "Too Many Requests", 410: "Gone", 404: "Not Found", 500: "Internal Server Error"}
 _HTML = "text/html; charset=UTF-8"
@@ -117,6 +125,14 @@ class FakeSite:
     made on first request, in one of two markups) and, for non-report types, a PDF under
     `/wp-content/uploads/…` built by fpdf2. `set_document` / `set_file` replace them (their validators
     change), `remove` makes them answer 404. `documents=False` serves no document pages at all (404).
+
+    Languages (issue 17): `/es/…` and `/fr/…` serve the member, commitment and document pages of the members
+    that have a translation (`translations.TRANSLATIONS`: peru and port-esmer-valdoria in both; valdoria and
+    norland none, so their `/es/` URLs answer 404), made from the English records by the same renderer.
+    `member_url(slug, "es")`, `commitment_url(slug, cid, "fr")`, `document_url(slug, "es")` give the URLs;
+    `member(slug, "es")`, `commitment(slug, cid, "es")`, `document_in(slug, "es")` the records those pages
+    show; `languages(slug)` which languages a member has; `set_translation` / `remove("/es/members/<slug>/")`
+    add or take away one language of a member. `translations=` replaces the whole table.
     """
 
     def __init__(
@@ -130,8 +146,12 @@ class FakeSite:
         gzip: bool = False,
         latency: float = 0.0,
         documents: bool = True,
+        translations: dict[tuple[str, str], dict[str, str]] | None = None,
     ) -> None:
         data = data if data is not None else default_site()
+        table = TRANSLATIONS if translations is None else translations
+        self._translations: dict[tuple[str, str], dict[str, str]] = {k: dict(v) for k, v in table.items()}
+        self._gone: set[str] = set()  # norm paths of translated pages removed one by one
         self.documents_enabled = documents
         self.host = host
         self.port = port
@@ -225,17 +245,55 @@ class FakeSite:
         with self._lock:
             return list(self._members.values())
 
-    def member(self, slug: str) -> Member:
-        return self._members[slug.lower()]
+    def member(self, slug: str, lang: str | None = None) -> Member:
+        """The member's record; with `lang`, as its `/es/` or `/fr/` page shows it (KeyError if none)."""
+        m = self._members[slug.lower()]
+        if lang in (None, "en"):
+            return m
+        return translate_member(m, self._translator(lang, slug))
 
-    def commitment(self, slug: str, cid: str) -> CommitmentPage:
-        return self._commitments[(slug.lower(), cid.upper())]
+    def commitment(self, slug: str, cid: str, lang: str | None = None) -> CommitmentPage:
+        page = self._commitments[(slug.lower(), cid.upper())]
+        if lang in (None, "en"):
+            return page
+        tr = self._translator(lang, slug)
+        return translate_commitment(page, self._members[slug.lower()].name, tr)
 
-    def member_url(self, slug: str) -> str:
-        return f"{self.url}/members/{slug}/"
+    @staticmethod
+    def _prefix(lang: str | None) -> str:
+        if lang in (None, "en"):
+            return ""
+        if lang not in LANGUAGES:
+            raise ValueError(f"the fake site speaks en, es and fr, not {lang!r}")
+        return f"/{lang}"
 
-    def commitment_url(self, slug: str, cid: str) -> str:
-        return f"{self.url}/members/{slug}/commitments/{cid}/"
+    def member_url(self, slug: str, lang: str | None = None) -> str:
+        return f"{self.url}{self._prefix(lang)}/members/{slug}/"
+
+    def commitment_url(self, slug: str, cid: str, lang: str | None = None) -> str:
+        return f"{self.url}{self._prefix(lang)}/members/{slug}/commitments/{cid}/"
+
+    # ---- languages -------------------------------------------------------------------------------------
+    def languages(self, slug: str) -> list[str]:
+        """The languages a member's pages are served in: "en" and those with a translation."""
+        with self._lock:
+            return ["en", *(lang for lang in LANGUAGES if (lang, slug.lower()) in self._translations)]
+
+    def _translator(self, lang: str, slug: str) -> Translator:
+        table = self._translations.get((lang, slug.lower()))
+        if table is None:
+            raise KeyError(f"{slug} has no {lang} pages")
+        return Translator(lang, table)
+
+    def set_translation(self, lang: str, slug: str, texts: dict[str, str]) -> None:
+        """Serve a member's pages in `lang` with these texts (English → translation; shared words are
+        translated anyway). Their validators change."""
+        self._prefix(lang)
+        with self._lock:
+            slug = slug.lower()
+            self._translations[(lang, slug)] = dict(texts)
+            self._gone = {p for p in self._gone if not p.startswith(f"/{lang}/members/{slug}")}
+            self._touch(f"m:{slug}")
 
     def _touch(self, key: str) -> None:
         now = int(time.time())
@@ -295,8 +353,19 @@ class FakeSite:
             hit = self._documents[slug] = (page, docs.markup_for(slug))
         return hit
 
-    def document_url(self, slug: str) -> str:
-        return f"{self.url}/documents/{slug}/"
+    def document_url(self, slug: str, lang: str | None = None) -> str:
+        return f"{self.url}{self._prefix(lang)}/documents/{slug}/"
+
+    def document_in(self, slug: str, lang: str | None) -> DocumentPage | None:
+        """The document page as served in `lang` (None where that language has no such page)."""
+        with self._lock:
+            entry = self._document_entry(slug.lower())
+            if entry is None or lang in (None, "en"):
+                return entry[0] if entry else None
+            owner = self._resource_for(slug.lower())
+            if owner is None or (lang, owner[0].slug.lower()) not in self._translations:
+                return None
+            return translate_document(entry[0], self._translator(lang, owner[0].slug))
 
     def document_slugs(self) -> list[str]:
         """Every document the site's members link to (in member and resource order)."""
@@ -353,6 +422,14 @@ class FakeSite:
         """Remove the member, commitment, document page or file at `path`; it then answers 404."""
         key = norm_path(path)
         with self._lock:
+            if m := re.fullmatch(r"/(es|fr)/members/([^/]+)", key):
+                self._translations.pop((m.group(1), m.group(2)), None)  # that language of the member goes
+                self._touch(f"m:{m.group(2)}")
+                return
+            if re.fullmatch(r"/(es|fr)/members/([^/]+)/commitments/([^/]+)", key):
+                self._gone.add(key)
+                self._cache.clear()
+                return
             if m := re.fullmatch(r"/(?:es/|fr/)?documents/([^/]+)", key):
                 self._removed.add(m.group(1))
                 self._touch(f"d:{m.group(1)}")
@@ -431,6 +508,9 @@ class FakeSite:
     def _route(self, raw_path: str) -> _Page:
         path = unquote(urlsplit(raw_path).path)
         low = path.lower()
+        if m := re.match(r"/(es|fr)(/.*)?$", low):
+            with self._lock:
+                return self._route_lang(m.group(1), m.group(2) or "/")
         with self._lock:
             if low in ("/", ""):
                 html, etag = self._cached("home", render.home_html)
@@ -474,6 +554,43 @@ class FakeSite:
                     return _Page(200, body=data, etag=etag, mtime=self._mtime(f"f:{key}"), content_type=ctype)
             html, _ = self._cached("404", render.not_found_html)
             return _Page(404, html)
+
+    def _route_lang(self, lang: str, low: str) -> _Page:
+        """`/es/…` and `/fr/…`: member, commitment and document pages of the members translated."""
+        prefix = f"/{lang}"
+        if m := re.fullmatch(r"/members/([^/]+)", low):
+            return _Page(301, location=f"{prefix}/members/{m.group(1)}/")
+        if (m := re.fullmatch(r"/members/([^/]+)/", low)) and (lang, m.group(1)) in self._translations:
+            slug = m.group(1)
+            member = self._members.get(slug)
+            if member is not None:
+                tr = self._translator(lang, slug)
+                html, etag = self._cached(
+                    f"{lang}:m:{slug}", lambda: render.member_html(translate_member(member, tr), lang)
+                )
+                return _Page(200, html, etag, self._mtime(f"m:{slug}"))
+        m = re.fullmatch(r"/members/([^/]+)/commitments/([^/]+)/?", low)
+        if m and (lang, m.group(1)) in self._translations and norm_path(prefix + low) not in self._gone:
+            slug, cid = m.group(1), m.group(2)
+            page = self._commitments.get((slug, cid.upper()))
+            member = self._members.get(slug)
+            if page is not None and member is not None:
+                tr = self._translator(lang, slug)
+                html, etag = self._cached(
+                    f"{lang}:c:{slug}:{cid}",
+                    lambda: render.commitment_html(translate_commitment(page, member.name, tr), slug, lang),
+                )
+                return _Page(200, html, etag, self._mtime(f"c:{slug}:{cid}"))
+        if self.documents_enabled and (m := re.fullmatch(r"/documents/([^/]+)/?", low)):
+            slug = slug_of(m.group(1))
+            doc = self.document_in(slug, lang)
+            entry = self._document_entry(slug)
+            if doc is not None and entry is not None:
+                markup = entry[1]  # the same markup as the English page
+                html, etag = self._cached(f"{lang}:d:{slug}", lambda: docs.document_html(doc, markup))
+                return _Page(200, html, etag, self._mtime(f"d:{slug}"))
+        html, _ = self._cached("404", render.not_found_html)
+        return _Page(404, html)
 
     # ------------------------------------------------------------------ serving
 
