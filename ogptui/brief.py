@@ -18,11 +18,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ogptui import __version__
+from ogptui import __version__, regions
 from ogptui.clean import MULTILINE_CAP, clean_text, safe_output
-from ogptui.i18n import _
+from ogptui.i18n import _, language
 from ogptui.links import safe_link
 from ogptui.model import Document, Member, Resource, commitment_count
+from ogptui.parse.labels import value_in
 
 if TYPE_CHECKING:
     from ogptui.notes import Entry
@@ -131,7 +132,7 @@ def member_markdown(
     out += _table(
         [_("Figure"), _("Value")],
         [
-            [_("Level"), _v((m.level or "").title())],
+            [_("Level"), _v(regions.word(m.level).capitalize())],
             [_("Member since"), _v(m.member_since)],
             [_("Action plans"), _v(m.action_plan)],
             [_("Commitments in the cache"), md_text(commitment_count(len(m.commitments), cp.commitment_count))],
@@ -219,8 +220,8 @@ def member_markdown(
                     _v(c.year),
                     _v(c.title),
                     _v(c.policy_area),
-                    _v(c.status),
-                    _v(c.early_results),
+                    _v(value_in(c.status, language())),
+                    _v(value_in(c.early_results, language())),
                 ]
                 for c in m.commitments
             ),

@@ -13,11 +13,29 @@ import re
 from importlib import resources
 
 from ogptui.clean import fold
+from ogptui.i18n import N_, _
 
 REGIONS = ("Africa and the Middle East", "Asia and the Pacific", "Americas", "Europe")
 UNKNOWN = "unknown region"
 LEVELS = ("national", "local")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# How a person reads them, in the interface language (the names above are keys, kept in English).
+_WORDS = {
+    "Africa and the Middle East": N_("Africa and the Middle East"),
+    "Asia and the Pacific": N_("Asia and the Pacific"),
+    "Americas": N_("Americas"),
+    "Europe": N_("Europe"),
+    UNKNOWN: N_("unknown region"),
+    "national": N_("national"),
+    "local": N_("local"),
+}
+
+
+def word(name: str | None) -> str:
+    """A region or level (`Americas`, `national`) in the interface language; another word as it is."""
+    if not name:
+        return ""
+    return _(_WORDS[name]) if name in _WORDS else name
 
 
 def _key(text: str) -> str:

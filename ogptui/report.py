@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ogptui import regions
 from ogptui.clean import safe_output
-from ogptui.i18n import _, ngettext
+from ogptui.i18n import _, language, ngettext
 from ogptui.model import (
     COMMITMENT_DETAIL_LABELS,
     CommitmentPage,
@@ -19,6 +20,7 @@ from ogptui.model import (
     Member,
     commitment_count,
 )
+from ogptui.parse.labels import shown_value, value_in
 
 
 def _v(x: object) -> str:
@@ -33,11 +35,10 @@ def _section(title: str, lines: Iterable[str]) -> list[str]:
 def member_text(m: Member, freshness: str | None = None) -> str:
     cp = m.current_plan
     out = [m.name, "=" * len(m.name)]
-    out.append(
-        _("{level} member · Member since {since} · Action plan {plan}").format(
-            level=m.level.title(), since=_v(m.member_since), plan=_v(m.action_plan)
-        )
+    facts = _("{level} member · Member since {since} · Action plan {plan}").format(
+        level=regions.word(m.level), since=_v(m.member_since), plan=_v(m.action_plan)
     )
+    out.append(facts[:1].upper() + facts[1:])
     if freshness:
         out.append(freshness)
     out += _section(
@@ -63,8 +64,12 @@ def member_text(m: Member, freshness: str | None = None) -> str:
         (
             f"{c.id:<9} {c.year or '':<5} {c.title or ''}"
             + (f"  [{c.policy_area}]" if c.policy_area else "")
-            + ("  " + _("status: {status}").format(status=c.status) if c.status else "")
-            + ("  " + _("early results: {results}").format(results=c.early_results) if c.early_results else "")
+            + ("  " + _("status: {status}").format(status=value_in(c.status, language())) if c.status else "")
+            + (
+                "  " + _("early results: {results}").format(results=value_in(c.early_results, language()))
+                if c.early_results
+                else ""
+            )
             for c in m.commitments
         ),
     )
@@ -105,8 +110,9 @@ def member_text(m: Member, freshness: str | None = None) -> str:
 
 def commitment_text(c: CommitmentPage) -> str:
     out = [f"{c.title or ''} ({c.id})", _("Member: {member}").format(member=_v(c.member))]
+    lang = language()
     for label, key in COMMITMENT_DETAIL_LABELS:
-        v = getattr(c, key)
+        v = shown_value(key, getattr(c, key), lang)
         out.append(f"{_(label)}: {', '.join(v) if isinstance(v, list) and v else _v(v)}")
     if c.description:
         out += _section(_("Description"), [c.description])

@@ -184,3 +184,38 @@ def test_cli_search_marks_hits_in_another_language(both, capsys):
     (hit,) = json.loads(capsys.readouterr().out)
     assert (hit["id"], hit["language"]) == ("RU0085", "es")
 
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("en", ("Active", "Marginal", "Limited")), ("es", ("Activo", "Marginal", "Limitado")),
+     ("fr", ("Actif", "Marginal", "Limité"))],  # fmt: skip
+)
+def test_enumerated_values_read_in_the_interface_language(both, lang, words, capsys):
+    """Values are stored canonical (`Limited`) and shown in the reader's language (`Limitado`): the CLI
+    report of a commitment and the TUI table use the same word table as the parser."""
+    from ogptui.parse.labels import canonical_value, value_in
+    from ogptui.report import commitment_text
+
+    both.write_commitment(CommitmentPage(id="RU0084", language="en", status="Active", early_results="Marginal",
+                                         completion="Limited", title="Open budgets portal"), "ruritania")  # fmt: skip
+    set_language(lang)
+    page = both.get_commitment("ruritania", "RU0084")
+    text = commitment_text(CommitmentPage(**{k: getattr(page, k) for k in ("id", "title", "status",
+                                             "early_results", "completion")}))  # fmt: skip
+    for word in words:
+        assert word in text
+    assert all(canonical_value(value_in(v, lang)) == v for v in ("Active", "Marginal", "Limited", "High", "Yes"))
+    assert value_in("Something else", lang) == "Something else"
+
+
+def test_a_translation_of_the_embedded_sample_is_not_called_embedded(sample_store):
+    peru = sample_store.get_member("peru")
+    assert sample_store.freshness("peru").embedded
+    es = Member(slug="peru", name="Perú", language="es", fetched_at="2026-11-30T10:00:00Z",
+                source_url="https://www.opengovpartnership.org/es/members/peru/", commitments=peru.commitments)  # fmt: skip
+    sample_store.write_member(es)
+    f = sample_store.freshness("peru", sample_store.get_member("peru", "es"))
+    assert (f.embedded, f.captured_at, f.fetched_at) == (False, None, "2026-11-30T10:00:00Z")
+    assert sample_store.freshness("peru", peru).embedded  # the English record still is the sample
+

@@ -101,3 +101,20 @@ async def test_D_cycles_the_data_language_and_rereads_the_member(sample_store):
             "Data language: Français",
             "Data language: as the interface (English)",
         ]
+
+
+async def test_levels_regions_and_values_read_in_the_interface_language(sample_store):
+    """Stored as keys (`national`, `Americas`, `Limited`), shown in the reader's language."""
+    app = make_app(store=sample_store, language="es")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        text = "\n".join(screen_lines(app))
+        assert "nacional" in text and "national" not in text
+        await pilot.press("r")
+        await pilot.pause()
+        text = "\n".join(screen_lines(app))
+        assert "Américas" in text and "Americas" not in text
+    app = make_app(store=sample_store, slug="peru", language="fr")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert "membre national" in "\n".join(screen_lines(app))  # the Overview's line under the name

@@ -13,6 +13,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Any
 
 from ogptui.model import COMMITMENT_PAGE_LABELS
 
@@ -451,6 +452,20 @@ def canonical_value(value: str | None) -> str | None:
     if not value or len(value) > 60:
         return value
     return _value_index().get(norm(value), value)
+
+
+def value_in(value: str | None, lang: str) -> str | None:
+    """A canonical value word as the site writes it in `lang` (`High` → `Alto` / `Haut`), for a person
+    reading the interface in that language; English, and words not in COMMITMENT_VALUES, as they are."""
+    if not value or lang == "en":
+        return value
+    words = COMMITMENT_VALUES.get(value, {}).get(lang)
+    return words[0] if words else value
+
+
+def shown_value(field: str, value: Any, lang: str) -> Any:
+    """`value_in` for the enumerated fields (VALUE_FIELDS); any other field's value as it is."""
+    return value_in(value, lang) if field in VALUE_FIELDS and isinstance(value, str) else value
 
 
 @lru_cache(maxsize=1)

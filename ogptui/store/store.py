@@ -734,7 +734,8 @@ class Store(DocumentStore):
 
     def freshness(self, slug: str, shown: Member | None = None) -> Freshness | None:
         """How old a member's data is. With `shown` (a translation `get_member` returned), the age of that
-        language's page: its own fetch time and the checks of its own URL."""
+        language's page: its own fetch time and the checks of its own URL (never "embedded": the embedded
+        sample is one language)."""
         translated = shown is not None and lang_of(shown.language) != self.member_language(slug)
         join = "h.url = ?" if translated else self._PRIMARY_PAGE
         sql = self._FRESHNESS_SQL.format(join=join, extra="", where="WHERE m.slug = ?")
@@ -746,8 +747,8 @@ class Store(DocumentStore):
                 last_error=r["last_error"],
                 failures=r["failures"],
                 gone_at=r["gone_at"],
-                embedded=bool(r["embedded"]),
-                captured_at=r["captured_at"],
+                embedded=bool(r["embedded"]) and not translated,  # (a translation was synced, never embedded)
+                captured_at=None if translated else r["captured_at"],
                 confirmed_at=r["confirmed_at"],
             )
         return None

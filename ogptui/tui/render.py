@@ -16,9 +16,11 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from ogptui import i18n, regions
 from ogptui.clean import clean_multiline, clean_text, fold
 from ogptui.i18n import _, ngettext
 from ogptui.model import Commitment, Member, commitment_count
+from ogptui.parse.labels import value_in
 
 _CONSOLE = Console(width=200, color_system=None, force_terminal=False)
 LABEL = "bold"
@@ -159,7 +161,7 @@ def overview_text(
         plan = _("Action Plan {number}").format(number=cp.number)
     out = Text()
     out.append(safe(m.name), style="bold")
-    out.append("   " + _("{level} member").format(level=safe(m.level)), style=DIM)
+    out.append("   " + _("{level} member").format(level=safe(regions.word(m.level))), style=DIM)
     if watched:
         out.append(_("   ★ watched"))
     out.append("\n\n")
@@ -293,7 +295,7 @@ def distribution(items: list[Commitment], attr: str, title: str, per: float = 2.
     out.append(f"\n{title}\n", style=LABEL)
     plans: dict[str, Counter[str]] = {}
     for c in items:
-        value = safe(getattr(c, attr)) or "unknown"
+        value = safe(value_in(getattr(c, attr), i18n.language())) or "unknown"
         plans.setdefault(_plan_of(c), Counter())[value] += 1
     for plan in sorted(plans, reverse=True):
         counts = plans[plan]
@@ -301,7 +303,8 @@ def distribution(items: list[Commitment], attr: str, title: str, per: float = 2.
         out.append(plan)
         out.append("\n")
         for value, n in counts.most_common():
-            out.append(f"    {value[:24]:<26}", style=DIM if value == "unknown" else "")
+            word = _("unknown") if value == "unknown" else value
+            out.append(f"    {word[:24]:<26}", style=DIM if value == "unknown" else "")
             out.append_text(bar(n, per, 0, "bold"))
             out.append("\n")
     return out

@@ -12,6 +12,7 @@ from textual.widgets import Static
 from ogptui import i18n
 from ogptui.i18n import N_, _
 from ogptui.model import COMMITMENT_DETAIL_LABELS, Commitment
+from ogptui.parse.labels import shown_value
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
 from ogptui.tui.widgets.common import DetailScroll, Footer, StatusBar, TitleBar, reload_on_cache_change
@@ -34,7 +35,8 @@ FIELDS = (
 def commitment_text(c: Commitment, width: int | None = None, checked: str | None = None) -> Text:
     """Every field; `checked` ("checked 3 days ago") says how old this page is (sync re-checks commitment
     pages less often than member pages)."""
-    rows = [(_(label), getattr(c, attr)) for label, attr in FIELDS]
+    lang = i18n.language()
+    rows = [(_(label), shown_value(attr, getattr(c, attr), lang)) for label, attr in FIELDS]
     if checked:
         rows.append((_("Page"), checked))
     out = render.field_lines(rows, label_width=24, width=width)

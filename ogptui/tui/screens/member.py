@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, TabbedContent, TabPane
 
-from ogptui import i18n
+from ogptui import i18n, regions
 from ogptui.i18n import N_, _
 from ogptui.model import Member
 from ogptui.notes import (
@@ -175,7 +175,7 @@ class MemberScreen(Screen):
             else ()
         )
         self.query_one("#title", TitleBar).set_fitted(
-            (name, _("{level} member").format(level=member.level), *star, str(fresh), *shown),
+            (name, _("{level} member").format(level=regions.word(member.level)), *star, str(fresh), *shown),
             (name, *star, str(fresh), *shown),
             (name, *star, fresh.compact(), *shown),
             (name, *star, fresh.compact(), *lang),

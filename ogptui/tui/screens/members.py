@@ -17,6 +17,7 @@ from ogptui.i18n import N_, _, ngettext
 from ogptui.model import commitment_count
 from ogptui.notes import member_target
 from ogptui.regions import LEVELS, REGIONS, UNKNOWN, member_region
+from ogptui.regions import word as region_word
 from ogptui.timefmt import freshness_text
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
@@ -145,7 +146,7 @@ class MembersScreen(Screen):
         cells = {
             "watched": Text("★" if s.watched else " "),
             "name": render.with_mark([render.plain(s.name)], mark)[0],
-            "level": render.plain(s.level),
+            "level": render.plain(region_word(s.level)),
             "since": render.plain(s.member_since),
             "plan": render.plain(s.action_plan),
             "commitments": Text(render.safe(listed), justify="right"),
@@ -207,14 +208,14 @@ class MembersScreen(Screen):
             if name != UNKNOWN or counts.get(name, 0) or self.region_filter == UNKNOWN
         ]
         region_names = [name for name, _count in regions]
-        t = type_bar([f"{name or all_regions} {n}" for name, n in regions],
+        t = type_bar([f"{region_word(name) if name else all_regions} {n}" for name, n in regions],
                      region_names.index(self.region_filter) if self.region_filter in region_names else 0,
                      width, key="r")  # fmt: skip
         in_region = [s for s in self.summaries if not self.region_filter or self.regions.get(s.slug) == self.region_filter]
         lv = Counter(s.level or "national" for s in in_region)
         levels = [(name, len(in_region) if name is None else lv.get(name, 0)) for name in (None, *LEVELS)]
         t.append("\n")
-        t.append_text(type_bar([f"{name or all_levels} {n}" for name, n in levels],
+        t.append_text(type_bar([f"{region_word(name) if name else all_levels} {n}" for name, n in levels],
                                [name for name, _count in levels].index(self.level_filter), width, key="l"))  # fmt: skip
         box.update(t)
 

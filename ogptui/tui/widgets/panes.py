@@ -20,9 +20,11 @@ from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.widgets import Input, Static
 
+from ogptui import i18n
 from ogptui.i18n import N_, _, ngettext
 from ogptui.model import Member
 from ogptui.notes import commitment_key, contact_key, resource_key
+from ogptui.parse.labels import value_in
 from ogptui.tui import render
 from ogptui.tui.tables import Column, Row, TableView, type_bar
 from ogptui.tui.widgets.common import DetailScroll, FilterInput
@@ -323,11 +325,13 @@ class CommitmentsPane(TablePane):
             ident = render.with_mark(
                 [Text(render.safe(c.id))], self.ctx.marks.get(commitment_key(member.slug, c))
             )[0]
+            lang = i18n.language()  # enumerated values in the reader's language ("High" → "Alto")
+            status, early, completion = (value_in(v, lang) for v in (c.status, c.early_results, c.completion))
             cells = {"id": ident, "title": _cell(c.title), "year": _cell(c.year),
-                     "policy_area": _cell(area), "status": _cell(c.status, unknown),
-                     "early_results": _cell(c.early_results, unknown), "completion": _cell(c.completion, unknown)}  # fmt: skip
+                     "policy_area": _cell(area), "status": _cell(status, unknown),
+                     "early_results": _cell(early, unknown), "completion": _cell(completion, unknown)}  # fmt: skip
             hay = render.haystack(c.id, c.title, c.year, c.policy_area, c.status, c.early_results, c.completion,
-                                  " ".join(c.policy_areas))  # fmt: skip
+                                  status, early, completion, " ".join(c.policy_areas))  # fmt: skip
             out.append(Row(c.id, hay, values, cells))
         return out
 
