@@ -16,6 +16,7 @@ from typing import Any
 
 from ogptui.clean import safe_output
 from ogptui.model import Member
+from ogptui.parse.labels import policy_area_key
 from ogptui.regions import member_region
 
 COMPLETION = ("Completed", "Substantial", "Limited", "Not Started")
@@ -127,19 +128,23 @@ def compare(members: list[Member]) -> Comparison:
     )
 
     s = "Commitments per policy area (listed in the cache)"
+    # An area is counted by what it means (`Anticorrupción` is `Anti-Corruption`, so members synced in
+    # different languages line up) and named as the first member that has it writes it.
     areas: list[Counter[str]] = []
+    shown: dict[str, str] = {}
     for m in members:
-        areas.append(
-            Counter(
-                c.policy_area or (c.policy_areas[0] if c.policy_areas else "no policy area")
-                for c in m.commitments
-            )
-        )
+        count: Counter[str] = Counter()
+        for c in m.commitments:
+            word = c.policy_area or (c.policy_areas[0] if c.policy_areas else "no policy area")
+            key = policy_area_key(word) or word
+            shown.setdefault(key, word)
+            count[key] += 1
+        areas.append(count)
     names = sorted({a for cnt in areas for a in cnt}, key=lambda a: (-sum(cnt[a] for cnt in areas), a))
     for area in names:
         add(
             s,
-            area,
+            shown[area],
             [cnt[area] if m.commitments else None for cnt, m in zip(areas, members, strict=True)],
         )
 

@@ -198,17 +198,22 @@ class _Filters:
             parts.append(_tag("k", self.kind))
         if self.year is not None:
             parts.append(_tag("y", str(self.year)))
-        if self.type:
-            parts.append(_tag("t", self.type))
-        return "".join(f" AND {p}" for p in parts if not p.endswith(' ""'))
+        if self.type:  # any word meaning the same type, in any language (`IRM Report`, `Informe del IRM`)
+            from ogptui.parse.labels import type_words  # (the word tables: only when a type filter is used)
+
+            tags = [t for t in (_tag("t", w) for w in type_words(self.type)) if not t.endswith(' ""')]
+            parts.append(f"({' OR '.join(tags)})" if tags else "")
+        return "".join(f" AND {p}" for p in parts if p and not p.endswith(' ""'))
 
     def accepts(self, r: dict[str, Any]) -> bool:
         """Exact check (a tag phrase can also match a longer slug or type)."""
+        from ogptui.parse.labels import type_words
+
         return (
             (self.member is None or r["member_slug"] == self.member)
             and (self.kind is None or r["kind"] == self.kind)
             and (self.year is None or r["year"] == self.year)
-            and (self.type is None or (r["type"] or "").casefold() == self.type.casefold())
+            and (self.type is None or (r["type"] or "").casefold() in {w.casefold() for w in type_words(self.type)})
         )
 
 

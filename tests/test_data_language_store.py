@@ -219,3 +219,24 @@ def test_a_translation_of_the_embedded_sample_is_not_called_embedded(sample_stor
     assert (f.embedded, f.captured_at, f.fetched_at) == (False, None, "2026-11-30T10:00:00Z")
     assert sample_store.freshness("peru", peru).embedded  # the English record still is the sample
 
+
+
+def test_compare_counts_a_policy_area_once_whatever_language_names_it():
+    from ogptui.compare import compare
+
+    es, en = ruritania("es"), ruritania("en")
+    es.commitments[1].policy_area = "Anticorrupción"
+    en.commitments[1].policy_area = "Anti-Corruption"
+    en.slug, en.name = "borduria", "Borduria"
+    rows = {r.metric: r.values for r in compare([es, en]).rows if r.section.startswith("Commitments per policy")}
+    assert rows["Anticorrupción"] == [1, 1]  # named as the first member writes it
+    assert "Anti-Corruption" not in rows
+    assert rows["Apertura fiscal"] == [1, 1]  # "Fiscal Openness"
+
+
+def test_type_filter_matches_the_type_in_every_language(both):
+    hits = search(both, "informe", type="IRM Report")
+    assert [(h.kind, h.type, h.language) for h in hits] == [("resource", "Informe del IRM", "es")]
+    assert [h.type for h in search(both, "design", type="Informe del IRM")] == ["IRM Report"]
+    assert search(both, "informe", type="Letter") == []
+    assert [h.id for h in search(both, "portal", type="Fiscal Openness")] == ["RU0084"]

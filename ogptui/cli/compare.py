@@ -9,6 +9,7 @@ from ogptui.cli.common import (
     AddCommand,
     UsageError,
     level_arg,
+    load_settings,
     member_or_exit,
     open_store,
     out,
@@ -16,7 +17,7 @@ from ogptui.cli.common import (
     region_arg,
     write,
 )
-from ogptui.i18n import _
+from ogptui.i18n import _, content_language
 
 MAX_MEMBERS = 40  # a comparison wider than this is not readable in a terminal (use --format csv in parts)
 
@@ -32,9 +33,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UsageError(_("--json and --format {fmt} disagree; give one of them").format(fmt=fmt))
     if args.level and not args.region:
         raise UsageError(_("--level chooses among the members of --region; give --region too"))
+    want = content_language(load_settings().content_language)  # each member in the data language if cached so
     with open_store() as store:
         members = [
-            member_or_exit(store, slug) for slug in dict.fromkeys(s.strip().lower() for s in args.slugs)
+            member_or_exit(store, slug, want) for slug in dict.fromkeys(s.strip().lower() for s in args.slugs)
         ]
         if args.region:
             level = args.level or "national"
@@ -42,7 +44,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             for s in store.list_members():
                 region = member_region(s.slug, s.name, s.level) or UNKNOWN
                 if region == args.region and (s.level or "national") == level and s.slug not in chosen:
-                    found = store.get_member(s.slug)
+                    found = store.get_member(s.slug, want)
                     if found is not None:
                         members.append(found)
                         chosen.add(s.slug)

@@ -486,3 +486,14 @@ def resource_format_key(text: str | None) -> str | None:
 def policy_area_key(text: str | None) -> str | None:
     """The English policy area a policy-area word means in any language (`Anticorrupción` → `Anti-Corruption`)."""
     return _word_indexes()[2].get(norm(text)) if text else None
+
+
+def type_words(text: str) -> tuple[str, ...]:
+    """Every word meaning the same resource type or policy area as `text`, in any language (`IRM Report` →
+    `IRM Report`, `Informe del IRM`, `Rapport du MRI`, …): what a type filter accepts. `text` alone when it
+    is not in the tables."""
+    for table, key in ((RESOURCE_TYPES, resource_type_key(text)), (POLICY_AREAS, policy_area_key(text))):
+        if key is not None:
+            return tuple(dict.fromkeys((text, *table[key])))
+    return (text,)
+

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from ogptui.compare import BAR, HALF, Comparison, bar_charts, compare, shown
-from ogptui.i18n import _
+from ogptui.i18n import _, content_language
 from ogptui.model import Member
 from ogptui.regions import UNKNOWN, member_region, parse_region
 from ogptui.tui import render
@@ -111,6 +111,7 @@ class CompareScreen(Screen):
         store = self.app.store
         members: list[Member] = []
         problems: list[str] = []
+        want = content_language(self.app.settings.content_language)  # each member in the data language
         seen: set[str] = set()
         for word in self.query_one("#compare-input", Input).value.split():
             if word.lower().startswith("region:"):
@@ -122,7 +123,7 @@ class CompareScreen(Screen):
                 for s in store.list_members():
                     in_region = (member_region(s.slug, s.name, s.level) or UNKNOWN) == region
                     if in_region and (s.level or "national") == "national" and s.slug not in seen:
-                        found = store.get_member(s.slug)
+                        found = store.get_member(s.slug, want)
                         if found is not None:
                             members.append(found)
                             seen.add(s.slug)
@@ -130,7 +131,7 @@ class CompareScreen(Screen):
             slug = word.strip().lower()
             if slug in seen:
                 continue
-            m = store.get_member(slug)
+            m = store.get_member(slug, want)
             if m is None:
                 hint = store.find_slug(slug)
                 problems.append(render.safe(word) + (_(" (did you mean {hint}?)").format(hint=', '.join(hint)) if hint else _(" (not cached)")))
