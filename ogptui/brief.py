@@ -23,7 +23,7 @@ from ogptui.clean import MULTILINE_CAP, clean_text, safe_output
 from ogptui.i18n import _, language
 from ogptui.links import safe_link
 from ogptui.model import Document, Member, Resource, commitment_count
-from ogptui.parse.labels import value_in
+from ogptui.vocab import value_in
 
 if TYPE_CHECKING:
     from ogptui.notes import Entry

@@ -16,8 +16,8 @@ from typing import Any
 
 from ogptui.clean import safe_output
 from ogptui.model import Member
-from ogptui.parse.labels import policy_area_key
 from ogptui.regions import member_region
+from ogptui.vocab import policy_area_key
 
 COMPLETION = ("Completed", "Substantial", "Limited", "Not Started")
 PHASES = ("development", "implementation")

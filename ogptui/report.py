@@ -20,7 +20,7 @@ from ogptui.model import (
     Member,
     commitment_count,
 )
-from ogptui.parse.labels import shown_value, value_in
+from ogptui.vocab import shown_value, value_in
 
 
 def _v(x: object) -> str:

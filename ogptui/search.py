@@ -199,7 +199,7 @@ class _Filters:
         if self.year is not None:
             parts.append(_tag("y", str(self.year)))
         if self.type:  # any word meaning the same type, in any language (`IRM Report`, `Informe del IRM`)
-            from ogptui.parse.labels import type_words  # (the word tables: only when a type filter is used)
+            from ogptui.vocab import type_words  # (the word tables: only when a type filter is used)
 
             tags = [t for t in (_tag("t", w) for w in type_words(self.type)) if not t.endswith(' ""')]
             parts.append(f"({' OR '.join(tags)})" if tags else "")
@@ -207,7 +207,7 @@ class _Filters:
 
     def accepts(self, r: dict[str, Any]) -> bool:
         """Exact check (a tag phrase can also match a longer slug or type)."""
-        from ogptui.parse.labels import type_words
+        from ogptui.vocab import type_words
 
         return (
             (self.member is None or r["member_slug"] == self.member)

@@ -51,6 +51,7 @@ RULE_CASES = [
     ("last_member", ["peru", "buenos-aires-argentina", None], ["", "a b", "a/b", "x" * 201, 3, "../etc"]),
     ("documents", ["none", "pages", "all", " ALL "], ["", "some", "files", 1, True, None, ["all"]]),
     ("language", ["", "en", "es", "fr", " ES "], ["de", "español", "es_PE", 1, True, None, ["es"]]),
+    ("content_language", ["same", "en", "es", "fr", " FR "], ["", "de", "auto", 1, True, None, ["es"]]),
     ("max_file_mb", [1, 10_000, 50.0], [0, 10_001, -1, 1.5, "50", True, None]),
     ("files_budget_mb", [1, 10_000_000, 2000], [0, 10_000_001, -5, 2.5, "2000", False, None]),
     ("sort_members", ["", "name", "-freshness", "watched"], ["-", "--name", "title", "Name", None, 1, "name\x1b"]),
@@ -284,7 +285,7 @@ def test_every_setting_survives_a_save_and_load(ogptui_home):
                        stale_hours=0.1, revalidate_every=0, theme="ansi-light", run_deadline=0,
                        last_member="peru", documents="pages", max_file_mb=1, files_budget_mb=10,
                        sort_members="-name", sort_commitments="id", sort_resources="-year", max_age_days=30,
-                       language="fr")  # fmt: skip
+                       language="fr", content_language="es")  # fmt: skip
     assert all(getattr(changed, n) != getattr(Settings(), n) for n in Settings.rules())
     changed.save()
     again = Settings.load()

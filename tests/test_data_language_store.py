@@ -194,8 +194,8 @@ def test_cli_search_marks_hits_in_another_language(both, capsys):
 def test_enumerated_values_read_in_the_interface_language(both, lang, words, capsys):
     """Values are stored canonical (`Limited`) and shown in the reader's language (`Limitado`): the CLI
     report of a commitment and the TUI table use the same word table as the parser."""
-    from ogptui.parse.labels import canonical_value, value_in
     from ogptui.report import commitment_text
+    from ogptui.vocab import canonical_value, value_in
 
     both.write_commitment(CommitmentPage(id="RU0084", language="en", status="Active", early_results="Marginal",
                                          completion="Limited", title="Open budgets portal"), "ruritania")  # fmt: skip

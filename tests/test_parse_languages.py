@@ -16,7 +16,9 @@ import pytest
 import ogptui.parse as parse_pkg
 from ogptui.model import CommitmentPage, DocumentPage, Member
 from ogptui.parse import parse_page
-from ogptui.parse.labels import (
+from ogptui.source import Source
+from ogptui.urls import document_slug
+from ogptui.vocab import (
     COMMITMENT_VALUES,
     VALUE_FIELDS,
     canonical_value,
@@ -24,8 +26,6 @@ from ogptui.parse.labels import (
     resource_format_key,
     resource_type_key,
 )
-from ogptui.source import Source
-from ogptui.urls import document_slug
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 SITE = "https://www.opengovpartnership.org"
@@ -221,7 +221,7 @@ def test_canonical_value(given, expected) -> None:
 
 def test_value_table_is_unambiguous() -> None:
     """No word means two canonical values (a word listed twice would map by chance)."""
-    from ogptui.parse.labels import norm
+    from ogptui.vocab import norm
 
     seen: dict[str, str] = {}
     for key, by_lang in COMMITMENT_VALUES.items():

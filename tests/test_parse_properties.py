@@ -13,8 +13,8 @@ import ogptui.parse as parse_pkg
 from ogptui.clean import clean_text
 from ogptui.model import Member, PageRejected, validate_member
 from ogptui.parse import parse_page
-from ogptui.parse.labels import norm
 from ogptui.parse.member import SECTION_INDEX
+from ogptui.vocab import norm
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 FIXTURES = sorted(p.name for p in PAGES.iterdir() if p.suffix in (".txt", ".html"))

@@ -9,15 +9,8 @@ from ogptui.clean import clean_multiline, clean_text
 from ogptui.model import TEXT, CommitmentDetails, CommitmentPage, PageRejected
 from ogptui.parse.blocks import Block
 from ogptui.parse.common import Line, commitment_id_from_url, flatten, is_chrome, key_of, lang_from_url
-from ogptui.parse.labels import (
-    COMMITMENT_FIELDS,
-    COMMITMENT_SECTIONS,
-    COMMITMENT_VALUES,
-    VALUE_FIELDS,
-    canonical_value,
-    norm_set,
-    table_index,
-)
+from ogptui.parse.labels import COMMITMENT_FIELDS, COMMITMENT_SECTIONS, norm_set, table_index
+from ogptui.vocab import COMMITMENT_VALUES, VALUE_FIELDS, canonical_value
 
 _FIELDS = table_index(COMMITMENT_FIELDS)
 _SECTIONS = table_index(COMMITMENT_SECTIONS)

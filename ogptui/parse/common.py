@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from ogptui.parse.blocks import Block
-from ogptui.parse.labels import CHROME, norm, norm_set
+from ogptui.parse.labels import CHROME, norm_set
 from ogptui.urls import document_slug, slug_of
+from ogptui.vocab import norm
 
 MAX_LABEL_LEN = 90
 _CHROME = norm_set(x for labels in CHROME.values() for x in labels)

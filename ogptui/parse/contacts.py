@@ -18,7 +18,8 @@ import re
 
 from ogptui.clean import clean_text
 from ogptui.model import Contact
-from ogptui.parse.labels import SIDES, fold
+from ogptui.parse.labels import SIDES
+from ogptui.vocab import fold
 
 _EMAIL = re.compile(r"(?:mailto:)?([A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)")
 _SIDE = re.compile(

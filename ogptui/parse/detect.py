@@ -15,11 +15,10 @@ from ogptui.parse.labels import (
     ERROR_MARKERS,
     LOGIN_MARKERS,
     MEMBER_SECTIONS,
-    fold,
-    norm,
     norm_set,
     table_index,
 )
+from ogptui.vocab import fold, norm
 
 _HTML_START = re.compile(
     r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype|html|head|body|meta|title|div|p|h[1-6]|main)\b", re.I | re.S

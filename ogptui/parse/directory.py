@@ -16,7 +16,8 @@ from ogptui.parse.common import (
     resolve,
     slugify,
 )
-from ogptui.parse.labels import IMAGE_ALT_PREFIX, JOINED, fold
+from ogptui.parse.labels import IMAGE_ALT_PREFIX, JOINED
+from ogptui.vocab import fold
 
 JOINED_RE = re.compile("^(?:" + "|".join(JOINED) + ")")
 

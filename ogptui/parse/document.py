@@ -24,7 +24,8 @@ from ogptui.parse.common import (
     resolve,
     slugify,
 )
-from ogptui.parse.labels import GLANCE_LABELS, GLANCE_LABELS_BY_LANG, fold, norm
+from ogptui.parse.labels import GLANCE_LABELS, GLANCE_LABELS_BY_LANG
+from ogptui.vocab import fold, norm
 
 _MAX_LABEL = 80
 _MAX_VALUE = 160

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ogptui.parse.common import Line, is_chrome, key_of
 from ogptui.parse.items import COMMITMENT_META, FORMATS, RESOURCE_META
-from ogptui.parse.labels import fold
+from ogptui.vocab import fold
 
 # Strict shapes, for lines that no list heading vouches for.
 COMMITMENT_SHAPE = re.compile(r"^[A-Z]{2,8}\d{2,6}[A-Z0-9]*\s*,\s*\d{4}\s*(?:,\s*\S.*)?$")

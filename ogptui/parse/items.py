@@ -6,7 +6,7 @@ import re
 
 from ogptui.model import Commitment, Resource
 from ogptui.parse.blocks import Block
-from ogptui.parse.labels import RESOURCE_FORMATS, fold
+from ogptui.vocab import RESOURCE_FORMATS, fold
 
 COMMITMENT_META = re.compile(r"^([A-Z]{2,8}\d{2,6}[A-Z0-9]*)\s*(?:,\s*(\d{4}))?\s*(?:,\s*(.+))?$")
 RESOURCE_META = re.compile(r"^(\d{4})\s*(?:,\s*(.*))?$")

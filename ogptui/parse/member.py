@@ -52,12 +52,10 @@ from ogptui.parse.labels import (
     PARTICIPATION_LEVELS,
     PHASES,
     SHOW_MORE,
-    flat_index,
-    fold,
-    norm,
     norm_set,
     table_index,
 )
+from ogptui.vocab import flat_index, fold, norm
 
 SECTION_INDEX = table_index(MEMBER_SECTIONS)
 _SHOW_MORE = norm_set(x for v in SHOW_MORE.values() for x in v)

@@ -20,7 +20,7 @@ from ogptui import i18n, regions
 from ogptui.clean import clean_multiline, clean_text, fold
 from ogptui.i18n import _, ngettext
 from ogptui.model import Commitment, Member, commitment_count
-from ogptui.parse.labels import value_in
+from ogptui.vocab import value_in
 
 _CONSOLE = Console(width=200, color_system=None, force_terminal=False)
 LABEL = "bold"

@@ -12,10 +12,10 @@ from textual.widgets import Static
 from ogptui import i18n
 from ogptui.i18n import N_, _
 from ogptui.model import COMMITMENT_DETAIL_LABELS, Commitment
-from ogptui.parse.labels import shown_value
 from ogptui.tui import render
 from ogptui.tui.commands import bindings
 from ogptui.tui.widgets.common import DetailScroll, Footer, StatusBar, TitleBar, reload_on_cache_change
+from ogptui.vocab import shown_value
 
 if TYPE_CHECKING:
     from ogptui.tui.app import OgpApp

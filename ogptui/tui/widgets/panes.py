@@ -24,11 +24,11 @@ from ogptui import i18n
 from ogptui.i18n import N_, _, ngettext
 from ogptui.model import Member
 from ogptui.notes import commitment_key, contact_key, resource_key
-from ogptui.parse.labels import value_in
 from ogptui.tui import render
 from ogptui.tui.tables import Column, Row, TableView, type_bar
 from ogptui.tui.widgets.common import DetailScroll, FilterInput
 from ogptui.tui.widgets.navtable import NavTable
+from ogptui.vocab import value_in
 
 if TYPE_CHECKING:
     from ogptui.tui.app import OgpApp
