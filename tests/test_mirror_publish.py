@@ -558,3 +558,49 @@ def test_not_enough_disk_for_the_new_parts_is_one_line(publisher, tmp_path, monk
         assert rc == 0, err
     else:
         assert rc == 1 and "of free disk space" in err and err.count("\n") == 1 and parts == []
+
+
+def test_a_members_other_languages_are_published_and_a_changed_one_is_republished(
+    publisher, fake_site, tmp_path, monkeypatch, capsys
+):
+    """Issue 17 through a mirror: the Spanish pages synced by the office reach the field, and a change to
+    them alone (the English record unchanged) republishes that member's part."""
+    with open_store() as store:
+        (plain,) = member_digests(store.cache, ["peru"])
+    rc, _, err = run(capsys, "sync", "peru", "--source", fake_site.url, "--quiet", "--delay", "0",
+                     "--content-language", "es")  # fmt: skip
+    assert rc == 0, err
+    with open_store() as store:
+        (with_es,) = member_digests(store.cache, ["peru"])
+        (other,) = member_digests(store.cache, ["valdoria"])
+        spanish = [c.title for c in store.get_member("peru", "es").commitments]
+    assert with_es.digest != plain.digest
+    mirror = tmp_path / "m"
+    rc, _, err = run(capsys, "publish", str(mirror))
+    assert rc == 0, err
+    with MirrorServer(mirror) as srv:
+        client = use(monkeypatch, tmp_path / "field")
+        rc, out, err = run(capsys, "sync", "--mirror", srv.url, "--quiet")
+        assert rc == 0, err
+        with open_store() as store:
+            assert [c.title for c in store.get_member("peru", "es").commitments] == spanish
+            assert store.member_languages("peru") == ["en", "es"]
+        # The Spanish page changes on the site; the English one does not.
+        use(monkeypatch, publisher)
+        from tests.fakesite.translations import TRANSLATIONS
+
+        english = next(m for m in default_site().members if m.slug == "peru").commitments[0].title
+        fake_site.set_translation("es", "peru", {**TRANSLATIONS[("es", "peru")], english: spanish[0] + " (revisado)"})
+        rc, _, err = run(capsys, "sync", "peru", "--source", fake_site.url, "--quiet", "--delay", "0",
+                         "--content-language", "es")  # fmt: skip
+        assert rc == 0, err
+        with open_store() as store:
+            assert member_digests(store.cache, ["valdoria"])[0].digest == other.digest
+        rc, out, _ = run(capsys, "publish", str(mirror))
+        assert "1 part written, 3 unchanged" in out
+        use(monkeypatch, client)
+        rc, out, err = run(capsys, "sync", "--mirror", srv.url, "--quiet")
+        assert rc == 0 and err == "", err
+        assert "[es] " in out  # the change is in the import's change lines (the English record was kept)
+        with open_store() as store:
+            assert store.get_member("peru", "es").commitments[0].title == spanish[0] + " (revisado)"

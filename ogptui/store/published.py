@@ -67,6 +67,15 @@ def member_digests(conn: Any, slugs: Sequence[str] | None = None) -> list[Member
             "details",
             _rows(conn, "SELECT * FROM commitment_details WHERE member_slug = ? ORDER BY id", [slug]),
         )
+        if _table_exists(conn, "translations"):  # its pages in other languages (cache schema 6)
+            other = _rows(
+                conn,
+                "SELECT kind, key, language, record_hash, fetched_at FROM translations WHERE member_slug = ? "
+                "ORDER BY kind, key, language",
+                [slug],
+            )
+            if other:  # (a member without any keeps the digest it had before schema 6: nothing republished)
+                feed("translations", other)
         files: list[tuple[str, str, int]] = []
         if documents:
             linked = "SELECT DISTINCT document FROM resources WHERE member_slug = ? AND document IS NOT NULL"
