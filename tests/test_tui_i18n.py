@@ -9,9 +9,8 @@ import re
 import pytest
 
 from ogptui import i18n
-from ogptui.seed import open_store
-from tests.test_tui_layout import SIZES, crowded_member, tables_fit
-from tests.tuikit import fill_store, make_app, notified, screen_lines
+from tests.test_tui_layout import SIZES, crowded_store, tables_fit
+from tests.tuikit import make_app, notified, screen_lines
 
 # What each language must show (and English must not leak into): header, tabs, footer, overview labels.
 WORDS = {
@@ -35,10 +34,7 @@ ENGLISH = ("Member Since", "Commitments listed", "Freshness", "? Help", "q Quit"
 
 @pytest.fixture
 def crowded():
-    s = open_store()
-    fill_store(s, [crowded_member()])
-    s.note_http(crowded_member().source_url, kind="member", member_slug="testland", failures=1,
-                last_error="cannot connect to www.opengovpartnership.org after 4 tries")  # fmt: skip
+    s = crowded_store()
     yield s
     s.close()
 

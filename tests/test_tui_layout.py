@@ -32,12 +32,18 @@ def crowded_member():
     return m
 
 
-@pytest.fixture
-def store():
+def crowded_store():
+    """A store with the crowded Testland whose last sync failed (the layout, i18n and snapshot tests)."""
     s = open_store()
     fill_store(s, [crowded_member()])
     s.note_http(crowded_member().source_url, kind="member", member_slug="testland", failures=1,
                 last_error="cannot connect to www.opengovpartnership.org after 4 tries")  # fmt: skip
+    return s
+
+
+@pytest.fixture
+def store():
+    s = crowded_store()
     yield s
     s.close()
 

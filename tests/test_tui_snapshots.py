@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from ogptui.seed import open_store
-from tests.tuikit import fill_store, make_app
+from tests.tuikit import make_app
 
 SIZE = (120, 36)
 
@@ -63,12 +62,9 @@ SIZES = [(80, 24), (100, 30), (120, 36), (160, 48)]
 
 @pytest.fixture
 def crowded():
-    from tests.test_tui_layout import crowded_member
+    from tests.test_tui_layout import crowded_store
 
-    s = open_store()
-    fill_store(s, [crowded_member()])
-    s.note_http(crowded_member().source_url, kind="member", member_slug="testland", failures=1,
-                last_error="cannot connect to www.opengovpartnership.org after 4 tries")  # fmt: skip
+    s = crowded_store()
     yield s
     s.close()
 
